@@ -1,0 +1,89 @@
+"""One resolved request: everything the engine needs, with no ``{{variables}}`` left.
+
+Built from a document's request (:mod:`wsblock.document`) and the variables
+(:mod:`wsblock.variables`) by :func:`wsblock.resolve.resolve_request`. The engine
+and the front ends only see these plain data classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Format = Literal["text", "json", "xml", "binary"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """The ``socket-options`` block, parsed, with the spec's defaults."""
+
+    subprotocols: tuple[str, ...] = ()
+    origin: str | None = None
+    compression: bool = True  # permessage-deflate
+    connect_timeout: float = 10.0
+    ping_interval: float | None = 20.0  # None: keepalive off
+    ping_timeout: float | None = 20.0
+    max_message_size: int | None = 16 * 1024 * 1024  # None: no limit
+    reconnect: bool = False
+    tls_verify: bool = True
+    ca_file: Path | None = None
+    client_cert: Path | None = None
+    client_key: Path | None = None
+    proxy: str | None = "auto"  # "auto" | None (no proxy) | a proxy URL
+
+
+@dataclass(frozen=True)
+class Check:
+    """One row of an ``assertions-table`` or a ``socket-expect``: ``field operator expected``."""
+
+    description: str
+    field: str
+    operator: str  # canonical name, see wsblock.checks.OPERATORS
+    expected: str
+    where: str = ""  # "file.void:42 row 2", for messages
+
+
+@dataclass(frozen=True)
+class Message:
+    """A ``socket-message`` to send. ``data`` is ``bytes`` for binary, else ``str``."""
+
+    name: str
+    format: Format
+    data: str | bytes
+    uid: str = ""
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A ``socket-expect``: wait for an inbound message for which every check holds."""
+
+    name: str
+    timeout: float
+    checks: tuple[Check, ...]
+    uid: str = ""
+    where: str = ""
+
+
+Step = Message | Expect
+
+
+@dataclass(frozen=True)
+class Request:
+    """A WebSocket request ready to run."""
+
+    name: str
+    url: str  # query rows merged in
+    headers: tuple[tuple[str, str], ...] = ()  # auth applied, disabled rows dropped
+    options: Options = field(default_factory=Options)
+    steps: tuple[Step, ...] = ()
+    assertions: tuple[Check, ...] = ()
+    secrets: frozenset[str] = frozenset()  # values to mask wherever shown or written
+    file: Path | None = None
+    index: int = 0  # 1-based position among the file's requests
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """The saved messages, in order (the composer's picker lists these)."""
+        return tuple(s for s in self.steps if isinstance(s, Message))
