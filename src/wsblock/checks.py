@@ -1,0 +1,253 @@
+"""Checks on messages: validating what is sent, and the operators of expectations.
+
+* :func:`validate` -- ``json`` must parse, ``xml`` must be well formed (through
+  ``defusedxml``: no entity bombs), ``binary`` must decode; an error names the
+  message, the line and the column.
+* :data:`OPERATORS` and :func:`evaluate` -- Voiden's operators with their aliases
+  (``void-format.md`` section 4), and :func:`lookup` for ``body.a.b[0].c`` paths.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+import xml.parsers.expat
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+__all__ = [
+    "MISSING",
+    "MessageError",
+    "OPERATORS",
+    "Outcome",
+    "canonical_operator",
+    "decode_binary",
+    "evaluate",
+    "lookup",
+    "pretty",
+    "stringify",
+    "validate",
+]
+
+
+class MessageError(ValueError):
+    """A message does not parse in its format; ``line``/``column`` are 1-based."""
+
+    def __init__(self, text: str, line: int | None = None, column: int | None = None):
+        super().__init__(text)
+        self.line = line
+        self.column = column
+
+
+def _json_error(content: str) -> MessageError | None:
+    try:
+        json.loads(content)
+    except json.JSONDecodeError as e:
+        return MessageError(f"invalid JSON: {e.msg}", e.lineno, e.colno)
+    return None
+
+
+def _xml_error(content: str) -> MessageError | None:
+    try:
+        SafeET.fromstring(content)
+    except SafeET.ParseError as e:
+        line, col = getattr(e, "position", (None, None))
+        msg = str(e).split(":")[0]
+        return MessageError(f"malformed XML: {msg}", line, None if col is None else col + 1)
+    except DefusedXmlException as e:
+        return MessageError(f"XML refused: {e}")
+    except xml.parsers.expat.ExpatError as e:  # pragma: no cover - defusedxml wraps these
+        return MessageError(f"malformed XML: {e}", e.lineno, e.offset + 1)
+    return None
+
+
+def decode_binary(content: str, encoding: str = "base64") -> bytes:
+    """Decode a ``binary`` message's text (base64, or hex where ``encoding: hex``)."""
+    text = "".join(content.split())
+    if encoding == "hex":
+        try:
+            return bytes.fromhex(text)
+        except ValueError as e:
+            raise MessageError(f"invalid hex: {e}") from None
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise MessageError(f"invalid base64: {e}") from None
+
+
+def validate(fmt: str, content: str, encoding: str = "base64") -> MessageError | None:
+    """The first error in *content* as *fmt*, or ``None`` if it is fine to send."""
+    if fmt == "json":
+        return _json_error(content)
+    if fmt == "xml":
+        return _xml_error(content)
+    if fmt == "binary":
+        try:
+            decode_binary(content, encoding)
+        except MessageError as e:
+            return e
+        return None
+    if fmt == "text":
+        return None
+    return MessageError(f"unknown format {fmt!r} (expected text, json, xml or binary)")
+
+
+def pretty(fmt: str, content: str) -> str:
+    """Pretty-print JSON (2 spaces) or XML; other formats, or bad input, unchanged."""
+    if fmt == "json":
+        try:
+            return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
+        except ValueError:
+            return content
+    if fmt == "xml":
+        try:
+            import xml.dom.minidom
+
+            SafeET.fromstring(content)  # refuse entity bombs before minidom sees it
+            out = xml.dom.minidom.parseString(content).toprettyxml(indent="  ")
+            lines = [ln for ln in out.splitlines() if ln.strip()]
+            if not content.lstrip().startswith("<?xml"):
+                lines = lines[1:]
+            return "\n".join(lines)
+        except Exception:  # noqa: BLE001 - leave anything unparseable as it is
+            return content
+    return content
+
+
+# --- expectations and assertions -------------------------------------------------
+
+MISSING: Any = object()
+
+
+def stringify(value: Any) -> str:
+    """A value's string form as Voiden compares it (``true``, ``3``, compact JSON)."""
+    if value is MISSING or value is None:
+        return "" if value is MISSING else "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is MISSING or value is None:
+        return None
+    try:
+        n = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(n) else n
+
+
+def _compare(op: Callable[[float, float], bool]) -> Callable[[Any, str], bool]:
+    def check(actual: Any, expected: str) -> bool:
+        a, e = _number(actual), _number(expected)
+        return a is not None and e is not None and op(a, e)
+
+    return check
+
+
+def _empty(actual: Any) -> bool:
+    return actual is MISSING or actual is None or actual in ("", [], {})
+
+
+def _typeof(actual: Any) -> str:
+    if actual is MISSING:
+        return "undefined"
+    if actual is None:
+        return "null"
+    if isinstance(actual, bool):
+        return "boolean"
+    if isinstance(actual, (int, float)):
+        return "number"
+    if isinstance(actual, list):
+        return "array"
+    if isinstance(actual, dict):
+        return "object"
+    return "string"
+
+
+def _matches(actual: Any, expected: str) -> bool:
+    try:
+        return re.search(expected, stringify(actual)) is not None
+    except re.error:
+        return False
+
+
+_OPS: dict[str, tuple[tuple[str, ...], Callable[[Any, str], bool]]] = {
+    "equals": (("eq", "==", "==="), lambda a, e: a is not MISSING and stringify(a) == e),
+    "notEquals": (("not-equals", "ne", "!=", "!=="), lambda a, e: stringify(a) != e),
+    "contains": (("includes",), lambda a, e: a is not MISSING and e in stringify(a)),
+    "notContains": (("not-contains", "not-includes"), lambda a, e: e not in stringify(a)),
+    "starts-with": (("startswith",), lambda a, e: a is not MISSING and stringify(a).startswith(e)),
+    "ends-with": (("endswith",), lambda a, e: a is not MISSING and stringify(a).endswith(e)),
+    "matches": (("regex",), lambda a, e: a is not MISSING and _matches(a, e)),
+    "exists": (("is-defined",), lambda a, e: a is not MISSING),
+    "notExists": (("not-exists", "is-null", "is-undefined"), lambda a, e: a is MISSING or a is None),
+    "greaterThan": (("greater-than", "gt", ">"), _compare(lambda a, e: a > e)),
+    "lessThan": (("less-than", "lt", "<"), _compare(lambda a, e: a < e)),
+    "greater-equal": (("gte", ">="), _compare(lambda a, e: a >= e)),
+    "less-equal": (("lte", "<="), _compare(lambda a, e: a <= e)),
+    "is-empty": (("empty",), lambda a, e: _empty(a)),
+    "not-empty": ((), lambda a, e: not _empty(a)),
+    "is-truthy": (("truthy",), lambda a, e: a is not MISSING and bool(a) and a not in ("false", "0")),
+    "is-falsy": (("falsy",), lambda a, e: a is MISSING or not a or a in ("false", "0")),
+    "type-is": (("typeof",), lambda a, e: _typeof(a) == e.strip().lower()),
+}
+
+#: Every operator name and alias -> its canonical name.
+OPERATORS: dict[str, str] = {}
+for _name, (_aliases, _fn) in _OPS.items():
+    for _alias in (_name, *_aliases):
+        OPERATORS[_alias] = _name
+        OPERATORS[_alias.lower()] = _name
+
+
+def canonical_operator(name: str) -> str | None:
+    """The canonical name of an operator or alias, or ``None`` if unknown."""
+    key = name.strip()
+    return OPERATORS.get(key) or OPERATORS.get(key.lower())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    actual: Any
+
+    @property
+    def shown(self) -> str:
+        return "(absent)" if self.actual is MISSING else stringify(self.actual)
+
+
+def evaluate(operator: str, actual: Any, expected: str) -> Outcome:
+    """Apply a canonical *operator*; *actual* is :data:`MISSING` when the field is absent."""
+    return Outcome(_OPS[operator][1](actual, expected), actual)
+
+
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def lookup(value: Any, path: str) -> Any:
+    """Follow ``a.b[0].c`` into parsed JSON; :data:`MISSING` where it leads nowhere."""
+    for m in _PATH_PART.finditer(path):
+        key, index = m.groups()
+        if index is not None or (key is not None and key.isdigit() and isinstance(value, list)):
+            i = int(index if index is not None else key)
+            if not isinstance(value, list) or i >= len(value):
+                return MISSING
+            value = value[i]
+        elif isinstance(value, dict) and key in value:
+            value = value[key]
+        else:
+            return MISSING
+    return value

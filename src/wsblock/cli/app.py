@@ -1,0 +1,116 @@
+"""``wsblock open``, ``wsblock serve`` and ``wsblock demo``: the app, in a terminal or a browser."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+import threading
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded
+from wsblock.workspace import EnvChoice
+
+
+def _app():
+    from wsblock import app  # imported late: textual is slow to import
+
+    return app
+
+
+@click.command("open")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@env_options
+@guarded
+def open_(path: Path | None, env: EnvChoice) -> None:
+    """Open PATH in the app (a .void file, created if missing; none: a new untitled file).
+
+    \b
+    Keys: Ctrl+J / Ctrl+Enter / F5 run the request under the cursor; F1 lists every key.
+    Example:
+      wsblock open echo.void --environment dev
+    """
+    _app().run_app(path, env)
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@env_options
+@guarded
+def serve(path: Path | None, host: str, port: int, env: EnvChoice) -> None:
+    """The same app as a local web page (through textual-serve).
+
+    \b
+    Example:
+      wsblock serve echo.void --port 8000    # then open http://127.0.0.1:8000
+    """
+    _app().serve(path, host, port, env)
+
+
+def demo_file() -> Path:
+    """A fresh, writable copy of the bundled demo file."""
+    folder = Path(tempfile.mkdtemp(prefix="wsblock-demo-"))
+    target = folder / "demo.void"
+    with resources.as_file(resources.files("wsblock") / "demo" / "demo.void") as src:
+        shutil.copyfile(src, target)
+    return target
+
+
+class EchoServerThread:
+    """The embedded echo server on a free loopback port, in a thread of its own."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        self.host, self.port = host, port
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="wsblock-echo", daemon=True)
+
+    def _run(self) -> None:
+        from wsblock.echo_server import serve as serve_echo
+
+        async def main() -> None:
+            server = await serve_echo(self.host, self.port)
+            self.port = server.sockets[0].getsockname()[1]
+            self.ready.set()
+            await server.serve_forever()
+
+        asyncio.run(main())
+
+    def start(self) -> str:
+        self.thread.start()
+        if not self.ready.wait(10):
+            raise RuntimeError("the embedded echo server did not start")
+        return f"ws://{self.host}:{self.port}"
+
+
+@click.command()
+@click.option("--headless", is_flag=True, help="Run the demo file headless instead of opening the app.")
+@guarded
+def demo(headless: bool) -> None:
+    """Start the embedded echo server and open the bundled demo file against it.
+
+    \b
+    No network needed. Without a terminal (or with --headless) the demo runs headless,
+    as `wsblock run` would.
+    """
+    url = EchoServerThread().start()
+    path = demo_file()
+    env = EnvChoice(env_vars={"ECHO_URL": url, "USER": "demo"})
+    if headless or not sys.stdout.isatty():
+        from wsblock.cli.run import run as run_command
+
+        click.echo(f"● echo server on {url}; running {path}", err=True)
+        code = run_command.main(
+            [str(path), "--env-var", f"ECHO_URL={url}", "--env-var", "USER=demo", "--linger", "0.2"],
+            standalone_mode=False)
+        raise SystemExit(code if isinstance(code, int) else EXIT_OK)
+    _app().run_app(path, env)
+    raise SystemExit(EXIT_OK)
+
+
+_ = EXIT_FAILED

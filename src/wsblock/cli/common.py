@@ -1,0 +1,74 @@
+"""What the subcommands share: the environment options and clean failure."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from wsblock.variables import VariableError, parse_env_vars
+from wsblock.workspace import BadInput, EnvChoice
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``--environment``, ``--profile``, ``-e/--env``, ``--env-var`` -> an ``env`` argument."""
+
+    @click.option("--environment", "environment", metavar="A/B/C",
+                  help="A YAML environment of .voiden/ (children as a/b/c).")
+    @click.option("--profile", metavar="P", help="Use .voiden/env-P-public.yaml and env-P-private.yaml.")
+    @click.option("-e", "--env", "env_file", metavar="FILE", type=click.Path(path_type=Path),
+                  help="Load variables from a .env file (KEY=value lines).")
+    @click.option("--env-var", "env_vars", metavar="KEY=VALUE", multiple=True,
+                  help="Set a variable; wins over every other source. Repeatable.")
+    @functools.wraps(fn)
+    def wrapper(*args: Any, environment: str | None, profile: str | None, env_file: Path | None,
+                env_vars: tuple[str, ...], **kwargs: Any) -> Any:
+        try:
+            pairs = parse_env_vars(env_vars)
+        except VariableError as e:
+            raise BadInput(str(e)) from None
+        if env_file is not None and not env_file.is_file():
+            raise BadInput(f"{env_file}: no such .env file")
+        env = EnvChoice(environment, profile, env_file, pairs)
+        return fn(*args, env=env, **kwargs)
+
+    return wrapper
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    """Print ``wsblock: message`` on stderr and exit with *code*."""
+    click.echo(f"wsblock: {message}", err=True)
+    sys.exit(code)
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn bad input into exit 2 with a message, and anything unexpected into one line."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except BadInput as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("wsblock: interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_FAILED)
+        except Exception as e:  # noqa: BLE001 - the last line of defence: no tracebacks
+            if os.environ.get("WSBLOCK_DEBUG"):
+                raise
+            fail(f"internal error: {type(e).__name__}: {e} (set WSBLOCK_DEBUG=1 for a traceback, "
+                 "and please report it)", EXIT_FAILED)
+
+    return wrapper

@@ -1,0 +1,136 @@
+"""``wsblock check`` and ``wsblock fmt``: files, without the network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import click
+
+from wsblock.cli.common import EXIT_BAD_INPUT, EXIT_OK, env_options, guarded
+from wsblock.document import Document, DocumentError
+from wsblock.document.views import HttpRequest, SocketRequest, view
+from wsblock.masking import Masker
+from wsblock.request import Expect, Options, Request
+from wsblock.workspace import BadInput, EnvChoice, Workspace, expand_paths
+
+_DEFAULTS = Options()
+
+
+def _options(opts: Options) -> list[str]:
+    out = []
+    for name in opts.__dataclass_fields__:
+        value = getattr(opts, name)
+        if value != getattr(_DEFAULTS, name):
+            if isinstance(value, tuple):
+                value = ", ".join(value)
+            out.append(f"{name.replace('_', '-')} {value if value is not None else 'off'}")
+    return out
+
+
+def describe_request(req: Request, masker: Masker) -> list[str]:
+    """The lines ``check`` prints under a request."""
+    m = masker.mask
+    parts = urlsplit(req.url)
+    lines = [f"    URL      {m(req.url)}"]
+    for k, v in req.headers:
+        lines.append(f"    header   {k}: {m(v)}")
+    for k, v in parse_qsl(parts.query, keep_blank_values=True):
+        lines.append(f"    query    {k}={m(v)}")
+    for o in _options(req.options):
+        lines.append(f"    option   {m(o)}")
+    for step in req.steps:
+        if isinstance(step, Expect):
+            rows = "; ".join(f"{c.field} {c.operator} {m(c.expected)}" for c in step.checks)
+            lines.append(f"    expect   {step.name} (within {step.timeout:g} s: {rows})")
+        else:
+            size = len(step.data) if isinstance(step.data, bytes) else len(step.data.encode())
+            lines.append(f"    message  {step.name} ({step.format}, {size} bytes)")
+    for c in req.assertions:
+        lines.append(f"    assert   {c.description}: {c.field} {c.operator} {m(c.expected)}")
+    return lines
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True)
+@env_options
+@guarded
+def check(files: tuple[str, ...], env: EnvChoice) -> None:
+    """Parse FILES, resolve links and variables, validate messages; print each request.
+
+    \b
+    Example:
+      wsblock check echo.void -e .env.example
+
+    Exit code 0 when every request is fine, 2 when something is wrong (each problem
+    is named with its file, line and row).
+    """
+    problems = 0
+    for path in expand_paths(list(files)):
+        try:
+            ws = Workspace.open(path, env)
+        except BadInput as e:
+            click.echo(f"✖ {e}")
+            problems += 1
+            continue
+        click.echo(str(path))
+        specs = ws.requests()
+        if not specs:
+            click.echo("  (no requests)")
+        for spec in specs:
+            head = view(spec.head)
+            if isinstance(head, HttpRequest):
+                click.echo(f"  {spec.index} {spec.name}  HTTP {head.method} {head.url}  (skipped: HTTP requests run in Voiden)")
+                continue
+            if isinstance(head, SocketRequest) and (head.method or "").upper() == "GRPCS":
+                click.echo(f"  {spec.index} {spec.name}  gRPC {head.url}  (skipped: gRPC is not supported)")
+                continue
+            try:
+                req = ws.resolve(spec)
+            except BadInput as e:
+                click.echo(f"  {spec.index} {spec.name}  ✖ {e}")
+                problems += 1
+                continue
+            masker = Masker(req.secrets)
+            click.echo(f"  {spec.index} {spec.name}  WSS {masker.mask(req.url)}")
+            for line in describe_request(req, masker):
+                click.echo(line)
+    raise SystemExit(EXIT_BAD_INPUT if problems else EXIT_OK)
+
+
+@click.command()
+@click.option("--check", "check_only", is_flag=True, help="Only report files that would change.")
+@click.argument("files", nargs=-1, required=True)
+@guarded
+def fmt(files: tuple[str, ...], check_only: bool) -> None:
+    """Rewrite FILES with every block in Voiden's own style (prose is never touched).
+
+    \b
+    Example:
+      wsblock fmt --check requests/
+
+    With --check nothing is written; exit code 1 when a file would change.
+    """
+    changed = bad = 0
+    for path in expand_paths(list(files)):
+        try:
+            original = path.read_bytes().decode("utf-8")
+            doc = Document.parse(original, path=path)
+        except (OSError, UnicodeDecodeError, DocumentError) as e:
+            click.echo(f"✖ {path}: {getattr(e, 'strerror', None) or e}", err=True)
+            bad += 1
+            continue
+        for block in doc.blocks:
+            block.set_node(block.node)
+        text = doc.dump()
+        if text == original:
+            continue
+        changed += 1
+        if check_only:
+            click.echo(f"would reformat {path}")
+        else:
+            Path(path).write_text(text, encoding="utf-8", newline="")
+            click.echo(f"reformatted {path}")
+    if bad:
+        raise SystemExit(EXIT_BAD_INPUT)
+    raise SystemExit(1 if (check_only and changed) else EXIT_OK)

@@ -1,0 +1,200 @@
+"""``wsblock run``: the requests of files, headless, for CI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from wsblock.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, env_options, guarded
+from wsblock.cli.junit import write_junit
+from wsblock.console import Console
+from wsblock.document.views import HttpRequest, SocketRequest, view
+from wsblock.engine.events import Event
+from wsblock.journal import Journal, event_to_dict
+from wsblock.masking import Masker
+from wsblock.request import Request
+from wsblock.runner import RequestResult, run_request, skipped
+from wsblock.workspace import BadInput, EnvChoice, Workspace, expand_paths
+
+Planned = Request | RequestResult  # a request to run, or one already judged (skipped)
+
+
+def plan(paths: list[Path], env: EnvChoice, which: str | None) -> list[Planned]:
+    """Every request to run, resolved before anything is sent (bad input -> exit 2)."""
+    out: list[Planned] = []
+    errors: list[str] = []
+    for path in paths:
+        try:
+            ws = Workspace.open(path, env)
+            specs = ws.select(which)
+        except BadInput as e:
+            errors.append(str(e))
+            continue
+        for spec in specs:
+            head = view(spec.head)
+            if isinstance(head, HttpRequest):
+                out.append(skipped(spec.name, path, spec.index, "HTTP requests run in Voiden"))
+            elif isinstance(head, SocketRequest) and (head.method or "WSS").upper() != "WSS":
+                out.append(skipped(spec.name, path, spec.index, f"{head.method} requests are not supported"))
+            else:
+                try:
+                    out.append(ws.resolve(spec))
+                except BadInput as e:
+                    errors.append(str(e))
+    if errors:
+        raise BadInput("\n".join(errors) if len(errors) == 1 else
+                       f"{len(errors)} problems:\n  " + "\n  ".join(errors))
+    return out
+
+
+class Reporter:
+    """Human lines or NDJSON events on stdout; a summary at the end."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.console = Console(sys.stdout)
+        self.masker = Masker(())
+        self.request: Request | None = None
+
+    def start(self, req: Request) -> None:
+        self.request = req
+        self.masker = Masker(req.secrets)
+        self.console.masker = self.masker
+        if not self.as_json:
+            where = f"{req.file.name} › " if req.file else ""
+            self.console.line(f"▶ {where}{req.name}  {self.masker.mask(req.url)}", "sys")
+
+    def event(self, event: Event) -> None:
+        if self.as_json:
+            record = event_to_dict(event, self.masker)
+            if self.request is not None:
+                record.setdefault("request", self.request.name)
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            self.console.event(event)
+        sys.stdout.flush()
+
+    def result(self, r: RequestResult) -> None:
+        if self.as_json:
+            record = {"event": "result", "request": r.name, "file": str(r.file) if r.file else None,
+                      "ok": r.ok, "status": r.status, "sent": r.sent, "received": r.received,
+                      "duration_ms": round(r.duration * 1000, 1),
+                      "failures": [self.masker.mask(f) for f in r.failures]}
+            if r.journal:
+                record["journal"] = str(r.journal)
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            return
+        where = f"{r.file.name} › " if r.file else ""
+        if r.status == "skipped":
+            self.console.line(f"○ skipped  {where}{r.name}: {r.reason}", "sys")
+            return
+        for f in r.failures:
+            self.console.line(f"  ✘ {self.masker.mask(f)}", "bad")
+        mark, style = ("✔ passed", "ok") if r.ok else ("✘ failed", "bad")
+        self.console.line(
+            f"{mark}  {where}{r.name}  {r.sent} out / {r.received} in  {r.duration:.2f} s", style)
+        if r.journal:
+            self.console.line(f"  journal: {r.journal}", "sys")
+
+    def summary(self, results: list[RequestResult], not_run: int) -> None:
+        passed = sum(r.status == "passed" for r in results)
+        failed = sum(r.status == "failed" for r in results) + not_run
+        skip = sum(r.status == "skipped" for r in results)
+        if self.as_json:
+            sys.stdout.write(json.dumps({"event": "summary", "passed": passed, "failed": failed,
+                                         "skipped": skip}) + "\n")
+        else:
+            text = f"{passed} passed, {failed} failed" + (f", {skip} skipped" if skip else "")
+            self.console.line(text, "bad" if failed else "ok")
+
+
+async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | None,
+                   linger: float, bail: bool) -> list[RequestResult]:
+    results: list[RequestResult] = []
+    for item in planned:
+        if isinstance(item, RequestResult):
+            reporter.result(item)
+            results.append(item)
+            continue
+        reporter.start(item)
+        journal = Journal.create(log_dir=log_dir, name=item.name, secrets=item.secrets)
+        try:
+            result = await run_request(item, reporter.event, journal=journal, linger=linger)
+        finally:
+            journal.close()
+        reporter.result(result)
+        results.append(result)
+        if bail and not result.ok:
+            break
+    return results
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@env_options
+@click.option("--request", "which", metavar="N|NAME", help="Run one request of each file (number or name).")
+@click.option("--json", "as_json", is_flag=True, help="Events as NDJSON on stdout.")
+@click.option("--junit", type=click.Path(path_type=Path), metavar="FILE", help="Write a JUnit XML report.")
+@click.option("--bail", is_flag=True, help="Stop at the first failing request.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="S", help="Time limit for the whole run.")
+@click.option("--linger", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="S",
+              help="After the last step, wait S seconds for more messages or a close by the server.")
+@click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR",
+              help="Journal sessions here instead of $XDG_STATE_HOME/wsblock/sessions.")
+@guarded
+def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool, junit: Path | None,
+        bail: bool, timeout: float | None, linger: float, log_dir: Path | None) -> None:
+    """Run the WebSocket requests of PATHS (files, folders, globs) headless.
+
+    \b
+    Each request: connect, send its saved messages, wait for its expectations,
+    linger, close with 1000, check its assertions.
+    Examples:
+      wsblock run echo.void -e .env
+      wsblock run 'tests/**/*.void' --junit report.xml --bail
+
+    Exit code 0 when everything held, 1 when a request failed, 2 on bad input.
+    """
+    files = expand_paths(list(paths))
+    planned = plan(files, env, which)
+    if not planned:
+        raise BadInput("no requests found in " + ", ".join(map(str, files)))
+    reporter = Reporter(as_json)
+    results: list[RequestResult] = []
+
+    async def main() -> None:
+        nonlocal results
+        task = asyncio.ensure_future(_run_all(planned, reporter, log_dir, linger, bail))
+        try:
+            results = await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            task.cancel()
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+
+    asyncio.run(main())
+    timed_out = timeout is not None and len(results) < len(planned) and not bail
+    not_run = 0
+    if timed_out:
+        done = {(r.file, r.index) for r in results}
+        for item in planned:
+            if (item.file, item.index) not in done:
+                r = RequestResult(item.name, item.file, item.index, status="failed",
+                                  failures=[f"the run timed out after {timeout:g} s"])
+                reporter.result(r)
+                results.append(r)
+    reporter.summary(results, not_run)
+    if junit is not None:
+        write_junit(junit, results)
+    if any(r.status == "failed" for r in results):
+        raise SystemExit(EXIT_FAILED)
+    raise SystemExit(EXIT_OK)
+
+
+_ = EXIT_BAD_INPUT

@@ -1,0 +1,76 @@
+"""``wsblock sessions`` and ``wsblock export``: what the journal recorded."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from wsblock.cli.common import guarded
+from wsblock.journal import export as export_records
+from wsblock.journal import list_sessions, read_session
+from wsblock.workspace import BadInput
+
+_LOG_DIR = click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR",
+                        help="Where sessions are journaled (default $XDG_STATE_HOME/wsblock/sessions).")
+
+
+@click.command()
+@_LOG_DIR
+@click.option("-n", "--limit", type=int, default=20, show_default=True, help="How many, newest first (0: all).")
+@guarded
+def sessions(log_dir: Path | None, limit: int) -> None:
+    """List recorded sessions, newest first.
+
+    \b
+    Example:
+      wsblock sessions -n 5
+      wsblock export <ID> --format csv -o session.csv
+    """
+    found = list_sessions(log_dir)
+    found = sorted(found, key=lambda s: s.path.name, reverse=True)
+    if limit:
+        found = found[:limit]
+    if not found:
+        click.echo("no sessions recorded yet")
+        return
+    for s in found:
+        click.echo(f"{s.path.stem}  {s.events:>8} events  {s.name}")
+
+
+def _find(session: str, log_dir: Path | None) -> Path:
+    p = Path(session)
+    if p.is_file():
+        return p
+    matches = [s.path for s in list_sessions(log_dir) if s.path.stem == session]
+    if not matches:
+        matches = [s.path for s in list_sessions(log_dir) if s.path.stem.startswith(session)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise BadInput(f"no session {session!r} (see `wsblock sessions`)")
+    raise BadInput(f"{session!r} names {len(matches)} sessions; give more of the ID")
+
+
+@click.command()
+@click.argument("session")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ndjson"]), default="ndjson", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE", help="Write here instead of stdout.")
+@_LOG_DIR
+@guarded
+def export(session: str, fmt: str, output: Path | None, log_dir: Path | None) -> None:
+    """Export a recorded SESSION (an ID from `wsblock sessions`, or a journal file).
+
+    \b
+    Example:
+      wsblock export 20261125T164000Z-echo --format csv -o echo.csv
+    """
+    path = _find(session, log_dir)
+    records = read_session(path)
+    if output is None:
+        export_records(records, fmt, sys.stdout)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as out:
+        export_records(records, fmt, out)
+    click.echo(f"wrote {output}", err=True)

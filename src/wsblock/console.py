@@ -1,0 +1,125 @@
+"""Human output of events for the terminal front ends (``run``, ``connect``).
+
+``HH:MM:SS.mmm → payload`` for sent messages, ``← payload`` for received ones,
+``● ...`` for the connection's life, ``✖ ...`` for closes and failures. Secrets are
+masked; long payloads are cut on screen (never in the journal); colour only on a
+terminal and never with ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from datetime import datetime
+from typing import TextIO
+
+from wsblock.engine.events import Event
+from wsblock.masking import Masker
+
+__all__ = ["Console", "clock", "describe", "use_color"]
+
+_RESET = "\x1b[0m"
+_STYLE = {"out": "\x1b[36m", "in": "\x1b[32m", "sys": "\x1b[2m", "bad": "\x1b[31m", "ok": "\x1b[32m"}
+ARROW = {"out": "→", "in": "←", "sys": "●"}
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, never with ``NO_COLOR``."""
+    return "NO_COLOR" not in os.environ and bool(getattr(stream, "isatty", lambda: False)())
+
+
+def clock(ts: datetime) -> str:
+    """``HH:MM:SS.mmm`` in local time."""
+    local = ts.astimezone()
+    return local.strftime("%H:%M:%S.") + f"{local.microsecond // 1000:03d}"
+
+
+def payload_text(event: Event) -> str:
+    """A message's payload as one line of text (binary as base64)."""
+    if isinstance(event.data, (bytes, bytearray, memoryview)):
+        return "base64:" + base64.b64encode(bytes(event.data)).decode()
+    return event.data or ""
+
+
+def describe(event: Event) -> str:
+    """The words for a system event (``connected ...``, ``closed 1000 "bye" by server``)."""
+    k = event.kind
+    if k == "connecting":
+        n = f" (attempt {event.attempt})" if event.attempt and event.attempt > 1 else ""
+        return f"connecting{n}"
+    if k == "open":
+        parts = ["connected"]
+        if event.status:
+            parts.append(f"(HTTP {event.status})")
+        if event.subprotocol:
+            parts.append(f"subprotocol {event.subprotocol}")
+        if event.extensions:
+            parts.append("extensions " + ", ".join(event.extensions))
+        return " ".join(parts)
+    if k == "close":
+        code = event.code if event.code is not None else "-"
+        reason = f' "{event.reason}"' if event.reason else ""
+        return f"closed {code}{reason} by {event.by or 'unknown'}"
+    if k == "error":
+        return f"{event.error or 'error'}: {event.reason or ''}".rstrip(": ")
+    if k == "reconnect":
+        return f"reconnecting in {event.delay:.1f} s (attempt {event.attempt})"
+    if k == "ping":
+        return "ping sent" if event.dir == "out" else "ping received"
+    if k == "pong":
+        return f"pong ({event.rtt_ms:.1f} ms)" if event.rtt_ms is not None else "pong"
+    if k in ("expect", "assert"):
+        mark = "✔" if event.ok else "✘"
+        return f"{mark} {k} {event.name or ''}{': ' + event.reason if event.reason and not event.ok else ''}"
+    return k
+
+
+class Console:
+    """Writes events as human lines to a stream."""
+
+    def __init__(self, stream: TextIO | None = None, masker: Masker | None = None,
+                 color: bool | None = None, width: int = 240):
+        self.stream = stream or sys.stdout
+        self.masker = masker or Masker(())
+        self.color = use_color(self.stream) if color is None else color
+        self.width = width
+
+    def paint(self, text: str, style: str) -> str:
+        return f"{_STYLE[style]}{text}{_RESET}" if self.color else text
+
+    def cut(self, text: str) -> str:
+        text = text.replace("\r", "\\r").replace("\n", "\\n")
+        if len(text) > self.width:
+            return text[: self.width] + f"… ({len(text)} chars)"
+        return text
+
+    def format(self, event: Event) -> str:
+        when = clock(event.ts)
+        if event.kind in ("sent", "received"):
+            body = self.cut(self.masker.mask(payload_text(event)))
+            return f"{when} {self.paint(ARROW[event.dir], event.dir)} {body}"
+        words = self.masker.mask(describe(event))
+        bad = event.kind == "error" or (event.kind in ("expect", "assert") and not event.ok) or (
+            event.kind == "close" and event.by == "error"
+        )
+        if event.kind == "close" or bad:
+            mark = "✖" if event.kind == "close" or event.kind == "error" else "●"
+            return f"{when} {self.paint(mark, 'bad' if bad else 'sys')} {words}"
+        style = "ok" if event.kind in ("expect", "assert") else "sys"
+        return f"{when} {self.paint('●', style)} {words}"
+
+    def event(self, event: Event) -> None:
+        self.stream.write(self.format(event) + "\n")
+
+    def line(self, text: str, style: str | None = None) -> None:
+        self.stream.write((self.paint(text, style) if style else text) + "\n")
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def dumps(record: dict) -> str:
+    """One NDJSON line (no spaces after separators is not required; keep it readable)."""
+    return json.dumps(record, ensure_ascii=False)

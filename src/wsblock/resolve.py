@@ -1,0 +1,314 @@
+"""From a document's request and the variables to a :class:`wsblock.request.Request`.
+
+This is where a request's blocks get their meaning: query rows merged into the URL,
+auth blocks turned into headers, ``socket-options`` rows parsed, messages checked in
+their format, expectation and assertion operators recognised. Every error is a
+:class:`ResolveError` that names the file, the line of the block and the row.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from wsblock.checks import canonical_operator, decode_binary, validate
+from wsblock.document import Block
+from wsblock.document.requests import RequestSpec
+from wsblock.document.views import (
+    AssertionsTable,
+    Auth,
+    HeadersTable,
+    QueryTable,
+    SocketExpect,
+    SocketMessage,
+    SocketMessages,
+    SocketOptions,
+    SocketRequest,
+    view,
+)
+from wsblock.request import Check, Expect, Message, Options, Request, Step
+from wsblock.variables import SECRET_NAME, Variables, VariableError
+
+__all__ = ["ResolveError", "parse_size", "resolve_request", "where"]
+
+#: Headers whose values are secrets, by name (plus any name matching SECRET_NAME).
+SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization", "set-cookie"}
+
+
+class ResolveError(ValueError):
+    """A request cannot be built: bad option, unknown variable, malformed message..."""
+
+
+def where(spec: RequestSpec, block: Block, detail: str = "") -> str:
+    """``echo.void:42 headers-table row 2``: a place a user can find."""
+    name = (Path(getattr(block, "source", None) or spec.file or "<unsaved>")).name
+    line = f":{block.line}" if getattr(block, "line", None) else ""
+    return f"{name}{line} {block.type}" + (f" {detail}" if detail else "")
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?\s*$", re.IGNORECASE)
+_UNITS = {None: 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb": 1 << 20,
+          "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """``16MiB`` -> 16777216; ``0`` stays 0. Raises ValueError."""
+    m = _SIZE.match(text)
+    if not m:
+        raise ValueError(f"expected bytes, or a number with KiB or MiB, got {text!r}")
+    unit = m.group(2).lower() if m.group(2) else None
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
+def _seconds(text: str) -> float:
+    value = float(text.strip().removesuffix("s"))
+    if value < 0:
+        raise ValueError(f"expected seconds >= 0, got {text!r}")
+    return value
+
+
+def _bool(text: str) -> bool:
+    t = text.strip().lower()
+    if t in ("true", "yes", "on", "1"):
+        return True
+    if t in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        t = text.strip().lower()
+        if t not in allowed:
+            raise ValueError(f"expected {' or '.join(allowed)}, got {text!r}")
+        return t
+
+    return parse
+
+
+def _path(base: Path | None) -> Callable[[str], Path]:
+    def parse(text: str) -> Path:
+        p = Path(text.strip()).expanduser()
+        return p if p.is_absolute() or base is None else base / p
+
+    return parse
+
+
+def _option_parsers(base: Path | None) -> dict[str, tuple[str, Callable[[str], object]]]:
+    return {
+        "subprotocols": ("subprotocols", lambda t: tuple(p.strip() for p in t.split(",") if p.strip())),
+        "origin": ("origin", lambda t: t.strip() or None),
+        "compression": ("compression", lambda t: _choice("deflate", "none")(t) == "deflate"),
+        "connect-timeout": ("connect_timeout", _seconds),
+        "ping-interval": ("ping_interval", lambda t: _seconds(t) or None),
+        "ping-timeout": ("ping_timeout", lambda t: _seconds(t) or None),
+        "max-message-size": ("max_message_size", lambda t: parse_size(t) or None),
+        "reconnect": ("reconnect", lambda t: _choice("on", "off")(t) == "on"),
+        "tls-verify": ("tls_verify", _bool),
+        "ca-file": ("ca_file", _path(base)),
+        "client-cert": ("client_cert", _path(base)),
+        "client-key": ("client_key", _path(base)),
+        "proxy": ("proxy", lambda t: None if t.strip().lower() == "none" else t.strip()),
+    }
+
+
+class _Builder:
+    """Collects secrets while substituting variables, with places for errors."""
+
+    def __init__(self, spec: RequestSpec, variables: Variables):
+        self.spec = spec
+        self.vars = variables
+        self.secrets: set[str] = set()
+
+    def sub(self, text: str, place: str) -> str:
+        try:
+            out = self.vars.substitute(text, place)
+        except VariableError as e:
+            raise ResolveError(str(e)) from None
+        self.secrets |= self.vars.secrets_in(text)
+        return out
+
+    def secret(self, value: str) -> None:
+        value = value.strip()
+        if value:
+            self.secrets.add(value)
+            scheme, _, rest = value.partition(" ")
+            if rest.strip() and scheme.lower() in ("bearer", "basic", "token", "digest"):
+                self.secrets.add(rest.strip())
+
+
+def _rows(table, spec: RequestSpec, block: Block, width: int):
+    """Enabled rows, 1-based numbers, padded to *width* cells."""
+    for n, row in enumerate(table.rows, 1):
+        if row.disabled:
+            continue
+        cells = [str(c) if c is not None else "" for c in row.cells]
+        if not any(c.strip() for c in cells):
+            continue
+        yield n, (cells + [""] * width)[:width]
+
+
+def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
+    out = []
+    for n, (desc, fld, op, expected) in _rows(table, b.spec, block, 4):
+        place = where(b.spec, block, f"{kind}row {n}")
+        canon = canonical_operator(op)
+        if canon is None:
+            raise ResolveError(f"unknown operator {op!r} in {place}")
+        if not fld.strip():
+            raise ResolveError(f"no field in {place}")
+        out.append(Check(desc or f"{fld} {op} {expected}", fld.strip(), canon,
+                         b.sub(expected, place), place))
+    return tuple(out)
+
+
+def _message(b: _Builder, item: SocketMessage, block: Block, n: int) -> Message:
+    name = item.name or f"message {n}"
+    place = where(b.spec, block, f"message {name!r}")
+    fmt = (item.format or "text").lower()
+    content = b.sub(item.content or "", place)
+    err = validate(fmt, content, item.encoding or "base64")
+    if err is not None:
+        at = f" at line {err.line}, column {err.column}" if err.line else ""
+        raise ResolveError(f"{place}: {err}{at}")
+    data: str | bytes = decode_binary(content, item.encoding or "base64") if fmt == "binary" else content
+    return Message(name, fmt, data, item.uid or "", place)  # type: ignore[arg-type]
+
+
+def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
+    name = item.name or f"expect {n}"
+    place = where(b.spec, block, f"expect {name!r}")
+    try:
+        timeout = float(item.timeout) if item.timeout not in (None, "") else 5.0
+    except (TypeError, ValueError):
+        raise ResolveError(f"{place}: timeout must be seconds, got {item.timeout!r}") from None
+    return Expect(name, timeout, _checks(b, item, block, f"expect {name!r} "), item.uid or "", place)
+
+
+def _merge_query(url: str, params: list[tuple[str, str]]) -> str:
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True) + params
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path | None = None) -> Request:
+    """Build the :class:`Request` for *spec* (links already resolved)."""
+    b = _Builder(spec, variables)
+    head = view(spec.head)
+    if not isinstance(head, SocketRequest):
+        raise ResolveError(f"{where(spec, spec.head)}: not a WebSocket request")
+    if (head.method or "WSS").upper() != "WSS":
+        raise ResolveError(f"{where(spec, spec.head)}: {head.method} requests are not supported")
+    url = b.sub((head.url or "").strip(), where(spec, spec.head, "URL"))
+    if not url or url in ("ws://", "wss://"):
+        raise ResolveError(f"{where(spec, spec.head)}: the URL is empty")
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("ws", "wss"):
+        raise ResolveError(f"{where(spec, spec.head)}: the URL must start with ws:// or wss://, got {url!r}")
+
+    headers: list[tuple[str, str]] = []
+    query: list[tuple[str, str]] = []
+    steps: list[Step] = []
+    assertions: list[Check] = []
+    opts: dict[str, object] = {}
+    base = Path(spec.file).parent if spec.file else project_root
+    parsers = _option_parsers(base)
+
+    for block in spec.blocks:
+        v = view(block)
+        if isinstance(v, HeadersTable):
+            for n, (name, value) in _rows(v, spec, block, 2):
+                place = where(spec, block, f"row {n}")
+                name, value = b.sub(name, place).strip(), b.sub(value, place)
+                if not re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", name):
+                    raise ResolveError(f"{place}: {name!r} is not a valid header name")
+                if name.lower() in SECRET_HEADERS or SECRET_NAME.search(name):
+                    b.secret(value)
+                headers.append((name, value))
+        elif isinstance(v, QueryTable):
+            for n, (name, value) in _rows(v, spec, block, 2):
+                place = where(spec, block, f"row {n}")
+                query.append((b.sub(name, place).strip(), b.sub(value, place)))
+        elif isinstance(v, Auth):
+            _auth(b, v, block, headers, query)
+        elif isinstance(v, SocketOptions):
+            for n, (key, value) in _rows(v, spec, block, 2):
+                place = where(spec, block, f"row {n} ({key.strip()})")
+                k = key.strip().lower()
+                if k not in parsers:
+                    raise ResolveError(f"unknown option {key.strip()!r} in {place}; known: {', '.join(parsers)}")
+                attr, parse = parsers[k]
+                try:
+                    opts[attr] = parse(b.sub(value, place))
+                except ValueError as e:
+                    raise ResolveError(f"{place}: {e}") from None
+        elif isinstance(v, SocketMessages):
+            for n, item in enumerate(v.items, 1):
+                if isinstance(item, SocketMessage):
+                    if not item.disabled:
+                        steps.append(_message(b, item, block, n))
+                elif isinstance(item, SocketExpect):
+                    if not getattr(item, "disabled", False):
+                        steps.append(_expect(b, item, block, n))
+        elif isinstance(v, AssertionsTable):
+            assertions.extend(_checks(b, v, block, ""))
+
+    # A Sec-WebSocket-Protocol header also sets the subprotocols.
+    protos = [v for k, v in headers if k.lower() == "sec-websocket-protocol"]
+    if protos:
+        headers = [(k, v) for k, v in headers if k.lower() != "sec-websocket-protocol"]
+        listed = list(opts.get("subprotocols", ()))  # type: ignore[call-overload]
+        for value in protos:
+            listed += [p.strip() for p in value.split(",") if p.strip() and p.strip() not in listed]
+        opts["subprotocols"] = tuple(listed)
+
+    return Request(
+        name=spec.name,
+        url=_merge_query(url, query),
+        headers=tuple(headers),
+        options=Options(**opts),  # type: ignore[arg-type]
+        steps=tuple(steps),
+        assertions=tuple(assertions),
+        secrets=frozenset(s for s in b.secrets if s),
+        file=Path(spec.file) if spec.file else None,
+        index=spec.index,
+    )
+
+
+def _auth(b: _Builder, v: Auth, block: Block, headers: list, query: list) -> None:
+    kind = (v.auth_type or "none").strip()
+    cells: dict[str, str] = {}
+    for n, (key, value) in _rows(v, b.spec, block, 2):
+        cells[key.strip().lower()] = b.sub(value, where(b.spec, block, f"row {n}"))
+    place = where(b.spec, block, f"({kind})")
+    if kind in ("none", "inherit", ""):
+        return
+    if kind == "bearer":
+        token = cells.get("token", "")
+        if not token:
+            raise ResolveError(f"{place}: the bearer token is empty")
+        b.secret(token)
+        headers.append(("Authorization", f"Bearer {token}"))
+    elif kind == "basic":
+        user, password = cells.get("username", ""), cells.get("password", "")
+        b.secret(user)
+        b.secret(password)
+        encoded = base64.b64encode(f"{user}:{password}".encode()).decode()
+        b.secret(encoded)
+        headers.append(("Authorization", f"Basic {encoded}"))
+    elif kind == "apiKey":
+        key, value, where_to = cells.get("key", ""), cells.get("value", ""), cells.get("in", "header")
+        if not key:
+            raise ResolveError(f"{place}: the API key name is empty")
+        b.secret(value)
+        if where_to.strip().lower() == "query":
+            query.append((key, value))
+        else:
+            headers.append((key, value))
+    else:
+        raise ResolveError(f"{place}: auth type {kind!r} is not supported for WebSocket requests")

@@ -1,0 +1,292 @@
+"""Headless runs: connect, play a request's steps, check its assertions.
+
+For each request: connect; perform the ``socket-messages`` steps in order (a
+``socket-message`` is sent; a ``socket-expect`` waits for an inbound message for
+which every row holds, logging and skipping the others); wait ``linger`` seconds for
+more messages or a close by the server (which ends the wait); close with 1000; then
+evaluate the ``assertions-table``. Every event is journaled and reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from wsblock.checks import MISSING, evaluate, lookup
+from wsblock.engine import Session
+from wsblock.engine.events import Event
+from wsblock.journal import Journal
+from wsblock.request import Check, Expect, Message, Request
+
+__all__ = ["RequestResult", "run_request", "skipped"]
+
+
+@dataclass
+class RequestResult:
+    """How one request went."""
+
+    name: str
+    file: Path | None = None
+    index: int = 0
+    url: str = ""
+    status: str = "passed"  # passed | failed | skipped
+    failures: list[str] = field(default_factory=list)
+    sent: int = 0
+    received: int = 0
+    duration: float = 0.0  # seconds, from the start of connecting to the end
+    journal: Path | None = None
+    reason: str = ""  # why it was skipped
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+    def fail(self, text: str) -> None:
+        self.status = "failed"
+        self.failures.append(text)
+
+
+def skipped(name: str, file: Path | None, index: int, reason: str) -> RequestResult:
+    return RequestResult(name, file, index, status="skipped", reason=reason)
+
+
+Listener = Callable[[Event], None]
+
+
+@dataclass
+class _Inbound:
+    event: Event
+    latency_ms: float | None
+    _json: Any = None
+    _parsed: bool = False
+
+    def parsed(self) -> Any:
+        if not self._parsed:
+            self._parsed = True
+            data = self.event.data
+            try:
+                self._json = json.loads(data) if isinstance(data, str) else MISSING
+            except ValueError:
+                self._json = MISSING
+        return self._json
+
+    def field(self, name: str) -> Any:
+        data = self.event.data
+        if name == "body":
+            if isinstance(data, (bytes, bytearray)):
+                return base64.b64encode(bytes(data)).decode()
+            return data
+        if name.startswith("body.") or name.startswith("body["):
+            doc = self.parsed()
+            return MISSING if doc is MISSING else lookup(doc, name[4:].lstrip("."))
+        if name == "type":
+            return self.event.type
+        if name == "size":
+            return self.event.size
+        if name == "latency":
+            return MISSING if self.latency_ms is None else round(self.latency_ms, 3)
+        return MISSING
+
+
+def _judge(checks: tuple[Check, ...], get: Callable[[str], Any]) -> list[str]:
+    """The rows that did not hold, each with its actual value."""
+    failed = []
+    for c in checks:
+        out = evaluate(c.operator, get(c.field), c.expected)
+        if not out.ok:
+            failed.append(f"{c.description}: {c.field} {c.operator} {c.expected!r}, actual {out.shown!r}")
+    return failed
+
+
+class _Run:
+    def __init__(self, request: Request, listener: Listener, journal: Journal | None):
+        self.request = request
+        self.session = Session(request)
+        self.listener = listener
+        self.journal = journal
+        self.inbox: deque[_Inbound] = deque()
+        self.arrived = asyncio.Event()
+        self.closed = asyncio.Event()
+        self.last_sent_mono: float | None = None
+        self.t0 = time.monotonic()
+        self.opened_at: float | None = None
+        self.closed_at: float | None = None
+        self.close_event: Event | None = None
+        if journal is not None:
+            self.session.add_listener(journal.record)
+
+    def emit(self, kind: str, **fields: Any) -> None:
+        """A runner event (expect/assert): journaled and reported like the session's."""
+        event = Event(kind, datetime.now(UTC), time.monotonic() - self.t0,  # type: ignore[arg-type]
+                      request=self.request.name, **fields)
+        if self.journal is not None:
+            self.journal.record(event)
+        self.listener(event)
+
+    async def pump(self) -> None:
+        stream = self.session.subscribe()
+        while True:
+            for event in await stream.batch():
+                self.listener(event)
+                if event.kind == "sent":
+                    self.last_sent_mono = event.mono
+                elif event.kind == "received":
+                    latency = None if self.last_sent_mono is None else (event.mono - self.last_sent_mono) * 1000
+                    self.inbox.append(_Inbound(event, latency))
+                    self.arrived.set()
+                elif event.kind == "open":
+                    self.opened_at = time.monotonic()
+                elif event.kind == "close":
+                    self.close_event = event
+                    self.closed_at = time.monotonic()
+                    self.closed.set()
+                    self.arrived.set()
+
+    async def expect(self, step: Expect) -> str | None:
+        """``None`` when a message matched, else the failure."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + step.timeout
+        last: list[str] | None = None
+        while True:
+            while self.inbox:
+                msg = self.inbox.popleft()
+                failed = _judge(step.checks, msg.field)
+                if not failed:
+                    self.emit("expect", ok=True, name=step.name)
+                    return None
+                last = failed
+            if self.closed.is_set():
+                why = "the connection closed"
+                break
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                why = f"no matching message within {step.timeout:g} s"
+                break
+            self.arrived.clear()
+            try:
+                await asyncio.wait_for(self.arrived.wait(), remaining)
+            except TimeoutError:
+                pass
+        detail = ("; last message: " + "; ".join(last)) if last else "; no message arrived"
+        text = f"expect {step.name!r} ({step.where}): {why}{detail}"
+        self.emit("expect", ok=False, name=step.name, reason=text)
+        return text
+
+    def assertion_value(self, name: str) -> Any:
+        s = self.session
+        if name == "connected":
+            return self.opened_at is not None
+        if name == "status":
+            return s.status if s.status is not None else MISSING
+        if name.lower().startswith("headers."):
+            wanted = name[8:].lower()
+            for k, v in s.response_headers or ():
+                if k.lower() == wanted:
+                    return v
+            return MISSING
+        if name == "subprotocol":
+            return s.subprotocol if s.subprotocol is not None else MISSING
+        if name == "closeCode":
+            return self.close_event.code if self.close_event and self.close_event.code is not None else MISSING
+        if name == "closeReason":
+            return self.close_event.reason or "" if self.close_event else MISSING
+        if name == "sent.count":
+            return s.stats.sent
+        if name == "received.count":
+            return s.stats.received
+        if name == "duration":
+            if self.opened_at is None:
+                return MISSING
+            end = self.closed_at or time.monotonic()
+            return round((end - self.opened_at) * 1000, 3)
+        return MISSING
+
+
+async def run_request(request: Request, listener: Listener, *, journal: Journal | None = None,
+                      linger: float = 1.0) -> RequestResult:
+    """Run one request to the end; never raises for network trouble (it fails the result)."""
+    result = RequestResult(request.name, request.file, request.index, request.url)
+    if journal is not None:
+        result.journal = journal.path
+    run = _Run(request, listener, journal)
+    pump = asyncio.create_task(run.pump())
+    judged_by_assertions = any(c.field in ("connected", "status") for c in request.assertions)
+    try:
+        connected = await run.session.connect()
+        await asyncio.sleep(0)  # let the pump see the connect events first
+        if not connected:
+            if not judged_by_assertions:
+                result.fail(f"could not connect to {request.url}: {_why(run)}")
+        else:
+            for step in request.steps:
+                if isinstance(step, Message):
+                    if run.closed.is_set():
+                        result.fail(f"message {step.name!r} ({step.where}) not sent: the connection closed")
+                        break
+                    await run.session.send(step)
+                else:
+                    failure = await run.expect(step)
+                    if failure:
+                        result.fail(failure)
+                        break
+            if not run.closed.is_set() and linger > 0:
+                try:
+                    await asyncio.wait_for(run.closed.wait(), linger)
+                except TimeoutError:
+                    pass
+            if not run.closed.is_set():
+                await run.session.close(1000, "")
+            await run.session.wait_closed()
+            await asyncio.sleep(0)
+            ev = run.close_event
+            if ev is not None and (ev.by == "error" or ev.code == 1006) and not any(
+                c.field.startswith("close") for c in request.assertions
+            ):
+                result.fail(f"the connection dropped: {_why(run)}")
+        # Let the pump report everything the session emitted before judging.
+        await _drain(run)
+        failed = _judge(request.assertions, run.assertion_value)
+        for c in request.assertions:
+            ok = not any(f.startswith(f"{c.description}:") for f in failed)
+            run.emit("assert", ok=ok, name=c.description,
+                     reason=None if ok else next(f for f in failed if f.startswith(f"{c.description}:")))
+        for f in failed:
+            result.fail(f"assertion {f}")
+    finally:
+        if run.session.state.name != "DISCONNECTED":
+            await run.session.close(1000, "")
+            await run.session.wait_closed()
+        await _drain(run)
+        pump.cancel()
+        result.sent = run.session.stats.sent
+        result.received = run.session.stats.received
+        result.duration = time.monotonic() - run.t0
+    return result
+
+
+async def _drain(run: _Run) -> None:
+    """Give the pump a chance to hand over every event already emitted."""
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
+def _why(run: _Run) -> str:
+    ev = run.close_event
+    if ev is None:
+        return "no reason given"
+    parts = []
+    if ev.error:
+        parts.append(ev.error)
+    if ev.reason:
+        parts.append(ev.reason)
+    if ev.code is not None:
+        parts.append(f"code {ev.code}")
+    return ", ".join(parts) or "no reason given"

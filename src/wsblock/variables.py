@@ -1,0 +1,236 @@
+"""Variables: where ``{{NAME}}`` values come from, and which of them are secrets.
+
+Four sources, later winning over earlier (``void-format.md`` section 5):
+
+1. the process environment;
+2. Voiden's YAML environments in ``.voiden/`` at the project root: ``env-public.yaml``
+   then ``env-private.yaml`` (for a profile ``P``: ``env-P-public.yaml`` then
+   ``env-P-private.yaml``). Top-level keys are environments, each
+   ``{variables: {...}, children: {...}}``; the environment ``a/b/c`` has the
+   variables of ``a``, then ``a/b``, then ``a/b/c``;
+3. a ``.env`` file named with ``--env FILE``, or else the project's ``.env`` when no
+   YAML environment is selected;
+4. ``--env-var KEY=value`` on the command line.
+
+Every value that comes from a private environment file, or whose name says it is one
+(``token``, ``secret``, ``key``, ``password``...), is a secret, and stays one when a later
+source overrides it. Other secrets
+(auth cells, ``Authorization``-like headers) are added by :mod:`wsblock.resolve`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+__all__ = [
+    "SECRET_NAME",
+    "VARIABLE",
+    "VariableError",
+    "Variables",
+    "environment_names",
+    "load_variables",
+    "parse_dotenv",
+]
+
+#: ``{{NAME}}``, with optional spaces inside the braces.
+VARIABLE = re.compile(r"\{\{\s*([A-Za-z_$][\w.\-$]*)\s*\}\}")
+
+#: Names of variables and headers whose values are secrets wherever they come from.
+SECRET_NAME = re.compile(r"token|secret|key|passw|authorization|cookie", re.IGNORECASE)
+
+
+class VariableError(ValueError):
+    """A variable is unknown, or an environment file or ``--env-var`` is malformed."""
+
+
+@dataclass
+class Variables:
+    """Resolved variable values, and which of them are secret."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    secret_names: set[str] = field(default_factory=set)
+    sources: dict[str, str] = field(default_factory=dict)  # name -> where it came from
+
+    @property
+    def secrets(self) -> set[str]:
+        """The secret values (to mask wherever shown or written)."""
+        return {self.values[n] for n in self.secret_names if self.values.get(n)}
+
+    def substitute(self, text: str, where: str = "") -> str:
+        """Replace every ``{{NAME}}`` in *text*; an unknown name raises :class:`VariableError`."""
+        if "{{" not in text:
+            return text
+
+        def repl(m: re.Match[str]) -> str:
+            name = m.group(1)
+            try:
+                return self.values[name]
+            except KeyError:
+                place = f" in {where}" if where else ""
+                raise VariableError(f"unknown variable {{{{{name}}}}}{place}") from None
+
+        return VARIABLE.sub(repl, text)
+
+    def secrets_in(self, text: str) -> set[str]:
+        """The secret values that substituting *text* would insert."""
+        return {
+            self.values[m.group(1)]
+            for m in VARIABLE.finditer(text)
+            if m.group(1) in self.secret_names and self.values.get(m.group(1))
+        }
+
+    def update(self, values: Mapping[str, str], source: str, *, secret: bool = False) -> None:
+        for k, v in values.items():
+            self.values[k] = v
+            self.sources[k] = source
+            if secret or SECRET_NAME.search(k):
+                self.secret_names.add(k)
+
+
+def parse_dotenv(text: str, where: str = ".env") -> dict[str, str]:
+    """Parse ``KEY=value`` lines (``#`` comments, ``export``, quotes) of a ``.env`` file."""
+    out: dict[str, str] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[7:].lstrip()
+        key, eq, value = line.partition("=")
+        key = key.strip()
+        if not eq or not re.fullmatch(r"[A-Za-z_][\w.\-]*", key):
+            raise VariableError(f"{where}:{n}: expected KEY=value, got {raw.strip()!r}")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+            if raw.strip().split("=", 1)[1].strip().startswith('"'):
+                value = value.replace("\\n", "\n")
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        out[key] = value
+    return out
+
+
+def _env_files(voiden: Path, profile: str | None) -> list[tuple[Path, bool]]:
+    prefix = f"env-{profile}-" if profile else "env-"
+    return [(voiden / f"{prefix}public.yaml", False), (voiden / f"{prefix}private.yaml", True)]
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise VariableError(f"{path}: cannot read: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise VariableError(f"{path}{at}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise VariableError(f"{path}: expected environments as a mapping at the top level")
+    return data
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _environment_chain(data: dict, name: str, path: Path) -> list[dict[str, str]] | None:
+    """The variables of ``a``, ``a/b``, ``a/b/c`` for *name* ``a/b/c``, or None if absent."""
+    node: object = {"children": data}
+    chain: list[dict[str, str]] = []
+    for part in name.split("/"):
+        children = node.get("children") if isinstance(node, dict) else None
+        if not isinstance(children, dict) or part not in children:
+            return None
+        node = children[part]
+        variables = node.get("variables") if isinstance(node, dict) else None
+        if variables is not None and not isinstance(variables, dict):
+            raise VariableError(f"{path}: environment {name!r}: 'variables' must be a mapping")
+        chain.append({str(k): _as_text(v) for k, v in (variables or {}).items()})
+    return chain
+
+
+def _names(tree: dict, prefix: str = "") -> Iterable[str]:
+    for key, node in tree.items():
+        name = f"{prefix}{key}"
+        yield name
+        children = node.get("children") if isinstance(node, dict) else None
+        if isinstance(children, dict):
+            yield from _names(children, name + "/")
+
+
+def environment_names(project_root: Path, profile: str | None = None) -> list[str]:
+    """Every environment defined in ``.voiden/`` (for a picker), in file order."""
+    names: list[str] = []
+    for path, _ in _env_files(project_root / ".voiden", profile):
+        if path.is_file():
+            for n in _names(_read_yaml(path)):
+                if n not in names:
+                    names.append(n)
+    return names
+
+
+def parse_env_vars(pairs: Iterable[str]) -> dict[str, str]:
+    """``KEY=VALUE`` strings (``--env-var``) to a mapping."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise VariableError(f"--env-var {pair!r}: expected KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def load_variables(
+    project_root: Path | None,
+    environment: str | None = None,
+    profile: str | None = None,
+    env_file: Path | None = None,
+    env_vars: Mapping[str, str] | None = None,
+    process_env: Mapping[str, str] | None = None,
+) -> Variables:
+    """Gather the four sources in order; see the module docstring."""
+    v = Variables()
+    v.update(dict(os.environ if process_env is None else process_env), "process environment")
+    if environment:
+        found = False
+        voiden = (project_root or Path.cwd()) / ".voiden"
+        for path, secret in _env_files(voiden, profile):
+            if not path.is_file():
+                continue
+            chain = _environment_chain(_read_yaml(path), environment, path)
+            if chain is None:
+                continue
+            found = True
+            for level in chain:
+                v.update(level, f"{path.name} ({environment})", secret=secret)
+        if not found:
+            known = ", ".join(environment_names(project_root or Path.cwd(), profile)) or "none"
+            raise VariableError(
+                f"environment {environment!r} is not defined in {voiden} (known: {known})"
+            )
+    dotenv = env_file
+    if dotenv is None and not environment and project_root is not None:
+        candidate = project_root / ".env"
+        dotenv = candidate if candidate.is_file() else None
+    if dotenv is not None:
+        try:
+            text = Path(dotenv).read_text(encoding="utf-8")
+        except OSError as e:
+            raise VariableError(f"{dotenv}: cannot read: {e.strerror or e}") from None
+        v.update(parse_dotenv(text, str(dotenv)), str(dotenv))
+    if env_vars:
+        v.update(dict(env_vars), "--env-var")
+    return v
