@@ -30,7 +30,7 @@ from wsblock.document.views import (
     view,
 )
 from wsblock.request import Check, Expect, Message, Options, Request, Step
-from wsblock.variables import SECRET_NAME, Variables, VariableError
+from wsblock.variables import SECRET_NAME, VariableError, Variables
 
 __all__ = ["ResolveError", "parse_size", "resolve_request", "where"]
 

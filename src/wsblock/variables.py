@@ -146,20 +146,21 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def _environment_chain(data: dict, name: str, path: Path) -> list[dict[str, str]] | None:
-    """The variables of ``a``, ``a/b``, ``a/b/c`` for *name* ``a/b/c``, or None if absent."""
+def _environment_chain(data: dict, name: str, path: Path) -> tuple[list[dict[str, str]], bool]:
+    """The variables of ``a``, ``a/b``, ``a/b/c`` that *data* defines for *name* ``a/b/c``,
+    and whether *data* defines the whole path."""
     node: object = {"children": data}
     chain: list[dict[str, str]] = []
     for part in name.split("/"):
         children = node.get("children") if isinstance(node, dict) else None
         if not isinstance(children, dict) or part not in children:
-            return None
+            return chain, False
         node = children[part]
         variables = node.get("variables") if isinstance(node, dict) else None
         if variables is not None and not isinstance(variables, dict):
             raise VariableError(f"{path}: environment {name!r}: 'variables' must be a mapping")
         chain.append({str(k): _as_text(v) for k, v in (variables or {}).items()})
-    return chain
+    return chain, True
 
 
 def _names(tree: dict, prefix: str = "") -> Iterable[str]:
@@ -210,10 +211,8 @@ def load_variables(
         for path, secret in _env_files(voiden, profile):
             if not path.is_file():
                 continue
-            chain = _environment_chain(_read_yaml(path), environment, path)
-            if chain is None:
-                continue
-            found = True
+            chain, whole = _environment_chain(_read_yaml(path), environment, path)
+            found = found or whole
             for level in chain:
                 v.update(level, f"{path.name} ({environment})", secret=secret)
         if not found:

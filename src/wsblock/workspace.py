@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wsblock.document import Document, DocumentError
-from wsblock.document.requests import LinkError, RequestSpec, find_project_root, group_requests, resolve_links
+from wsblock.document.requests import (
+    LinkError,
+    RequestSpec,
+    find_project_root,
+    group_requests,
+    resolve_links,
+)
 from wsblock.request import Request
 from wsblock.resolve import ResolveError, resolve_request
 from wsblock.variables import VariableError, Variables, environment_names, load_variables

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from wsblock import __version__
+from wsblock.cli.app import demo, open_, serve
 from wsblock.cli.files import check, fmt
+from wsblock.cli.live import connect, echo_server
 from wsblock.cli.run import run
 from wsblock.cli.sessions import export, sessions
-from wsblock.cli.live import connect, echo_server
-from wsblock.cli.app import demo, open_, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
