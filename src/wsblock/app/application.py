@@ -1,0 +1,49 @@
+"""The Textual app: small on purpose; the screens and widgets do the work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.app import App
+
+from .project import Project
+from .screens.main import MainScreen
+
+
+class WsblockApp(App):
+    """Open a ``.void`` file, run its WebSocket requests, work with the live connections."""
+
+    CSS_PATH = "wsblock.tcss"
+    TITLE = "wsblock"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        session_factory: Callable | None = None,
+        journal_factory: Callable | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.project = project
+        self.session_factory = session_factory
+        self.journal_factory = journal_factory
+        self.export_dir = export_dir
+        self.sub_title = project.title
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.project))
+
+    @property
+    def main(self) -> MainScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("the main screen is not up")
+
+    async def action_quit(self) -> None:
+        for view in self.main.connections():
+            await view.shutdown()
+        self.exit()

@@ -1,0 +1,199 @@
+"""The message composer: format, a highlighted editor, live validation, Format, Send."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Select, Static, TextArea
+
+from wsblock.checks import decode_binary, pretty, validate
+
+#: (label, value) of the format selector; a value is "format" or "binary:encoding".
+FORMATS = [
+    ("Text", "text"),
+    ("JSON", "json"),
+    ("XML", "xml"),
+    ("Binary (hex)", "binary:hex"),
+    ("Binary (base64)", "binary:base64"),
+]
+LANGUAGE = {"json": "json", "xml": "xml"}
+
+
+def split_format(value: str) -> tuple[str, str]:
+    fmt, _, encoding = value.partition(":")
+    return fmt, encoding or "base64"
+
+
+class ComposerEditor(TextArea):
+    """The editor; Ctrl+J / Ctrl+Enter send (not a newline)."""
+
+    BINDINGS = [
+        Binding("ctrl+j", "send", "Send", priority=True),
+        Binding("ctrl+enter", "send", "Send", show=False, priority=True),
+    ]
+
+    def action_send(self) -> None:
+        composer = next(a for a in self.ancestors if isinstance(a, Composer))
+        composer.action_send()
+
+
+class Composer(Vertical):
+    """Composes one message; posts :class:`Composer.Send` when the user sends it."""
+
+    class Send(Message):
+        def __init__(self, fmt: str, text: str, encoding: str) -> None:
+            super().__init__()
+            self.fmt = fmt
+            self.text = text
+            self.encoding = encoding
+
+    class Save(Message):
+        def __init__(self, name: str, fmt: str, text: str, encoding: str) -> None:
+            super().__init__()
+            self.name = name
+            self.fmt = fmt
+            self.text = text
+            self.encoding = encoding
+
+    def __init__(self, saved: list[tuple[str, str, str, str]] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.saved = list(saved or [])
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="composer-bar"):
+            yield Select(FORMATS, value="text", allow_blank=False, id="format", compact=True)
+            yield Select(
+                [(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)],
+                prompt="Saved messages…",
+                id="saved",
+                compact=True,
+                disabled=not self.saved,
+            )
+            yield Button("Format", id="pretty", compact=True)
+            yield Button("Save to file", id="save", compact=True)
+            yield Button("Send ⏎", id="send", variant="success", compact=True)
+        yield ComposerEditor.code_editor("", id="editor", soft_wrap=True, show_line_numbers=True)
+        with Horizontal(classes="composer-foot"):
+            yield Static("", id="validation", classes="validation")
+            yield Input(placeholder="name to save as", id="save-name", compact=True)
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def editor(self) -> ComposerEditor:
+        return self.query_one("#editor", ComposerEditor)
+
+    @property
+    def format_value(self) -> str:
+        value = self.query_one("#format", Select).value
+        return value if isinstance(value, str) else "text"
+
+    @property
+    def fmt(self) -> str:
+        return split_format(self.format_value)[0]
+
+    @property
+    def encoding(self) -> str:
+        return split_format(self.format_value)[1]
+
+    @property
+    def text(self) -> str:
+        return self.editor.text
+
+    def load(self, fmt: str, text: str, encoding: str = "base64") -> None:
+        """Put a message in the editor (a saved one, or from a test)."""
+        value = f"binary:{encoding}" if fmt == "binary" else fmt
+        self.query_one("#format", Select).value = value
+        self._set_language(value)
+        self.editor.text = text
+        self.validate()
+
+    def _set_language(self, value: str) -> None:
+        fmt = split_format(value)[0]
+        self.editor.language = LANGUAGE.get(fmt)
+
+    def validate(self) -> bool:
+        """Check the text in its format; show the error (line, column) and block Send."""
+        fmt, encoding = self.fmt, self.encoding
+        text = self.text
+        err = validate(fmt, text, encoding) if text.strip() or fmt in ("json", "xml") else None
+        if fmt in ("json", "xml") and not text.strip():
+            err = None  # empty is not an error yet, but cannot be sent either
+        label = self.query_one("#validation", Static)
+        if err is not None:
+            where = ""
+            if getattr(err, "line", None):
+                where = f"line {err.line}"
+                if getattr(err, "column", None):
+                    where += f", column {err.column}"
+                where += ": "
+            self.error = f"{where}{err}"
+            label.update(f"✖ {self.error}")
+            label.set_class(True, "-invalid")
+        else:
+            self.error = None
+            ok = {"json": "valid JSON", "xml": "well-formed XML", "binary": "valid binary"}.get(fmt, "")
+            if fmt == "binary" and text.strip():
+                try:
+                    ok = f"{len(decode_binary(text, encoding))} bytes"
+                except Exception:  # noqa: BLE001
+                    pass
+            label.update(f"✔ {ok}" if ok and text.strip() else "")
+            label.set_class(False, "-invalid")
+        can_send = err is None and bool(text.strip() or fmt == "text")
+        self.query_one("#send", Button).disabled = not can_send
+        return can_send
+
+    # -- events -------------------------------------------------------------------------
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        self._set_language(self.format_value)
+        self.validate()
+
+    @on(Select.Changed, "#saved")
+    def _saved_chosen(self, event: Select.Changed) -> None:
+        if isinstance(event.value, int) and 0 <= event.value < len(self.saved):
+            name, fmt, content, encoding = self.saved[event.value]
+            self.load(fmt, content, encoding)
+            self.query_one("#save-name", Input).value = name
+
+    @on(TextArea.Changed, "#editor")
+    def _text_changed(self) -> None:
+        self.validate()
+
+    @on(Button.Pressed, "#pretty")
+    def action_pretty(self) -> None:
+        if self.fmt in ("json", "xml"):
+            text = pretty(self.fmt, self.text)
+            if text != self.text:
+                self.editor.text = text
+            self.validate()
+
+    @on(Button.Pressed, "#send")
+    def _send_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_send()
+
+    def action_send(self) -> None:
+        if not self.validate():
+            self.app.bell()
+            return
+        self.post_message(self.Send(self.fmt, self.text, self.encoding))
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if not self.validate():
+            self.app.bell()
+            return
+        name = self.query_one("#save-name", Input).value.strip() or f"message {len(self.saved) + 1}"
+        self.post_message(self.Save(name, self.fmt, self.text, self.encoding))
+
+    def add_saved(self, name: str, fmt: str, text: str, encoding: str) -> None:
+        self.saved.append((name, fmt, text, encoding))
+        select = self.query_one("#saved", Select)
+        select.set_options([(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)])
+        select.disabled = False

@@ -1,0 +1,350 @@
+"""One live connection, in its own response tab.
+
+It owns an engine :class:`~wsblock.engine.Session` and a journal; a worker consumes
+``await stream.batch()`` into the :class:`LogModel`, and a frame timer redraws the log
+at most 30 times a second. The app never touches a socket: the engine does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message as TMessage
+from textual.widgets import Button, Checkbox, Input, Select, Static
+
+from wsblock.request import Message, Request
+
+from .activity_log import ActivityLog, human_size
+from .composer import Composer
+from .detail import MessageDetail
+from .log_model import Filter, LogModel
+from .status import StatusBar
+
+FRAME = 1 / 30
+DIRECTIONS = [("All", "all"), ("← In", "in"), ("→ Out", "out"), ("● System", "sys")]
+EXPORTS = [("JSON", "json"), ("CSV", "csv"), ("NDJSON", "ndjson")]
+
+
+def default_session_factory(request: Request):
+    from wsblock.engine import Session
+
+    return Session(request)
+
+
+def default_journal_factory(request: Request):
+    from wsblock.journal import Journal
+
+    return Journal.create(name=request.name or "session", secrets=set(request.secrets))
+
+
+class ConnectionView(Vertical):
+    """Status, composer, activity log and message detail of one connection."""
+
+    class CloseRequested(TMessage):
+        def __init__(self, view: ConnectionView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(
+        self,
+        request: Request,
+        *,
+        substitute: Callable[[str, str], str] | None = None,
+        saved: list[tuple[str, str, str, str]] | None = None,
+        on_save: Callable[[str, str, str, str], None] | None = None,
+        session_factory: Callable[[Request], object] | None = None,
+        journal_factory: Callable[[Request], object] | None = None,
+        export_dir: Path | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.request = request
+        self.substitute = substitute or (lambda text, where: text)
+        self.saved = saved or []
+        self.on_save = on_save
+        self.session_factory = session_factory or default_session_factory
+        self.journal_factory = journal_factory or default_journal_factory
+        self.export_dir = export_dir
+        self.model = LogModel()
+        self.session = None
+        self.journal = None
+        self._consumers: list = []
+        self._last_rate_at = time.monotonic()
+        self._last_rate_count = 0
+        self.rate = 0.0
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="status-row"):
+            yield StatusBar(self.request.url, id="status")
+            yield Button("✕ Close", id="close-tab", compact=True)
+        yield Composer(self.saved, id="composer")
+        with Horizontal(classes="log-bar"):
+            yield Input(placeholder="filter (text)", id="filter", compact=True)
+            yield Checkbox("regex", id="regex", compact=True)
+            yield Select(DIRECTIONS, value="all", allow_blank=False, id="direction", compact=True)
+            yield Button("Follow", id="follow", compact=True, variant="primary")
+            yield Button("Clear", id="clear", compact=True)
+            yield Select(EXPORTS, prompt="Export…", id="export", compact=True)
+        yield ActivityLog(self.model, id="log")
+        yield Static("", id="counters", classes="counters")
+        detail = MessageDetail(id="detail")
+        detail.display = False
+        yield detail
+
+    @property
+    def status(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @property
+    def log_view(self) -> ActivityLog:
+        return self.query_one(ActivityLog)
+
+    @property
+    def composer(self) -> Composer:
+        return self.query_one(Composer)
+
+    def on_mount(self) -> None:
+        self.set_interval(FRAME, self._frame)
+        self.set_interval(1.0, self._measure_rate)
+        self._update_counters()
+
+    # -- the connection -----------------------------------------------------------------
+    def connect(self) -> None:
+        """Open a new session for the request (the old one, if any, is closed first)."""
+        self._connect()
+
+    @work(group="connect", exclusive=True)
+    async def _connect(self) -> None:
+        old = self.session
+        if old is not None:
+            try:
+                await old.close(1000, "reconnect")
+            except Exception:  # noqa: BLE001
+                pass
+        try:
+            if self.journal is None:
+                self.journal = self.journal_factory(self.request)
+        except Exception as e:  # noqa: BLE001 - the log still works without a journal
+            self.journal = None
+            self.model.note(f"journal unavailable: {e}")
+        try:
+            session = self.session_factory(self.request)
+        except Exception as e:  # noqa: BLE001
+            self.status.set_failed(str(e))
+            self.model.note(f"cannot start: {e}")
+            return
+        self.session = session
+        stream = session.subscribe()
+        if self.journal is not None:
+            session.add_listener(self.journal.record)
+        self._consumers.append(self.run_worker(self._consume(stream), group="consume"))
+        try:
+            await session.connect()
+        except Exception as e:  # noqa: BLE001 - the engine should not raise; never crash
+            self.status.set_failed(str(e))
+            self.model.note(f"error: {e}")
+
+    async def _consume(self, stream) -> None:
+        model = self.model
+        status = self.status
+        while True:
+            batch = await stream.batch()
+            if not batch:
+                if getattr(stream, "closed", False):
+                    return
+                await asyncio.sleep(0)
+                continue
+            for ev in model.extend(batch):
+                status.apply_event(ev)
+
+    def disconnect(self) -> None:
+        self._disconnect()
+
+    @work(group="disconnect")
+    async def _disconnect(self) -> None:
+        if self.session is not None:
+            await self.session.close(1000, "bye")
+
+    async def shutdown(self) -> None:
+        """Close the session and the journal (the tab is closing)."""
+        if self.session is not None:
+            try:
+                await asyncio.wait_for(self.session.close(1000, "closed by the user"), 3)
+            except Exception:  # noqa: BLE001
+                pass
+        await asyncio.sleep(0.05)
+        for worker in self._consumers:
+            worker.cancel()
+        if self.journal is not None:
+            try:
+                self.journal.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    # -- frame timer ----------------------------------------------------------------------
+    def _frame(self) -> None:
+        log = self.log_view
+        if log.model.version != log._seen_version:
+            log.sync()
+            self._update_counters()
+
+    def _measure_rate(self) -> None:
+        now = time.monotonic()
+        count = self.model.messages
+        dt = now - self._last_rate_at
+        self.rate = (count - self._last_rate_count) / dt if dt > 0 else 0.0
+        self._last_rate_at, self._last_rate_count = now, count
+        self._update_counters()
+
+    def _update_counters(self) -> None:
+        m = self.model
+        shown = "" if m.index is None else f" · {m.visible_count:,} shown"
+        text = (
+            f"← in {m.count_in:,} ({human_size(m.bytes_in)}) · "
+            f"→ out {m.count_out:,} ({human_size(m.bytes_out)}) · "
+            f"{self.rate:,.0f} msg/s · {len(m):,} rows{shown}"
+        )
+        self.query_one("#counters", Static).update(text)
+
+    # -- buttons --------------------------------------------------------------------------
+    @on(Button.Pressed, "#disconnect")
+    def _on_disconnect(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.disconnect()
+
+    @on(Button.Pressed, "#reconnect")
+    def _on_reconnect(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.connect()
+
+    @on(Button.Pressed, "#close-tab")
+    def _on_close(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.CloseRequested(self))
+
+    @on(Button.Pressed, "#clear")
+    def _on_clear(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.model.clear()
+        self.log_view.reset()
+        self._update_counters()
+
+    @on(Button.Pressed, "#follow")
+    def _on_follow(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.log_view.follow = True
+
+    @on(ActivityLog.FollowChanged)
+    def _follow_changed(self, event: ActivityLog.FollowChanged) -> None:
+        button = self.query_one("#follow", Button)
+        button.variant = "primary" if event.follow else "default"
+        button.label = "Follow" if event.follow else "Follow (End)"
+
+    # -- filter ---------------------------------------------------------------------------
+    @on(Input.Changed, "#filter")
+    @on(Checkbox.Changed, "#regex")
+    @on(Select.Changed, "#direction")
+    def _filter_changed(self, event) -> None:
+        event.stop()
+        direction = self.query_one("#direction", Select).value
+        flt = Filter(
+            text=self.query_one("#filter", Input).value,
+            regex=self.query_one("#regex", Checkbox).value,
+            direction=direction if isinstance(direction, str) else "all",
+        )
+        self.apply_filter(flt)
+
+    def apply_filter(self, flt: Filter) -> bool:
+        import re
+
+        box = self.query_one("#filter", Input)
+        try:
+            self.model.set_filter(flt)
+        except re.error as e:
+            box.set_class(True, "-invalid")
+            box.tooltip = f"bad regular expression: {e}"
+            return False
+        box.set_class(False, "-invalid")
+        box.tooltip = None
+        self.log_view.reset()
+        self._update_counters()
+        return True
+
+    # -- detail ---------------------------------------------------------------------------
+    @on(ActivityLog.Selected)
+    def _selected(self, event: ActivityLog.Selected) -> None:
+        self.query_one(MessageDetail).show(self.model, event.row)
+
+    # -- composer -------------------------------------------------------------------------
+    @on(Composer.Send)
+    def _send(self, event: Composer.Send) -> None:
+        event.stop()
+        self.send(event.fmt, event.text, event.encoding)
+
+    def send(self, fmt: str, text: str, encoding: str = "base64") -> None:
+        self._send_worker(fmt, text, encoding)
+
+    @work(group="send")
+    async def _send_worker(self, fmt: str, text: str, encoding: str) -> None:
+        from wsblock.checks import decode_binary
+
+        try:
+            resolved = self.substitute(text, "the composer")
+            data: str | bytes = decode_binary(resolved, encoding) if fmt == "binary" else resolved
+        except Exception as e:  # noqa: BLE001 - unknown variable, bad binary
+            self.model.note(f"not sent: {e}")
+            self.notify(str(e), title="Not sent", severity="error")
+            return
+        if self.session is None or self.status.state != "connected":
+            self.model.note("not sent: not connected (press Reconnect)")
+            self.notify("Not connected", severity="warning")
+            return
+        try:
+            await self.session.send(Message(name="composer", format=fmt, data=data))
+        except Exception as e:  # noqa: BLE001
+            self.model.note(f"not sent: {e}")
+            self.notify(str(e), title="Not sent", severity="error")
+
+    @on(Composer.Save)
+    def _save(self, event: Composer.Save) -> None:
+        event.stop()
+        if self.on_save is None:
+            self.notify("Nowhere to save this message", severity="warning")
+            return
+        try:
+            self.on_save(event.name, event.fmt, event.text, event.encoding)
+        except Exception as e:  # noqa: BLE001
+            self.notify(str(e), title="Not saved", severity="error")
+            return
+        self.composer.add_saved(event.name, event.fmt, event.text, event.encoding)
+        self.notify(f"Saved message {event.name!r} to the file")
+
+    # -- export ---------------------------------------------------------------------------
+    @on(Select.Changed, "#export")
+    def _export_chosen(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str):
+            self.export(event.value)
+            event.select.clear()
+
+    def export(self, fmt: str, path: Path | None = None) -> Path | None:
+        """Export the session from the journal as json, csv or ndjson."""
+        from wsblock.app.exporting import export_journal
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in self.request.name or "session")
+        target = path or (self.export_dir or Path.cwd()) / f"wsblock-{name}-{stamp}.{fmt}"
+        try:
+            export_journal(self.journal, self.model, fmt, target)
+        except Exception as e:  # noqa: BLE001
+            self.notify(str(e), title="Export failed", severity="error")
+            return None
+        self.notify(f"Exported to {target}")
+        return target

@@ -1,0 +1,113 @@
+"""The whole of one logged message: pretty-printed and highlighted, or a hex dump."""
+
+from __future__ import annotations
+
+import json
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Static, TextArea
+
+from wsblock.checks import pretty
+
+from .activity_log import human_size
+from .log_model import DIR_NAME, LogModel
+
+
+def hex_dump(data: bytes, limit: int = 64 * 1024) -> str:
+    """``offset  hex bytes  |ascii|`` lines, 16 bytes each."""
+    lines = []
+    for off in range(0, min(len(data), limit), 16):
+        chunk = data[off : off + 16]
+        hexes = " ".join(f"{b:02x}" for b in chunk)
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{off:08x}  {hexes:<47}  |{text}|")
+    if len(data) > limit:
+        lines.append(f"… {len(data) - limit} more bytes")
+    return "\n".join(lines)
+
+
+def sniff(text: str) -> str | None:
+    """``json`` or ``xml`` when the text is one, else None."""
+    s = text.lstrip()
+    if s[:1] in ("{", "["):
+        try:
+            json.loads(text)
+            return "json"
+        except ValueError:
+            return None
+    if s.startswith("<"):
+        from wsblock.checks import validate
+
+        return "xml" if validate("xml", text) is None else None
+    return None
+
+
+def render_message(model: LogModel, row: int) -> tuple[str, str, str | None]:
+    """(header, body, language) for a row."""
+    direction = DIR_NAME[model.direction(row)]
+    kind = model.kind(row)
+    payload = model.payloads[row]
+    head = f"{model.timestamp(row).isoformat(timespec='milliseconds')}  {kind}  {direction}"
+    language = None
+    if isinstance(payload, bytes):
+        head += f"  binary  {human_size(model.sizes[row])}"
+        body = hex_dump(payload)
+    elif kind in ("sent", "received"):
+        text = payload or ""
+        head += f"  text  {human_size(model.sizes[row])}"
+        language = sniff(text)
+        body = pretty(language, text) if language else text
+        if language:
+            head += f"  {language.upper()}"
+    else:
+        ev = model.event(row)
+        body = payload or ""
+        if ev is not None:
+            fields = {
+                k: getattr(ev, k)
+                for k in ev.__slots__
+                if getattr(ev, k) is not None and k not in ("ts", "mono", "kind", "dir")
+            }
+            if fields:
+                body += "\n\n" + json.dumps(fields, indent=2, default=str, ensure_ascii=False)
+    return head, body, language
+
+
+class MessageDetail(Vertical):
+    """Shows one row; Copy puts the message on the clipboard."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="detail-bar"):
+            yield Static("Select a line of the log (Enter or click) to see it whole.", id="detail-head")
+            yield Button("Copy", id="copy", compact=True, disabled=True)
+            yield Button("✕", id="close-detail", compact=True)
+        yield TextArea("", id="detail-body", read_only=True, soft_wrap=True, show_line_numbers=False)
+
+    def show(self, model: LogModel, row: int) -> None:
+        head, body, language = render_message(model, row)
+        self.query_one("#detail-head", Static).update(head)
+        area = self.query_one("#detail-body", TextArea)
+        area.language = language
+        area.text = body
+        self._copy_text = body if not isinstance(model.payloads[row], str) else model.payloads[row]
+        if model.kind(row) not in ("sent", "received"):
+            self._copy_text = body
+        self.query_one("#copy", Button).disabled = False
+        self.display = True
+
+    @property
+    def body(self) -> str:
+        return self.query_one("#detail-body", TextArea).text
+
+    @on(Button.Pressed, "#copy")
+    def copy(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.app.copy_to_clipboard(getattr(self, "_copy_text", self.body))
+        self.app.notify("Copied to the clipboard")
+
+    @on(Button.Pressed, "#close-detail")
+    def close(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.display = False

@@ -1,0 +1,292 @@
+"""The activity log's rows, stored as compact columns (no object per row).
+
+One row per engine event. A row costs about 21 bytes beyond its payload: a monotonic
+offset (``array('d')``, 8 B), a size (``array('I')``, 4 B), one byte packing the
+direction, the kind and the binary flag (``bytearray``), and one reference to the
+payload (``list``, 8 B). System events (connect, close, error...) are rare: their full
+:class:`~wsblock.engine.events.Event` is kept in a side dictionary for the detail view.
+
+A filter keeps an ``array('I')`` of the matching rows, extended incrementally as rows
+arrive, so drawing the visible lines never scans the whole log.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from wsblock.engine.events import Event
+
+KINDS = (
+    "connecting",
+    "open",
+    "sent",
+    "received",
+    "ping",
+    "pong",
+    "close",
+    "error",
+    "reconnect",
+    "expect",
+    "assert",
+    "note",
+)
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+OUT, IN, SYS = 0, 1, 2
+DIR_CODE = {"out": OUT, "in": IN, "sys": SYS}
+DIR_NAME = ("out", "in", "sys")
+ARROW = ("→", "←", "●")
+BINARY = 0x04
+_MAX_SIZE = 0xFFFFFFFF
+
+
+def describe(ev: Event) -> str:
+    """One line, in plain words, for a system event."""
+    k = ev.kind
+    if k == "connecting":
+        n = f" (attempt {ev.attempt})" if ev.attempt and ev.attempt > 1 else ""
+        return f"connecting{n} {ev.request or ''}".rstrip()
+    if k == "open":
+        parts = ["connected"]
+        if ev.status:
+            parts.append(str(ev.status))
+        if ev.subprotocol:
+            parts.append(f"subprotocol {ev.subprotocol}")
+        if ev.extensions:
+            parts.append("extensions " + ", ".join(ev.extensions))
+        return " ".join(parts)
+    if k == "close":
+        reason = f' "{ev.reason}"' if ev.reason else ""
+        by = f" by {ev.by}" if ev.by else ""
+        code = f" {ev.code}" if ev.code is not None else ""
+        return f"closed{code}{reason}{by}"
+    if k == "error":
+        return f"error: {ev.error or 'failed'}" + (f": {ev.reason}" if ev.reason else "")
+    if k == "ping":
+        return "ping " + ("received" if ev.dir == "in" else "sent")
+    if k == "pong":
+        rtt = f" {ev.rtt_ms:.1f} ms" if ev.rtt_ms is not None else ""
+        return "pong" + rtt
+    if k == "reconnect":
+        return f"reconnecting in {ev.delay or 0:.1f} s (attempt {ev.attempt})"
+    if k in ("expect", "assert"):
+        return f"{k} {ev.name or ''}: {'ok' if ev.ok else 'FAILED'}"
+    return str(ev.data or k)
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which rows show: a text (or regular expression) and a direction."""
+
+    text: str = ""
+    regex: bool = False
+    direction: str = "all"  # all | in | out | sys
+
+    @property
+    def active(self) -> bool:
+        return bool(self.text) or self.direction != "all"
+
+    def compile(self) -> re.Pattern[str] | None:
+        """The pattern, or None; ``re.error`` for a bad regular expression."""
+        if not self.text:
+            return None
+        return re.compile(self.text if self.regex else re.escape(self.text), re.IGNORECASE)
+
+
+class LogModel:
+    """Rows of one connection's activity, and the filtered view over them."""
+
+    def __init__(self) -> None:
+        self.mono = array("d")
+        self.sizes = array("I")
+        self.meta = bytearray()
+        self.payloads: list[str | bytes | None] = []
+        self.events: dict[int, Event] = {}  # row -> full event, for system rows only
+        self.wall0: float | None = None  # epoch seconds at mono == 0
+        self.count_in = 0
+        self.count_out = 0
+        self.bytes_in = 0
+        self.bytes_out = 0
+        self.filter = Filter()
+        self._pattern: re.Pattern[str] | None = None
+        self._pattern_b: re.Pattern[bytes] | None = None
+        self._dir_code: int | None = None
+        self.index: array | None = None  # matching rows while a filter is active
+        self.version = 0  # bumped on every change, for the view to notice
+
+    # -- size -------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.meta)
+
+    @property
+    def visible_count(self) -> int:
+        return len(self.meta) if self.index is None else len(self.index)
+
+    def row_at(self, position: int) -> int:
+        """The row shown at *position* in the (filtered) view."""
+        return position if self.index is None else self.index[position]
+
+    # -- ingest -----------------------------------------------------------------------
+    def extend(self, events: Iterable[Event]) -> list[Event]:
+        """Append events; returns the system events among them (for the status bar)."""
+        mono = self.mono.append
+        sizes = self.sizes.append
+        meta = self.meta.append
+        payloads = self.payloads.append
+        first = len(self.meta)
+        system: list[Event] = []
+        cin = cout = bin_ = bout = 0
+        for ev in events:
+            kind = ev.kind
+            if kind == "received":
+                data = ev.data
+                size = ev.size if ev.size is not None else len(data or "")
+                code = 0x18 | IN  # KIND_CODE["received"] << 3
+                if ev.type == "binary":
+                    code |= BINARY
+                cin += 1
+                bin_ += size
+            elif kind == "sent":
+                data = ev.data
+                size = ev.size if ev.size is not None else len(data or "")
+                code = 0x10 | OUT  # KIND_CODE["sent"] << 3
+                if ev.type == "binary":
+                    code |= BINARY
+                cout += 1
+                bout += size
+            else:
+                system.append(ev)
+                self.events[len(self.meta)] = ev
+                data = describe(ev)
+                size = 0
+                code = (KIND_CODE.get(kind, KIND_CODE["note"]) << 3) | DIR_CODE.get(ev.dir, SYS)
+            if self.wall0 is None:
+                self.wall0 = ev.ts.timestamp() - ev.mono
+            mono(ev.mono)
+            sizes(size if size <= _MAX_SIZE else _MAX_SIZE)
+            meta(code)
+            payloads(data)
+        self.count_in += cin
+        self.count_out += cout
+        self.bytes_in += bin_
+        self.bytes_out += bout
+        if self.index is not None:
+            self._filter_rows(first, len(self.meta))
+        self.version += 1
+        return system
+
+    def note(self, text: str) -> None:
+        """A line of the app's own (an error resolving a message, ...)."""
+        now = time.time()
+        if self.wall0 is None:
+            self.wall0 = now - time.monotonic()
+            mono = time.monotonic()
+        else:
+            mono = now - self.wall0
+        row = len(self.meta)
+        self.mono.append(mono)
+        self.sizes.append(0)
+        self.meta.append((KIND_CODE["note"] << 3) | SYS)
+        self.payloads.append(text)
+        if self.index is not None:
+            self._filter_rows(row, row + 1)
+        self.version += 1
+
+    def clear(self) -> None:
+        keep = self.filter
+        wall0 = self.wall0
+        self.__init__()
+        self.wall0 = wall0
+        self.set_filter(keep)
+
+    # -- reading a row ------------------------------------------------------------------
+    def direction(self, row: int) -> int:
+        return self.meta[row] & 0x03
+
+    def kind(self, row: int) -> str:
+        return KINDS[(self.meta[row] >> 3) & 0x0F]
+
+    def is_binary(self, row: int) -> bool:
+        return bool(self.meta[row] & BINARY)
+
+    def wall_time(self, row: int) -> float:
+        return (self.wall0 or 0.0) + self.mono[row]
+
+    def clock(self, row: int) -> str:
+        """``HH:MM:SS.mmm``, local time."""
+        t = self.wall_time(row)
+        lt = time.localtime(t)
+        return f"{lt.tm_hour:02d}:{lt.tm_min:02d}:{lt.tm_sec:02d}.{int((t % 1) * 1000):03d}"
+
+    def timestamp(self, row: int) -> datetime:
+        return datetime.fromtimestamp(self.wall_time(row)).astimezone()
+
+    def event(self, row: int) -> Event | None:
+        return self.events.get(row)
+
+    # -- filtering ----------------------------------------------------------------------
+    def set_filter(self, flt: Filter) -> None:
+        """Apply *flt* (``re.error`` for a bad regular expression, filter unchanged)."""
+        pattern = flt.compile()
+        self.filter = flt
+        self._pattern = pattern
+        self._pattern_b = None
+        if pattern is not None:
+            try:
+                self._pattern_b = re.compile(
+                    pattern.pattern.encode("utf-8", "surrogateescape"), re.IGNORECASE
+                )
+            except (re.error, UnicodeEncodeError):
+                self._pattern_b = None
+        self._dir_code = None if flt.direction == "all" else DIR_CODE[flt.direction]
+        if flt.active:
+            self.index = array("I")
+            self._filter_rows(0, len(self.meta))
+        else:
+            self.index = None
+        self.version += 1
+
+    def _filter_rows(self, start: int, stop: int) -> None:
+        index = self.index
+        assert index is not None
+        meta = self.meta
+        payloads = self.payloads
+        dcode = self._dir_code
+        pat = self._pattern
+        search = pat.search if pat is not None else None
+        search_b = self._pattern_b.search if self._pattern_b is not None else None
+        for row in range(start, stop):
+            if dcode is not None and (meta[row] & 0x03) != dcode:
+                continue
+            if search is not None:
+                p = payloads[row]
+                if isinstance(p, str):
+                    if search(p) is None:
+                        continue
+                elif isinstance(p, bytes):
+                    if search_b is None or search_b(p) is None:
+                        continue
+                else:
+                    continue
+            index.append(row)
+
+    # -- counters -------------------------------------------------------------------------
+    @property
+    def messages(self) -> int:
+        return self.count_in + self.count_out
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the columns (payload objects not counted)."""
+        import sys
+
+        return (
+            self.mono.buffer_info()[1] * self.mono.itemsize
+            + self.sizes.buffer_info()[1] * self.sizes.itemsize
+            + sys.getsizeof(self.meta)
+            + sys.getsizeof(self.payloads)
+            + (0 if self.index is None else self.index.buffer_info()[1] * 4)
+        )

@@ -1,0 +1,151 @@
+"""The connection status indicator, with the Disconnect and Reconnect buttons."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Static
+
+from wsblock.engine.events import Event
+
+PLAIN_ERRORS = {
+    "refused": "connection refused: nothing listens there",
+    "dns": "the host name does not resolve",
+    "tls": "the TLS handshake failed",
+    "timeout": "timed out",
+    "rejected": "the server rejected the handshake",
+    "protocol": "protocol error",
+}
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds // 60 % 60:02d}m"
+
+
+def explain_error(ev: Event) -> str:
+    """An error event in plain words: refused, TLS, 401 with the body..."""
+    words = PLAIN_ERRORS.get(ev.error or "", ev.error or "error")
+    parts = [words]
+    if ev.status and ev.status != 101:
+        parts.append(f"HTTP {ev.status}")
+    if ev.reason and ev.reason not in words:
+        parts.append(ev.reason)
+    text = ": ".join(parts)
+    if ev.body:
+        body = " ".join(ev.body.split())
+        text += f" — {body[:160]}"
+    return text
+
+
+class StatusBar(Horizontal):
+    """Disconnected / Connecting (elapsed) / Connected (URL, subprotocol, uptime) / closed."""
+
+    DEFAULT_CSS = """
+    StatusBar { height: auto; }
+    """
+
+    def __init__(self, url: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.url = url
+        self.state = "disconnected"  # disconnected | connecting | connected | closing
+        self.since = time.monotonic()
+        self.subprotocol: str | None = None
+        self.extensions: tuple[str, ...] = ()
+        self.detail = ""  # how the last connection ended
+        self.error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._render_text(), id="status-text", classes="status-text")
+        yield Button("Disconnect", id="disconnect", variant="error", compact=True, disabled=True)
+        yield Button("Reconnect", id="reconnect", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.update_text)
+        self._apply_class()
+
+    # -- transitions ----------------------------------------------------------------
+    def apply_event(self, ev: Event) -> None:
+        kind = ev.kind
+        if kind == "connecting":
+            self.state = "connecting"
+            self.since = time.monotonic()
+            self.error = None
+            self.detail = ""
+        elif kind == "open":
+            self.state = "connected"
+            self.since = time.monotonic()
+            self.subprotocol = ev.subprotocol
+            self.extensions = tuple(ev.extensions or ())
+        elif kind == "error":
+            self.error = explain_error(ev)
+        elif kind == "close":
+            self.state = "disconnected"
+            self.since = time.monotonic()
+            reason = f' "{ev.reason}"' if ev.reason else ""
+            code = f"{ev.code}" if ev.code is not None else "no close code"
+            by = f" by {ev.by}" if ev.by else ""
+            self.detail = f"{code}{reason}{by}"
+        elif kind == "reconnect":
+            self.state = "connecting"
+            self.detail = f"reconnecting in {ev.delay or 0:.1f}s (attempt {ev.attempt})"
+        self._apply_class()
+        self.update_text()
+
+    def set_failed(self, message: str) -> None:
+        """The request could not even start (unknown variable, bad link...)."""
+        self.state = "disconnected"
+        self.error = message
+        self.detail = ""
+        self._apply_class()
+        self.update_text()
+
+    def _apply_class(self) -> None:
+        for state in ("disconnected", "connecting", "connected"):
+            self.set_class(self.state == state, f"-{state}")
+        self.set_class(self.error is not None, "-error")
+        try:
+            self.query_one("#disconnect", Button).disabled = self.state == "disconnected"
+        except Exception:  # noqa: BLE001 - not mounted yet
+            pass
+
+    def _render_text(self) -> Text:
+        now = time.monotonic()
+        t = Text()
+        if self.state == "connecting":
+            t.append("◌ Connecting", style="bold yellow")
+            t.append(f"  {self.url}  {now - self.since:.0f}s", style="yellow")
+            if self.detail:
+                t.append(f"  {self.detail}", style="yellow")
+        elif self.state == "connected":
+            t.append("● Connected", style="bold green")
+            t.append(f"  {self.url}")
+            if self.subprotocol:
+                t.append(f"  subprotocol {self.subprotocol}", style="cyan")
+            if self.extensions:
+                t.append("  " + ", ".join(self.extensions), style="cyan")
+            t.append(f"  up {_duration(now - self.since)}", style="grey62")
+        else:
+            t.append("○ Disconnected", style="bold red" if self.error else "bold")
+            if self.detail:
+                t.append(f"  closed {self.detail}", style="grey62")
+            if self.error:
+                t.append(f"  {self.error}", style="red")
+        return t
+
+    def update_text(self) -> None:
+        try:
+            self.query_one("#status-text", Static).update(self._render_text())
+        except Exception:  # noqa: BLE001 - not mounted yet
+            pass
+
+    @property
+    def text(self) -> str:
+        return self._render_text().plain
