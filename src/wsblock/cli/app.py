@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded
+from wsblock.cli.common import EXIT_OK, env_options, guarded
 from wsblock.workspace import EnvChoice
 
 
@@ -112,5 +112,3 @@ def demo(headless: bool) -> None:
     _app().run_app(path, env)
     raise SystemExit(EXIT_OK)
 
-
-_ = EXIT_FAILED

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from wsblock.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, env_options, guarded
+from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded
 from wsblock.cli.junit import write_junit
 from wsblock.console import Console
 from wsblock.document.views import HttpRequest, SocketRequest, view
@@ -196,5 +196,3 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
         raise SystemExit(EXIT_FAILED)
     raise SystemExit(EXIT_OK)
 
-
-_ = EXIT_BAD_INPUT

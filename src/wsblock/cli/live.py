@@ -1,0 +1,301 @@
+"""``wsblock connect`` (a line-mode client) and ``wsblock echo-server``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from wsblock.checks import MessageError, decode_binary, validate
+from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded
+from wsblock.console import Console, payload_text
+from wsblock.engine import Session
+from wsblock.engine.events import Event
+from wsblock.journal import Journal, event_to_dict
+from wsblock.masking import Masker
+from wsblock.request import Message, Options, Request
+from wsblock.variables import VariableError, load_variables
+from wsblock.workspace import BadInput, EnvChoice
+
+HELP = """\
+Type a line and Enter to send it. Commands:
+  /ping                 send a ping and show the round-trip time
+  /close [CODE [REASON]]  close the connection (default 1000)
+  /binary BASE64        send a binary message
+  /help                 this text
+  //text                send "/text"
+Ctrl+D closes the connection and quits."""
+
+
+def _request(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], insecure: bool,
+             env: EnvChoice) -> Request:
+    try:
+        variables = load_variables(Path.cwd(), env.environment, env.profile, env.env_file,
+                                   dict(env.env_vars))
+        url = variables.substitute(url, "the URL")
+        pairs = []
+        secrets = set(variables.secrets_in(url))
+        for h in headers:
+            name, colon, value = h.partition(":")
+            if not colon or not name.strip():
+                raise BadInput(f"-H {h!r}: expected 'Name: value'")
+            value = variables.substitute(value.strip(), f"header {name.strip()}")
+            secrets |= variables.secrets_in(h)
+            if name.strip().lower() in ("authorization", "cookie", "proxy-authorization"):
+                secrets.add(value)
+            pairs.append((name.strip(), value))
+    except VariableError as e:
+        raise BadInput(str(e)) from None
+    if not url.startswith(("ws://", "wss://")):
+        raise BadInput(f"the URL must start with ws:// or wss://, got {url!r}")
+    opts = Options(subprotocols=protocols, tls_verify=not insecure)
+    return Request(name="connect", url=url, headers=tuple(pairs), options=opts,
+                   secrets=frozenset(s for s in secrets if s))
+
+
+def _message(line: str, fmt: str, n: int | None = None) -> Message:
+    """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse."""
+    where = f"line {n}" if n is not None else "message"
+    err = validate(fmt, line)
+    if err is not None:
+        at = f" at column {err.column}" if err.column else ""
+        raise MessageError(f"{where}: {err}{at}")
+    data: str | bytes = decode_binary(line) if fmt == "binary" else line
+    return Message(where, fmt, data)  # type: ignore[arg-type]
+
+
+class _Printer:
+    """Received messages to stdout: raw lines for pipes, human lines on a terminal, or NDJSON."""
+
+    def __init__(self, masker: Masker, as_json: bool, interactive: bool):
+        self.masker = masker
+        self.as_json = as_json
+        self.interactive = interactive
+        self.console = Console(sys.stderr if not interactive else sys.stdout, masker)
+        self.out = sys.stdout
+
+    def batch(self, events: list[Event]) -> None:
+        if self.as_json:
+            lines = [json.dumps(event_to_dict(e, self.masker), ensure_ascii=False) for e in events]
+        elif self.interactive:
+            lines = [self.console.format(e) for e in events if e.kind not in ("sent",)]
+        else:
+            lines = []
+            mask = self.masker.mask
+            for e in events:
+                if e.kind == "received":
+                    lines.append(mask(payload_text(e)) if isinstance(e.data, bytes) else mask(e.data))
+                elif e.kind in ("open", "close", "error", "reconnect"):
+                    self.console.event(e)  # the connection's life goes to stderr
+        if not lines:
+            return
+        text = "\n".join(lines) + "\n"
+        if self.interactive:
+            self.out.write("\r\x1b[K" + text + "› ")
+        else:
+            self.out.write(text)
+        self.out.flush()
+
+
+async def _pump(session: Session, printer: _Printer, echo: bool, state: dict) -> None:
+    stream = session.subscribe()
+    while True:
+        events = await stream.batch()
+        printer.batch(events)
+        for e in events:
+            if e.kind == "received":
+                state["last_in"] = asyncio.get_running_loop().time()
+                if echo and session.state.name == "CONNECTED":
+                    data = e.data
+                    if isinstance(data, bytes):
+                        await session.send_bytes(data)
+                    else:
+                        await session.send_text(data or "")
+            elif e.kind == "close":
+                state["closed"] = True
+                state["close"] = e
+
+
+def _stdin_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None]) -> None:
+    """Read stdin in a thread (works for pipes, files and terminals alike)."""
+    def reader() -> None:
+        for line in sys.stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\r\n"))
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=reader, name="wsblock-stdin", daemon=True).start()
+
+
+async def _command(session: Session, line: str, console: Console, fmt: str) -> bool:
+    """Run a /command typed at the prompt; False when the session should end."""
+    word, _, rest = line[1:].partition(" ")
+    if word == "ping":
+        rtt = await session.ping()
+        if rtt is not None:
+            console.line(f"pong in {rtt:.1f} ms", "sys")
+    elif word == "close":
+        code_text, _, reason = rest.strip().partition(" ")
+        try:
+            await session.close(int(code_text) if code_text else 1000, reason)
+        except ValueError as e:
+            console.line(f"✖ {e}", "bad")
+            return True
+        return False
+    elif word == "binary":
+        try:
+            await session.send_bytes(decode_binary(rest))
+        except MessageError as e:
+            console.line(f"✖ {e}", "bad")
+    elif word in ("help", "?"):
+        console.line(HELP)
+    else:
+        console.line(f"✖ unknown command /{word}; /help lists them", "bad")
+    return True
+
+
+async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger: float,
+                   log_dir: Path | None) -> int:
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
+    masker = Masker(request.secrets)
+    printer = _Printer(masker, as_json, interactive)
+    session = Session(request)
+    journal = Journal.create(log_dir=log_dir, name="connect", secrets=request.secrets)
+    session.add_listener(journal.record)
+    state: dict = {"closed": False, "last_in": 0.0}
+    pump = asyncio.create_task(_pump(session, printer, echo, state))
+    loop = asyncio.get_running_loop()
+    errors = 0
+    try:
+        if not await session.connect():
+            await asyncio.sleep(0)
+            return EXIT_FAILED
+        if interactive:
+            printer.console.line(f"connected to {masker.mask(request.url)}; /help for commands", "sys")
+            sys.stdout.write("› ")
+            sys.stdout.flush()
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        _stdin_lines(loop, queue)
+        n = 0
+        closed_wait = asyncio.ensure_future(session.wait_closed())
+        while True:
+            getter = asyncio.ensure_future(queue.get())
+            done, _ = await asyncio.wait({getter, closed_wait}, return_when=asyncio.FIRST_COMPLETED)
+            if getter not in done:
+                getter.cancel()
+                break
+            line = getter.result()
+            if line is None:
+                break
+            n += 1
+            if interactive and line.startswith("/") and not line.startswith("//"):
+                if not await _command(session, line, printer.console, fmt):
+                    break
+            else:
+                if line.startswith("//"):
+                    line = line[1:]
+                try:
+                    msg = _message(line, fmt, None if interactive else n)
+                except MessageError as e:
+                    printer.console.line(f"✖ {e}; not sent", "bad") if interactive else click.echo(
+                        f"wsblock: {e}; not sent", err=True)
+                    errors += 1
+                    continue
+                await session.send(msg)
+                if as_json is False and interactive:
+                    sys.stdout.write("› ")
+                    sys.stdout.flush()
+        # End of input: wait for replies until `linger` seconds pass with none, or a close.
+        if not interactive and not state["closed"]:
+            state["last_in"] = loop.time()
+            while not state["closed"]:
+                left = state["last_in"] + linger - loop.time()
+                if left <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(asyncio.shield(closed_wait), left)
+                except TimeoutError:
+                    pass
+        if not state["closed"]:
+            await session.close(1000, "")
+        await session.wait_closed()
+        await asyncio.sleep(0)
+    finally:
+        if session.state.name != "DISCONNECTED":
+            await session.close(1000, "")
+            await session.wait_closed()
+        for _ in range(3):
+            await asyncio.sleep(0)
+        pump.cancel()
+        journal.close()
+        if interactive:
+            sys.stdout.write("\n")
+    close: Event | None = state.get("close")
+    if close is not None and (close.by == "error" or close.code == 1006):
+        return EXIT_FAILED
+    return EXIT_FAILED if errors else EXIT_OK
+
+
+@click.command()
+@click.argument("url")
+@click.option("-H", "--header", "headers", multiple=True, metavar="'Name: value'", help="A handshake header. Repeatable.")
+@click.option("-s", "--subprotocol", "protocols", multiple=True, metavar="PROTO", help="Offer a subprotocol. Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xml", "binary"]), default="text",
+              show_default=True, help="Validate what is sent as this format (binary: base64 lines).")
+@click.option("--json", "as_json", is_flag=True, help="Every event as NDJSON on stdout.")
+@click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
+@click.option("--echo", is_flag=True, help="Send every received message back.")
+@click.option("--linger", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="S",
+              help="After the end of piped input, wait until S seconds pass with no message (or the server closes).")
+@click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR", help="Journal the session here.")
+@env_options
+@guarded
+def connect(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], fmt: str, as_json: bool,
+            insecure: bool, echo: bool, linger: float, log_dir: Path | None, env: EnvChoice) -> None:
+    """A line-mode client: each input line is one message; received messages go to stdout.
+
+    \b
+    On a terminal: a prompt, with received messages printed above it (← and the time).
+    In a pipe: one message per input line, received payloads one per line on stdout,
+    the connection's life on stderr.
+    Examples:
+      wsblock connect ws://127.0.0.1:8765/echo
+      printf 'a\\nb\\n' | wsblock connect ws://127.0.0.1:8765/echo
+      wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
+    """
+    request = _request(url, headers, protocols, insecure, env)
+    raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir)))
+
+
+@click.command("echo-server")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@guarded
+def echo_server(host: str, port: int) -> None:
+    """The embedded echo server: every message comes back; /flood?n=N&size=S floods.
+
+    \b
+    Example:
+      wsblock echo-server --port 8765 &
+      wsblock connect ws://127.0.0.1:8765/echo
+    """
+    from wsblock.echo_server import serve
+
+    async def main() -> None:
+        try:
+            server = await serve(host, port)
+        except OSError as e:
+            raise BadInput(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+        bound = server.sockets[0].getsockname()[1]
+        click.echo(f"echo server listening on ws://{host}:{bound} (Ctrl+C stops it)", err=True)
+        print(f"listening {bound}", flush=True)
+        await server.serve_forever()
+
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass
+
