@@ -165,7 +165,9 @@ class Project:
                         )
         return out
 
-    def save_message(self, spec, name: str, fmt: str, content: str, encoding: str = "base64") -> None:
+    def save_message(
+        self, spec, name: str, fmt: str, content: str, encoding: str = "base64"
+    ) -> None:
         """Append a ``socket-message`` to the request's messages block (or a new block)."""
         import copy
 
@@ -194,7 +196,7 @@ class Project:
                 "content": [item],
             }
             blocks = self.doc.blocks
-            last = (spec.blocks[-1] if spec.blocks else spec.head)
+            last = spec.blocks[-1] if spec.blocks else spec.head
             index = blocks.index(last) + 1 if last in blocks else len(blocks)
             self.doc.insert_block(index, node)
         try:

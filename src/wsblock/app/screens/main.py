@@ -119,7 +119,9 @@ class MainScreen(Screen):
         if card is None or card.kind != "wss":
             card = runnable[0] if len(runnable) == 1 else None
         if card is None:
-            self._show_error("no WebSocket request here to run" if not runnable else "choose a request first")
+            self._show_error(
+                "no WebSocket request here to run" if not runnable else "choose a request first"
+            )
             return
         self.run_card(card)
 

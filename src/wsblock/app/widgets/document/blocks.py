@@ -18,7 +18,9 @@ TITLES = {
 SECRET_AUTH = ("bearer", "basic", "apiKey")
 
 
-def _table(title: str, rows, headers: tuple[str, ...] | None = None, mask: int | None = None) -> Table:
+def _table(
+    title: str, rows, headers: tuple[str, ...] | None = None, mask: int | None = None
+) -> Table:
     table = Table(
         title=title,
         title_justify="left",
@@ -30,7 +32,9 @@ def _table(title: str, rows, headers: tuple[str, ...] | None = None, mask: int |
     )
     width = max((len(r.cells) for r in rows), default=len(headers or ()) or 2)
     for i in range(max(width, len(headers or ()))):
-        table.add_column(headers[i] if headers and i < len(headers) else "", style="cyan" if i == 0 else None)
+        table.add_column(
+            headers[i] if headers and i < len(headers) else "", style="cyan" if i == 0 else None
+        )
     for row in rows:
         cells = [str(c) for c in row.cells]
         if mask is not None and len(cells) > mask and cells[mask] and "{{" not in cells[mask]:
@@ -92,7 +96,9 @@ def render_block(block) -> RenderableType:
                 head = Text("✉ ", style="green")
                 head.append(item.name or "message", style="bold")
                 fmt = item.format or "text"
-                extra = f" ({fmt}{', ' + item.encoding if fmt == 'binary' and item.encoding else ''})"
+                extra = (
+                    f" ({fmt}{', ' + item.encoding if fmt == 'binary' and item.encoding else ''})"
+                )
                 head.append(extra, style="grey62")
                 if item.disabled:
                     head.append("  disabled", style="dim")
@@ -104,7 +110,9 @@ def render_block(block) -> RenderableType:
                 if item.timeout:
                     head.append(f" (within {item.timeout} s)", style="grey62")
                 parts.append(head)
-                parts.append(_table("", item.rows, ("description", "field", "operator", "expected")))
+                parts.append(
+                    _table("", item.rows, ("description", "field", "operator", "expected"))
+                )
         return Group(*parts)
     if isinstance(v, LinkedBlock):
         return Text(f"↪ linked block {v.block_uid} from {v.original_file}", style="magenta")

@@ -139,7 +139,9 @@ class DocumentView(VerticalScroll):
                 continue
             card, remaining = None, 0
             out.append(BlockView(seg, classes=f"block loose -{seg.type}"))
-        if not segments or (not self.cards and not any(isinstance(s, str) and s.strip() for s in segments)):
+        if not segments or (
+            not self.cards and not any(isinstance(s, str) and s.strip() for s in segments)
+        ):
             out.append(
                 Static(
                     "This file has no WebSocket request yet. (Editing comes later: "

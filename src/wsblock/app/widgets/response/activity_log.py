@@ -20,7 +20,11 @@ from .log_model import ARROW, IN, OUT, LogModel
 
 _TIME = Style(color="grey62")
 _SIZE = Style(color="grey50")
-_ARROW_STYLE = (Style(color="cyan", bold=True), Style(color="green", bold=True), Style(color="yellow"))
+_ARROW_STYLE = (
+    Style(color="cyan", bold=True),
+    Style(color="green", bold=True),
+    Style(color="yellow"),
+)
 _SYS_TEXT = Style(color="yellow")
 _ERR_TEXT = Style(color="red")
 _CURSOR = Style(bgcolor="grey30")
@@ -100,7 +104,9 @@ class ActivityLog(ScrollView, can_focus=True):
             self.cursor = count - 1 if count else None
         self.virtual_size = Size(self.size.width, count)
         if self.follow:
-            self.scroll_to(y=max(0, count - self.size.height), animate=False, immediate=True)
+            self.scroll_to(
+                y=max(0, count - self.size.height), animate=False, immediate=True, force=True
+            )
         self._seen_count = count
         self.refresh()
 
@@ -114,7 +120,9 @@ class ActivityLog(ScrollView, can_focus=True):
         self.virtual_size = Size(event.size.width, self.model.visible_count)
         if self.follow:
             self.scroll_to(
-                y=max(0, self.model.visible_count - event.size.height), animate=False, immediate=True
+                y=max(0, self.model.visible_count - event.size.height),
+                animate=False,
+                immediate=True,
             )
 
     def render_line(self, y: int) -> Strip:
@@ -157,9 +165,9 @@ class ActivityLog(ScrollView, can_focus=True):
         top = self.scroll_offset.y
         height = self.size.height
         if position < top:
-            self.scroll_to(y=position, animate=False, immediate=True)
+            self.scroll_to(y=position, animate=False, immediate=True, force=True)
         elif position >= top + height:
-            self.scroll_to(y=position - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=position - height + 1, animate=False, immediate=True, force=True)
         if old is not None:
             self.refresh_line(old)
         self.refresh_line(position)

@@ -135,7 +135,9 @@ class Composer(Vertical):
             label.set_class(True, "-invalid")
         else:
             self.error = None
-            ok = {"json": "valid JSON", "xml": "well-formed XML", "binary": "valid binary"}.get(fmt, "")
+            ok = {"json": "valid JSON", "xml": "well-formed XML", "binary": "valid binary"}.get(
+                fmt, ""
+            )
             if fmt == "binary" and text.strip():
                 try:
                     ok = f"{len(decode_binary(text, encoding))} bytes"

@@ -339,7 +339,9 @@ class ConnectionView(Vertical):
         from wsblock.app.exporting import export_journal
 
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in self.request.name or "session")
+        name = "".join(
+            c if c.isalnum() or c in "-_" else "-" for c in self.request.name or "session"
+        )
         target = path or (self.export_dir or Path.cwd()) / f"wsblock-{name}-{stamp}.{fmt}"
         try:
             export_journal(self.journal, self.model, fmt, target)

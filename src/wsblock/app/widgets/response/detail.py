@@ -80,10 +80,14 @@ class MessageDetail(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="detail-bar"):
-            yield Static("Select a line of the log (Enter or click) to see it whole.", id="detail-head")
+            yield Static(
+                "Select a line of the log (Enter or click) to see it whole.", id="detail-head"
+            )
             yield Button("Copy", id="copy", compact=True, disabled=True)
             yield Button("✕", id="close-detail", compact=True)
-        yield TextArea("", id="detail-body", read_only=True, soft_wrap=True, show_line_numbers=False)
+        yield TextArea(
+            "", id="detail-body", read_only=True, soft_wrap=True, show_line_numbers=False
+        )
 
     def show(self, model: LogModel, row: int) -> None:
         head, body, language = render_message(model, row)

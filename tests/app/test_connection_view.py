@@ -1,0 +1,176 @@
+"""One connection tab on a stand-in session: status, composer, log, detail, filter, export."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import ViewApp
+
+from wsblock.app.widgets.response.activity_log import ActivityLog
+from wsblock.app.widgets.response.detail import MessageDetail
+
+SIZE = (140, 50)
+
+
+async def settle(pilot, t=0.15):
+    await pilot.pause(t)
+
+
+async def test_status_connect_send_receive_and_server_close(tmp_path):
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        assert v.status.text.startswith("○ Disconnected")
+        v.connect()
+        await settle(pilot)
+        assert "Connected" in v.status.text and "subprotocol chat" in v.status.text
+        assert "permessage-deflate" in v.status.text
+        v.composer.load("json", '{"op": "hello"}')
+        await pilot.click("#send")
+        await settle(pilot)
+        m = v.model
+        assert (m.count_out, m.count_in) == (1, 1)
+        assert app.sessions[0].sent[0].format == "json"
+        app.sessions[0].server_close(1001, "going away")
+        await settle(pilot)
+        assert 'Disconnected  closed 1001 "going away" by server' in v.status.text
+
+
+async def test_refused_connection_is_plain_words(tmp_path):
+    app = ViewApp(refuse=True, tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.view.connect()
+        await settle(pilot)
+        text = app.view.status.text
+        assert "Disconnected" in text and "connection refused" in text
+
+
+async def test_each_format_is_sent(tmp_path):
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        for fmt, text, enc in [
+            ("text", "plain words", "base64"),
+            ("json", '{"a": [1, 2]}', "base64"),
+            ("xml", "<a><b/></a>", "base64"),
+            ("binary", "00 01 ff", "hex"),
+            ("binary", "AAH/", "base64"),
+        ]:
+            v.composer.load(fmt, text, enc)
+            await pilot.pause()
+            v.composer.editor.focus()
+            await pilot.press("ctrl+j")
+            await settle(pilot, 0.1)
+        sent = app.sessions[0].sent
+        assert [s.format for s in sent] == ["text", "json", "xml", "binary", "binary"]
+        assert sent[3].data == b"\x00\x01\xff" and sent[4].data == b"\x00\x01\xff"
+        assert v.model.count_out == 5
+
+
+async def test_bad_json_blocks_send_and_shows_line_and_column(tmp_path):
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.composer.load("json", '{\n  "a": 1,\n  "b": }')
+        await pilot.pause()
+        assert v.query_one("#send").disabled
+        assert "line 3" in v.composer.error and "column" in v.composer.error
+        v.composer.editor.focus()
+        await pilot.press("ctrl+j")
+        await settle(pilot)
+        assert app.sessions[0].sent == []
+        v.composer.load("xml", "<a><b></a>")
+        await pilot.pause()
+        assert v.query_one("#send").disabled and "line 1" in v.composer.error
+        # Format pretty-prints once the JSON is valid
+        v.composer.load("json", '{"a":1,"b":[1,2]}')
+        await pilot.click("#pretty")
+        await pilot.pause()
+        assert v.composer.text == json.dumps({"a": 1, "b": [1, 2]}, indent=2)
+        assert not v.query_one("#send").disabled
+
+
+async def test_variables_resolved_on_send_and_errors_in_the_log(tmp_path):
+    def substitute(text, where):
+        if "{{NOPE}}" in text:
+            raise ValueError(f"unknown variable {{{{NOPE}}}} in {where}")
+        return text.replace("{{USER}}", "ada")
+
+    app = ViewApp(substitute=substitute, tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.send("text", "hi {{USER}}")
+        await settle(pilot)
+        assert app.sessions[0].sent[-1].data == "hi ada"
+        v.send("text", "hi {{NOPE}}")
+        await settle(pilot)
+        assert len(app.sessions[0].sent) == 1
+        assert any("unknown variable {{NOPE}}" in str(p) for p in v.model.payloads)
+
+
+async def test_detail_pretty_prints_json_xml_and_hex_dumps_binary(tmp_path):
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        s = app.sessions[0]
+        s.receive('{"a":{"b":[1,2]}}')
+        s.receive("<r><x>1</x></r>")
+        s.receive(b"\x00hello\xff")
+        await settle(pilot)
+        log = v.query_one(ActivityLog)
+        log.focus()
+        detail = v.query_one(MessageDetail)
+        await pilot.press("up", "enter")  # the last row: binary
+        await pilot.pause()
+        assert "00 68 65 6c 6c 6f ff" in detail.body and "|.hello.|" in detail.body
+        assert not log.follow
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert detail.body.splitlines()[0] == "<r>" and "  <x>1</x>" in detail.body
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert json.loads(detail.body) == {"a": {"b": [1, 2]}} and "\n" in detail.body
+        await pilot.press("end")
+        assert log.follow
+
+
+async def test_filter_follow_clear_and_export(tmp_path):
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        s = app.sessions[0]
+        for i in range(500):
+            s.receive(f"tick {i}")
+        s.receive("special one")
+        await settle(pilot)
+        log = v.query_one(ActivityLog)
+        assert log.follow and log.scroll_offset.y == log.max_scroll_y > 0
+        await pilot.click("#filter")
+        await pilot.press(*"special")
+        await settle(pilot)
+        assert v.model.visible_count == 1
+        v.query_one("#filter").value = r"tick 4\d\d$"
+        v.query_one("#regex").value = True
+        await settle(pilot)
+        assert v.model.visible_count == 100
+        v.query_one("#filter").value = ""
+        await settle(pilot)
+        path = v.export("ndjson")
+        lines = path.read_text().splitlines()
+        assert len(lines) == len(v.model) and json.loads(lines[-1])["data"] == "special one"
+        assert v.export("csv").read_text().startswith("ts,event")
+        assert json.loads(v.export("json").read_text())[-1]["data"] == "special one"
+        await pilot.click("#clear")
+        await settle(pilot)
+        assert len(v.model) == 0
+        assert "in 0" in str(v.query_one("#counters").render())

@@ -1,0 +1,96 @@
+"""The activity log's compact rows, counters and incremental filter."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from wsblock.app.exporting import export_model
+from wsblock.app.widgets.response.log_model import Filter, LogModel
+from wsblock.engine.events import Event
+
+T0 = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+
+
+def ev(kind, mono=0.0, **kw):
+    return Event(kind=kind, ts=T0, mono=mono, **kw)
+
+
+def msg(direction, data, mono=1.0):
+    kind = "received" if direction == "in" else "sent"
+    t = "binary" if isinstance(data, bytes) else "text"
+    return ev(kind, mono, dir=direction, type=t, data=data, size=len(data))
+
+
+def test_rows_counters_and_system_events():
+    m = LogModel()
+    system = m.extend(
+        [
+            ev("connecting", 0.0, attempt=1),
+            ev("open", 0.1, status=101, subprotocol="chat"),
+            msg("out", '{"a": 1}', 0.2),
+            msg("in", '{"a": 1}', 0.3),
+            msg("in", b"\x00\x01", 0.4),
+            ev("close", 0.5, code=1000, reason="bye", by="server"),
+        ]
+    )
+    assert [e.kind for e in system] == ["connecting", "open", "close"]
+    assert len(m) == 6
+    assert (m.count_in, m.count_out, m.bytes_in, m.bytes_out) == (2, 1, 10, 8)
+    assert m.kind(3) == "received" and m.direction(3) == 1 and not m.is_binary(3)
+    assert m.is_binary(4) and m.payloads[4] == b"\x00\x01"
+    assert m.payloads[5] == 'closed 1000 "bye" by server'
+    assert m.event(5).code == 1000
+    assert m.wall_time(2) == pytest.approx(T0.timestamp() + 0.2)
+    assert re.fullmatch(r"\d\d:\d\d:\d\d\.200", m.clock(2))
+
+
+def test_filter_text_regex_direction_and_incremental():
+    m = LogModel()
+    m.extend([msg("out", "hello world"), msg("in", "HELLO there"), msg("in", "bye")])
+    m.set_filter(Filter(text="hello"))
+    assert list(m.index) == [0, 1]  # case-insensitive
+    m.set_filter(Filter(text="hello", direction="in"))
+    assert list(m.index) == [1]
+    m.extend([msg("in", "hello again"), msg("out", "hello out")])
+    assert list(m.index) == [1, 3]  # new rows filtered as they arrive
+    m.set_filter(Filter(text=r"^b.e$", regex=True))
+    assert [m.row_at(i) for i in range(m.visible_count)] == [2]
+    with pytest.raises(re.error):
+        m.set_filter(Filter(text="(", regex=True))
+    m.set_filter(Filter())
+    assert m.index is None and m.visible_count == 5
+
+
+def test_clear_keeps_the_filter():
+    m = LogModel()
+    m.extend([msg("in", "a"), msg("out", "b")])
+    m.set_filter(Filter(direction="out"))
+    m.clear()
+    assert len(m) == 0 and m.visible_count == 0 and m.filter.direction == "out"
+    m.extend([msg("in", "a"), msg("out", "b")])
+    assert list(m.index) == [1]
+
+
+def test_memory_per_row_is_small():
+    m = LogModel()
+    payload = "x" * 64
+    batch = [msg("in", payload, i * 1e-6) for i in range(1000)]
+    for _ in range(100):
+        m.extend(batch)
+    per_row = m.memory_bytes() / len(m)
+    assert per_row < 40, per_row  # columns only; the payload objects are shared here
+    assert sys.getsizeof(payload) < 150
+
+
+def test_export_formats():
+    m = LogModel()
+    m.extend([ev("open", 0.0, status=101), msg("out", "hi"), msg("in", b"\xff")])
+    nd = export_model(m, "ndjson").splitlines()
+    assert len(nd) == 3 and '"data": "hi"' in nd[1] and '"data_b64": "/w=="' in nd[2]
+    assert export_model(m, "json").lstrip().startswith("[")
+    csv_text = export_model(m, "csv")
+    assert csv_text.splitlines()[0].startswith("ts,event,dir")
