@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m wsblock.app")
     parser.add_argument("file", nargs="?", type=Path)
     parser.add_argument("--environment")
+    parser.add_argument("--profile")
     parser.add_argument("--env", dest="env_file", type=Path)
     parser.add_argument("--env-var", action="append", default=[])
     args = parser.parse_args(argv)
@@ -23,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     for pair in args.env_var:
         key, _, value = pair.partition("=")
         env_vars[key] = value
-    return run_app(args.file, args.environment, args.env_file, env_vars)
+    return run_app(args.file, args.environment, args.env_file, env_vars, args.profile)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import inspect
 import io
 import json
 from pathlib import Path
@@ -12,57 +11,25 @@ from pathlib import Path
 FORMATS = ("json", "csv", "ndjson")
 
 
-def _flush(journal) -> None:
-    for name in ("flush", "sync"):
-        fn = getattr(journal, name, None)
-        if callable(fn):
-            try:
-                fn()
-            except Exception:  # noqa: BLE001
-                pass
-            return
-
-
 def export_journal(journal, model, fmt: str, target: Path) -> Path:
-    """Write the session as *fmt* to *target*: from the journal on disk when there is one."""
+    """Write the session as *fmt* to *target*: from the journal on disk when there is one.
+
+    Without a journal (it could not be created), the log's own rows are exported in
+    the same record shape.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (json, csv, ndjson)")
     target = Path(target)
-    path = getattr(journal, "path", None) if journal is not None else None
-    if path is not None:
-        _flush(journal)
-        from wsblock import journal as jmod
+    if journal is not None:
+        from wsblock.journal import export, read_session
 
-        export = getattr(jmod, "export", None)
-        if export is not None:
-            text = _call_export(export, Path(path), fmt, target)
-            if text is not None:
-                target.write_text(text, encoding="utf-8")
-            return target
-    target.write_text(export_model(model, fmt), encoding="utf-8")
+        journal.flush()
+        records = read_session(journal.path)
+        with open(target, "w", encoding="utf-8", newline="") as out:
+            export(records, fmt, out)
+        return target
+    target.write_text(export_model(model, fmt), encoding="utf-8", newline="")
     return target
-
-
-def _call_export(export, path: Path, fmt: str, target: Path) -> str | None:
-    """Call ``wsblock.journal.export`` whichever of its likely shapes it has."""
-    params = inspect.signature(export).parameters
-    kwargs = {}
-    if "format" in params:
-        kwargs["format"] = fmt
-    elif "fmt" in params:
-        kwargs["fmt"] = fmt
-    for name in ("out", "output", "dest", "target"):
-        if name in params:
-            kwargs[name] = target
-            break
-    result = export(path, **kwargs) if kwargs else export(path, fmt)
-    if isinstance(result, str):
-        return result
-    if isinstance(result, bytes):
-        return result.decode("utf-8")
-    if result is not None and hasattr(result, "__iter__") and not isinstance(result, Path):
-        return "".join(result)
-    return None
 
 
 def model_records(model) -> list[dict]:

@@ -41,7 +41,12 @@ def default_session_factory(request: Request):
 def default_journal_factory(request: Request):
     from wsblock.journal import Journal
 
-    return Journal.create(name=request.name or "session", secrets=set(request.secrets))
+    return Journal.create(
+        name=request.name or "session",
+        secrets=set(request.secrets),
+        url=request.url,
+        file=request.file,
+    )
 
 
 class ConnectionView(Vertical):
