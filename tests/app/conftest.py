@@ -56,3 +56,9 @@ class ViewApp(App):
 @pytest.fixture
 def view_app(tmp_path):
     return ViewApp(tmp=tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def _state_home(tmp_path, monkeypatch):
+    """Journals go to the test's own folder, never the user's."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))

@@ -1,0 +1,271 @@
+"""The whole app (Pilot) on real files, against the embedded echo server and other peers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+from snapshots import assert_snapshot
+
+from wsblock.app import DEMO_FILE, make_app
+from wsblock.app.screens.environment import EnvironmentPicker
+from wsblock.app.screens.help import HelpScreen
+from wsblock.app.widgets.document.view import RequestCard
+from wsblock.app.widgets.response.activity_log import ActivityLog
+from wsblock.app.widgets.response.connection import ConnectionView
+from wsblock.app.widgets.response.detail import MessageDetail
+
+SIZE = (170, 56)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def echo_url():
+    from wsblock.echo_server import serve
+
+    server = await serve("127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    path = tmp_path / "demo.void"
+    shutil.copyfile(DEMO_FILE, path)
+    return path
+
+
+async def until(pilot, predicate, timeout=5.0, step=0.05):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if predicate():
+            return True
+        await pilot.pause(step)
+    return predicate()
+
+
+def views(app) -> list[ConnectionView]:
+    return app.main.connections()
+
+
+def write_void(path: Path, url: str, messages: str = "") -> Path:
+    """A one-request file (reusing the demo's blocks, with another URL)."""
+    text = DEMO_FILE.read_text(encoding="utf-8").replace('"{{ECHO_URL}}/echo"', json.dumps(url))
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_demo_file_is_shown_and_the_status_is_disconnected(demo, tmp_path):
+    app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        cards = list(app.query(RequestCard))
+        assert len(cards) == 1 and cards[0].kind == "wss"
+        assert_snapshot(
+            app,
+            "main-idle",
+            (
+                "Welcome to wsblock",
+                " WSS  {{ECHO_URL}}/echo",
+                "▶ Run",
+                "X-Client",
+                "wsblock-demo",
+                "ping-interval",
+                "✉ hello (json)",
+                "⏳ expect echoed hello",
+                "handshake accepted",
+                "○ Disconnected",
+            ),
+        )
+
+
+async def test_f1_lists_every_key(demo):
+    app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f1")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, HelpScreen)
+        assert_snapshot(app, "help", ("Ctrl+J", "F5", "Ctrl+Enter", "End", "Ctrl+W", "F1"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_run_send_receive_detail_and_two_connections(demo, echo_url, tmp_path):
+    app = make_app(demo, env_vars={"ECHO_URL": echo_url, "USER": "ada"}, export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: views(app) and views(app)[0].status.state == "connected")
+        first = views(app)[0]
+        assert "Connected" in first.status.text and echo_url in first.status.text
+        # load a saved message (JSON) and send it
+        composer = first.composer
+        assert [s[0] for s in composer.saved] == ["hello", "ping as xml", "plain text"]
+        composer.query_one("#saved").value = 0
+        await pilot.pause()
+        assert composer.fmt == "json" and '"op": "hello"' in composer.text
+        composer.editor.focus()
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: first.model.count_in >= 1)
+        received = [p for p in first.model.payloads if isinstance(p, str) and '"hello"' in p]
+        assert len(received) == 2  # sent and echoed
+        # XML, text and binary too
+        for fmt, text, enc in [
+            ("xml", "<a><b>1</b></a>", "base64"),
+            ("text", "hi {{USER}}", "base64"),
+            ("binary", "de ad be ef", "hex"),
+        ]:
+            composer.load(fmt, text, enc)
+            await pilot.click("#send")
+            await pilot.pause(0.1)
+        assert await until(pilot, lambda: first.model.count_in >= 4)
+        assert "hi ada" in first.model.payloads  # variables resolved on send
+        assert b"\xde\xad\xbe\xef" in first.model.payloads
+        # the detail view of the echoed JSON, pretty-printed
+        log = first.query_one(ActivityLog)
+        log.focus()
+        await pilot.pause(0.1)
+        row = next(
+            i
+            for i, p in enumerate(first.model.payloads)
+            if isinstance(p, str) and '"hello"' in p and first.model.direction(i) == 1
+        )
+        log._move(row)
+        log.action_select()
+        await pilot.pause(0.1)
+        body = first.query_one(MessageDetail).body
+        assert json.loads(body)["op"] == "hello" and "\n  " in body
+        assert_snapshot(app, "main-running", ("● Connected", "→", "←", "✔ valid"), compare=False)
+        # a second connection in its own tab
+        await pilot.press("f5")
+        assert await until(
+            pilot, lambda: len(views(app)) == 2 and views(app)[1].status.state == "connected"
+        )
+        second = views(app)[1]
+        assert second.session is not first.session
+        second.send("text", "only in the second")
+        assert await until(pilot, lambda: second.model.count_in == 1)
+        assert "only in the second" not in first.model.payloads
+        assert first.status.state == "connected"
+        # export (from the journal)
+        path = first.export("ndjson")
+        records = [json.loads(line) for line in path.read_text().splitlines()]
+        assert any(r.get("event") == "received" and r.get("data") == "hi ada" for r in records)
+        # disconnect, reconnect, close the tab
+        await pilot.press("ctrl+d")
+        assert await until(pilot, lambda: second.status.state == "disconnected")
+        assert "1000" in second.status.text and "by client" in second.status.text
+        await pilot.press("ctrl+r")
+        assert await until(pilot, lambda: second.status.state == "connected")
+        await pilot.press("ctrl+w")
+        assert await until(pilot, lambda: len(views(app)) == 1)
+        await pilot.press("ctrl+w")
+        assert await until(pilot, lambda: len(views(app)) == 0)
+        assert app.query_one("#idle-status").text.startswith("○ Disconnected")
+
+
+async def test_refused_connection_is_shown_in_plain_words(tmp_path):
+    path = write_void(tmp_path / "refused.void", f"ws://127.0.0.1:{free_port()}/echo")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(".card-run")
+        assert await until(pilot, lambda: views(app) and views(app)[0].status.error is not None)
+        text = views(app)[0].status.text
+        assert "Disconnected" in text and "refused" in text
+        assert_snapshot(app, "main-refused", ("○ Disconnected", "refused"), compare=False)
+
+
+async def test_server_close_is_shown_with_code_reason_and_side(tmp_path):
+    import websockets
+
+    async def handler(ws):
+        await ws.recv()
+        await ws.close(4000, "server says bye")
+
+    async with websockets.serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        path = write_void(tmp_path / "close.void", f"ws://127.0.0.1:{port}/")
+        app = make_app(path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f5")
+            assert await until(
+                pilot, lambda: views(app) and views(app)[0].status.state == "connected"
+            )
+            view = views(app)[0]
+            states = []
+            view.send("text", "hello")
+            assert await until(pilot, lambda: view.status.state == "disconnected")
+            states.append(view.status.text)
+            assert '4000 "server says bye" by server' in view.status.text
+
+
+async def test_unknown_variable_is_an_error_in_the_panel(tmp_path):
+    path = write_void(tmp_path / "var.void", "{{NOPE_NOT_DEFINED}}/echo")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.3)
+        assert views(app) == []
+        error = str(app.query_one("#idle-error").render())
+        assert "NOPE_NOT_DEFINED" in error
+
+
+async def test_environment_picker_lists_voiden_environments(tmp_path, echo_url):
+    (tmp_path / ".voiden").mkdir()
+    (tmp_path / ".voiden" / "env-public.yaml").write_text(
+        "dev:\n  variables:\n    ECHO_URL: ws://127.0.0.1:1\n"
+        f"prod:\n  variables:\n    ECHO_URL: {echo_url}\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "demo.void"
+    shutil.copyfile(DEMO_FILE, path)
+    app = make_app(path, environment="dev")
+    async with app.run_test(size=SIZE) as pilot:
+        select = app.query_one("#environment")
+        assert select.value == "dev"
+        await pilot.press("ctrl+e")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, EnvironmentPicker)
+        assert app.screen.names == ["dev", "prod"]
+        assert_snapshot(app, "environment-picker", ("Environment", "dev", "prod"))
+        await pilot.press("down", "down", "enter")
+        await pilot.pause(0.2)
+        assert app.project.environment == "prod"
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: views(app) and views(app)[0].status.state == "connected")
+
+
+async def test_save_to_file_adds_a_socket_message(demo, echo_url):
+    app = make_app(demo, env_vars={"ECHO_URL": echo_url})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: views(app) and views(app)[0].status.state == "connected")
+        composer = views(app)[0].composer
+        composer.load("json", '{"saved": true}')
+        composer.query_one("#save-name").value = "my saved one"
+        await pilot.click("#save")
+        await pilot.pause(0.2)
+        assert composer.saved[-1][0] == "my saved one"
+    from wsblock.document.requests import group_requests
+
+    from wsblock.app.project import Project
+    from wsblock.document import Document
+
+    project = Project.open(demo)
+    spec = group_requests(Document.load(demo))[0]
+    names = [m[0] for m in project.saved_messages(spec)]
+    assert names[-1] == "my saved one" and "hello" in names
