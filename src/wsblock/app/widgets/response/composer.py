@@ -43,6 +43,11 @@ class ComposerEditor(TextArea):
 class Composer(Vertical):
     """Composes one message; posts :class:`Composer.Send` when the user sends it."""
 
+    BINDINGS = [
+        Binding("ctrl+j", "send", "Send"),
+        Binding("ctrl+enter", "send", "Send", show=False),
+    ]
+
     class Send(Message):
         def __init__(self, fmt: str, text: str, encoding: str) -> None:
             super().__init__()

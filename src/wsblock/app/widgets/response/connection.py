@@ -81,6 +81,7 @@ class ConnectionView(Vertical):
         self.session = None
         self.journal = None
         self._consumers: list = []
+        self._streams: list = []
         self._last_rate_at = time.monotonic()
         self._last_rate_count = 0
         self.rate = 0.0
@@ -133,6 +134,7 @@ class ConnectionView(Vertical):
                 await old.close(1000, "reconnect")
             except Exception:  # noqa: BLE001
                 pass
+            self._end_streams()
         try:
             if self.journal is None:
                 self.journal = self.journal_factory(self.request)
@@ -147,6 +149,7 @@ class ConnectionView(Vertical):
             return
         self.session = session
         stream = session.subscribe()
+        self._streams.append(stream)
         if self.journal is not None:
             session.add_listener(self.journal.record)
         self._consumers.append(self.run_worker(self._consume(stream), group="consume"))
@@ -177,6 +180,14 @@ class ConnectionView(Vertical):
         if self.session is not None:
             await self.session.close(1000, "bye")
 
+    def _end_streams(self) -> None:
+        """Unsubscribe from the sessions so far: their consumers drain and stop."""
+        for stream in self._streams:
+            close = getattr(stream, "close", None)
+            if callable(close):
+                close()
+        self._streams.clear()
+
     async def shutdown(self) -> None:
         """Close the session and the journal (the tab is closing)."""
         if self.session is not None:
@@ -184,6 +195,7 @@ class ConnectionView(Vertical):
                 await asyncio.wait_for(self.session.close(1000, "closed by the user"), 3)
             except Exception:  # noqa: BLE001
                 pass
+        self._end_streams()
         await asyncio.sleep(0.05)
         for worker in self._consumers:
             worker.cancel()
