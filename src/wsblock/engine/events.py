@@ -29,6 +29,12 @@ Direction = Literal["out", "in", "sys"]
 
 @dataclass(frozen=True, slots=True)
 class Event:
+    """One thing that happened in a session; which fields are set depends on ``kind``.
+
+    Fields added after the first version of this contract go at the end, so that
+    positional construction keeps working.
+    """
+
     kind: Kind
     ts: datetime  # UTC, tz-aware
     mono: float  # seconds since the session started (time.monotonic based)
@@ -52,3 +58,4 @@ class Event:
     ok: bool | None = None
     name: str | None = None
     request: str | None = None
+    url: str | None = None  # connecting: the URL being connected to

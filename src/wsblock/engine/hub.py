@@ -1,0 +1,75 @@
+"""Hands each event to the listeners and the streams of a session.
+
+Listeners are plain functions called synchronously, in the order they were added,
+for every event (the journal uses one to append to its buffer). Streams get the
+same events, appended without waiting. A listener that raises is logged and
+skipped for that event: it can neither stop the reader nor hide events from others.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from .events import Event
+from .stream import EventStream
+
+logger = logging.getLogger("wsblock.engine")
+
+Listener = Callable[[Event], object]
+
+
+class Hub:
+    """The listeners and streams of one session."""
+
+    __slots__ = ("_listeners", "_streams")
+
+    def __init__(self) -> None:
+        # Tuples, replaced on change: publishing iterates without copying, and a
+        # listener may add or remove listeners while being called.
+        self._listeners: tuple[Listener, ...] = ()
+        self._streams: tuple[EventStream, ...] = ()
+
+    def add_listener(self, fn: Listener) -> Callable[[], None]:
+        """Call ``fn(event)`` for every event from now on; returns a function that removes it."""
+        self._listeners = (*self._listeners, fn)
+        return lambda: self.remove_listener(fn)
+
+    def remove_listener(self, fn: Listener) -> None:
+        """Stop calling ``fn`` (no error if it was not added)."""
+        self._listeners = tuple(f for f in self._listeners if f is not fn)
+
+    def subscribe(self) -> EventStream:
+        """A new stream that receives every event from now on, until it is closed."""
+        stream = EventStream(on_close=self._unsubscribe)
+        self._streams = (*self._streams, stream)
+        return stream
+
+    def _unsubscribe(self, stream: EventStream) -> None:
+        self._streams = tuple(s for s in self._streams if s is not stream)
+
+    def close_streams(self) -> None:
+        """Close every stream (their consumers drain what is pending, then stop)."""
+        for stream in self._streams:
+            stream.close()
+
+    def publish(self, event: Event) -> None:
+        """Hand one event to every listener, then to every stream."""
+        for fn in self._listeners:
+            try:
+                fn(event)
+            except Exception:
+                logger.exception("event listener %r failed on a %s event", fn, event.kind)
+        for stream in self._streams:
+            stream.push(event)
+
+    def publish_many(self, events: Sequence[Event]) -> None:
+        """Hand several events, in order, to every listener, then to every stream."""
+        for fn in self._listeners:
+            for event in events:
+                try:
+                    fn(event)
+                except Exception:
+                    logger.exception("event listener %r failed on a %s event", fn, event.kind)
+        for stream in self._streams:
+            stream.push_many(events)
