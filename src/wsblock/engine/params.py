@@ -1,0 +1,107 @@
+"""Everything a transport needs to open one connection, derived from a ``Request``.
+
+:func:`connect_params` applies the rules of the ``socket-options`` block
+(``docs``: shared spec ``void-format.md``) that concern the handshake:
+
+* A ``Sec-WebSocket-Protocol`` header sets subprotocols, like the ``subprotocols``
+  option: the header is removed and its comma-separated values are offered after
+  those of the option (duplicates dropped), so that the library negotiates them and
+  checks the server's choice.
+* An ``Origin`` header is used as the origin unless the ``origin`` option is set.
+* A ``User-Agent`` header replaces the default one instead of being sent twice.
+* ``0`` for a timeout or the ping interval, and ``0`` for the maximum message size,
+  mean "off" / "no limit", like ``None``.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from websockets.version import version as websockets_version
+
+from .. import __version__
+from ..request import Request
+from .tls import ssl_context
+
+#: The ``User-Agent`` sent when the request sets none.
+USER_AGENT = f"wsblock/{__version__} websockets/{websockets_version}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectParams:
+    """One connection's settings, ready for a transport.
+
+    ``proxy`` is ``"auto"`` (the environment's ``*_proxy`` variables, as
+    ``websockets`` reads them), ``None`` (connect directly) or a proxy URL.
+    """
+
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+    subprotocols: tuple[str, ...] = ()
+    origin: str | None = None
+    user_agent: str | None = USER_AGENT
+    compression: bool = True
+    open_timeout: float | None = 10.0
+    ping_interval: float | None = 20.0
+    ping_timeout: float | None = 20.0
+    close_timeout: float | None = 10.0
+    max_message_size: int | None = 16 * 1024 * 1024
+    ssl: ssl.SSLContext | None = None
+    proxy: str | None = "auto"
+
+    @property
+    def secure(self) -> bool:
+        """Whether the URL is ``wss://``."""
+        return urlsplit(self.url).scheme.lower() == "wss"
+
+
+def connect_params(request: Request, *, close_timeout: float | None = 10.0) -> ConnectParams:
+    """The settings to connect for ``request``.
+
+    Args:
+        request: The resolved request.
+        close_timeout: Seconds to wait for the server to finish a closing handshake
+            before cutting the TCP connection (not a ``socket-options`` key).
+
+    Raises:
+        ConnectFailed: The TLS files of the options cannot be used (kind ``tls``).
+    """
+    options = request.options
+    subprotocols = list(options.subprotocols)
+    origin = options.origin
+    user_agent: str | None = USER_AGENT
+    headers: list[tuple[str, str]] = []
+    for name, value in request.headers:
+        lower = name.strip().lower()
+        if lower == "sec-websocket-protocol":
+            subprotocols.extend(p.strip() for p in value.split(","))
+        elif lower == "origin":
+            origin = origin or value
+        elif lower == "user-agent":
+            user_agent = value
+        else:
+            headers.append((name, value))
+    params = ConnectParams(
+        url=request.url,
+        headers=tuple(headers),
+        subprotocols=tuple(dict.fromkeys(p for p in subprotocols if p)),
+        origin=origin or None,
+        user_agent=user_agent,
+        compression=options.compression,
+        open_timeout=_off_if_zero(options.connect_timeout),
+        ping_interval=_off_if_zero(options.ping_interval),
+        ping_timeout=_off_if_zero(options.ping_timeout),
+        close_timeout=_off_if_zero(close_timeout),
+        max_message_size=options.max_message_size or None,
+        proxy=options.proxy,
+    )
+    if params.secure:
+        # Only for wss://: TLS files of the options are ignored for plain ws://.
+        return replace(params, ssl=ssl_context(options))
+    return params
+
+
+def _off_if_zero(value: float | None) -> float | None:
+    return value if value else None
