@@ -1,0 +1,51 @@
+"""The WebSocket engine: a :class:`Session` runs one request and reports events.
+
+::
+
+    from wsblock.engine import Session, State
+
+    session = Session(request)           # request: wsblock.request.Request
+    stream = session.subscribe()          # lossless; `await stream.batch()` -> list[Event]
+    session.add_listener(journal.record)  # called synchronously for every event
+    if await session.connect():           # False (and error + close events) on failure
+        await session.send(message)       # or send_text(...) / send_bytes(...)
+        rtt_ms = await session.ping()
+        await session.close(1000, "bye")
+    await session.wait_closed()
+
+Modules, one idea each:
+
+* :mod:`.session` -- :class:`Session`: the state machine, sending, the reader, reconnects.
+* :mod:`.state` -- :class:`State` and its transitions.
+* :mod:`.events` -- :class:`~.events.Event`, the record of everything that happens.
+* :mod:`.stream`, :mod:`.hub` -- delivery of events to streams and listeners.
+* :mod:`.clock` -- timestamps from one wall-clock anchor and the monotonic clock.
+* :mod:`.fastevent` -- building events cheaply on the receive path.
+* :mod:`.params`, :mod:`.tls` -- a request's options as connection settings.
+* :mod:`.transport` -- the interface to a WebSocket library;
+  :mod:`.websockets_transport` implements it on ``websockets``.
+* :mod:`.backoff` -- delays between reconnect attempts.
+* :mod:`.closecodes` -- which close codes may be sent, and their names.
+* :mod:`.errors` -- problems in plain words.
+"""
+
+from .backoff import Backoff
+from .errors import ConnectFailed, Problem, SessionError, StateError
+from .events import Event
+from .session import Session
+from .state import State
+from .stats import Stats
+from .stream import EventStream
+
+__all__ = [
+    "Backoff",
+    "ConnectFailed",
+    "Event",
+    "EventStream",
+    "Problem",
+    "Session",
+    "SessionError",
+    "State",
+    "StateError",
+    "Stats",
+]

@@ -1,0 +1,540 @@
+"""A live WebSocket session: connect, send, receive, ping, close, reconnect.
+
+A :class:`Session` runs one :class:`~wsblock.request.Request`. Everything that
+happens becomes an :class:`~wsblock.engine.events.Event`, delivered to listeners
+(plain functions, called at once) and to streams (queues that consumers drain in
+batches)::
+
+    session = Session(request)
+    session.add_listener(journal.record)
+    stream = session.subscribe()
+    if await session.connect():
+        await session.send_text('{"op": "subscribe"}', format="json")
+        rtt_ms = await session.ping()
+        await session.close(1000, "done")
+    await session.wait_closed()
+    events = stream.take()
+
+Network trouble never raises: :meth:`Session.connect` returns False, sending and
+pinging return False or None, and the reason is in ``error`` and ``close`` events
+(and :attr:`Session.error`). Only misuse raises: a bad close code, a message of the
+wrong type, ``connect()`` on a session that is not disconnected.
+
+Order of events: every ``connecting`` is followed by ``open``, or by ``close``
+(after an ``error`` unless the attempt was cancelled by :meth:`Session.close`);
+every ``open`` is followed by one ``close``. With ``reconnect`` on, a ``close``
+that was not asked for (neither :meth:`Session.close` nor a server's 1000) is
+followed by ``reconnect`` (attempt and delay), then ``connecting`` again.
+
+One task, the reader, takes what the transport received and turns it into events.
+It never waits for a consumer: listeners are called synchronously, streams are
+appended to. A slow consumer delays nothing and loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable
+from datetime import datetime
+
+from ..request import Format, Message, Request
+from .backoff import Backoff
+from .clock import Clock
+from .closecodes import validate_close
+from .errors import ConnectFailed, Problem, StateError
+from .errors import describe as describe
+from .events import Event, Kind
+from .fastevent import new_event
+from .hub import Hub, Listener
+from .params import ConnectParams, connect_params
+from .state import State, can_move
+from .stats import Stats
+from .stream import EventStream
+from .transport import Control, Ending, Transport, TransportClosed
+from .websockets_transport import WebsocketsTransport
+
+logger = logging.getLogger("wsblock.engine")
+
+#: ``close`` code recorded when no close frame was exchanged.
+ABNORMAL_CLOSURE = 1006
+
+
+class Session:
+    """One WebSocket request, live.
+
+    Args:
+        request: What to connect to, with which headers and options.
+        backoff: Delays between reconnect attempts (``reconnect`` option).
+        transport: Makes the transport of each connection attempt.
+        close_timeout: Seconds to wait for the server to finish a closing handshake
+            before the TCP connection is cut.
+
+    Attributes:
+        request: The request this session runs.
+        stats: Messages and bytes in and out (:class:`~.stats.Stats`).
+        status: HTTP status of the latest handshake: 101, or the rejection's.
+        response_headers: Headers of the latest handshake response (or rejection).
+        subprotocol: The subprotocol the server chose, if any.
+        extensions: Extensions in use (``("permessage-deflate",)`` when compressed).
+        close_code, close_reason, closed_by: How the latest connection ended;
+            ``closed_by`` is ``client``, ``server`` or ``error``.
+        error: The latest problem (:class:`~.errors.Problem`), or None.
+        attempt: 0 for the first connection, n for the n-th reconnect attempt.
+    """
+
+    def __init__(
+        self,
+        request: Request,
+        *,
+        backoff: Backoff | None = None,
+        transport: Callable[[], Transport] = WebsocketsTransport,
+        close_timeout: float | None = 10.0,
+    ) -> None:
+        self.request = request
+        self.stats = Stats()
+        self.status: int | None = None
+        self.response_headers: tuple[tuple[str, str], ...] = ()
+        self.subprotocol: str | None = None
+        self.extensions: tuple[str, ...] = ()
+        self.close_code: int | None = None
+        self.close_reason: str | None = None
+        self.closed_by: str | None = None
+        self.error: Problem | None = None
+        self.attempt = 0
+
+        self._backoff = backoff or Backoff()
+        self._make_transport = transport
+        self._close_timeout = close_timeout
+        self._clock = Clock()
+        self._hub = Hub()
+        self._state = State.DISCONNECTED
+        self._params: ConnectParams | None = None
+        self._transport: Transport | None = None
+        self._attempt_task: asyncio.Task[bool] | None = None
+        self._run_task: asyncio.Task[None] | None = None
+        self._ended = asyncio.Event()
+        self._ended.set()
+        self._stopping = False  # close() was called: no more reconnects
+        self._pings: dict[bytes, asyncio.Future[float | None]] = {}
+
+    # Public state.
+
+    @property
+    def state(self) -> State:
+        """Where the session stands (:class:`~.state.State`)."""
+        return self._state
+
+    @property
+    def reconnecting(self) -> bool:
+        """Whether a reconnect is scheduled or under way."""
+        return self._run_task is not None and self._state in (State.DISCONNECTED, State.CONNECTING)
+
+    @property
+    def started_at(self) -> datetime:
+        """UTC time the session was made; events' ``mono`` counts from here."""
+        return self._clock.wall0
+
+    # Events.
+
+    def subscribe(self) -> EventStream:
+        """A lossless stream of every event from now on (:class:`~.stream.EventStream`)."""
+        return self._hub.subscribe()
+
+    def add_listener(self, fn: Listener) -> Callable[[], None]:
+        """Call ``fn(event)`` synchronously for every event; returns a remover.
+
+        ``fn`` runs on the receive path: keep it cheap (append to a buffer). An
+        exception in it is logged and does not stop the session.
+        """
+        return self._hub.add_listener(fn)
+
+    def remove_listener(self, fn: Listener) -> None:
+        """Stop calling ``fn``."""
+        self._hub.remove_listener(fn)
+
+    # Connecting.
+
+    async def connect(self) -> bool:
+        """Connect; True once the handshake succeeded.
+
+        Never raises for network problems: a failed attempt emits ``error`` and
+        ``close`` events and returns False. A failed first attempt is not retried,
+        even with ``reconnect`` on (that applies to connections that drop).
+
+        Raises:
+            StateError: The session is not disconnected, or a reconnect is pending.
+        """
+        if self._state is not State.DISCONNECTED or not self._ended.is_set():
+            raise StateError(f"connect() needs a disconnected session; this one is {self._state}")
+        self._stopping = False
+        self._ended.clear()
+        self.error = None
+        try:
+            connected = await self._attempt_in_task(0)
+        finally:
+            if self._transport is None and self._run_task is None:
+                self._ended.set()
+        if connected:
+            assert self._transport is not None
+            self._run_task = asyncio.create_task(self._run(self._transport), name="wsblock-reader")
+        return connected
+
+    async def _attempt_in_task(self, attempt: int) -> bool:
+        # In a task of its own, so that close() can cancel it from anywhere.
+        task = asyncio.create_task(self._attempt(attempt), name="wsblock-connect")
+        self._attempt_task = task
+        try:
+            return await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if task.cancelled() and (current is None or not current.cancelling()):
+                return False  # cancelled by close(): a failed attempt, not our caller's cancel
+            raise
+        finally:
+            self._attempt_task = None
+
+    async def _attempt(self, attempt: int) -> bool:
+        self._move(State.CONNECTING)
+        self.attempt = attempt
+        self._emit("connecting", attempt=attempt, url=self.request.url)
+        transport: Transport | None = None
+        try:
+            if self._params is None:
+                self._params = connect_params(self.request, close_timeout=self._close_timeout)
+            transport = self._make_transport()
+            handshake = await transport.connect(self._params)
+        except ConnectFailed as exc:
+            problem = exc.problem
+            if problem.status is not None:
+                self.status = problem.status
+                self.response_headers = problem.headers or ()
+            self._end(Ending(ABNORMAL_CLOSURE, "", "error", problem))
+            return False
+        except asyncio.CancelledError:
+            if transport is not None:
+                transport.abort()
+            self._end(Ending(ABNORMAL_CLOSURE, "connection attempt cancelled", "client"))
+            raise
+        self._transport = transport
+        self.status = handshake.status
+        self.response_headers = handshake.headers
+        self.subprotocol = handshake.subprotocol
+        self.extensions = handshake.extensions
+        self.close_code = self.close_reason = self.closed_by = None
+        ts, mono = self._clock.now()
+        self.stats.connected_at = ts
+        self._move(State.CONNECTED)
+        self._publish(
+            new_event(
+                "open",
+                ts,
+                mono,
+                status=handshake.status,
+                headers=handshake.headers,
+                subprotocol=handshake.subprotocol,
+                extensions=handshake.extensions,
+                attempt=attempt,
+            )
+        )
+        return True
+
+    # Reading, and reconnecting after a drop.
+
+    async def _run(self, transport: Transport) -> None:
+        """The reader: read until the connection ends, then reconnect if asked to."""
+        try:
+            while True:
+                try:
+                    ending = await self._read(transport)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # a bug: say so, and do not leave a zombie
+                    logger.exception("the session's reader failed")
+                    transport.abort()
+                    reason = f"internal error in wsblock: {type(exc).__name__}: {exc}"
+                    ending = Ending(ABNORMAL_CLOSURE, "", "error", Problem("network", reason))
+                self._transport = None
+                self._end(ending)
+                if not self._should_reconnect(ending):
+                    return
+                next_transport = await self._reconnect()
+                if next_transport is None:
+                    return
+                transport = next_transport
+        except asyncio.CancelledError:
+            pass  # close() during a reconnect
+        finally:
+            self._run_task = None
+            self._ended.set()
+
+    async def _read(self, transport: Transport) -> Ending:
+        # The hot path: one iteration per socket read that brought something.
+        recv = transport.recv
+        at = self._clock.at
+        publish = self._hub.publish_many
+        stats = self.stats
+        make = new_event
+        while True:
+            try:
+                batches = await recv()
+            except TransportClosed as closed:
+                return closed.ending
+            events: list[Event] = []
+            append = events.append
+            count = size_in = 0
+            pongs: list[Control] | None = None
+            for batch in batches:
+                ts, mono = at(batch.at)
+                for item in batch.items:
+                    cls = type(item)
+                    if cls is str:
+                        size = len(item) if item.isascii() else len(item.encode())  # type: ignore[union-attr]
+                        append(make("received", ts, mono, "in", "text", None, item, size))
+                        count += 1
+                        size_in += size
+                    elif cls is bytes:
+                        size = len(item)  # type: ignore[arg-type]
+                        append(make("received", ts, mono, "in", "binary", None, item, size))
+                        count += 1
+                        size_in += size
+                    else:
+                        control: Control = item  # type: ignore[assignment]
+                        append(self._control_event(control, ts, mono))
+                        if control.kind == "pong" and control.data in self._pings:
+                            pongs = pongs or []
+                            pongs.append(control)
+            stats.received += count
+            stats.bytes_in += size_in
+            publish(events)
+            if pongs:
+                for pong in pongs:
+                    waiter = self._pings.pop(pong.data, None)
+                    if waiter is not None and not waiter.done():
+                        waiter.set_result(pong.rtt_ms)
+
+    @staticmethod
+    def _control_event(control: Control, ts: datetime, mono: float) -> Event:
+        return new_event(
+            control.kind,
+            ts,
+            mono,
+            control.dir,
+            data=control.data,
+            size=len(control.data),
+            rtt_ms=control.rtt_ms,
+            name="keepalive" if control.keepalive else None,
+        )
+
+    def _should_reconnect(self, ending: Ending) -> bool:
+        if self._stopping or not self.request.options.reconnect or ending.by == "client":
+            return False
+        # A server that closes normally has finished; anything else is a drop.
+        return not (ending.by == "server" and ending.code == 1000)
+
+    async def _reconnect(self) -> Transport | None:
+        """Try again with growing delays until connected (or close() is called)."""
+        attempt = 0
+        while not self._stopping:
+            attempt += 1
+            delay = self._backoff.delay(attempt)
+            self._emit("reconnect", attempt=attempt, delay=delay)
+            await asyncio.sleep(delay)
+            if self._stopping:
+                break
+            if await self._attempt_in_task(attempt):
+                return self._transport
+        return None
+
+    # Sending.
+
+    async def send(self, message: Message) -> bool:
+        """Send a saved message: ``bytes`` data as a binary frame, text with its format.
+
+        Returns True once the message is handed to the network, False (with an
+        ``error`` event) when the session is not connected.
+
+        Raises:
+            TypeError: A ``binary`` message whose data is not ``bytes``.
+        """
+        data = message.data
+        if isinstance(data, bytes | bytearray | memoryview):
+            return await self._send(bytes(data), "binary", None, message.name)
+        if message.format == "binary":
+            raise TypeError(f"message {message.name!r} is binary but its data is text")
+        return await self._send(data, "text", message.format, message.name)
+
+    async def send_text(
+        self, text: str, format: Format = "text", *, name: str | None = None
+    ) -> bool:
+        """Send ``text`` in a text frame; ``format`` (text, json, xml) is recorded.
+
+        Returns True once sent, False (with an ``error`` event) when not connected.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"send_text() needs a str, not {type(text).__name__}")
+        return await self._send(text, "text", format, name)
+
+    async def send_bytes(
+        self, data: bytes | bytearray | memoryview, *, name: str | None = None
+    ) -> bool:
+        """Send ``data`` in a binary frame.
+
+        Returns True once sent, False (with an ``error`` event) when not connected.
+        """
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"send_bytes() needs bytes, not {type(data).__name__}")
+        return await self._send(bytes(data), "binary", None, name)
+
+    async def _send(self, data: str | bytes, kind: str, fmt: str | None, name: str | None) -> bool:
+        transport = self._transport
+        if self._state is not State.CONNECTED or transport is None:
+            self._problem(describe.not_connected("send"))
+            return False
+        try:
+            await transport.send(data)
+        except TransportClosed:
+            self._problem(describe.not_connected("send: the connection closed"))
+            return False
+        if isinstance(data, str):
+            size = len(data) if data.isascii() else len(data.encode())
+        else:
+            size = len(data)
+        self.stats.sent += 1
+        self.stats.bytes_out += size
+        ts, mono = self._clock.now()
+        self._publish(new_event("sent", ts, mono, "out", kind, fmt, data, size, name=name))
+        return True
+
+    async def ping(
+        self, data: bytes | str | None = None, *, timeout: float | None = None
+    ) -> float | None:
+        """Send a ping and wait for its pong; returns the round trip in milliseconds.
+
+        ``ping`` and ``pong`` events record both frames (the pong with ``rtt_ms``).
+        Returns None, without raising, when the session is not connected, when the
+        connection closes first, or when ``timeout`` seconds pass (``error`` event).
+
+        Raises:
+            ValueError: A ping with the same ``data`` still waits for its pong.
+        """
+        transport = self._transport
+        if self._state is not State.CONNECTED or transport is None:
+            self._problem(describe.not_connected("ping"))
+            return None
+        if data is None:
+            payload = os.urandom(4)
+            while payload in self._pings:
+                payload = os.urandom(4)
+        else:
+            payload = data.encode() if isinstance(data, str) else bytes(data)
+            if payload in self._pings:
+                raise ValueError(f"a ping with payload {payload!r} still waits for its pong")
+        waiter: asyncio.Future[float | None] = asyncio.get_running_loop().create_future()
+        self._pings[payload] = waiter
+        try:
+            await transport.ping(payload)
+            async with asyncio.timeout(timeout):
+                return await waiter
+        except TransportClosed:
+            return None
+        except TimeoutError:
+            assert timeout is not None
+            self._problem(describe.ping_timeout(timeout))
+            return None
+        finally:
+            self._pings.pop(payload, None)
+
+    # Closing.
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close with ``code`` and ``reason``, and stop reconnecting.
+
+        Waits until the connection has ended (or, while connecting, until the
+        attempt is cancelled). Does nothing when already disconnected.
+
+        Raises:
+            ValueError: ``code`` may not be sent (only 1000-1003, 1007-1014 and
+                3000-4999 may), or ``reason`` is longer than 123 bytes in UTF-8.
+        """
+        validate_close(code, reason)
+        self._stopping = True
+        waits: list[asyncio.Task[object]] = []
+        if self._attempt_task is not None:
+            self._attempt_task.cancel()
+            waits.append(self._attempt_task)  # type: ignore[arg-type]
+        run = self._run_task
+        if run is not None:
+            waits.append(run)  # type: ignore[arg-type]
+            if self._state is not State.CONNECTED and self._state is not State.CLOSING:
+                run.cancel()  # waiting to reconnect, or reconnecting
+        if self._state is State.CONNECTED and self._transport is not None:
+            self._move(State.CLOSING)
+            await self._transport.close(code, reason)
+        if waits:
+            await asyncio.wait(waits)
+
+    async def wait_closed(self) -> None:
+        """Wait until the session has ended: disconnected, with no reconnect to come."""
+        await self._ended.wait()
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+        await self.wait_closed()
+
+    # Internals.
+
+    def _move(self, new: State) -> None:
+        if not can_move(self._state, new):
+            raise StateError(f"internal: a session cannot go from {self._state} to {new}")
+        self._state = new
+
+    def _end(self, ending: Ending) -> None:
+        """Record how a connection (or an attempt) ended, and say it."""
+        self._transport = None
+        ts, mono = self._clock.now()
+        self.close_code, self.close_reason, self.closed_by = ending.code, ending.reason, ending.by
+        self.stats.closed_at = ts
+        self._state = State.DISCONNECTED
+        problem = ending.problem
+        if problem is not None:
+            self._problem(problem)
+        for waiter in self._pings.values():
+            if not waiter.done():
+                waiter.set_result(None)
+        self._publish(
+            new_event(
+                "close",
+                ts,
+                mono,
+                code=ending.code,
+                reason=ending.reason,
+                by=ending.by,
+                error=problem.kind if problem is not None else None,
+            )
+        )
+
+    def _problem(self, problem: Problem) -> None:
+        self.error = problem
+        self._emit(
+            "error",
+            error=problem.kind,
+            reason=problem.reason,
+            status=problem.status,
+            headers=problem.headers,
+            body=problem.body,
+        )
+
+    def _emit(self, kind: Kind, **fields: object) -> None:
+        ts, mono = self._clock.now()
+        self._publish(new_event(kind, ts, mono, **fields))
+
+    def _publish(self, event: Event) -> None:
+        self._hub.publish(event)
+
+    def __repr__(self) -> str:
+        return f"<Session {self.request.name!r} {self.request.url} {self._state}>"
