@@ -73,7 +73,7 @@ async def test_demo_file_is_shown_and_the_status_is_disconnected(demo, tmp_path)
     app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
-        cards = list(app.query(RequestCard))
+        cards = list(app.main.query(RequestCard))
         assert len(cards) == 1 and cards[0].kind == "wss"
         assert_snapshot(
             app,
@@ -86,8 +86,8 @@ async def test_demo_file_is_shown_and_the_status_is_disconnected(demo, tmp_path)
                 "wsblock-demo",
                 "ping-interval",
                 "✉ hello (json)",
-                "⏳ expect echoed hello",
-                "handshake accepted",
+                "◷ expect echoed hello",
+                "Assertions",
                 "○ Disconnected",
             ),
         )
@@ -99,7 +99,24 @@ async def test_f1_lists_every_key(demo):
         await pilot.press("f1")
         await pilot.pause(0.2)
         assert isinstance(app.screen, HelpScreen)
-        assert_snapshot(app, "help", ("Ctrl+J", "F5", "Ctrl+Enter", "End", "Ctrl+W", "F1"))
+        assert_snapshot(app, "help", ("Ctrl+J", "F5", "Ctrl+Enter", "Ctrl+W", "F1"))
+        from wsblock.app.screens.help import KEYS
+
+        for key in (
+            "End",
+            "Enter",
+            "PgUp",
+            "Ctrl+E",
+            "Ctrl+D",
+            "Ctrl+R",
+            "Ctrl+L",
+            "Ctrl+F",
+            "Ctrl+Q",
+        ):
+            assert f"**{key}**" in KEYS or key in KEYS
+        for binding in app.main.BINDINGS:
+            shown = binding.key.replace("ctrl+", "Ctrl+").replace("enter", "Enter")
+            assert shown.upper() in KEYS.upper(), binding.key
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -149,7 +166,9 @@ async def test_run_send_receive_detail_and_two_connections(demo, echo_url, tmp_p
         await pilot.pause(0.1)
         body = first.query_one(MessageDetail).body
         assert json.loads(body)["op"] == "hello" and "\n  " in body
-        assert_snapshot(app, "main-running", ("● Connected", "→", "←", "✔ valid"), compare=False)
+        assert_snapshot(
+            app, "main-running", ("● Connected", "→", "←", "✔", "Send", "Export"), compare=False
+        )
         # a second connection in its own tab
         await pilot.press("f5")
         assert await until(
@@ -175,7 +194,7 @@ async def test_run_send_receive_detail_and_two_connections(demo, echo_url, tmp_p
         assert await until(pilot, lambda: len(views(app)) == 1)
         await pilot.press("ctrl+w")
         assert await until(pilot, lambda: len(views(app)) == 0)
-        assert app.query_one("#idle-status").text.startswith("○ Disconnected")
+        assert app.main.query_one("#idle-status").text.startswith("○ Disconnected")
 
 
 async def test_refused_connection_is_shown_in_plain_words(tmp_path):
@@ -220,7 +239,7 @@ async def test_unknown_variable_is_an_error_in_the_panel(tmp_path):
         await pilot.press("ctrl+j")
         await pilot.pause(0.3)
         assert views(app) == []
-        error = str(app.query_one("#idle-error").render())
+        error = str(app.main.query_one("#idle-error").render())
         assert "NOPE_NOT_DEFINED" in error
 
 
@@ -235,14 +254,14 @@ async def test_environment_picker_lists_voiden_environments(tmp_path, echo_url):
     shutil.copyfile(DEMO_FILE, path)
     app = make_app(path, environment="dev")
     async with app.run_test(size=SIZE) as pilot:
-        select = app.query_one("#environment")
+        select = app.main.query_one("#environment")
         assert select.value == "dev"
         await pilot.press("ctrl+e")
         await pilot.pause(0.2)
         assert isinstance(app.screen, EnvironmentPicker)
         assert app.screen.names == ["dev", "prod"]
         assert_snapshot(app, "environment-picker", ("Environment", "dev", "prod"))
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "enter")  # from dev (preselected) to prod
         await pilot.pause(0.2)
         assert app.project.environment == "prod"
         await pilot.press("ctrl+j")
@@ -260,10 +279,9 @@ async def test_save_to_file_adds_a_socket_message(demo, echo_url):
         await pilot.click("#save")
         await pilot.pause(0.2)
         assert composer.saved[-1][0] == "my saved one"
-    from wsblock.document.requests import group_requests
-
     from wsblock.app.project import Project
     from wsblock.document import Document
+    from wsblock.document.requests import group_requests
 
     project = Project.open(demo)
     spec = group_requests(Document.load(demo))[0]

@@ -181,7 +181,7 @@ class Project:
         item = {"type": "socket-message", "attrs": attrs, "content": content}
         target = None
         for block in getattr(spec, "blocks", []):
-            if isinstance(view(block), SocketMessages) and block in self.doc.blocks:
+            if isinstance(view(block), SocketMessages) and any(b is block for b in self.doc.blocks):
                 target = block
         if target is not None:
             node = copy.deepcopy(target.node)

@@ -105,7 +105,7 @@ def render_block(block) -> RenderableType:
                 parts.append(head)
                 parts.append(_message_body(fmt, item.content or ""))
             elif isinstance(item, SocketExpect):
-                head = Text("⏳ expect ", style="yellow")
+                head = Text("◷ expect ", style="yellow")
                 head.append(item.name or "", style="bold")
                 if item.timeout:
                     head.append(f" (within {item.timeout} s)", style="grey62")

@@ -79,8 +79,13 @@ class Composer(Vertical):
                 disabled=not self.saved,
             )
             yield Button("Format", id="pretty", compact=True)
-            yield Button("Save to file", id="save", compact=True)
-            yield Button("Send ⏎", id="send", variant="success", compact=True)
+            yield Button(
+                "Save to file",
+                id="save",
+                compact=True,
+                tooltip="Save as a socket-message in the file",
+            )
+            yield Button("Send", id="send", variant="success", compact=True, tooltip="Ctrl+J")
         yield ComposerEditor.code_editor("", id="editor", soft_wrap=True, show_line_numbers=True)
         with Horizontal(classes="composer-foot"):
             yield Static("", id="validation", classes="validation")

@@ -49,7 +49,7 @@ def describe(ev: Event) -> str:
     k = ev.kind
     if k == "connecting":
         n = f" (attempt {ev.attempt})" if ev.attempt and ev.attempt > 1 else ""
-        return f"connecting{n} {ev.request or ''}".rstrip()
+        return f"connecting{n} {getattr(ev, 'url', None) or ev.request or ''}".rstrip()
     if k == "open":
         parts = ["connected"]
         if ev.status:

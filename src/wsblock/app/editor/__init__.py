@@ -1,0 +1,14 @@
+"""The editor of ``.void`` files: prose and blocks, the slash menu, saving, files.
+
+* :mod:`.model` -- :class:`EditSession`: the edits, undo/redo, dirty flag and saving,
+  over a :class:`wsblock.document.Document` (no Textual).
+* :mod:`.templates` -- new blocks with fresh uids, and the slash menu's items.
+* :mod:`.widgets` -- :class:`DocumentEditor` and the block editors.
+* :mod:`.files` -- :class:`FilesPanel` (the project's ``.void`` files) and
+  :class:`EditorArea` (files + one tab per open file).
+* :mod:`.dialogs` -- ConfirmQuit, ChangedOnDisk, SaveAs.
+"""
+
+from .model import ChangedOnDisk, EditError, EditSession, NeedsName
+
+__all__ = ["ChangedOnDisk", "EditError", "EditSession", "NeedsName"]
