@@ -5,8 +5,8 @@ Voiden writes each block with ``YAML.stringify(node)`` of the npm ``yaml`` packa
 schema). This module does both in Python:
 
 * :func:`load` parses with PyYAML, but with the YAML 1.2 core schema's resolvers
-  (``yes``/``on``/``010``/``2025-04-01`` stay strings, ``0o17`` is octal), and a
-  duplicate key is an error, as it is for Voiden.
+  (``yes``/``on``/``2025-04-01`` stay strings, ``010`` is ten and ``0o17`` is
+  octal), and a duplicate key is an error, as it is for Voiden.
 * :func:`dump` is a port of the parts of eemeli/yaml's stringifier that plain data
   reaches: block collections with sequences indented under their key, plain
   scalars where safe, otherwise double quotes (single quotes when the string holds
@@ -16,10 +16,13 @@ schema). This module does both in Python:
 
 One deliberate difference, on by default (``yaml11_safe=True``): a string that a
 YAML 1.1 reader (PyYAML's default loader, older tools) would take for something
-else -- ``yes``, ``off``, ``y``, ``010``, ``1_000``, ``2025-04-01``, ``1:30``,
+else -- ``yes``, ``off``, ``y``, ``0b101``, ``1_000``, ``2025-04-01``, ``1:30``,
 ``<<`` -- is quoted, where Voiden writes it plain; and characters that YAML 1.1
 reads as line breaks or rejects (U+0085, U+2028, U+2029, U+007F-U+009F, U+FFFE,
-U+FFFF) are escaped in double quotes. Both spellings mean the same to Voiden.
+U+FFFF) are escaped in double quotes; text with a tab is quoted rather than
+plain, and a few texts that eemeli/yaml itself would not read back as written
+(whitespace-only lines in a block scalar, a folded first line that is indented)
+are written quoted or literal. Both spellings mean the same to Voiden.
 With ``yaml11_safe=False`` the output is byte for byte what Voiden writes.
 """
 
@@ -392,6 +395,8 @@ def _plain(value: str, ctx: _Ctx) -> str:
             return _block(value, replace(ctx, force_block_indent=True))
         if ctx.implicit_key and ctx.indent == _INDENT_STEP:
             return _quoted(value, ctx)
+    if ctx.safe11 and "\t" in value:
+        return _quoted(value, ctx)  # PyYAML's own scanner stops at a tab in a plain scalar
     text = re.sub(r"\n+", lambda m: m.group(0) + "\n" + ctx.indent, value)
     if _read_as_other_type(text, ctx.safe11):
         return _quoted(value, ctx)
