@@ -9,10 +9,12 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # tests/, for the shared `peers`
 
 from fakes import FakeSession  # noqa: E402
 from textual.app import App  # noqa: E402
 
+from peers.fixtures import echo_server, free_port, ws_peer  # noqa: E402, F401
 from wsblock.app.widgets.response.connection import ConnectionView  # noqa: E402
 from wsblock.request import Request  # noqa: E402
 
