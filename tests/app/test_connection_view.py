@@ -157,14 +157,14 @@ async def test_filter_follow_clear_and_export(tmp_path):
         assert log.follow and log.scroll_offset.y == log.max_scroll_y > 0
         await pilot.click("#filter")
         await pilot.press(*"special")
-        await settle(pilot)
+        await settle(pilot, 0.4)
         assert v.model.visible_count == 1
         v.query_one("#filter").value = r"tick 4\d\d$"
         v.query_one("#regex").value = True
-        await settle(pilot)
+        await settle(pilot, 0.4)
         assert v.model.visible_count == 100
         v.query_one("#filter").value = ""
-        await settle(pilot)
+        await settle(pilot, 0.4)
         path = v.export("ndjson")
         lines = path.read_text().splitlines()
         assert len(lines) == len(v.model) and json.loads(lines[-1])["data"] == "special one"

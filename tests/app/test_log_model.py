@@ -65,6 +65,19 @@ def test_filter_text_regex_direction_and_incremental():
     assert m.index is None and m.visible_count == 5
 
 
+def test_typing_more_text_narrows_the_previous_matches():
+    m = LogModel()
+    m.extend([msg("in", "alpha beta"), msg("in", "alphabet"), msg("out", "ALPHA"), msg("in", "x")])
+    m.set_filter(Filter(text="alp"))
+    assert list(m.index) == [0, 1, 2]
+    m.set_filter(Filter(text="alpha b"))
+    assert list(m.index) == [0]
+    m.set_filter(Filter(text="alpha"))  # shorter: a full scan again
+    assert list(m.index) == [0, 1, 2]
+    m.set_filter(Filter(text="alpha", direction="in"))
+    assert list(m.index) == [0, 1]
+
+
 def test_clear_keeps_the_filter():
     m = LogModel()
     m.extend([msg("in", "a"), msg("out", "b")])

@@ -66,3 +66,15 @@ async def test_echo_server_close_path(tmp_path, echo_server):
         await pilot.press("ctrl+j")
         assert await until(pilot, lambda: views(app) and "closed" in views(app)[0].status.text)
         assert '1001 "going away" by server' in views(app)[0].status.text
+
+
+async def test_connecting_shows_elapsed_time_then_connected(tmp_path, echo_server):
+    app = await run_file(tmp_path, echo_server.url("/hang?seconds=2.5"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: views(app) and views(app)[0].status.state == "connecting")
+        status = views(app)[0].status
+        assert "◌ Connecting" in status.text and status.text.rstrip().endswith("0s")
+        assert await until(pilot, lambda: " 1s" in status.text, timeout=3)
+        assert await until(pilot, lambda: status.state == "connected", timeout=6)
+        assert "● Connected" in status.text and "up 0s" in status.text

@@ -82,6 +82,7 @@ class ConnectionView(Vertical):
         self.journal = None
         self._consumers: list = []
         self._streams: list = []
+        self._filter_timer = None
         self._last_rate_at = time.monotonic()
         self._last_rate_count = 0
         self.rate = 0.0
@@ -270,6 +271,13 @@ class ConnectionView(Vertical):
     @on(Select.Changed, "#direction")
     def _filter_changed(self, event) -> None:
         event.stop()
+        # debounced: a keystroke in the filter box over a million rows costs a scan
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.12, self._apply_filter_box)
+
+    def _apply_filter_box(self) -> None:
+        self._filter_timer = None
         direction = self.query_one("#direction", Select).value
         flt = Filter(
             text=self.query_one("#filter", Input).value,

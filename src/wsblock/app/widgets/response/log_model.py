@@ -116,6 +116,7 @@ class LogModel:
         self._pattern_b: re.Pattern[bytes] | None = None
         self._dir_code: int | None = None
         self.index: array | None = None  # matching rows while a filter is active
+        self._applied: Filter | None = None
         self.version = 0  # bumped on every change, for the view to notice
 
     # -- size -------------------------------------------------------------------------
@@ -242,13 +243,49 @@ class LogModel:
                 )
             except (re.error, UnicodeEncodeError):
                 self._pattern_b = None
+        previous, self_index = self._narrowable(flt), self.index
         self._dir_code = None if flt.direction == "all" else DIR_CODE[flt.direction]
-        if flt.active:
+        if flt.active and previous and self_index is not None:
+            # typing more of the same plain text: only the rows that matched can match
+            self.index = array("I")
+            self._filter_index(self_index)
+        elif flt.active:
             self.index = array("I")
             self._filter_rows(0, len(self.meta))
         else:
             self.index = None
+        self.filter = flt
         self.version += 1
+
+    def _narrowable(self, flt: Filter) -> bool:
+        old = self._applied
+        self._applied = flt
+        return (
+            old is not None
+            and old.active
+            and not old.regex
+            and not flt.regex
+            and old.direction == flt.direction
+            and old.text.lower() in flt.text.lower()
+        )
+
+    def _filter_index(self, rows) -> None:
+        index = self.index
+        payloads = self.payloads
+        search = self._pattern.search if self._pattern is not None else None
+        search_b = self._pattern_b.search if self._pattern_b is not None else None
+        for row in rows:
+            if search is not None:
+                p = payloads[row]
+                if isinstance(p, str):
+                    if search(p) is None:
+                        continue
+                elif isinstance(p, bytes):
+                    if search_b is None or search_b(p) is None:
+                        continue
+                else:
+                    continue
+            index.append(row)
 
     def _filter_rows(self, start: int, stop: int) -> None:
         index = self.index
