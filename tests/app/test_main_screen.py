@@ -287,3 +287,15 @@ async def test_save_to_file_adds_a_socket_message(demo, echo_url):
     spec = group_requests(Document.load(demo))[0]
     names = [m[0] for m in project.saved_messages(spec)]
     assert names[-1] == "my saved one" and "hello" in names
+
+
+@pytest.mark.parametrize("name", [None, "new.void"])
+async def test_untitled_or_missing_file_opens_empty(tmp_path, name):
+    app = make_app(tmp_path / name if name else None)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        assert app.main.query(".doc-empty")
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.2)
+        assert "no WebSocket request" in str(app.main.query_one("#idle-error").render())
+        assert views(app) == []
