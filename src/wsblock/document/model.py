@@ -87,7 +87,7 @@ class Block:
     def from_node(cls, node: Mapping, *, newline: str = "\n", source: Path | None = None) -> Block:
         """A new block for ``node``, written in Voiden's style."""
         node = check_node(node)
-        block = cls(node, node_text(node, newline), source=source, newline=newline)
+        block = cls(node, node_text(node, newline), body_line=2, source=source, newline=newline)
         block.edited = True
         return block
 
@@ -307,7 +307,14 @@ class Document:
         self._renumber()
 
     def move_block(self, block: Block, new_index: int) -> None:
-        """Move ``block`` so that it becomes ``blocks[new_index]`` (placed as by :meth:`insert_block`)."""
+        """Move ``block`` so that it becomes ``blocks[new_index]`` (placed as by :meth:`insert_block`).
+
+        Moving a block to the index it has changes nothing.
+        """
+        n = len(self.blocks)
+        target = max(0, n + new_index) if new_index < 0 else min(new_index, n - 1)
+        if self.index(block) == target:
+            return
         self._segments.pop(self._segment_index(block))
         self._place_block(block, new_index)
 
