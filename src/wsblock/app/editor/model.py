@@ -538,6 +538,18 @@ class EditSession:
 
         self.edit_node(index, fn, ("attr", self._uid(index), item, name))
 
+    def set_item_format(self, index: int, item: int, fmt: str, encoding: str = "base64") -> None:
+        """A message's format (``binary`` with ``encoding`` hex or base64)."""
+        def fn(node: dict) -> None:
+            attrs = items_of(node)[item].setdefault("attrs", {})
+            attrs["format"] = fmt
+            if fmt == "binary" and encoding == "hex":
+                attrs["encoding"] = "hex"
+            else:
+                attrs.pop("encoding", None)
+
+        self.edit_node(index, fn)
+
     def set_item_content(self, index: int, item: int, content: str) -> None:
         def fn(node: dict) -> None:
             items_of(node)[item]["content"] = content

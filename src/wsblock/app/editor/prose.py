@@ -1,0 +1,141 @@
+"""The prose between blocks (Markdown, edited in place) and the slash menu."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from .templates import SlashItem, filter_items
+
+if TYPE_CHECKING:
+    from .editor import DocumentEditor
+
+SLASH_LINE = re.compile(r"/[\w-]*")
+PLACEHOLDER = "Type text, or / for a block (/wss: a WebSocket request)"
+
+
+class SlashMenu(OptionList, can_focus=False):
+    """The blocks the ``/…`` line can become; filtered as the user types."""
+
+    DEFAULT_CSS = """
+    SlashMenu {
+        height: auto; max-height: 12; width: 60; margin-left: 2;
+        border: round $accent; background: $surface;
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.items: list[SlashItem] = []
+        self.query_text = ""
+
+    def set_query(self, query: str) -> list[SlashItem]:
+        self.query_text = query
+        self.items = filter_items(query)
+        self.clear_options()
+        for item in self.items:
+            label = Text.assemble(("/" + item.name, "bold"), "  ", item.label, "  ",
+                                  (item.help, "dim"))
+            self.add_option(Option(label, id=item.name))
+        if self.items:
+            self.highlighted = 0
+        return self.items
+
+    @property
+    def chosen(self) -> SlashItem | None:
+        if self.highlighted is None or not 0 <= self.highlighted < len(self.items):
+            return None
+        return self.items[self.highlighted]
+
+
+class ProseEditor(TextArea):
+    """One gap's prose (Markdown). ``/`` at the start of an empty line opens the slash menu."""
+
+    DEFAULT_CSS = """
+    ProseEditor {
+        height: auto; min-height: 1; border: none; padding: 0 1; background: transparent;
+    }
+    ProseEditor:focus { border: none; background: $boost; }
+    ProseEditor.-empty { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("up", "slash_move(-1)", show=False, priority=True),
+        Binding("down", "slash_move(1)", show=False, priority=True),
+        Binding("enter,tab", "slash_choose", show=False, priority=True),
+        Binding("escape", "slash_close", show=False, priority=True),
+    ]
+
+    def __init__(self, editor: DocumentEditor, k: int, text: str, **kwargs) -> None:
+        super().__init__(text, language="markdown", soft_wrap=True, show_line_numbers=False,
+                         tab_behavior="focus", **kwargs)
+        self.editor = editor
+        self.k = k
+        self.edit_key = ("gap", k)
+        self.set_class(not text, "-empty")
+
+    @property
+    def menu_open(self) -> bool:
+        return self.editor.slash_owner is self
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action.startswith("slash_"):
+            return self.menu_open
+        return True
+
+    def on_focus(self) -> None:
+        self.placeholder = PLACEHOLDER
+
+    def on_blur(self) -> None:
+        self.placeholder = ""
+        if self.menu_open:
+            self.editor.hide_slash()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if event.text_area is not self:
+            return
+        event.stop()
+        self.set_class(not self.text, "-empty")
+        self.editor.prose_changed(self)
+        self.update_slash()
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        if event.text_area is self:
+            event.stop()
+            self.update_slash()
+
+    def slash_query(self) -> str | None:
+        """The text after ``/`` if the cursor ends a line that is ``/`` + a word."""
+        row, col = self.cursor_location
+        line = self.document.get_line(row)
+        if SLASH_LINE.fullmatch(line) and col == len(line) and self.selection.is_empty:
+            return line[1:]
+        return None
+
+    def update_slash(self) -> None:
+        query = self.slash_query()
+        if query is None:
+            if self.menu_open:
+                self.editor.hide_slash()
+        else:
+            self.editor.show_slash(self, query)
+
+    def action_slash_move(self, delta: int) -> None:
+        menu = self.editor.slash_menu
+        if menu.option_count:
+            menu.highlighted = ((menu.highlighted or 0) + delta) % menu.option_count
+
+    def action_slash_choose(self) -> None:
+        item = self.editor.slash_menu.chosen
+        if item is None:
+            self.editor.hide_slash()
+            self.insert("\n")
+            return
+        self.editor.apply_slash(self, item)
+
+    def action_slash_close(self) -> None:
+        self.editor.hide_slash()

@@ -1,0 +1,40 @@
+"""A tiny host app for the editor widgets (what the main screen will do)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+from wsblock.app.editor.editor import DocumentEditor
+from wsblock.app.editor.model import EditSession
+
+
+class EditorHost(App):
+    """One DocumentEditor on a file (or untitled); records the editor's messages."""
+
+    def __init__(self, path: Path | None = None, variables=None, folder: Path | None = None):
+        super().__init__()
+        self.session = EditSession.open(path) if path else EditSession.untitled()
+        self.variables = variables or []
+        self.folder = folder
+        self.runs: list[DocumentEditor.RunRequested] = []
+        self.saved: list[Path] = []
+        self.changes = 0
+
+    def compose(self) -> ComposeResult:
+        yield DocumentEditor(self.session, variables=self.variables, folder=self.folder,
+                             watch_disk=None)
+
+    @property
+    def editor(self) -> DocumentEditor:
+        return self.query_one(DocumentEditor)
+
+    def on_document_editor_run_requested(self, event: DocumentEditor.RunRequested) -> None:
+        self.runs.append(event)
+
+    def on_document_editor_saved(self, event: DocumentEditor.Saved) -> None:
+        self.saved.append(event.path)
+
+    def on_document_editor_changed(self, event: DocumentEditor.Changed) -> None:
+        self.changes += 1
