@@ -9,6 +9,8 @@
   checks the server's choice.
 * An ``Origin`` header is used as the origin unless the ``origin`` option is set.
 * A ``User-Agent`` header replaces the default one instead of being sent twice.
+* Characters that may not stand in a URL (spaces, non-ASCII) are percent-encoded,
+  as browsers do; ``%XX`` escapes already there are kept.
 * ``0`` for a timeout or the ping interval, and ``0`` for the maximum message size,
   mean "off" / "no limit", like ``None``.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from websockets.version import version as websockets_version
 
@@ -49,6 +51,7 @@ class ConnectParams:
     close_timeout: float | None = 10.0
     max_message_size: int | None = 16 * 1024 * 1024
     ssl: ssl.SSLContext | None = None
+    client_cert: bool = False  # whether ``ssl`` presents a client certificate
     proxy: str | None = "auto"
 
     @property
@@ -84,7 +87,7 @@ def connect_params(request: Request, *, close_timeout: float | None = 10.0) -> C
         else:
             headers.append((name, value))
     params = ConnectParams(
-        url=request.url,
+        url=encode_url(request.url),
         headers=tuple(headers),
         subprotocols=tuple(dict.fromkeys(p for p in subprotocols if p)),
         origin=origin or None,
@@ -99,8 +102,19 @@ def connect_params(request: Request, *, close_timeout: float | None = 10.0) -> C
     )
     if params.secure:
         # Only for wss://: TLS files of the options are ignored for plain ws://.
-        return replace(params, ssl=ssl_context(options))
+        return replace(
+            params, ssl=ssl_context(options), client_cert=options.client_cert is not None
+        )
     return params
+
+
+def encode_url(url: str) -> str:
+    """``url`` with the characters a URL may not contain percent-encoded (UTF-8)."""
+    return quote(url, safe=_URL_SAFE)
+
+
+# RFC 3986 reserved and unreserved characters, and "%" for existing escapes.
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
 def _off_if_zero(value: float | None) -> float | None:

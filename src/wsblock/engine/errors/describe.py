@@ -72,6 +72,16 @@ def connect_error(exc: BaseException, params: ConnectParams) -> Problem:
     tls = _find(exc, ssl.SSLError)
     if tls is not None:
         return tls_error(tls, params)
+    if isinstance(exc, InvalidMessage) and params.secure and not params.client_cert:
+        if isinstance(exc.__cause__, EOFError):
+            # TLS 1.3: a server that wants a client certificate says so only after
+            # the client's side of the TLS handshake, by closing the connection.
+            return Problem(
+                "tls",
+                f"{_where(params)} closed the connection right after the TLS handshake, "
+                "without answering the WebSocket handshake: it probably wants a client "
+                "certificate (set client-cert and client-key)",
+            )
     if isinstance(exc, InvalidMessage):
         return Problem(
             "protocol",
@@ -142,7 +152,13 @@ def os_error(exc: OSError, params: ConnectParams) -> Problem:
         return Problem(
             "refused", f"connection refused by {_where(params)}: nothing listens on that port"
         )
-    if isinstance(exc, ConnectionResetError):
+    if isinstance(exc, ConnectionResetError | ConnectionAbortedError):
+        if params.secure:  # while opening TCP + TLS: the TLS handshake
+            return Problem(
+                "tls",
+                f"{_where(params)} closed the connection during the TLS handshake: does it "
+                "speak TLS on this port? Try ws:// instead of wss://",
+            )
         return Problem("network", f"{_where(params)} reset the connection during the handshake")
     return Problem("network", f"cannot connect to {_where(params)}: {exc.strerror or exc}")
 
