@@ -6,7 +6,8 @@ one of these (query parameters in brackets, with their defaults)::
     /echo                          echo (any other path too)
     /flood?n=N&size=S[&seq=0]      N text messages of S bytes, then close 1000;
                                    seq=1: each is its index, zero-padded to S bytes
-    /big?size=N[&binary=0]         one message of N bytes first, then echo
+    /big?size=N[&binary=0&fragments=1]   one message of N bytes first (text: "é"
+                                   repeated, in that many fragments), then echo
     /headers                       first message: JSON of the handshake request
                                    {"path", "query", "headers", "subprotocol"}, then echo
     /subprotocol                   first message: JSON {"subprotocol", "offered"}, then echo
@@ -150,7 +151,7 @@ class _EchoServer:
         if path == "/reject":
             return _rejection(connection, query)
         if path == "/hang":
-            await asyncio.sleep(_number(query, "seconds", 5.0, 0, 3600))
+            await _linger(connection, _number(query, "seconds", 5.0, 0, 3600))
         return None
 
     async def handle(self, ws: ServerConnection) -> None:
@@ -185,7 +186,14 @@ class _EchoServer:
 
     async def big(self, ws: ServerConnection, query: Query) -> None:
         size = int(_number(query, "size", 1024 * 1024, 0, MAX_SIZE))
-        await ws.send(b"x" * size, text=not _flag(query, "binary"))
+        fragments = int(_number(query, "fragments", 1, 1, 1000))
+        binary = _flag(query, "binary")
+        payload = b"x" * size if binary else ("é" * (size // 2) + "x" * (size % 2)).encode()
+        if fragments == 1 or size < fragments:
+            await ws.send(payload, text=not binary)
+        else:  # cut at byte offsets: text fragments may end inside a character
+            step = -(-size // fragments)
+            await ws.send([payload[i : i + step] for i in range(0, size, step)], text=not binary)
         await self.echo(ws)
 
     async def headers(self, ws: ServerConnection, query: Query) -> None:
@@ -244,8 +252,16 @@ class _EchoServer:
 
     async def mute(self, ws: ServerConnection, query: Query) -> None:
         ws.transport.pause_reading()
-        await asyncio.sleep(_number(query, "seconds", 5.0, 0, 3600))
+        await _linger(ws, _number(query, "seconds", 5.0, 0, 3600))
         ws.transport.close()
+
+
+async def _linger(connection: ServerConnection, seconds: float) -> None:
+    """Wait ``seconds``, or less if the connection ends first (the client gave up)."""
+    try:
+        await asyncio.wait_for(connection.wait_closed(), seconds)
+    except TimeoutError:
+        pass
 
 
 def _rejection(connection: ServerConnection, query: Query) -> Response:
