@@ -1,0 +1,1 @@
+"""Test peers: servers that tests connect to, and the fixtures that start them."""
