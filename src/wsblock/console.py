@@ -63,7 +63,11 @@ def describe(event: Event) -> str:
         reason = f' "{event.reason}"' if event.reason else ""
         return f"closed {code}{reason} by {event.by or 'unknown'}"
     if k == "error":
-        return f"{event.error or 'error'}: {event.reason or ''}".rstrip(": ")
+        text = f"{event.error or 'error'}: {event.reason or ''}".rstrip(": ")
+        if event.body:
+            body = event.body.strip().replace("\n", " ")
+            text += f" — body: {body[:200]}"
+        return text
     if k == "reconnect":
         return f"reconnecting in {event.delay:.1f} s (attempt {event.attempt})"
     if k == "ping":
@@ -71,8 +75,7 @@ def describe(event: Event) -> str:
     if k == "pong":
         return f"pong ({event.rtt_ms:.1f} ms)" if event.rtt_ms is not None else "pong"
     if k in ("expect", "assert"):
-        mark = "✔" if event.ok else "✘"
-        return f"{mark} {k} {event.name or ''}{': ' + event.reason if event.reason and not event.ok else ''}"
+        return f"{k} {event.name or ''}" + (f": {event.reason}" if event.reason and not event.ok else "")
     return k
 
 
@@ -101,14 +104,14 @@ class Console:
             body = self.cut(self.masker.mask(payload_text(event)))
             return f"{when} {self.paint(ARROW[event.dir], event.dir)} {body}"
         words = self.masker.mask(describe(event))
-        bad = event.kind == "error" or (event.kind in ("expect", "assert") and not event.ok) or (
-            event.kind == "close" and event.by == "error"
-        )
+        if event.kind in ("expect", "assert"):
+            mark, style = ("✔", "ok") if event.ok else ("✘", "bad")
+            return f"{when} {self.paint(mark, style)} {words}"
+        bad = event.kind == "error" or (event.kind == "close" and event.by == "error")
         if event.kind == "close" or bad:
             mark = "✖" if event.kind == "close" or event.kind == "error" else "●"
             return f"{when} {self.paint(mark, 'bad' if bad else 'sys')} {words}"
-        style = "ok" if event.kind in ("expect", "assert") else "sys"
-        return f"{when} {self.paint('●', style)} {words}"
+        return f"{when} {self.paint('●', 'sys')} {words}"
 
     def event(self, event: Event) -> None:
         self.stream.write(self.format(event) + "\n")

@@ -24,6 +24,7 @@ from wsblock.checks import MISSING, evaluate, lookup
 from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.journal import Journal
+from wsblock.masking import Masker
 from wsblock.request import Check, Expect, Message, Request
 
 __all__ = ["RequestResult", "run_request", "skipped"]
@@ -49,9 +50,10 @@ class RequestResult:
     def ok(self) -> bool:
         return self.status != "failed"
 
-    def fail(self, text: str) -> None:
+    def fail(self, text: str, masker: Masker | None = None) -> None:
+        """Record a failure (masked: reports and JUnit files must not leak secrets)."""
         self.status = "failed"
-        self.failures.append(text)
+        self.failures.append(masker.mask(text) if masker else text)
 
 
 def skipped(name: str, file: Path | None, index: int, reason: str) -> RequestResult:
@@ -120,6 +122,7 @@ class _Run:
         self.opened_at: float | None = None
         self.closed_at: float | None = None
         self.close_event: Event | None = None
+        self.error_event: Event | None = None
         if journal is not None:
             self.session.add_listener(journal.record)
 
@@ -144,6 +147,8 @@ class _Run:
                     self.arrived.set()
                 elif event.kind == "open":
                     self.opened_at = time.monotonic()
+                elif event.kind == "error" and self.error_event is None:
+                    self.error_event = event
                 elif event.kind == "close":
                     self.close_event = event
                     self.closed_at = time.monotonic()
@@ -176,9 +181,8 @@ class _Run:
             except TimeoutError:
                 pass
         detail = ("; last message: " + "; ".join(last)) if last else "; no message arrived"
-        text = f"expect {step.name!r} ({step.where}): {why}{detail}"
-        self.emit("expect", ok=False, name=step.name, reason=text)
-        return text
+        self.emit("expect", ok=False, name=step.name, reason=f"{why}{detail}")
+        return f"expect {step.name!r} ({step.where}): {why}{detail}"
 
     def assertion_value(self, name: str) -> Any:
         s = self.session
@@ -213,7 +217,8 @@ class _Run:
 async def run_request(request: Request, listener: Listener, *, journal: Journal | None = None,
                       linger: float = 1.0) -> RequestResult:
     """Run one request to the end; never raises for network trouble (it fails the result)."""
-    result = RequestResult(request.name, request.file, request.index, request.url)
+    masker = Masker(request.secrets)
+    result = RequestResult(request.name, request.file, request.index, masker.mask(request.url))
     if journal is not None:
         result.journal = journal.path
     run = _Run(request, listener, journal)
@@ -224,20 +229,21 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
         await asyncio.sleep(0)  # let the pump see the connect events first
         if not connected:
             if not judged_by_assertions:
-                result.fail(f"could not connect to {request.url}: {_why(run)}")
+                result.fail(f"could not connect to {request.url}: {_why(run)}", masker)
         else:
             for step in request.steps:
                 if isinstance(step, Message):
-                    if run.closed.is_set():
-                        result.fail(f"message {step.name!r} ({step.where}) not sent: the connection closed")
+                    if run.closed.is_set() or not await run.session.send(step):
+                        await _drain(run)
+                        result.fail(f"message {step.name!r} ({step.where}) not sent: the connection "
+                                    f"closed ({_why(run)})", masker)
                         break
-                    await run.session.send(step)
                 else:
                     failure = await run.expect(step)
                     if failure:
-                        result.fail(failure)
+                        result.fail(failure, masker)
                         break
-            if not run.closed.is_set() and linger > 0:
+            if not run.closed.is_set() and linger > 0 and result.ok:
                 try:
                     await asyncio.wait_for(run.closed.wait(), linger)
                 except TimeoutError:
@@ -250,7 +256,7 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
             if ev is not None and (ev.by == "error" or ev.code == 1006) and not any(
                 c.field.startswith("close") for c in request.assertions
             ):
-                result.fail(f"the connection dropped: {_why(run)}")
+                result.fail(f"the connection dropped: {_why(run)}", masker)
         # Let the pump report everything the session emitted before judging.
         await _drain(run)
         failed = _judge(request.assertions, run.assertion_value)
@@ -259,7 +265,7 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
             run.emit("assert", ok=ok, name=c.description,
                      reason=None if ok else next(f for f in failed if f.startswith(f"{c.description}:")))
         for f in failed:
-            result.fail(f"assertion {f}")
+            result.fail(f"assertion {f}", masker)
     finally:
         if run.session.state.name != "DISCONNECTED":
             await run.session.close(1000, "")
@@ -279,14 +285,15 @@ async def _drain(run: _Run) -> None:
 
 
 def _why(run: _Run) -> str:
-    ev = run.close_event
-    if ev is None:
-        return "no reason given"
-    parts = []
-    if ev.error:
-        parts.append(ev.error)
-    if ev.reason:
-        parts.append(ev.reason)
-    if ev.code is not None:
-        parts.append(f"code {ev.code}")
-    return ", ".join(parts) or "no reason given"
+    """Why the connection ended or failed, in the engine's plain words."""
+    err, close = run.error_event, run.close_event
+    if err is not None and err.reason:
+        text = err.reason
+        if err.body:
+            text += f" (body: {err.body[:200]})"
+        return text
+    if close is not None:
+        code = f"closed {close.code}" if close.code is not None else "closed"
+        reason = f' "{close.reason}"' if close.reason else ""
+        return f"{code}{reason} by {close.by or 'unknown'}"
+    return "no reason given"

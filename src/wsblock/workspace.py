@@ -80,7 +80,7 @@ class Workspace:
 
     def requests(self) -> list[RequestSpec]:
         """Every request of the file (WebSocket, gRPC and HTTP), links not yet resolved."""
-        return group_requests(self.document)
+        return group_requests(self.document, self.root)
 
     def environments(self) -> list[str]:
         try:
@@ -98,6 +98,13 @@ class Workspace:
             except VariableError as e:
                 raise BadInput(str(e)) from None
         return self._vars
+
+    def linked(self, spec: RequestSpec) -> RequestSpec:
+        """*spec* with its ``linkedBlock`` blocks replaced by what they stand for."""
+        try:
+            return resolve_links(spec, self.root)
+        except INPUT_ERRORS as e:
+            raise BadInput(str(e)) from None
 
     def resolve(self, spec: RequestSpec) -> Request:
         """The runnable request for *spec*; :class:`BadInput` names what is wrong and where."""

@@ -78,12 +78,21 @@ def check(files: tuple[str, ...], env: EnvChoice) -> None:
         if not specs:
             click.echo("  (no requests)")
         for spec in specs:
-            head = view(spec.head)
-            if isinstance(head, HttpRequest):
-                click.echo(f"  {spec.index} {spec.name}  HTTP {head.method} {head.url}  (skipped: HTTP requests run in Voiden)")
-                continue
-            if isinstance(head, SocketRequest) and (head.method or "").upper() == "GRPCS":
-                click.echo(f"  {spec.index} {spec.name}  gRPC {head.url}  (skipped: gRPC is not supported)")
+            if spec.kind != "wss":
+                try:
+                    head = view(ws.linked(spec).head)
+                except BadInput as e:
+                    click.echo(f"  {spec.index} {spec.name}  ✖ {e}")
+                    problems += 1
+                    continue
+                if isinstance(head, HttpRequest):
+                    click.echo(f"  {spec.index} {spec.name}  HTTP {head.method} {head.url}"
+                               "  (skipped: HTTP requests run in Voiden)")
+                elif isinstance(head, SocketRequest):
+                    click.echo(f"  {spec.index} {spec.name}  {head.method} {head.url}"
+                               f"  (skipped: {head.method} requests are not supported)")
+                else:
+                    click.echo(f"  {spec.index} {spec.name}  {spec.kind}  (skipped)")
                 continue
             try:
                 req = ws.resolve(spec)

