@@ -1,7 +1,8 @@
 """Hands each event to the listeners and the streams of a session.
 
 Listeners are plain functions called synchronously, in the order they were added,
-for every event (the journal uses one to append to its buffer). Streams get the
+for every event (the journal uses one to append to its buffer); batch listeners
+get each batch of events in one call (a burst of messages read at once). Streams get the
 same events, appended without waiting. A listener that raises is logged and
 skipped for that event: it can neither stop the reader nor hide events from others.
 """
@@ -17,17 +18,19 @@ from .stream import EventStream
 logger = logging.getLogger("wsblock.engine")
 
 Listener = Callable[[Event], object]
+BatchListener = Callable[[Sequence[Event]], object]
 
 
 class Hub:
     """The listeners and streams of one session."""
 
-    __slots__ = ("_listeners", "_streams")
+    __slots__ = ("_listeners", "_batch_listeners", "_streams")
 
     def __init__(self) -> None:
         # Tuples, replaced on change: publishing iterates without copying, and a
         # listener may add or remove listeners while being called.
         self._listeners: tuple[Listener, ...] = ()
+        self._batch_listeners: tuple[BatchListener, ...] = ()
         self._streams: tuple[EventStream, ...] = ()
 
     def add_listener(self, fn: Listener) -> Callable[[], None]:
@@ -38,6 +41,19 @@ class Hub:
     def remove_listener(self, fn: Listener) -> None:
         """Stop calling ``fn`` (no error if it was not added)."""
         self._listeners = tuple(f for f in self._listeners if f is not fn)
+
+    def add_batch_listener(self, fn: BatchListener) -> Callable[[], None]:
+        """Call ``fn(events)`` with each batch of events (in order; do not modify it).
+
+        Cheaper than :meth:`add_listener` when many events come at once: one call
+        per socket read instead of one per message. Returns a function that removes it.
+        """
+        self._batch_listeners = (*self._batch_listeners, fn)
+        return lambda: self.remove_batch_listener(fn)
+
+    def remove_batch_listener(self, fn: BatchListener) -> None:
+        """Stop calling ``fn`` (no error if it was not added)."""
+        self._batch_listeners = tuple(f for f in self._batch_listeners if f is not fn)
 
     def subscribe(self) -> EventStream:
         """A new stream that receives every event from now on, until it is closed."""
@@ -60,6 +76,8 @@ class Hub:
                 fn(event)
             except Exception:
                 logger.exception("event listener %r failed on a %s event", fn, event.kind)
+        if self._batch_listeners:
+            self._call_batch_listeners((event,))
         for stream in self._streams:
             stream.push(event)
 
@@ -71,5 +89,14 @@ class Hub:
                     fn(event)
                 except Exception:
                     logger.exception("event listener %r failed on a %s event", fn, event.kind)
+        if self._batch_listeners:
+            self._call_batch_listeners(events)
         for stream in self._streams:
             stream.push_many(events)
+
+    def _call_batch_listeners(self, events: Sequence[Event]) -> None:
+        for fn in self._batch_listeners:
+            try:
+                fn(events)
+            except Exception:
+                logger.exception("batch listener %r failed on %d events", fn, len(events))

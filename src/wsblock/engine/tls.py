@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import ssl
 from pathlib import Path
 
@@ -39,8 +40,14 @@ def ssl_context(options: Options) -> ssl.SSLContext:
         raise _failed("client-key is set but client-cert is not; give both")
     if cert is not None:
         try:
-            context.load_cert_chain(_readable(cert, "client-cert"), _readable(key, "client-key"))
+            context.load_cert_chain(
+                _readable(cert, "client-cert"), _readable(key, "client-key"), password=_no_password
+            )
         except ssl.SSLError as exc:
+            if _encrypted(key or cert):
+                raise _failed(
+                    f"the client-key {key or cert} is encrypted; give an unencrypted key"
+                ) from exc
             raise _failed(
                 f"client-cert {cert} and client-key {key or cert} do not form a certificate "
                 f"and its private key ({_why(exc)})"
@@ -59,8 +66,25 @@ def _readable(path: Path | None, option: str) -> str | None:
     return str(path)
 
 
+def _no_password() -> bytes:
+    # Without a callback, OpenSSL would ask for a pass phrase on the terminal.
+    return b""
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether the PEM file holds an encrypted private key."""
+    try:
+        with open(path, "rb") as file:
+            return b"ENCRYPTED" in file.read(1 << 16)
+    except OSError:
+        return False
+
+
 def _why(exc: ssl.SSLError) -> str:
-    return str(exc.reason or exc).replace("_", " ").lower()
+    """The gist of an SSL error: ``key values mismatch``, ``no certificate or crl found``..."""
+    text = exc.reason or (exc.args[1] if len(exc.args) > 1 else str(exc))
+    text = re.sub(r"\s*\(_ssl\.c:\d+\)", "", str(text))
+    return text.replace("_", " ").lower().strip()
 
 
 def _failed(reason: str) -> ConnectFailed:
