@@ -288,3 +288,17 @@ async def test_streams_can_be_closed_and_others_keep_receiving(echo_server):
     assert kinds(first.take()) == ["connecting", "open"]
     assert await first.batch() == []
     await session.close()
+
+
+async def test_batch_listeners_get_every_event_in_fewer_calls(echo_server):
+    n = 5000
+    session = Session(request(echo_server.url(f"/flood?n={n}&size=8")))
+    batches: list[list[Event]] = []
+    single: list[Event] = []
+    session.add_batch_listener(lambda events: batches.append(list(events)))
+    session.add_listener(single.append)
+    await session.connect()
+    await session.wait_closed()
+    flat = [e for batch in batches for e in batch]
+    assert flat == single and sum(e.kind == "received" for e in flat) == n
+    assert len(batches) < n / 10  # many messages per socket read

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from engine_helpers import kinds, one, request, run_to_end, until
 
 from wsblock.echo_server import bound_port, serve
@@ -105,6 +107,23 @@ async def test_client_key_that_does_not_match(mtls_echo_server, tls_files):
     )
     error = await failure(session)
     assert error.error == "tls" and "do not form a certificate and its private key" in error.reason
+
+
+async def test_encrypted_client_key_is_refused_without_prompting(
+    mtls_echo_server, tls_files, tmp_path
+):
+    encrypted = tmp_path / "encrypted.key"
+    subprocess.run(
+        ["openssl", "pkey", "-in", str(tls_files.client_key), "-aes256", "-passout", "pass:secret",
+         "-out", str(encrypted)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    session = Session(
+        request(mtls_echo_server.url(), client_cert=tls_files.client_cert, client_key=encrypted)
+    )
+    error = await failure(session)
+    assert error.error == "tls" and "is encrypted; give an unencrypted key" in error.reason
 
 
 async def test_tls_files_are_ignored_for_plain_ws(echo_server, tmp_path):
