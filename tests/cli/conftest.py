@@ -118,15 +118,35 @@ def websocat_echo() -> Iterator[Peer]:
     _stop(proc)
 
 
-@pytest.fixture(scope="session")
-def websocketd_echo() -> Iterator[Peer]:
-    """Debian's ``websocketd`` serving ``cat``: every line comes back."""
+def _websocketd(*command: str) -> tuple[subprocess.Popen, Peer]:
     exe = shutil.which("websocketd")
     if exe is None:
         pytest.fail("websocketd is missing: `apt-get install websocketd` (.ci/run does it)")
     port = pick_free_port()
-    proc = subprocess.Popen([exe, "--address=127.0.0.1", f"--port={port}", "cat"],
+    proc = subprocess.Popen([exe, "--address=127.0.0.1", f"--port={port}", *command],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_port(proc, port, "websocketd", "see `websocketd --help`")
-    yield Peer("127.0.0.1", port)
+    return proc, Peer("127.0.0.1", port)
+
+
+@pytest.fixture(scope="session")
+def websocketd_echo() -> Iterator[Peer]:
+    """Debian's ``websocketd`` serving ``cat``: every line comes back."""
+    proc, peer = _websocketd("cat")
+    yield peer
     _stop(proc)
+
+
+@pytest.fixture
+def websocketd() -> Iterator:
+    """Start ``websocketd`` running a shell script: ``peer = websocketd("echo hi")``."""
+    procs: list[subprocess.Popen] = []
+
+    def start(script: str) -> Peer:
+        proc, peer = _websocketd("sh", "-c", script)
+        procs.append(proc)
+        return peer
+
+    yield start
+    for proc in procs:
+        _stop(proc)
