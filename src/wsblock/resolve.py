@@ -64,8 +64,11 @@ def parse_size(text: str) -> int:
 
 
 def _seconds(text: str) -> float:
-    value = float(text.strip().removesuffix("s"))
-    if value < 0:
+    try:
+        value = float(text.strip().removesuffix("s"))
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, got {text!r}") from None
+    if value < 0 or value != value:
         raise ValueError(f"expected seconds >= 0, got {text!r}")
     return value
 

@@ -52,14 +52,17 @@ def messages(*items: str) -> str:
 
 
 def message(name: str, fmt: str, content: str) -> str:
-    quoted = content.replace("'", "''")
+    if "\n" in content:
+        body = "|-\n" + "\n".join("      " + line for line in content.split("\n"))
+    else:
+        body = "'" + content.replace("'", "''") + "'"
     return f"""  - type: socket-message
     attrs:
       uid: msg-{name}
       name: {name}
       format: {fmt}
       disabled: false
-    content: '{quoted}'"""
+    content: {body}"""
 
 
 def expect(name: str, rows: list[list[str]], timeout: float = 3) -> str:

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import guarded
+from wsblock.journal import SessionNotFoundError, find_session, list_sessions, read_session
 from wsblock.journal import export as export_records
-from wsblock.journal import list_sessions, read_session
 from wsblock.workspace import BadInput
 
 _LOG_DIR = click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR",
@@ -28,29 +28,15 @@ def sessions(log_dir: Path | None, limit: int) -> None:
       wsblock sessions -n 5
       wsblock export <ID> --format csv -o session.csv
     """
-    found = list_sessions(log_dir)
-    found = sorted(found, key=lambda s: s.path.name, reverse=True)
+    found = list_sessions(log_dir)[::-1]
     if limit:
         found = found[:limit]
     if not found:
         click.echo("no sessions recorded yet")
         return
     for s in found:
-        click.echo(f"{s.path.stem}  {s.events:>8} events  {s.name}")
-
-
-def _find(session: str, log_dir: Path | None) -> Path:
-    p = Path(session)
-    if p.is_file():
-        return p
-    matches = [s.path for s in list_sessions(log_dir) if s.path.stem == session]
-    if not matches:
-        matches = [s.path for s in list_sessions(log_dir) if s.path.stem.startswith(session)]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise BadInput(f"no session {session!r} (see `wsblock sessions`)")
-    raise BadInput(f"{session!r} names {len(matches)} sessions; give more of the ID")
+        url = f"  {s.url}" if s.url else ""
+        click.echo(f"{s.id}  {s.events:>8} events  {s.name}{url}")
 
 
 @click.command()
@@ -60,13 +46,17 @@ def _find(session: str, log_dir: Path | None) -> Path:
 @_LOG_DIR
 @guarded
 def export(session: str, fmt: str, output: Path | None, log_dir: Path | None) -> None:
-    """Export a recorded SESSION (an ID from `wsblock sessions`, or a journal file).
+    """Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name
+    (the latest session of that name), or a journal file.
 
     \b
     Example:
       wsblock export 20261125T164000Z-echo --format csv -o echo.csv
     """
-    path = _find(session, log_dir)
+    try:
+        path = find_session(session, log_dir)
+    except SessionNotFoundError as e:
+        raise BadInput(str(e)) from None
     records = read_session(path)
     if output is None:
         export_records(records, fmt, sys.stdout)

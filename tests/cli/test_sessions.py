@@ -1,0 +1,38 @@
+"""`wsblock sessions` and `wsblock export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import SAMPLES
+
+
+def test_sessions_list_and_export_every_format(wsblock, echo_cli, tmp_path) -> None:
+    assert "no sessions recorded yet" in wsblock("sessions").out
+    r = wsblock("run", str(SAMPLES / "wss" / "echo.void"), "--env-var", f"ECHO_URL={echo_cli.base}",
+                "--env-var", "USER=ada", "--linger", "0")
+    assert r.code == 0
+    listed = wsblock("sessions").out.splitlines()
+    assert len(listed) == 1 and "echo-a-first-websocket-conversation" in listed[0]
+    session_id = listed[0].split()[0]
+
+    nd = wsblock("export", session_id, "--format", "ndjson").out.splitlines()
+    records = [json.loads(line) for line in nd]
+    assert [r["data"] for r in records if r.get("event") == "received"][-1] == "just some text"
+
+    js = json.loads(wsblock("export", session_id[:15], "--format", "json").out)
+    assert isinstance(js, list) and len(js) == len(records)
+
+    out = tmp_path / "s.csv"
+    r = wsblock("export", session_id, "--format", "csv", "-o", str(out))
+    assert r.code == 0 and f"wrote {out}" in r.err
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert {"ts", "event", "dir", "data"} <= set(rows[0])
+    assert any(row["dir"] == "out" and "hello" in row["data"] for row in rows)
+
+
+def test_export_unknown_session_is_bad_input(wsblock) -> None:
+    r = wsblock("export", "nope")
+    assert r.code == 2 and "no session" in r.err
