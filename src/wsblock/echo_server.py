@@ -19,6 +19,7 @@ one of these (query parameters in brackets, with their defaults)::
                                    frame; with a key, only the first T connections
                                    with that key (then echo): for reconnect tests
     /invalid-utf8                  a text frame that is not UTF-8, then echo
+    /protocol-error                a frame that breaks RFC 6455 (a reserved bit set)
     /ping                          the server pings the client once, then echo
     /mute?seconds=5                stop reading (so no pong, no close answer) for that
                                    long, then close TCP: for timeout tests
@@ -140,6 +141,7 @@ class _EchoServer:
             "/close": self.close,
             "/drop": self.drop,
             "/invalid-utf8": self.invalid_utf8,
+            "/protocol-error": self.protocol_error,
             "/ping": self.ping,
             "/mute": self.mute,
         }
@@ -243,6 +245,12 @@ class _EchoServer:
     async def invalid_utf8(self, ws: ServerConnection, query: Query) -> None:
         # A text frame whose payload is not UTF-8: websockets sends bytes as given.
         await ws.send(b"\xff\xfe not UTF-8", text=True)
+        await self.echo(ws)
+
+    async def protocol_error(self, ws: ServerConnection, query: Query) -> None:
+        # FIN + RSV2 + text opcode, 2 bytes: no extension defines RSV2, so the
+        # client must fail the connection (1002). Written under the library's feet.
+        ws.transport.write(b"\xa1\x02hi")
         await self.echo(ws)
 
     async def ping(self, ws: ServerConnection, query: Query) -> None:

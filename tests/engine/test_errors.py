@@ -198,3 +198,17 @@ async def test_connect_is_not_retried_when_it_fails_first(free_port):
     assert await session.connect() is False
     await asyncio.wait_for(session.wait_closed(), 1)
     assert "reconnect" not in kinds(stream.take())
+
+
+async def test_protocol_error_closes_with_1002(echo_server):
+    session = Session(request(echo_server.url("/protocol-error"), compression=False))
+    stream = session.subscribe()
+    assert await session.connect()
+    events = await run_to_end(session, stream)
+    error, close = one(events, "error"), one(events, "close")
+    assert error.error == "protocol"
+    assert error.reason == (
+        "the server broke the WebSocket protocol (reserved bits must be 0); "
+        "closed with 1002 (protocol error)"
+    )
+    assert (close.code, close.by, close.error) == (1002, "error", "protocol")
