@@ -19,6 +19,8 @@ async def test_reconnects_after_drops_then_works(echo_server):
         request(echo_server.url(f"/drop?key={key}&times=2"), reconnect=True), backoff=FAST
     )
     stream = session.subscribe()
+    retried: list[bool] = []
+    session.add_listener(lambda e: e.kind == "close" and retried.append(session.reconnecting))
     assert await session.connect()
     events: list = []
     for _ in range(3):
@@ -41,6 +43,7 @@ async def test_reconnects_after_drops_then_works(echo_server):
     assert connecting == [0, 1, 1]
     assert [e.by for e in events if e.kind == "close"] == ["error", "error", "client"]
     assert session.state is State.DISCONNECTED and not session.reconnecting
+    assert retried == [True, True, False]  # listeners can tell a drop from the end
 
 
 async def test_backoff_grows_until_the_server_is_back(free_port):

@@ -52,7 +52,7 @@ from .params import ConnectParams, connect_params
 from .state import State, can_move
 from .stats import Stats
 from .stream import EventStream
-from .transport import Control, Ending, Transport, TransportClosed
+from .transport import ClosedBy, Control, Ending, Transport, TransportClosed
 from .websockets_transport import WebsocketsTransport
 
 logger = logging.getLogger("wsblock.engine")
@@ -100,7 +100,7 @@ class Session:
         self.extensions: tuple[str, ...] = ()
         self.close_code: int | None = None
         self.close_reason: str | None = None
-        self.closed_by: str | None = None
+        self.closed_by: ClosedBy | None = None
         self.error: Problem | None = None
         self.attempt = 0
 
@@ -117,6 +117,7 @@ class Session:
         self._ended = asyncio.Event()
         self._ended.set()
         self._stopping = False  # close() was called: no more reconnects
+        self._reconnect_pending = False
         self._pings: dict[bytes, asyncio.Future[float | None]] = {}
 
     # Public state.
@@ -128,8 +129,12 @@ class Session:
 
     @property
     def reconnecting(self) -> bool:
-        """Whether a reconnect is scheduled or under way."""
-        return self._run_task is not None and self._state in (State.DISCONNECTED, State.CONNECTING)
+        """Whether the connection dropped and a reconnect is scheduled or under way.
+
+        Already True while the ``close`` event of the drop is delivered, so that a
+        listener can tell a drop that will be retried from the end of the session.
+        """
+        return self._reconnect_pending
 
     @property
     def started_at(self) -> datetime:
@@ -159,7 +164,7 @@ class Session:
 
         Like :meth:`add_listener`, in one call per batch (everything one socket read
         brought) instead of one per event: cheaper for a journal under a flood. The
-        sequence is shared: read it, do not keep or modify it.
+        sequence is shared with other consumers: never modify it.
         """
         return self._hub.add_batch_listener(fn)
 
@@ -236,6 +241,7 @@ class Session:
         self.close_code = self.close_reason = self.closed_by = None
         ts, mono = self._clock.now()
         self.stats.connected_at = ts
+        self._reconnect_pending = False
         self._move(State.CONNECTED)
         self._publish(
             new_event(
@@ -267,8 +273,9 @@ class Session:
                     reason = f"internal error in wsblock: {type(exc).__name__}: {exc}"
                     ending = Ending(ABNORMAL_CLOSURE, "", "error", Problem("network", reason))
                 self._transport = None
+                self._reconnect_pending = self._should_reconnect(ending)
                 self._end(ending)
-                if not self._should_reconnect(ending):
+                if not self._reconnect_pending:
                     return
                 next_transport = await self._reconnect()
                 if next_transport is None:
@@ -277,6 +284,7 @@ class Session:
         except asyncio.CancelledError:
             pass  # close() during a reconnect
         finally:
+            self._reconnect_pending = False
             self._run_task = None
             self._ended.set()
 
