@@ -8,6 +8,7 @@ import time
 from engine_helpers import kinds, one, request, run_to_end
 
 from wsblock.engine import Session, State
+from wsblock.engine.websockets_transport import WebsocketsTransport
 
 
 async def failed_connect(url: str, **options) -> tuple[Session, list]:
@@ -212,3 +213,24 @@ async def test_protocol_error_closes_with_1002(echo_server):
         "closed with 1002 (protocol error)"
     )
     assert (close.code, close.by, close.error) == (1002, "error", "protocol")
+
+
+class _ExplodingTransport(WebsocketsTransport):
+    """The real transport, whose receive path breaks once something arrives."""
+
+    async def recv(self):
+        await super().recv()
+        raise RuntimeError("boom")
+
+
+async def test_a_bug_in_the_reader_ends_the_session_cleanly(echo_server, caplog):
+    session = Session(request(echo_server.url("/echo")), transport=_ExplodingTransport)
+    stream = session.subscribe()
+    assert await session.connect()
+    await session.send_text("trigger")
+    events = await run_to_end(session, stream)
+    error, close = one(events, "error"), one(events, "close")
+    assert error.error == "internal" and "RuntimeError: boom" in error.reason
+    assert (close.code, close.by) == (1006, "error")
+    assert session.state is State.DISCONNECTED
+    assert "the session's reader failed" in caplog.text

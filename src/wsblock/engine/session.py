@@ -271,7 +271,7 @@ class Session:
                     logger.exception("the session's reader failed")
                     transport.abort()
                     reason = f"internal error in wsblock: {type(exc).__name__}: {exc}"
-                    ending = Ending(ABNORMAL_CLOSURE, "", "error", Problem("network", reason))
+                    ending = Ending(ABNORMAL_CLOSURE, "", "error", Problem("internal", reason))
                 self._transport = None
                 self._reconnect_pending = self._should_reconnect(ending)
                 self._end(ending)

@@ -19,6 +19,7 @@ ProblemKind = Literal[
     "url",  # the URL is not a ws:// or wss:// URL
     "network",  # any other network failure (unreachable, reset, ...)
     "not-connected",  # send or ping while there is no connection
+    "internal",  # a bug in wsblock (logged with its traceback)
 ]
 
 
