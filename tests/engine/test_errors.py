@@ -132,8 +132,10 @@ async def test_dropped_without_close_frame(echo_server):
 
 
 async def test_keepalive_timeout_closes_with_1011(echo_server):
+    # The server stops reading for 3 s: no pong; the close is cut after 0.5 s.
     session = Session(
-        request(echo_server.url("/mute?seconds=1"), ping_interval=0.1, ping_timeout=0.2)
+        request(echo_server.url("/mute?seconds=3"), ping_interval=0.1, ping_timeout=0.2),
+        close_timeout=0.5,
     )
     stream = session.subscribe()
     assert await session.connect()
