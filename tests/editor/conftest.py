@@ -35,6 +35,7 @@ async def until(pilot, predicate, timeout=5.0, step=0.05):
     deadline = loop.time() + timeout
     while loop.time() < deadline:
         if predicate():
+            await pilot.pause()
             return True
         await pilot.pause(step)
     return predicate()

@@ -38,3 +38,38 @@ class EditorHost(App):
 
     def on_document_editor_changed(self, event: DocumentEditor.Changed) -> None:
         self.changes += 1
+
+
+class AreaHost(App):
+    """EditorArea (files + tabs), quitting as the main app should: ask first."""
+
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+
+    def __init__(self, path: Path | None = None, folder: Path | None = None, variables=None):
+        super().__init__()
+        self.path = path
+        self.folder = folder
+        self.variables = variables or []
+        self.quit_called = False
+        self.runs: list[DocumentEditor.RunRequested] = []
+
+    def compose(self) -> ComposeResult:
+        from wsblock.app.editor.files import EditorArea
+
+        yield EditorArea(self.path, folder=self.folder, variables=self.variables, watch_disk=None)
+
+    @property
+    def area(self):
+        from wsblock.app.editor.files import EditorArea
+
+        return self.query_one(EditorArea)
+
+    def on_document_editor_run_requested(self, event: DocumentEditor.RunRequested) -> None:
+        self.runs.append(event)
+
+    async def action_quit(self) -> None:
+        def really() -> None:
+            self.quit_called = True
+            self.exit()
+
+        self.area.confirm_quit(really)

@@ -8,6 +8,7 @@ carries an ``edit_key`` so focus comes back to it after a recompose or an undo.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ TITLES = {
     "request-separator": "Request separator",
     "linkedBlock": "Linked block",
 }
+VARIABLE = re.compile(r"\{\{[^{}]*\}\}")
 COLUMNS = {
     "headers-table": ("name", "value"),
     "query-table": ("name", "value"),
@@ -479,16 +481,18 @@ class MessageItemEditor(Vertical):
         text = self.query_one(MessageContent).text
         label = self.query_one(".validation", Static)
         err = None
-        if text.strip() and fmt in ("json", "xml", "binary") and "{{" not in text:
-            err = validate(fmt, text, encoding)
+        # {{NAME}} is replaced when sent: check the text with a stand-in value
+        probe = VARIABLE.sub("0", text)
+        if text.strip() and (fmt in ("json", "xml") or (fmt == "binary" and "{{" not in text)):
+            err = validate(fmt, probe, encoding)
         if err is not None:
             where = f"line {err.line}: " if getattr(err, "line", None) else ""
             label.update(escape(f"✖ {where}{err}"))
             label.set_class(True, "-invalid")
         else:
             ok = {"json": "valid JSON", "xml": "well-formed XML", "binary": "valid binary"}
-            label.update(f"✔ {ok[fmt]}" if fmt in ok and text.strip() and "{{" not in text
-                         else "")
+            label.update(f"✔ {ok[fmt]}" if fmt in ok and text.strip() and err is None
+                         and (fmt != "binary" or "{{" not in text) else "")
             label.set_class(False, "-invalid")
 
     @on(Input.Changed, ".item-name")

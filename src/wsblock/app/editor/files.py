@@ -1,0 +1,259 @@
+"""The file side: a list of the project's ``.void`` files, and one editor tab per open file."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable, Iterable
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DirectoryTree, TabbedContent, TabPane
+
+from wsblock.document import DocumentError
+
+from . import dialogs
+from .editor import DocumentEditor, VariableNames
+from .model import EditSession, is_void_file
+
+
+class FilesPanel(DirectoryTree):
+    """The folder's ``.void`` files (and the folders holding them); Enter opens one."""
+
+    DEFAULT_CSS = """
+    FilesPanel { width: 28; min-width: 16; border-right: vkey $primary-darken-2;
+        background: $surface; }
+    FilesPanel.-hidden { display: none; }
+    """
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        out = []
+        for path in paths:
+            if path.name.startswith(".") or path.name in ("node_modules", "__pycache__"):
+                continue
+            try:
+                if path.is_dir() or is_void_file(path):
+                    out.append(path)
+            except OSError:
+                continue
+        return out
+
+
+class EditorArea(Horizontal):
+    """Files on the left (Ctrl+O), the open files as tabs of :class:`DocumentEditor`.
+
+    ``EditorArea(path, folder=None, variables=...)``: ``path`` is the file to open
+    (None: a new untitled file), ``folder`` the project folder listed on the left
+    (default: the file's folder; the list starts hidden unless ``folder`` is given).
+    """
+
+    DEFAULT_CSS = """
+    EditorArea { height: 1fr; }
+    EditorArea > TabbedContent { width: 1fr; height: 1fr; }
+    EditorArea TabPane { padding: 0; height: 1fr; }
+    EditorArea DocumentEditor { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("ctrl+o", "files", "Files"),
+        Binding("ctrl+shift+s", "save_as", "Save as", show=False),
+    ]
+
+    class ActiveChanged(Message):
+        """Another file's tab became the current one (or a file was opened)."""
+
+        def __init__(self, area: EditorArea, editor: DocumentEditor | None) -> None:
+            super().__init__()
+            self.area = area
+            self.editor = editor
+
+    def __init__(self, path: Path | None = None, *, folder: Path | None = None,
+                 variables: VariableNames = None, watch_disk: float | None = 2.0,
+                 session: EditSession | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.initial_path = Path(path) if path else None
+        self.initial_session = session
+        self.show_files = folder is not None
+        self.folder = Path(folder) if folder else (
+            self.initial_path.parent if self.initial_path else Path.cwd())
+        self.variables = variables
+        self.watch_disk = watch_disk
+        self._ids = itertools.count(1)
+
+    def compose(self) -> ComposeResult:
+        yield FilesPanel(self.folder, classes="" if self.show_files else "-hidden")
+        with TabbedContent():
+            editor = self._make_editor(self.initial_path, self.initial_session)
+            yield TabPane(self._label(editor), editor, id=f"file-{next(self._ids)}")
+
+    def on_mount(self) -> None:
+        if self.current is not None:
+            self.call_after_refresh(self._focus_editor, self.current)
+
+    def _make_editor(self, path: Path | None, session: EditSession | None = None
+                     ) -> DocumentEditor:
+        error = None
+        if session is None:
+            try:
+                session = EditSession.open(path) if path else EditSession.untitled()
+            except (DocumentError, OSError) as e:
+                error = f"Cannot open {path}: {e}"
+                session = EditSession.untitled()
+        return DocumentEditor(session, variables=self.variables, folder=self.folder,
+                              watch_disk=self.watch_disk, load_error=error)
+
+    @staticmethod
+    def _label(editor: DocumentEditor) -> str:
+        s = editor.session
+        return f"{s.title} ●" if s.dirty else s.title
+
+    # -- the open files -----------------------------------------------------------------
+    @property
+    def tabs(self) -> TabbedContent:
+        return self.query_one(TabbedContent)
+
+    @property
+    def editors(self) -> list[DocumentEditor]:
+        return list(self.query(DocumentEditor))
+
+    @property
+    def current(self) -> DocumentEditor | None:
+        pane = self.tabs.active_pane
+        if pane is None:
+            return None
+        found = pane.query(DocumentEditor)
+        return found.first() if found else None
+
+    def editor_for(self, path: Path) -> DocumentEditor | None:
+        path = Path(path).resolve()
+        for editor in self.editors:
+            if editor.session.path is not None and editor.session.path.resolve() == path:
+                return editor
+        return None
+
+    async def open_file(self, path: Path | None) -> DocumentEditor:
+        """Open ``path`` in a new tab (or show its tab); None: a new untitled file."""
+        if path is not None:
+            existing = self.editor_for(path)
+            if existing is not None:
+                self._activate(existing)
+                return existing
+            current = self.current
+            # an untouched untitled tab is replaced, as editors do
+            if current is not None and current.session.path is None and not current.session.dirty:
+                pane = self._pane_of(current)
+                if pane is not None and pane.id:
+                    await self.tabs.remove_pane(pane.id)
+        editor = self._make_editor(Path(path) if path else None)
+        pane = TabPane(self._label(editor), editor, id=f"file-{next(self._ids)}")
+        await self.tabs.add_pane(pane)
+        self.tabs.active = pane.id or ""
+        self.call_after_refresh(self._focus_editor, editor)
+        self.post_message(self.ActiveChanged(self, editor))
+        return editor
+
+    def _focus_editor(self, editor: DocumentEditor) -> None:
+        if editor.is_attached:
+            if not editor.focus_field(("block", 0)):
+                editor.focus_field(("gap", 0))
+
+    def _pane_of(self, editor: DocumentEditor) -> TabPane | None:
+        return next((a for a in editor.ancestors if isinstance(a, TabPane)), None)
+
+    def _activate(self, editor: DocumentEditor) -> None:
+        pane = self._pane_of(editor)
+        if pane is not None and pane.id:
+            self.tabs.active = pane.id
+            if self.screen.focused is not None and editor not in self.screen.focused.ancestors:
+                self.screen.set_focus(None)
+            self.call_after_refresh(self._focus_editor, editor)
+            self.post_message(self.ActiveChanged(self, editor))
+
+    async def close_editor(self, editor: DocumentEditor) -> None:
+        """Close a tab (no question asked: see :meth:`confirm_close_current`)."""
+        pane = self._pane_of(editor)
+        if pane is not None and pane.id:
+            await self.tabs.remove_pane(pane.id)
+        if not self.editors:
+            await self.open_file(None)
+
+    # -- events -------------------------------------------------------------------------
+    @on(DocumentEditor.Changed)
+    @on(DocumentEditor.Saved)
+    def _retitle(self, event) -> None:
+        pane = self._pane_of(event.editor)
+        if pane is not None and pane.id:
+            try:
+                self.tabs.get_tab(pane.id).label = self._label(event.editor)
+            except Exception:  # noqa: BLE001 - the tab may be closing
+                pass
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.post_message(self.ActiveChanged(self, self.current))
+
+    @on(DirectoryTree.FileSelected)
+    async def _file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        if is_void_file(event.path):
+            await self.open_file(event.path)
+
+    def action_files(self) -> None:
+        panel = self.query_one(FilesPanel)
+        if panel.has_class("-hidden") or not panel.has_focus:
+            panel.remove_class("-hidden")
+            panel.focus()
+        else:
+            panel.add_class("-hidden")
+            if self.current is not None:
+                self._focus_editor(self.current)
+
+    def set_folder(self, folder: Path) -> None:
+        """List another folder (``wsblock open DIR``)."""
+        self.folder = Path(folder)
+        panel = self.query_one(FilesPanel)
+        panel.path = self.folder
+        panel.remove_class("-hidden")
+
+    def set_variables(self, variables: VariableNames) -> None:
+        self.variables = variables
+        for editor in self.editors:
+            editor.set_variables(variables)
+
+    @work(exclusive=True, group="editor-save")
+    async def action_save_as(self) -> None:
+        if self.current is not None:
+            await self.current.save_flow(save_as=True)
+
+    # -- closing ------------------------------------------------------------------------
+    def dirty_editors(self) -> list[DocumentEditor]:
+        return [e for e in self.editors if e.session.dirty]
+
+    async def ask_to_close(self, editors: list[DocumentEditor] | None = None) -> bool:
+        """For each editor with unsaved changes: Save / Discard / Cancel. Run in a worker.
+
+        True when every one was saved or discarded (closing may go on).
+        """
+        for editor in editors if editors is not None else self.dirty_editors():
+            if not editor.session.dirty:
+                continue
+            self._activate(editor)
+            choice = await self.app.push_screen_wait(dialogs.ConfirmQuit(editor.session.title))
+            if choice == "cancel":
+                return False
+            if choice == "save" and not await editor.save_flow():
+                return False
+        return True
+
+    def confirm_quit(self, then: Callable[[], Awaitable[None] | None]) -> None:
+        """Ask about unsaved changes, then call ``then`` (e.g. the app's real quit)."""
+        self._confirm(then)
+
+    @work(exclusive=True, group="editor-quit")
+    async def _confirm(self, then) -> None:
+        if await self.ask_to_close():
+            result = then()
+            if isinstance(result, Awaitable):
+                await result
