@@ -232,3 +232,10 @@ def test_js_number_formatting() -> None:
              -0.0: "-0", math.inf: ".inf", -math.inf: "-.inf", 1e20: "100000000000000000000", 0.1: "0.1"}
     for value, text in cases.items():
         assert ys.dump(value) == text + "\n"
+
+
+def test_negative_zero_reads_back_as_javascripts_minus_zero() -> None:
+    value = ys.load("k: -0\n")["k"]
+    assert value == 0 and math.copysign(1, value) < 0
+    assert ys.dump({"k": value}) == "k: -0\n"
+    assert ys.load("k: 0\n")["k"] == 0 and type(ys.load("k: 0\n")["k"]) is int

@@ -84,13 +84,16 @@ for _tag, _regexp, _first in (
 class _CoreConstructor(yaml.constructor.SafeConstructor):
     """Numbers as YAML 1.2 reads them; duplicate keys refused."""
 
-    def construct_yaml_int(self, node: yaml.Node) -> int:
+    def construct_yaml_int(self, node: yaml.Node) -> int | float:
         value = str(self.construct_scalar(node))  # type: ignore[arg-type]
         if value.startswith("0o"):
             return int(value[2:], 8)
         if value.startswith("0x"):
             return int(value[2:], 16)
-        return int(value)
+        number = int(value)
+        if number == 0 and value.startswith("-"):
+            return -0.0  # JavaScript's -0, which is how Voiden writes it
+        return number
 
     def construct_yaml_float(self, node: yaml.Node) -> float:
         value = str(self.construct_scalar(node)).lower()  # type: ignore[arg-type]
@@ -695,6 +698,10 @@ def _fold(
                         overflow = True
                     # account for the newline escape, but do not break a preceding escape
                     j = i - 2 if i > esc_end + 1 else esc_start - 1
+                    if 0 < j < n and "\ud800" <= text[j] <= "\udbff":
+                        # Unlike eemeli/yaml, never split a surrogate pair (an astral
+                        # character such as an emoji): JavaScript would write U+FFFD.
+                        j -= 1
                     if j in escaped_folds:
                         return text
                     folds.append(j)
