@@ -199,7 +199,8 @@ def test_auth_type_change_keeps_matching_values():
     assert s.auth_type(0) == "bearer"
     assert s.rows(0) == [(["token", ""], False)]
     s.set_auth_type(0, "apiKey")
-    assert s.rows(0)[2] == (["in", "header"], False)
+    assert s.rows(0)[0][0][0] == "key"
+    assert s.rows(0)[2][0][1] == "header"  # [add_to | in, header]
 
 
 def test_messages_items(echo):

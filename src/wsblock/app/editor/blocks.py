@@ -387,7 +387,12 @@ class AuthEditor(BlockEditor):
         types = templates.AUTH_TYPES + ([current] if current not in templates.AUTH_TYPES else [])
         yield keyed(Select([(t, t) for t in types], value=current, allow_blank=False,
                            compact=True, classes="auth-type"), ("auth-type", self.index))
-        yield TableEditor(self.editor, self.index, None, COLUMNS["auth"])
+        if current in ("none", "inherit"):
+            yield Static("no credentials" if current == "none" else
+                         "inherits the auth of the folder or project (as Voiden does)",
+                         classes="hint")
+        else:
+            yield TableEditor(self.editor, self.index, None, COLUMNS["auth"])
 
     def first_field(self) -> tuple:
         rows = self.session.rows(self.index)
@@ -635,7 +640,9 @@ class SeparatorEditor(BlockEditor):
     """
 
     def title(self) -> str:
-        return "── request separator: the next request starts below ──"
+        label = self.block.attrs.get("label")
+        label = f"{label}: " if isinstance(label, str) and label else ""
+        return f"── request separator · {label}the next request starts below ──"
 
 
 class OtherBlockEditor(BlockEditor):

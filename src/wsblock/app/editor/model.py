@@ -118,6 +118,13 @@ def rows_of(node: dict) -> list[tuple[list[str], bool]]:
 
 
 def _cell(value) -> str:
+    """A cell (or a node's text content) as text, as the document layer reads it."""
+    try:
+        from wsblock.document.views import cell_text
+    except ImportError:  # pragma: no cover - the document layer always has it
+        cell_text = None
+    if cell_text is not None:
+        return cell_text(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -511,6 +518,22 @@ class EditSession:
 
     def set_auth_type(self, index: int, auth_type: str) -> None:
         """Change the auth type; rows become that type's, keeping values whose label matches."""
+        block = self.block(index)
+        try:
+            from wsblock.document.views import Auth, view
+
+            auth = view(block)
+        except ImportError:  # pragma: no cover
+            auth = None
+        if auth is not None and isinstance(auth, Auth) and hasattr(auth, "with_auth_type"):
+            new = auth.with_auth_type(auth_type)
+
+            def replace(node: dict) -> None:
+                node.clear()
+                node.update(new)
+
+            self.edit_node(index, replace)
+            return
         old = {cells[0]: cells for cells, _d in self.rows(index) if cells}
 
         def fn(node: dict) -> None:
@@ -597,16 +620,36 @@ class EditSession:
         self.edit_node(index, fn)
 
     # -- requests -----------------------------------------------------------------------
+    def _specs(self) -> list | None:
+        """The document layer's requests of the document (None if it cannot tell)."""
+        try:
+            from wsblock.document.requests import group_requests
+
+            return list(group_requests(self.doc))
+        except Exception:  # noqa: BLE001 - fall back to the format's rule below
+            return None
+
     def request_index_at(self, block_index: int | None) -> int | None:
         """The 1-based number of the request block ``block_index`` belongs to, if any.
 
-        A request is a head (``socket-request`` / ``request``) and the blocks after
-        it up to the next head or ``request-separator`` (the format's rule).
+        A request is a head (``socket-request`` / ``request``, or a link to one) and
+        the blocks after it up to the next head or ``request-separator``; numbered as
+        ``wsblock.document.requests.group_requests`` numbers them.
         """
         if block_index is None:
             return None
+        blocks = self.doc.blocks
+        if not 0 <= block_index < len(blocks):
+            return None
+        target = blocks[block_index]
+        specs = self._specs()
+        if specs is not None:
+            for spec in specs:
+                if spec.head is target or any(b is target for b in spec.blocks):
+                    return spec.index
+            return None
         number, current = 0, None
-        for i, block in enumerate(self.doc.blocks):
+        for i, block in enumerate(blocks):
             if block.type in HEADS:
                 number += 1
                 current = number
@@ -617,7 +660,10 @@ class EditSession:
         return None
 
     def request_kind(self, number: int) -> str | None:
-        """ "wss", "grpc" or "http" for request ``number``."""
+        """"wss", "grpc" or "http" for request ``number``."""
+        specs = self._specs()
+        if specs is not None:
+            return next((s.kind for s in specs if s.index == number), None)
         n = 0
         for block in self.doc.blocks:
             if block.type in HEADS:

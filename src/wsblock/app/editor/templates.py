@@ -124,8 +124,17 @@ BLOCK_FACTORIES = {
 
 
 def new_block(kind: str) -> dict:
-    """A new node for slash-menu ``kind`` with fresh uids (``KeyError`` if unknown)."""
-    return BLOCK_FACTORIES[kind]()
+    """A new node for slash-menu ``kind`` with fresh uids (``KeyError`` if unknown).
+
+    The document layer's templates (Voiden's exact shapes) when it has the kind;
+    this module's otherwise.
+    """
+    try:
+        from wsblock.document.views import new_block as document_new_block
+
+        return document_new_block(kind)
+    except (ImportError, KeyError):
+        return BLOCK_FACTORIES[kind]()
 
 
 def fresh_uids(node):
