@@ -88,7 +88,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
-from json.encoder import encode_basestring as _quote  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _quote
 from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO, cast
@@ -164,7 +164,10 @@ _rest_of = attrgetter(*_FAST_REST)
 _NONES = (None,) * len(_FAST_REST)
 _FAST_KINDS = frozenset({"sent", "received", "ping", "pong"})
 _DIRS = frozenset({"in", "out", "sys"})
-_FORMAT_PIECES = {None: "", **{f: f', "format": "{f}"' for f in ("text", "json", "xml", "binary")}}
+_FORMAT_PIECES: dict[str | None, str] = {
+    None: "",
+    **{f: f', "format": "{f}"' for f in ("text", "json", "xml", "binary")},
+}
 _FAST = (
     '%s%06dZ", "event": "%s", "dir": "%s", "type": "%s"%s, "size": %d, "%s": %s%s, "mono": %.6f}'
 )

@@ -35,7 +35,7 @@ T0 = time.monotonic()
 
 def event(i: int) -> Event:
     data = f"message {i} " + "x" * 48
-    return new_event(  # type: ignore[no-any-return]
+    return new_event(
         "received", datetime.now(UTC), time.monotonic() - T0, "in", "text", None, data, len(data)
     )
 

@@ -6,6 +6,7 @@ import base64
 import json
 from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from journal_events import T0, at, every_kind
@@ -66,7 +67,7 @@ def test_every_kind_as_dict() -> None:
 
 def test_every_event_field_is_written() -> None:
     # A value in every field: each appears under its own name (data as data_b64 here).
-    values = {
+    values: dict[str, Any] = {
         f.name: 1
         for f in fields(Event)
         if f.name not in ("kind", "ts", "mono", "dir", "type", "format", "data")

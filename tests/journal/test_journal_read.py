@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from journal_events import T0, every_kind
 
+import wsblock
 import wsblock.journal as journal_module
 from wsblock.engine.events import Event
 from wsblock.journal import (
@@ -42,7 +43,7 @@ def journal_at(
 
     class Frozen(datetime):
         @classmethod
-        def now(cls, tz: Any = None) -> Frozen:  # type: ignore[override]
+        def now(cls, tz: Any = None) -> Frozen:
             return cls.fromtimestamp(when.timestamp(), UTC)
 
     with monkeypatch.context() as m:
@@ -279,7 +280,7 @@ def test_export_csv_parses_back(log_dir: Path, sessions: dict[str, Path]) -> Non
         by_event.setdefault(row["event"], row)
     session = by_event["session"]
     assert (session["name"], session["url"]) == ("echo", "wss://echo.test/")
-    assert json.loads(session["extra"]) == {"version": journal_module.__version__}
+    assert json.loads(session["extra"]) == {"version": wsblock.__version__}
     sent = by_event["sent"]
     assert (sent["dir"], sent["type"], sent["format"], sent["size"]) == (
         "out",

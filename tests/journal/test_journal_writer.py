@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from journal_events import T0, every_kind
 
+import wsblock
 import wsblock.journal as journal_module
 from wsblock.engine.events import Event
 from wsblock.journal import (
@@ -71,7 +72,7 @@ def test_the_first_record_describes_the_session(log_dir: Path) -> None:
     assert first["name"] == f"echo {MASK}"
     assert first["url"] == f"wss://h/?t={MASK}"
     assert first["file"] == "demo/echo.void"
-    assert first["version"] == journal_module.__version__
+    assert first["version"] == wsblock.__version__
     assert first["ts"].endswith("Z")
     assert SECRET not in j.path.name
 
@@ -79,7 +80,7 @@ def test_the_first_record_describes_the_session(log_dir: Path) -> None:
 def test_a_clash_gets_a_numbered_name(log_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     class Frozen(datetime):
         @classmethod
-        def now(cls, tz: Any = None) -> Frozen:  # type: ignore[override]
+        def now(cls, tz: Any = None) -> Frozen:
             return cls(2026, 11, 25, 16, 40, 0, tzinfo=UTC)
 
     monkeypatch.setattr(journal_module, "datetime", Frozen)
@@ -254,11 +255,11 @@ def test_a_failed_write_is_retried_without_loss_or_duplicates(
 
     for i in range(3000):  # more than one chunk
         j.record(message(i))
-    monkeypatch.setattr(journal_module.os, "write", flaky_write)
+    monkeypatch.setattr(os, "write", flaky_write)
     with pytest.raises(OSError):
         j.flush()
     assert isinstance(j.error, OSError)
-    monkeypatch.setattr(journal_module.os, "write", real_write)
+    monkeypatch.setattr(os, "write", real_write)
     j.record(message(3000))
     j.close()
     assert j.written == 3001
@@ -272,7 +273,7 @@ def test_close_reports_a_lasting_write_failure(log_dir: Path, monkeypatch: pytes
     def full(fd: int, data: Any) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(journal_module.os, "write", full)
+    monkeypatch.setattr(os, "write", full)
     with pytest.raises(JournalError, match="No space left"):
         j.close()
     assert j.closed
@@ -367,7 +368,7 @@ def test_a_write_failure_at_close_is_completed_by_a_later_event(
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
 
-    monkeypatch.setattr(journal_module.os, "write", flaky)
+    monkeypatch.setattr(os, "write", flaky)
     with pytest.raises(JournalError):
         j.close()
     full["on"] = False
