@@ -201,3 +201,14 @@ def test_blocks_know_their_source_file() -> None:
     assert all(b.source == FIXTURES / "multi.void" for b in doc.blocks)
     assert Document.parse(TEXT).blocks[0].source is None
     assert "multi.void:" in repr(doc.blocks[0])
+
+
+def test_content_after_front_matter_without_final_newline_starts_a_line() -> None:
+    doc = Document.parse("---\na: b\n---")
+    assert doc.front_matter == {"a": "b"} and doc.dump() == "---\na: b\n---"
+    doc.insert_text(1, "prose\n")
+    assert doc.dump() == "---\na: b\n---\nprose\n"
+    doc.insert_block(0, {"type": "x"})
+    assert doc.dump() == "---\na: b\n---\nprose\n```void\n---\ntype: x\n---\n```\n"
+    _check_lines(doc)
+    assert Document.parse(doc.dump()).front_matter == {"a": "b"}

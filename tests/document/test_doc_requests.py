@@ -250,3 +250,13 @@ def test_a_linked_websocket_head_and_a_linked_separator(project: Path) -> None:
     assert (spec.name, spec.kind, len(spec.blocks)) == ("From the library", "wss", 1)
     head = resolve_links(spec).head
     assert isinstance(view(head), SocketRequest) and view(head).url == "wss://lib"  # type: ignore[attr-defined]
+
+
+def test_a_link_outside_the_project_is_refused(project: Path) -> None:
+    (project.parent / "secret.void").write_text(_block({"type": "headers-table", "attrs": {"uid": "s"}}))
+    path = project / "mine.void"
+    path.write_text(_block(_wss("head", "wss://x")) + _link("s", "/../secret.void"))
+    (spec,) = group_requests(Document.load(path))
+    with pytest.raises(LinkError) as e:
+        resolve_links(spec)
+    assert "outside the project" in str(e.value)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -210,18 +210,23 @@ class Document:
     def dump(self) -> str:
         """The whole text; byte-identical to what was read when nothing was edited."""
         out: list[str] = []
+        for _seg, text, needs_break in self._texts():
+            if needs_break:
+                out.append(self.newline)  # a block (or the front matter) starts and ends a line
+            out.append(text)
+        return "".join(out)
+
+    def _texts(self) -> Iterator[tuple[str | Block, str, bool]]:
+        """Each non-empty segment, its text, and whether a line break must go before it."""
         last = ""
-        last_is_block = False
+        last_whole_lines = False  # a block or the front matter: what follows starts a line
         for seg in self._segments:
             text = seg.raw if isinstance(seg, Block) else seg
             if not text:
                 continue
-            if last and not last.endswith("\n") and (isinstance(seg, Block) or last_is_block):
-                out.append(self.newline)  # a block must start, and end, a line
-            out.append(text)
-            last = text
-            last_is_block = isinstance(seg, Block)
-        return "".join(out)
+            whole_lines = isinstance(seg, (Block, FrontMatter))
+            yield seg, text, bool(last) and not last.endswith("\n") and (whole_lines or last_whole_lines)
+            last, last_whole_lines = text, whole_lines
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write :meth:`dump` to ``path`` (default: :attr:`path`) atomically; return it."""
@@ -406,21 +411,14 @@ class Document:
     def _renumber(self) -> None:
         """Recompute every block's line (after an edit changed line counts)."""
         line = 1
-        last = ""
-        last_is_block = False
-        for seg in self._segments:
-            text = seg.raw if isinstance(seg, Block) else seg
-            if not text:
-                continue
-            if last and not last.endswith("\n") and (isinstance(seg, Block) or last_is_block):
+        for seg, text, needs_break in self._texts():
+            if needs_break:
                 line += 1  # dump() starts a new line here
             if isinstance(seg, Block):
                 offset = seg.body_line - seg.line
                 seg.line = line
                 seg.body_line = line + offset
             line += text.count("\n")
-            last = text
-            last_is_block = isinstance(seg, Block)
 
     def __repr__(self) -> str:
         return f"<Document {self.path or '<unsaved>'}: {len(self.blocks)} blocks>"

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -227,6 +228,8 @@ class _LinkPeek:
                 return None
             seen.add(key)
             path = _target_path(self.root, link.original_file)
+            if path is None:
+                return None
             if path not in self.docs:
                 try:
                     self.docs[path] = Document.load(path)
@@ -245,9 +248,11 @@ class _LinkPeek:
 # ---------------------------------------------------------------------------------------
 
 
-def _target_path(root: Path, original_file: str) -> Path:
-    """``/blocks/headers.void`` -> ``<root>/blocks/headers.void``."""
-    return root / original_file.replace("\\", "/").lstrip("/")
+def _target_path(root: Path, original_file: str) -> Path | None:
+    """``/blocks/headers.void`` -> ``<root>/blocks/headers.void``; None if it leaves the root."""
+    base = Path(os.path.normpath(root))
+    target = Path(os.path.normpath(base / original_file.replace("\\", "/").lstrip("/")))
+    return target if target == base or target.is_relative_to(base) else None
 
 
 def resolve_links(spec: RequestSpec, project_root: str | Path | None = None) -> RequestSpec:
@@ -288,6 +293,9 @@ def _resolve(block: Block, root: Path, docs: dict[Path, Document], file: Path | 
         raise LinkError(f"the linkedBlock at {here} has no attrs.blockUid", target=original,
                         source=source, line=block.line)
     path = _target_path(root, original)
+    if path is None:
+        raise LinkError(f"the linkedBlock at {here} names {original}, which is outside the project {root}",
+                        target=original, uid=uid, source=source, line=block.line)
     key = (path.resolve(), uid)
     if any((p, u) == key for p, u, _ in chain):
         steps = " -> ".join(w for _, _, w in chain)
