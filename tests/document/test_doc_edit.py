@@ -212,3 +212,14 @@ def test_content_after_front_matter_without_final_newline_starts_a_line() -> Non
     assert doc.dump() == "---\na: b\n---\nprose\n```void\n---\ntype: x\n---\n```\n"
     _check_lines(doc)
     assert Document.parse(doc.dump()).front_matter == {"a": "b"}
+
+
+def test_save_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.void"
+    real.write_text(TEXT)
+    link = tmp_path / "link.void"
+    link.symlink_to(real)
+    doc = Document.load(link)
+    doc.set_text(3, "edited\n")
+    doc.save()
+    assert link.is_symlink() and "edited" in real.read_text()

@@ -239,3 +239,9 @@ def test_negative_zero_reads_back_as_javascripts_minus_zero() -> None:
     assert value == 0 and math.copysign(1, value) < 0
     assert ys.dump({"k": value}) == "k: -0\n"
     assert ys.load("k: 0\n")["k"] == 0 and type(ys.load("k: 0\n")["k"]) is int
+
+
+def test_needs_quotes() -> None:
+    assert ys.needs_quotes("yes") and not ys.needs_quotes("yes", yaml11_safe=False)
+    assert ys.needs_quotes("a: b") and ys.needs_quotes("") and ys.needs_quotes("two\nlines")
+    assert not ys.needs_quotes("wss://example.com/x?y=1") and not ys.needs_quotes("日本 😀")

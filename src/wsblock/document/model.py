@@ -234,16 +234,16 @@ class Document:
         if target is None:
             raise ValueError("the document has no path: give one to save()")
         data = self.dump().encode("utf-8")
-        directory = target.parent if str(target.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        real = Path(os.path.realpath(target))  # through a symlink: the link stays a link
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             try:
-                os.chmod(tmp, target.stat().st_mode & 0o7777)
+                os.chmod(tmp, real.stat().st_mode & 0o7777)
             except FileNotFoundError:
                 os.chmod(tmp, 0o666 & ~_UMASK)
-            os.replace(tmp, target)
+            os.replace(tmp, real)
         except BaseException:
             try:
                 os.unlink(tmp)

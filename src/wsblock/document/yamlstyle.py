@@ -28,7 +28,6 @@ With ``yaml11_safe=False`` the output is byte for byte what Voiden writes.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -216,8 +215,7 @@ def dump(value: Any, *, yaml11_safe: bool = True) -> str:
 
 def needs_quotes(text: str, *, yaml11_safe: bool = True) -> bool:
     """Whether ``text`` as a mapping value would be written quoted (or as a block)."""
-    out = _stringify_string(text, _Ctx(indent=_INDENT_STEP, safe11=yaml11_safe))
-    return _from_utf16(_to_utf16(text)) != out
+    return _stringify_string(text, _Ctx(indent=_INDENT_STEP, safe11=yaml11_safe)) != text
 
 
 def _stringify(value: Any, ctx: _Ctx) -> str:
@@ -727,7 +725,3 @@ def _fold(
                 res += f"{text[fold]}\\"
             res += f"\n{indent}{text[fold + 1 : stop]}"
     return res
-
-
-def _json_dumps(value: Any) -> str:  # pragma: no cover - debugging aid
-    return json.dumps(value, ensure_ascii=False)
