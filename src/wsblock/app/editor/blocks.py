@@ -653,11 +653,22 @@ class OtherBlockEditor(BlockEditor):
     OtherBlockEditor .other { color: $text-muted; height: auto; }
     """
 
+    def title(self) -> str:
+        return "HTTP request" if self.block.type == "request" else super().title()
+
     def fields(self) -> ComposeResult:
         node = self.block.node
         attrs = self.block.attrs
         if node.get("type") == "linkedBlock":
             text = f"↪ block {attrs.get('blockUid')} from {attrs.get('originalFile')}"
+        elif node.get("type") == "request":
+            from .model import _cell, part_of
+
+            method = part_of(node, "method")
+            url = part_of(node, "url")
+            text = (f"HTTP {_cell(method.get('content')) if method else ''} "
+                    f"{_cell(url.get('content')) if url else ''}\n"
+                    "(HTTP requests are listed by check, not run here)")
         else:
             body = self.block.raw.split("\n")
             text = "\n".join(line for line in body[2:-2][:12])

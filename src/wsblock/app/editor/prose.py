@@ -24,7 +24,7 @@ class SlashMenu(OptionList, can_focus=False):
 
     DEFAULT_CSS = """
     SlashMenu {
-        height: auto; max-height: 12; width: 60; margin-left: 2;
+        height: auto; max-height: 12; width: 48; margin-left: 2;
         border: round $accent; background: $surface;
     }
     """
@@ -39,8 +39,9 @@ class SlashMenu(OptionList, can_focus=False):
         self.items = filter_items(query)
         self.clear_options()
         for item in self.items:
-            label = Text.assemble(("/" + item.name, "bold"), "  ", item.label, "  ",
-                                  (item.help, "dim"))
+            label = Text.assemble((f"/{item.name:<15}", "bold"), item.label)
+            label.no_wrap = True
+            label.overflow = "ellipsis"
             self.add_option(Option(label, id=item.name))
         if self.items:
             self.highlighted = 0
