@@ -307,3 +307,18 @@ def test_samples_open_clean_and_gaps_cover_all_prose(sample):
     for k in range(s.gap_count()):
         s.set_prose(k, s.prose(k))
     assert not s.dirty
+
+
+def test_append_message_to_a_request(echo):
+    s = EditSession.open(echo)
+    n = len(s.items(4))
+    index = s.append_message(1, "saved", "json", '{"a": 1}')
+    assert index == 4 and len(s.items(4)) == n + 1
+    assert s.items(4)[-1]["attrs"]["name"] == "saved"
+    s2 = EditSession.untitled()
+    s2.insert_block(0, new_block("wss"))
+    s2.insert_block(1, new_block("separator"))
+    assert s2.append_message(1, "m", "binary", "00ff", "hex") == 1
+    assert s2.blocks[1].type == "socket-messages"
+    assert s2.items(1)[0]["attrs"]["encoding"] == "hex"
+    assert roundtrips(s2.text)

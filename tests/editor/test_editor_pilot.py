@@ -400,3 +400,34 @@ async def test_files_panel_opens_a_file_in_a_tab(tmp_path, echo):
         assert len(app.area.editors) == 2 and app.area.current.session.path == echo
         shown = {p.name for p in panel.filter_paths(tmp_path.iterdir())}
         assert shown == {"echo.void", "sub"}
+
+
+async def test_save_as_asks_before_overwriting(tmp_path):
+    (tmp_path / "taken.void").write_text("keep me\n")
+    app = EditorHost(folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.query(ProseEditor).first().focus()
+        await pilot.press(*"/wss", "enter")
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, dialogs.SaveAs))
+        app.screen.query_one("#save-name").value = "taken"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, dialogs.SaveAs)
+        assert (tmp_path / "taken.void").read_text() == "keep me\n"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.saved)
+    assert "socket-request" in (tmp_path / "taken.void").read_text()
+
+
+async def test_composer_message_saved_through_the_editor(echo):
+    app = EditorHost(echo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.editor.add_saved_message(1, "from composer", "text", "hi")
+        await pilot.pause(0.3)
+        assert app.session.items(4)[-1]["content"] == "hi"
+        assert app.session.dirty
+        assert app.editor.request_spec(1).kind == "wss"

@@ -108,6 +108,7 @@ class SaveAs(ModalScreen[Path | None]):
         super().__init__()
         self.folder = Path(folder) if folder else Path.cwd()
         self.default = name
+        self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -145,6 +146,10 @@ class SaveAs(ModalScreen[Path | None]):
             return
         if path.is_dir():
             error.update(f"{path} is a folder.")
+            return
+        if path.exists() and self._confirmed != path:
+            self._confirmed = path
+            error.update(f"{path.name} exists: Save again to overwrite it.")
             return
         self.dismiss(path)
 

@@ -330,6 +330,19 @@ class DocumentEditor(VerticalScroll):
             self.post_message(self.RunRequested(self, number,
                                                 self.session.request_kind(number), block_index))
 
+    def request_spec(self, number: int):
+        """The document layer's ``RequestSpec`` of request ``number`` (for resolving it)."""
+        from wsblock.document.requests import group_requests
+
+        return next((s for s in group_requests(self.session.doc) if s.index == number), None)
+
+    def add_saved_message(self, number: int, name: str, fmt: str, content: str,
+                          encoding: str = "base64") -> None:
+        """The composer's "Save to file": an undoable edit here (then Ctrl+S writes it)."""
+        focus, cursor = self.focus_key()
+        self.session.append_message(number, name, fmt, content, encoding)
+        self.rebuild(focus, cursor)
+
     @work(exclusive=True, group="editor-save")
     async def action_save(self) -> None:
         await self.save_flow()

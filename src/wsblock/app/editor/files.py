@@ -190,6 +190,15 @@ class EditorArea(Horizontal):
             except Exception:  # noqa: BLE001 - the tab may be closing
                 pass
 
+    @on(DocumentEditor.Saved)
+    def _saved(self, event: DocumentEditor.Saved) -> None:
+        panel = self.query_one(FilesPanel)
+        try:
+            if event.path.resolve().is_relative_to(Path(panel.path).resolve()):
+                panel.reload()
+        except (OSError, ValueError):
+            pass
+
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         self.post_message(self.ActiveChanged(self, self.current))

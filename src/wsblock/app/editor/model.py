@@ -619,6 +619,35 @@ class EditSession:
 
         self.edit_node(index, fn)
 
+    def append_message(self, number: int, name: str, fmt: str, content: str,
+                       encoding: str = "base64") -> int:
+        """Add a saved message to request ``number`` (the composer's "Save to file").
+
+        Appended to the request's last ``socket-messages`` block, or to a new one
+        placed after the request's last block. Returns that block's index.
+        """
+        blocks = self.doc.blocks
+        members = [i for i in range(len(blocks)) if self.request_index_at(i) == number]
+        if not members:
+            raise EditError(f"no request {number} in this document")
+        item = templates.socket_message(name, fmt, content)
+        if fmt == "binary" and encoding == "hex":
+            item["attrs"]["encoding"] = "hex"
+        target = next((i for i in reversed(members) if blocks[i].type == "socket-messages"),
+                      None)
+        if target is not None:
+            def fn(node: dict) -> None:
+                if not isinstance(node.get("content"), list):
+                    node["content"] = []
+                node["content"].append(item)
+
+            self.edit_node(target, fn)
+            return target
+        node = {"type": "socket-messages", "attrs": {"uid": templates.new_uid()},
+                "content": [item]}
+        self.insert_block(members[-1] + 1, node)
+        return members[-1] + 1
+
     # -- requests -----------------------------------------------------------------------
     def _specs(self) -> list | None:
         """The document layer's requests of the document (None if it cannot tell)."""
