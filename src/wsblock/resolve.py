@@ -305,11 +305,11 @@ def _auth(b: _Builder, v: Auth, block: Block, headers: list, query: list) -> Non
         b.secret(encoded)
         headers.append(("Authorization", f"Basic {encoded}"))
     elif kind == "apiKey":
-        key, value, where_to = cells.get("key", ""), cells.get("value", ""), cells.get("in", "header")
+        key, value = cells.get("key", ""), cells.get("value", "")
         if not key:
             raise ResolveError(f"{place}: the API key name is empty")
         b.secret(value)
-        if where_to.strip().lower() == "query":
+        if v.api_key_location == "query":  # Voiden's `add_to` row (or the spec's `in`)
             query.append((key, value))
         else:
             headers.append((key, value))
