@@ -71,7 +71,10 @@ def _message(line: str, fmt: str, n: int | None = None) -> Message:
 class _Printer:
     """Received messages to stdout: raw lines for pipes, human lines on a terminal, or NDJSON."""
 
+    PROMPT = "› "
+
     def __init__(self, masker: Masker, as_json: bool, interactive: bool):
+        self.prompting = False
         self.masker = masker
         self.as_json = as_json
         self.interactive = interactive
@@ -82,6 +85,8 @@ class _Printer:
         if self.as_json:
             lines = [json.dumps(event_to_dict(e, self.masker), ensure_ascii=False) for e in events]
         elif self.interactive:
+            if any(e.kind == "close" for e in events):
+                self.prompting = False
             lines = [self.console.format(e) for e in events if e.kind not in ("sent",)]
         else:
             lines = []
@@ -91,14 +96,21 @@ class _Printer:
                     lines.append(mask(payload_text(e)) if isinstance(e.data, bytes) else mask(e.data))
                 elif e.kind in ("open", "close", "error", "reconnect"):
                     self.console.event(e)  # the connection's life goes to stderr
-        if not lines:
-            return
-        text = "\n".join(lines) + "\n"
+        if lines:
+            self.write(lines)
+
+    def write(self, lines: list[str]) -> None:
+        """Lines above the prompt (on a terminal), or plain lines (in a pipe)."""
+        text = "\n".join(lines) + "\n" if lines else ""
         if self.interactive:
-            self.out.write("\r\x1b[K" + text + "› ")
+            self.out.write("\r\x1b[K" + text + (self.PROMPT if self.prompting else ""))
         else:
             self.out.write(text)
         self.out.flush()
+
+    def say(self, text: str, style: str | None = None) -> None:
+        """A message of wsblock's own (interactive mode)."""
+        self.write([self.console.paint(text, style) if style else text])
 
 
 async def _pump(session: Session, printer: _Printer, echo: bool, state: dict) -> None:
@@ -130,30 +142,35 @@ def _stdin_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | Non
     threading.Thread(target=reader, name="wsblock-stdin", daemon=True).start()
 
 
-async def _command(session: Session, line: str, console: Console, fmt: str) -> bool:
+async def _command(session: Session, line: str, printer: _Printer) -> bool:
     """Run a /command typed at the prompt; False when the session should end."""
     word, _, rest = line[1:].partition(" ")
     if word == "ping":
-        rtt = await session.ping()
-        if rtt is not None:
-            console.line(f"pong in {rtt:.1f} ms", "sys")
+        await session.ping()  # the ping and pong events say the rest
     elif word == "close":
         code_text, _, reason = rest.strip().partition(" ")
         try:
-            await session.close(int(code_text) if code_text else 1000, reason)
+            code = int(code_text) if code_text else 1000
+        except ValueError:
+            printer.say(f"✖ /close takes a number, got {code_text!r}", "bad")
+            return True
+        try:
+            printer.prompting = False
+            await session.close(code, reason)
         except ValueError as e:
-            console.line(f"✖ {e}", "bad")
+            printer.prompting = True
+            printer.say(f"✖ {e}", "bad")
             return True
         return False
     elif word == "binary":
         try:
             await session.send_bytes(decode_binary(rest))
         except MessageError as e:
-            console.line(f"✖ {e}", "bad")
+            printer.say(f"✖ {e}", "bad")
     elif word in ("help", "?"):
-        console.line(HELP)
+        printer.say(HELP)
     else:
-        console.line(f"✖ unknown command /{word}; /help lists them", "bad")
+        printer.say(f"✖ unknown command /{word}; /help lists them", "bad")
     return True
 
 
@@ -174,9 +191,8 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
             await asyncio.sleep(0)
             return EXIT_FAILED
         if interactive:
-            printer.console.line(f"connected to {masker.mask(request.url)}; /help for commands", "sys")
-            sys.stdout.write("› ")
-            sys.stdout.flush()
+            printer.prompting = True
+            printer.say(f"connected to {masker.mask(request.url)}; /help for commands", "sys")
         queue: asyncio.Queue[str | None] = asyncio.Queue()
         _stdin_lines(loop, queue)
         n = 0
@@ -189,10 +205,11 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
                 break
             line = getter.result()
             if line is None:
+                printer.prompting = False
                 break
             n += 1
             if interactive and line.startswith("/") and not line.startswith("//"):
-                if not await _command(session, line, printer.console, fmt):
+                if not await _command(session, line, printer):
                     break
             else:
                 if line.startswith("//"):
@@ -200,14 +217,15 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
                 try:
                     msg = _message(line, fmt, None if interactive else n)
                 except MessageError as e:
-                    printer.console.line(f"✖ {e}; not sent", "bad") if interactive else click.echo(
-                        f"wsblock: {e}; not sent", err=True)
+                    if interactive:
+                        printer.say(f"✖ {e}; not sent", "bad")
+                    else:
+                        click.echo(f"wsblock: {e}; not sent", err=True)
                     errors += 1
                     continue
                 await session.send(msg)
-                if as_json is False and interactive:
-                    sys.stdout.write("› ")
-                    sys.stdout.flush()
+                if interactive:
+                    printer.write([])
         # End of input: wait for replies until `linger` seconds pass with none, or a close.
         if not interactive and not state["closed"]:
             state["last_in"] = loop.time()
