@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The independent npm `ws` peer of the tests.
+PEERS := tests/peers/node_modules/ws/package.json
 
 .PHONY: demo test lint unit bench clean
 
@@ -12,13 +14,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+$(PEERS): tests/peers/package.json
+	npm install --prefix tests/peers --no-audit --no-fund --loglevel=error
+	touch $(PEERS)
+
 demo: $(STAMP)
 	$(BIN)/wsblock demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-unit: $(STAMP)
+unit: $(STAMP) $(PEERS)
 	$(BIN)/python -m pytest -q
 
 test: lint unit
