@@ -122,7 +122,9 @@ rest is for serialising what a flood brought meanwhile (about 2 µs an event) wh
 flusher shares the GIL with the event loop."""
 
 _CHUNK = 1024
-"""Events serialised and written at a time."""
+"""Events serialised and written at a time, at most..."""
+_CHUNK_BYTES = 4 << 20
+"""... and payload bytes (a chunk of one bigger message excepted)."""
 
 SESSION_EVENT = "session"
 """The ``event`` of a journal's first record, which describes the session."""
@@ -378,6 +380,35 @@ def _encode(text: str) -> bytes:
 
 
 _monotonic = time.monotonic
+_WAIT_FOR_FLUSH = 1.0  # seconds record() waits for another thread's flush, at most
+_size_of = attrgetter("size")
+
+
+def _chunks(events: list[Event]) -> Iterator[tuple[int, int]]:
+    """Split ``events`` into runs (start, end) of at most :data:`_CHUNK` events and,
+    unless a single event is bigger, :data:`_CHUNK_BYTES` of payload: a flush of a
+    few big messages must not hold several copies of all of them at once."""
+    for start in range(0, len(events), _CHUNK):
+        end = min(start + _CHUNK, len(events))
+        try:
+            sizes = list(map(_size_of, events[start:end]))
+            total = sum(sizes)
+        except (TypeError, AttributeError):  # None (events with no payload), or worse
+            sizes = [getattr(e, "size", 0) for e in events[start:end]]
+            sizes = [size if type(size) is int else 0 for size in sizes]
+            total = sum(sizes)
+        if total <= _CHUNK_BYTES:
+            yield start, end
+            continue
+        begin, run = start, 0
+        for i, size in enumerate(sizes, start):
+            if run and run + size > _CHUNK_BYTES:
+                yield begin, i
+                begin, run = i, 0
+            run += size
+        yield begin, end
+
+
 _NO_LOOP = object()  # Journal._timer: no asyncio loop in the recording thread
 
 
@@ -547,8 +578,13 @@ class Journal:
             self._flush_locked()
 
     def _flush_due(self) -> None:
-        """A flush from record() or the event loop: skipped if one is running already
-        (the other thread's), never raises (see ``error``)."""
+        """A flush from record() or the event loop timer. Never raises (see ``error``).
+
+        If another thread is flushing, that flush has run for an interval already
+        (else this one would not be due): that thread is starved of the GIL by this
+        one (see :meth:`_arm`) or has a big backlog. Waiting for it lends it the GIL;
+        then what came meanwhile is flushed here.
+        """
         timer = self._timer
         if timer is _NO_LOOP or (
             timer is not None and _monotonic() - self._armed_at > 4 * self.flush_interval
@@ -556,8 +592,8 @@ class Journal:
             # Look for a running loop again at the next record() (the loop may have
             # started, or the timer's loop may be gone).
             self._timer = None
-        if not self._lock.acquire(blocking=False):
-            return
+        if not self._lock.acquire(timeout=_WAIT_FOR_FLUSH):
+            return  # it is still writing: the next due flush tries again
         try:
             self._flush_locked()
         except Exception as exc:  # a listener must not raise into the engine
@@ -603,17 +639,16 @@ class Journal:
         events = pending[:count]
         del pending[:count]
         # In chunks, so that memory stays small and hot.
-        for start in range(0, count, _CHUNK):
-            chunk = events[start : start + _CHUNK]
+        for start, end in _chunks(events):
             try:
-                self._write(_encode(self._serialise(chunk)))
+                self._write(_encode(self._serialise(events[start:end])))
             except OSError:
                 # The rest of this chunk waits in _unwritten, the next chunks go back
                 # to the front of the queue: the next flush writes them, in order.
-                self._unwritten_events = len(chunk)
-                pending[0:0] = events[start + _CHUNK :]
+                self._unwritten_events = end - start
+                pending[0:0] = events[end:]
                 raise
-            self._written += len(chunk)
+            self._written += end - start
 
     def _serialise(self, events: list[Event]) -> str:
         """The lines of ``events``, each ending with a newline."""

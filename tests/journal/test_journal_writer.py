@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import errno
 import json
 import os
@@ -375,3 +376,38 @@ def test_a_write_failure_at_close_is_completed_by_a_later_event(
     j.record(message(2))
     assert j.error is not None
     assert [r["data"] for r in list(read_session(j.path))[1:]] == ["m1", "m2"]
+
+
+def test_big_messages_round_trip(log_dir: Path) -> None:
+    # Flushed a few at a time (a chunk holds at most 4 MiB of payload, or one message).
+    big: list[str | bytes] = [os.urandom(3 << 20), "é" * (3 << 20), b"", os.urandom(5 << 20)]
+    with Journal.create(log_dir, "big", flush_interval=3600) as j:
+        for i, data in enumerate(big):
+            if isinstance(data, bytes):
+                j.record(Event("received", T0, float(i), "in", "binary", None, data, len(data)))
+            else:
+                j.record(Event("received", T0, float(i), "in", "text", None, data, len(data) * 2))
+            j.record(Event("ping", T0, float(i), "out"))
+    records = [r for r in read_session(j.path) if r["event"] == "received"]
+    assert [r.get("data", r.get("data_b64")) for r in records] == [
+        base64.b64encode(big[0]).decode() if isinstance(big[0], bytes) else "?",
+        big[1],
+        "",
+        base64.b64encode(big[3]).decode() if isinstance(big[3], bytes) else "?",
+    ]
+
+
+def test_record_waits_for_a_flush_that_overruns(log_dir: Path) -> None:
+    # A flusher thread holding the lock for long (starved of the GIL by the recording
+    # thread's own system calls) must not keep events off the disk: once a flush is
+    # due, record() waits for it, which lends it the GIL, then flushes the rest.
+    with Journal.create(log_dir, "wait", flush_interval=0.02) as j:
+        j._lock.acquire()  # another thread's flush, stuck
+        threading.Timer(0.1, j._lock.release).start()
+        j.record(message(1))
+        while time.monotonic() < j._due:
+            pass
+        start = time.monotonic()
+        j.record(message(2))  # due: waits for the lock, then flushes both
+        assert time.monotonic() - start > 0.05
+        assert j.written == 2
