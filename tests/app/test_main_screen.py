@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 from snapshots import assert_snapshot
+from textual.binding import Binding
 
 from wsblock.app import DEMO_FILE, make_app
+from wsblock.app.editor.blocks import BlockEditor, RequestEditor, RowEditor
+from wsblock.app.editor.editor import DocumentEditor
+from wsblock.app.editor.files import EditorArea
+from wsblock.app.editor.prose import ProseEditor
 from wsblock.app.screens.environment import EnvironmentPicker
 from wsblock.app.screens.help import HelpScreen
-from wsblock.app.widgets.document.view import RequestCard
 from wsblock.app.widgets.response.activity_log import ActivityLog
 from wsblock.app.widgets.response.connection import ConnectionView
 from wsblock.app.widgets.response.detail import MessageDetail
@@ -73,50 +77,86 @@ async def test_demo_file_is_shown_and_the_status_is_disconnected(demo, tmp_path)
     app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
-        cards = list(app.main.query(RequestCard))
-        assert len(cards) == 1 and cards[0].kind == "wss"
+        # the editor is the left side: the file, editable, each request with its ▶
+        editor = app.main.editor
+        assert editor is not None and editor.session.path == demo
+        requests = list(app.main.query(RequestEditor))
+        assert len(requests) == 1 and requests[0].query(".req-run")
+        assert str(app.main.query_one("#file-title").render()) == "wsblock · demo.void"
         assert_snapshot(
             app,
             "main-idle",
             (
                 "Welcome to wsblock",
+                "WebSocket request 1",
                 " WSS  {{ECHO_URL}}/echo",
                 "▶ Run",
                 "X-Client",
                 "wsblock-demo",
                 "ping-interval",
-                "✉ hello (json)",
-                "◷ expect echoed hello",
-                "Assertions",
+                "hello",
+                "echoed hello",
                 "○ Disconnected",
             ),
         )
 
 
+KEY_NAMES = {
+    "ctrl": "Ctrl",
+    "shift": "Shift",
+    "alt": "Alt",
+    "up": "↑",
+    "down": "↓",
+    "enter": "Enter",
+    "escape": "Escape",
+    "delete": "Delete",
+    "insert": "Insert",
+    "slash": "/",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "tab": "Tab",
+}
+
+
+def shown(key: str) -> str:
+    """A Textual key as the help writes it: ``alt+shift+up`` is ``Alt+Shift+↑``."""
+    return "+".join(KEY_NAMES.get(part, part.upper()) for part in key.split("+"))
+
+
 async def test_f1_lists_every_key(demo):
+    from wsblock.app.editor.blocks import EditInput
+    from wsblock.app.screens.help import KEYS
+    from wsblock.app.widgets.response.activity_log import ActivityLog as Log
+    from wsblock.app.widgets.response.composer import Composer
+
     app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f1")
         await pilot.pause(0.2)
         assert isinstance(app.screen, HelpScreen)
-        assert_snapshot(app, "help", ("Ctrl+J", "F5", "Ctrl+Enter", "Ctrl+W", "F1"))
-        from wsblock.app.screens.help import KEYS
-
-        for key in (
-            "End",
-            "Enter",
-            "PgUp",
-            "Ctrl+E",
-            "Ctrl+D",
-            "Ctrl+R",
-            "Ctrl+L",
-            "Ctrl+F",
-            "Ctrl+Q",
-        ):
-            assert f"**{key}**" in KEYS or key in KEYS
-        for binding in app.main.BINDINGS:
-            shown = binding.key.replace("ctrl+", "Ctrl+").replace("enter", "Enter")
-            assert shown.upper() in KEYS.upper(), binding.key
+        assert_snapshot(app, "help", ("Ctrl+J", "F5", "Ctrl+Enter", "F1", "Ctrl+E"))
+        # every key of the screen, the editor (files, document, blocks, rows, slash menu)
+        # and the response side
+        owners = [
+            type(app.main),
+            EditorArea,
+            DocumentEditor,
+            BlockEditor,
+            RowEditor,
+            ProseEditor,
+            EditInput,
+            Composer,
+            Log,
+        ]
+        for owner in owners:
+            for binding in owner.BINDINGS:
+                key = binding.key if isinstance(binding, Binding) else binding[0]
+                first = key.split(",")[0]
+                assert f"**{shown(first)}**" in KEYS, f"{owner.__name__}: {first}"
+        for key in ("Ctrl+Q", "Ctrl+P", "Ctrl+Y", "Ctrl+Shift+S", "→", "Alt+Shift+C"):
+            assert key in KEYS, key
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
@@ -201,7 +241,8 @@ async def test_refused_connection_is_shown_in_plain_words(tmp_path):
     path = write_void(tmp_path / "refused.void", f"ws://127.0.0.1:{free_port()}/echo")
     app = make_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click(".card-run")
+        await pilot.pause(0.3)
+        await pilot.click(".req-run")  # the request's own green ▶
         assert await until(pilot, lambda: views(app) and views(app)[0].status.error is not None)
         text = views(app)[0].status.text
         assert "Disconnected" in text and "refused" in text
@@ -268,17 +309,23 @@ async def test_environment_picker_lists_voiden_environments(tmp_path, echo_url):
         assert await until(pilot, lambda: views(app) and views(app)[0].status.state == "connected")
 
 
-async def test_save_to_file_adds_a_socket_message(demo, echo_url):
+async def test_save_to_file_adds_a_socket_message_through_the_editor(demo, echo_url):
     app = make_app(demo, env_vars={"ECHO_URL": echo_url})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+j")
         assert await until(pilot, lambda: views(app) and views(app)[0].status.state == "connected")
+        editor = app.main.editor
         composer = views(app)[0].composer
         composer.load("json", '{"saved": true}')
         composer.query_one("#save-name").value = "my saved one"
         await pilot.click("#save")
         await pilot.pause(0.2)
         assert composer.saved[-1][0] == "my saved one"
+        # an edit in the editor (undoable, the tab shows it), not yet on disk
+        assert editor.session.dirty and "my saved one" in editor.session.text
+        assert "my saved one" not in demo.read_text(encoding="utf-8")
+        await pilot.press("ctrl+s")  # from the composer: the screen passes it to the editor
+        assert await until(pilot, lambda: not editor.session.dirty)
     from wsblock.app.project import Project
     from wsblock.document import Document
     from wsblock.document.requests import group_requests
@@ -289,13 +336,31 @@ async def test_save_to_file_adds_a_socket_message(demo, echo_url):
     assert names[-1] == "my saved one" and "hello" in names
 
 
-@pytest.mark.parametrize("name", [None, "new.void"])
-async def test_untitled_or_missing_file_opens_empty(tmp_path, name):
-    app = make_app(tmp_path / name if name else None)
+async def test_untitled_file_opens_empty(tmp_path):
+    app = make_app(None)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
-        assert app.main.query(".doc-empty")
+        editor = app.main.editor
+        assert editor.session.path is None and editor.session.blocks == []
+        assert "untitled" in str(app.main.query_one("#file-title").render())
         await pilot.press("ctrl+j")
         await pilot.pause(0.2)
-        assert "no WebSocket request" in str(app.main.query_one("#idle-error").render())
+        assert views(app) == []
+        assert any("Put the cursor in a request" in n.message for n in app._notifications)
+
+
+async def test_missing_file_opens_empty_and_is_created_on_save(tmp_path):
+    path = tmp_path / "new.void"
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        editor = app.main.editor
+        assert editor.session.path == path and not path.exists()
+        assert str(app.main.query_one("#file-title").render()) == "wsblock · new.void"
+        assert isinstance(app.focused, ProseEditor)
+        await pilot.press(*"/wss", "enter")
+        assert await until(pilot, lambda: getattr(app.focused, "edit_key", None) == ("url", 0))
+        await pilot.press("ctrl+s")  # it has a name: no question
+        assert await until(pilot, lambda: path.exists())
+        assert "socket-request" in path.read_text(encoding="utf-8")
         assert views(app) == []

@@ -5,8 +5,11 @@ The CLI calls::
     run_app(path, environment=None, env_file=None, env_vars=None, profile=None)
     serve(path, host="127.0.0.1", port=8000, environment=None, env_file=None, env_vars=None)
 
-``environment`` may also be a :class:`wsblock.workspace.EnvChoice` (its environment,
-profile, env_file and env_vars are then used).
+``path`` is a ``.void`` file (a missing one opens empty and is created on the first
+save), a folder (``wsblock open DIR``: its files are listed, a new untitled file is
+open), or None (a new untitled file). ``environment`` may also be a
+:class:`wsblock.workspace.EnvChoice` (its environment, profile, env_file and env_vars
+are then used).
 
 ``DEMO_FILE`` is the bundled demo file (it uses ``{{ECHO_URL}}``).
 """
@@ -44,7 +47,7 @@ def make_app(
     profile: str | None = None,
     **kwargs,
 ):
-    """The app object (not running), for tests and embedding."""
+    """The app object (not running), for tests and embedding; ``path`` as for ``run_app``."""
     from .application import WsblockApp
     from .project import Project
 

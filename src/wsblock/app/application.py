@@ -12,7 +12,7 @@ from .screens.main import MainScreen
 
 
 class WsblockApp(App):
-    """Open a ``.void`` file, run its WebSocket requests, work with the live connections."""
+    """Edit ``.void`` files, run their WebSocket requests, work with the live connections."""
 
     CSS_PATH = "wsblock.tcss"
     TITLE = "wsblock"
@@ -44,6 +44,16 @@ class WsblockApp(App):
         raise LookupError("the main screen is not up")
 
     async def action_quit(self) -> None:
-        for view in self.main.connections():
-            await view.shutdown()
-        self.exit()
+        """Ask about unsaved files (Save / Discard / Cancel), close the connections, exit."""
+        from .editor.files import EditorArea
+
+        async def really_quit() -> None:
+            for view in self.main.connections():
+                await view.shutdown()
+            self.exit()
+
+        areas = self.main.query(EditorArea)
+        if areas:
+            areas.first().confirm_quit(really_quit)
+        else:
+            await really_quit()

@@ -6,7 +6,6 @@ Everything the app knows about documents, environments and resolution goes throu
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,12 @@ class ProjectError(Exception):
 
 @dataclass
 class Project:
-    """The open ``.void`` file, and how its requests are resolved."""
+    """The open ``.void`` file, and how its requests are resolved.
+
+    ``folder`` is the project folder the app lists (``wsblock open DIR``); ``path`` is
+    the file being worked on (None: a new untitled file). The main screen keeps
+    ``path`` and ``doc`` on the editor's current tab.
+    """
 
     path: Path | None
     environment: str | None = None
@@ -29,7 +33,7 @@ class Project:
     env_vars: Mapping[str, str] = field(default_factory=dict)
     doc: object | None = None
     root: Path | None = None
-    load_error: str | None = None
+    folder: Path | None = None
 
     @classmethod
     def open(
@@ -40,8 +44,13 @@ class Project:
         env_vars: Mapping[str, str] | None = None,
         profile: str | None = None,
     ) -> Project:
+        """``path`` may be a file (created on first save if missing), a folder, or None."""
+        folder = None
+        if path is not None and Path(path).is_dir():
+            folder, path = Path(path), None
         project = cls(
             path=Path(path) if path else None,
+            folder=folder,
             environment=environment,
             env_file=Path(env_file) if env_file else None,
             env_vars=dict(env_vars or {}),
@@ -53,48 +62,33 @@ class Project:
     def reload(self) -> None:
         from wsblock.document import Document
 
-        self.load_error = None
         if self.path is None:
             self.doc = Document.parse("")
-            self.root = Path.cwd()
+            self.root = self._find_root()
             return
         try:
             if self.path.exists():
                 self.doc = Document.load(self.path)
             else:
                 self.doc = Document.parse("", path=self.path)
-        except Exception as e:  # noqa: BLE001 - shown in the app, never a crash
+        except Exception:  # noqa: BLE001 - the editor shows why it cannot open it
             self.doc = Document.parse("")
-            self.load_error = f"{self.path}: {e}"
         self.root = self._find_root()
 
     def _find_root(self) -> Path:
         from wsblock.document.requests import find_project_root
 
-        if self.path is None:
+        where = self.path if self.path is not None else self.folder
+        if where is None:
             return Path.cwd()
         try:
-            return Path(find_project_root(self.path))
+            return Path(find_project_root(where))
         except Exception:  # noqa: BLE001
-            return self.path.parent
+            return where if self.path is None else where.parent
 
-    # -- what the file holds ----------------------------------------------------------
     @property
     def title(self) -> str:
         return self.path.name if self.path else "untitled.void"
-
-    @property
-    def segments(self) -> list:
-        return list(getattr(self.doc, "segments", []) or [])
-
-    def requests(self) -> list:
-        """The file's requests (``RequestSpec``), WebSocket or not."""
-        from wsblock.document.requests import group_requests
-
-        try:
-            return list(group_requests(self.doc))
-        except Exception:  # noqa: BLE001
-            return []
 
     # -- variables ----------------------------------------------------------------------
     def environments(self) -> list[str]:
@@ -164,42 +158,3 @@ class Project:
                             )
                         )
         return out
-
-    def save_message(
-        self, spec, name: str, fmt: str, content: str, encoding: str = "base64"
-    ) -> None:
-        """Append a ``socket-message`` to the request's messages block (or a new block)."""
-        import copy
-
-        from wsblock.document.views import SocketMessages, view
-
-        if self.path is None:
-            raise ProjectError("the file has no name yet: nothing to save to")
-        attrs = {"uid": str(uuid.uuid4()), "name": name, "format": fmt, "disabled": False}
-        if fmt == "binary" and encoding == "hex":
-            attrs["encoding"] = "hex"
-        item = {"type": "socket-message", "attrs": attrs, "content": content}
-        target = None
-        for block in getattr(spec, "blocks", []):
-            if isinstance(view(block), SocketMessages) and any(b is block for b in self.doc.blocks):
-                target = block
-        if target is not None:
-            node = copy.deepcopy(target.node)
-            content_list = node.get("content") or []
-            content_list.append(item)
-            node["content"] = content_list
-            target.set_node(node)
-        else:
-            node = {
-                "type": "socket-messages",
-                "attrs": {"uid": str(uuid.uuid4())},
-                "content": [item],
-            }
-            blocks = self.doc.blocks
-            last = spec.blocks[-1] if spec.blocks else spec.head
-            index = blocks.index(last) + 1 if last in blocks else len(blocks)
-            self.doc.insert_block(index, node)
-        try:
-            self.doc.save(self.path)
-        except OSError as e:
-            raise ProjectError(f"cannot save {self.path}: {e.strerror or e}") from None

@@ -1,4 +1,4 @@
-"""F1: every key of the app."""
+"""F1: every key of the app and of its editor."""
 
 from __future__ import annotations
 
@@ -11,19 +11,56 @@ from textual.widgets import Markdown
 KEYS = """\
 # Keys
 
+The file is on the left (the editor: prose and blocks, one tab per file); each run
+opens a response tab on the right.
+
 | key | what it does |
 |---|---|
-| **Ctrl+J**, **Ctrl+Enter**, **F5**, **▶ Run** | run the request under the cursor (or the only one): a new response tab |
+| **Ctrl+J**, **Ctrl+Enter**, **F5**, **▶ Run** | run the request under the cursor (or the only one): a new response tab; a request's own green **▶** runs that one |
+| **Enter** in a request's URL | run that request |
 | **Ctrl+J**, **Ctrl+Enter** in the composer | send the message |
 | **F1** | this help |
 | **Ctrl+E** | pick the environment (`.voiden/`) |
 | **Ctrl+W** | close the current response tab (its connection too) |
-| **Ctrl+D** | disconnect the current tab's connection |
+| **Ctrl+D** | disconnect the current tab's connection (in a table row: delete the row) |
 | **Ctrl+R** | reconnect the current tab |
 | **Ctrl+L** | focus the activity log |
 | **Ctrl+F** | focus the log's filter |
-| **Tab** / **Shift+Tab** | move between the panels and controls |
-| **Ctrl+Q** | quit |
+| **Tab** / **Shift+Tab** | move between the panels and fields |
+| **Ctrl+P** | the command palette |
+| **Ctrl+Q** | quit (asks first about unsaved files: Save, Discard or Cancel) |
+
+## Files
+
+| key | what it does |
+|---|---|
+| **Ctrl+N** | a new untitled file, in a tab of its own (in a table row: add a row) |
+| **Ctrl+S** | save the file (a new file asks for a name) |
+| **Ctrl+Shift+S** | save as |
+| **Ctrl+O** | show or hide the files list (and focus it); **Enter** opens a file in a new tab |
+| **Ctrl+Z** / **Ctrl+Y** (or **Ctrl+Shift+Z**) | undo / redo |
+
+A file changed on disk is reloaded when it has no unsaved edits; otherwise you are asked
+whether to reload it, overwrite it or keep your version.
+
+## In the editor
+
+| key | what it does |
+|---|---|
+| **/** on an empty prose line | the block menu (type to filter, **↑** / **↓**, **Enter** or **Tab** inserts, **Escape** closes): `/wss`, `/headers`, `/query`, `/auth-bearer`, `/auth-basic`, `/auth-api-key`, `/socket-options`, `/messages`, `/assertions`, `/separator`, `/h1`…`/h3` |
+| **Tab** or **→** in a URL or table cell | accept the `{{variable}}` completion shown |
+| **Alt+Shift+↑** / **Alt+Shift+↓** | move the block up / down (also the block's ↑ ↓ buttons) |
+| **Alt+Shift+C** | duplicate the block (⧉) |
+| **Alt+Shift+Delete** | delete the block (✕) |
+
+In a table row (headers, query, auth, options, assertions, expected replies):
+
+| key | what it does |
+|---|---|
+| **Ctrl+/** | disable / enable the row (a disabled row is kept, not sent) |
+| **Ctrl+N** or **Insert** | add a row below (**Enter** in the last cell of the last row too) |
+| **Ctrl+D** | delete the row (instead of Disconnect) |
+| **Alt+↑** / **Alt+↓** | move the row up / down |
 
 ## In the activity log
 
@@ -38,8 +75,8 @@ KEYS = """\
 The format selector chooses Text, JSON, XML or Binary (hex or base64). JSON and XML
 are checked as you type: the error's line and column are shown and Send stays disabled.
 **Format** pretty-prints; **Saved messages…** loads a message saved in the file;
-**Save to file** stores the composed message in the request. `{{variables}}` are
-resolved when the message is sent.
+**Save to file** adds the composed message to the request in the editor (undoable;
+**Ctrl+S** writes the file). `{{variables}}` are resolved when the message is sent.
 
 Press **Escape** or **F1** to close this help.
 """

@@ -1,8 +1,9 @@
-"""The main screen: toolbar, the file on the left, response tabs on the right."""
+"""The main screen: toolbar, the editor on the left, response tabs on the right."""
 
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,8 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Select, Static, TabbedContent, TabPane
 
+from wsblock.app.editor.editor import DocumentEditor
+from wsblock.app.editor.files import EditorArea
 from wsblock.app.project import Project, ProjectError
-from wsblock.app.widgets.document.view import DocumentView, RequestCard
 from wsblock.app.widgets.response.connection import ConnectionView
 from wsblock.app.widgets.response.status import StatusBar
 
@@ -20,6 +22,21 @@ from .environment import NO_ENVIRONMENT, EnvironmentPicker
 from .help import HelpScreen
 
 IDLE = "idle"
+
+
+def _request_number(editor: DocumentEditor, spec) -> int:
+    """The number the request of ``spec`` has now (blocks may have moved since the run)."""
+    from wsblock.document.requests import group_requests
+
+    uid = getattr(getattr(spec, "head", None), "attrs", {}).get("uid")
+    if uid:
+        try:
+            for now in group_requests(editor.session.doc):
+                if getattr(now.head, "attrs", {}).get("uid") == uid:
+                    return now.index
+        except Exception:  # noqa: BLE001 - fall back to the number it had
+            pass
+    return spec.index
 
 
 class MainScreen(Screen):
@@ -34,6 +51,11 @@ class MainScreen(Screen):
         Binding("ctrl+r", "reconnect", "Reconnect", show=False),
         Binding("ctrl+l", "focus_log", "Log", show=False),
         Binding("ctrl+f", "focus_filter", "Filter", show=False),
+        # the editor's own keys work inside it; these reach it from the response side too
+        Binding("ctrl+s", "save", "Save", show=False),
+        Binding("ctrl+shift+s", "save_as", "Save as", show=False),
+        Binding("ctrl+o", "files", "Files", show=False),
+        Binding("ctrl+n", "new_file", "New file", show=False),
     ]
 
     def __init__(self, project: Project, **kwargs) -> None:
@@ -56,7 +78,12 @@ class MainScreen(Screen):
             )
             yield Button("Keys (F1)", id="help", compact=True)
         with Horizontal(id="body"):
-            yield DocumentView(self.project, id="document")
+            yield EditorArea(
+                self.project.path,
+                folder=self.project.folder,
+                variables=self._variable_names,
+                id="document",
+            )
             with Vertical(id="response"):
                 with TabbedContent(id="tabs"):
                     yield self._idle_pane()
@@ -87,8 +114,13 @@ class MainScreen(Screen):
         return self.query_one("#tabs", TabbedContent)
 
     @property
-    def document(self) -> DocumentView:
-        return self.query_one(DocumentView)
+    def area(self) -> EditorArea:
+        return self.query_one(EditorArea)
+
+    @property
+    def editor(self) -> DocumentEditor | None:
+        """The editor of the current file tab."""
+        return self.area.current
 
     def connections(self) -> list[ConnectionView]:
         return list(self.query(ConnectionView))
@@ -112,55 +144,109 @@ class MainScreen(Screen):
             self.tabs.active = IDLE
         self.notify(message, title="Cannot run", severity="error", timeout=8)
 
+    # -- the editor -----------------------------------------------------------------------
+    def _variable_names(self) -> list[str]:
+        """For ``{{`` completion in the editor (it swallows errors)."""
+        return list(self.project.variables().values)
+
+    def _follow(self, editor: DocumentEditor) -> None:
+        """The project follows the current tab (its path, document and root)."""
+        root = self.project.root
+        self.project.path = editor.session.path
+        self.project.doc = editor.session.doc  # undo replaces the Document: refollow per run
+        self.project.root = self.project._find_root()
+        if self.project.root != root:
+            select = self.query_one("#environment", Select)
+            with select.prevent(Select.Changed):
+                select.set_options(self._env_options())
+                select.value = self.project.environment or ""
+
+    def _retitle(self, editor: DocumentEditor) -> None:
+        title = editor.session.title
+        self.query_one("#file-title", Static).update(f"wsblock · {title}")
+        self.app.sub_title = title
+
+    @on(EditorArea.ActiveChanged)
+    def _file_changed(self, event: EditorArea.ActiveChanged) -> None:
+        if event.editor is not None:
+            self._follow(event.editor)
+            self._retitle(event.editor)
+
+    @on(DocumentEditor.Saved)
+    def _file_saved(self, event: DocumentEditor.Saved) -> None:
+        if event.editor is self.editor:  # Save as gives the tab a new name
+            self._follow(event.editor)
+            self._retitle(event.editor)
+
+    def action_save(self) -> None:
+        if self.editor is not None:
+            self.editor.action_save()
+
+    def action_save_as(self) -> None:
+        self.area.action_save_as()
+
+    def action_files(self) -> None:
+        self.area.action_files()
+
+    async def action_new_file(self) -> None:
+        """A new untitled file in a tab of its own (Ctrl+S asks for its name)."""
+        await self.area.open_file(None)
+
     # -- run ------------------------------------------------------------------------------
     def action_run(self) -> None:
-        card = self.document.current
-        runnable = [c for c in self.document.cards if c.kind == "wss"]
-        if card is None or card.kind != "wss":
-            card = runnable[0] if len(runnable) == 1 else None
-        if card is None:
-            self._show_error(
-                "no WebSocket request here to run" if not runnable else "choose a request first"
-            )
-            return
-        self.run_card(card)
-
-    @on(RequestCard.Run)
-    def _card_run(self, event: RequestCard.Run) -> None:
-        self.run_card(event.card)
+        """Run the request under the editor's cursor (or the last one it was in)."""
+        editor = self.editor
+        if editor is not None:
+            editor.action_run()  # posts DocumentEditor.RunRequested
 
     @on(Button.Pressed, "#run")
     def _run_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_run()
 
-    def run_card(self, card: RequestCard) -> None:
+    @on(DocumentEditor.RunRequested)
+    def _editor_run(self, event: DocumentEditor.RunRequested) -> None:
+        event.stop()
+        if event.kind != "wss":
+            kind = (event.kind or "?").upper()
+            self._show_error(f"request {event.request_index} is {kind}: not run here")
+            return
+        self._follow(event.editor)
+        spec = event.editor.request_spec(event.request_index)
+        if spec is None:
+            self._show_error(f"request {event.request_index} is not in the file any more")
+            return
         try:
-            request = self.project.resolve(card.spec)
+            request = self.project.resolve(spec)
         except ProjectError as e:
             self._show_error(str(e))
             return
-        self._open_tab(card, request)
+        self._open_tab(SimpleNamespace(spec=spec, editor=event.editor), request)
 
     @work(group="tabs", exclusive=False)
-    async def _open_tab(self, card: RequestCard, request) -> ConnectionView:
+    async def _open_tab(self, run: SimpleNamespace, request) -> ConnectionView:
+        """A response tab connecting ``request``; ``run`` has the ``spec`` and its ``editor``."""
         app = self.app
         n = next(self._ids)
-        saved = self.project.saved_messages(card.spec)
+        saved = self.project.saved_messages(run.spec)
+        editor: DocumentEditor | None = getattr(run, "editor", None)
 
-        def on_save(name: str, fmt: str, text: str, encoding: str) -> None:
-            try:
-                self.project.save_message(card.spec, name, fmt, text, encoding)
-            except ProjectError:
-                raise
-            except Exception as e:  # noqa: BLE001
-                raise ProjectError(str(e)) from None
+        def on_save(name: str, fmt: str, text: str, encoding: str) -> str:
+            # through the editor: undoable, and the file is written by Ctrl+S only
+            if editor is None or not editor.is_attached:
+                raise ProjectError("the file of this request is closed")
+            number = _request_number(editor, run.spec)
+            editor.add_saved_message(number, name, fmt, text, encoding)
+            return (
+                f"Added message {name!r} to request {number} of "
+                f"{editor.session.title} (Ctrl+S saves the file)"
+            )
 
         view = ConnectionView(
             request,
             substitute=self.project.substitute,
             saved=saved,
-            on_save=on_save if self.project.path else None,
+            on_save=on_save if editor is not None else None,
             session_factory=getattr(app, "session_factory", None),
             journal_factory=getattr(app, "journal_factory", None),
             export_dir=getattr(app, "export_dir", None),

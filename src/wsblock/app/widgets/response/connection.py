@@ -63,7 +63,7 @@ class ConnectionView(Vertical):
         *,
         substitute: Callable[[str, str], str] | None = None,
         saved: list[tuple[str, str, str, str]] | None = None,
-        on_save: Callable[[str, str, str, str], None] | None = None,
+        on_save: Callable[[str, str, str, str], object] | None = None,
         session_factory: Callable[[Request], object] | None = None,
         journal_factory: Callable[[Request], object] | None = None,
         export_dir: Path | None = None,
@@ -344,12 +344,12 @@ class ConnectionView(Vertical):
             self.notify("Nowhere to save this message", severity="warning")
             return
         try:
-            self.on_save(event.name, event.fmt, event.text, event.encoding)
+            done = self.on_save(event.name, event.fmt, event.text, event.encoding)
         except Exception as e:  # noqa: BLE001
             self.notify(str(e), title="Not saved", severity="error")
             return
         self.composer.add_saved(event.name, event.fmt, event.text, event.encoding)
-        self.notify(f"Saved message {event.name!r} to the file")
+        self.notify(done if isinstance(done, str) else f"Saved message {event.name!r} to the file")
 
     # -- export ---------------------------------------------------------------------------
     @on(Select.Changed, "#export")
