@@ -101,6 +101,8 @@ __all__ = [
     "CSV_COLUMNS",
     "FLUSH_INTERVAL",
     "MASK",
+    "SESSION_EVENT",
+    "ExportFormat",
     "Journal",
     "JournalError",
     "Masker",
@@ -117,9 +119,9 @@ __all__ = [
 ]
 
 FLUSH_INTERVAL = 0.025
-"""Seconds between two flushes of a journal. A quarter of the 100 ms loss budget: the
-rest is for serialising what a flood brought meanwhile (about 2 µs an event) while the
-flusher shares the GIL with the event loop."""
+"""The longest time, in seconds, between two flushes while events are pending. A
+quarter of the 100 ms loss budget: the rest is for serialising what a flood brought
+meanwhile (about 2 µs an event) and for the fallbacks (see Durability above)."""
 
 _CHUNK = 1024
 """Events serialised and written at a time, at most..."""
