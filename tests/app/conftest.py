@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -53,6 +54,16 @@ class ViewApp(App):
     @property
     def view(self) -> ConnectionView:
         return self.query_one(ConnectionView)
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    """A writable copy of the bundled demo file (it uses ``{{ECHO_URL}}``)."""
+    from wsblock.app import DEMO_FILE
+
+    path = tmp_path / "demo.void"
+    shutil.copyfile(DEMO_FILE, path)
+    return path
 
 
 @pytest.fixture

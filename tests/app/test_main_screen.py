@@ -45,13 +45,6 @@ async def echo_url():
         await server.wait_closed()
 
 
-@pytest.fixture
-def demo(tmp_path) -> Path:
-    path = tmp_path / "demo.void"
-    shutil.copyfile(DEMO_FILE, path)
-    return path
-
-
 async def until(pilot, predicate, timeout=5.0, step=0.05):
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

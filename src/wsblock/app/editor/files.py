@@ -48,6 +48,7 @@ class EditorArea(Horizontal):
     ``EditorArea(path, folder=None, variables=...)``: ``path`` is the file to open
     (None: a new untitled file), ``folder`` the project folder listed on the left
     (default: the file's folder; the list starts hidden unless ``folder`` is given).
+    The area has the class ``-files`` while the list shows.
     """
 
     DEFAULT_CSS = """
@@ -81,6 +82,7 @@ class EditorArea(Horizontal):
         self.variables = variables
         self.watch_disk = watch_disk
         self._ids = itertools.count(1)
+        self.set_class(self.show_files, "-files")  # a host may give it more room then
 
     def compose(self) -> ComposeResult:
         yield FilesPanel(self.folder, classes="" if self.show_files else "-hidden")
@@ -218,6 +220,7 @@ class EditorArea(Horizontal):
             panel.add_class("-hidden")
             if self.current is not None:
                 self._focus_editor(self.current)
+        self.set_class(not panel.has_class("-hidden"), "-files")
 
     def set_folder(self, folder: Path) -> None:
         """List another folder (``wsblock open DIR``)."""
@@ -225,6 +228,7 @@ class EditorArea(Horizontal):
         panel = self.query_one(FilesPanel)
         panel.path = self.folder
         panel.remove_class("-hidden")
+        self.add_class("-files")
 
     def set_variables(self, variables: VariableNames) -> None:
         self.variables = variables

@@ -1,0 +1,242 @@
+"""The real app (``make_app`` + Pilot) with the editor on the left: write, run, save, quit."""
+
+from __future__ import annotations
+
+import re
+
+from snapshots import assert_snapshot
+from test_main_screen import SIZE, until, views, write_void
+
+from wsblock.app import DEMO_FILE, make_app
+from wsblock.app.editor import dialogs
+from wsblock.app.editor.blocks import RequestEditor, RowEditor
+from wsblock.app.editor.files import FilesPanel
+from wsblock.app.editor.prose import ProseEditor
+
+
+def connected(app, n: int = 1) -> bool:
+    return len(views(app)) >= n and views(app)[n - 1].status.state == "connected"
+
+
+def key_of(app):
+    return getattr(app.focused, "edit_key", None)
+
+
+async def test_new_file_wss_url_run_and_save(demo, echo_server, tmp_path):
+    """Open the demo, a new file, /wss + Enter, the echo server's URL, Ctrl+J, Ctrl+S."""
+    app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        area = app.main.area
+        assert area.current.session.path == demo
+        await pilot.press("ctrl+n")
+        assert await until(pilot, lambda: len(area.editors) == 2)
+        assert area.current.session.path is None
+        assert await until(pilot, lambda: isinstance(app.focused, ProseEditor))
+        assert "untitled" in str(app.main.query_one("#file-title").render())
+        await pilot.press(*"/wss")
+        await pilot.pause()
+        assert area.current.slash_menu.display
+        await pilot.press("enter")
+        assert await until(pilot, lambda: key_of(app) == ("url", 0))
+        assert app.focused.value == "wss://"
+        url = echo_server.url("/echo")
+        await pilot.press(*["backspace"] * len("wss://"), *url)
+        await pilot.pause()
+        assert area.current.session.url(0) == url
+        assert area.current.query_one(RequestEditor).query(".req-run")  # its own ▶
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: connected(app))
+        status = views(app)[0].status
+        assert "● Connected" in status.text and url in status.text
+        assert views(app)[0].request.url == url
+        assert_snapshot(
+            app, "main-new-file", ("● Connected", "WebSocket request 1", "▶ Run"), compare=False
+        )
+        # the composer works as ever: a message goes out and comes back
+        views(app)[0].send("text", "typed in a new file")
+        assert await until(pilot, lambda: views(app)[0].model.count_in == 1)
+        # Ctrl+S asks for a name (an untitled file), in the folder of the open file
+        await pilot.press("ctrl+s")
+        assert await until(pilot, lambda: isinstance(app.screen, dialogs.SaveAs))
+        app.screen.query_one("#save-name").value = "mine"
+        await pilot.press("enter")
+        saved = tmp_path / "mine.void"
+        assert await until(pilot, lambda: saved.exists() and not area.current.session.dirty)
+        assert url in saved.read_text(encoding="utf-8")
+        # the toolbar and the project follow the renamed tab
+        assert str(app.main.query_one("#file-title").render()) == "wsblock · mine.void"
+        assert app.project.path == saved
+        assert demo.read_text(encoding="utf-8") == DEMO_FILE.read_text(encoding="utf-8")
+
+
+async def test_quit_with_unsaved_changes_asks(demo):
+    app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        editor = app.main.editor
+        assert editor.focus_field(("url", 0))
+        await pilot.press("end", *"/more")
+        await pilot.pause()
+        assert editor.session.dirty
+        assert "●" in str(app.main.area.tabs.get_tab(app.main.area.tabs.active).label)
+        await pilot.press("ctrl+q")
+        assert await until(pilot, lambda: isinstance(app.screen, dialogs.ConfirmQuit))
+        await pilot.click("#cancel")
+        await pilot.pause(0.2)
+        assert app.return_code is None and editor.session.dirty  # still running
+        await pilot.press("ctrl+q")
+        assert await until(pilot, lambda: isinstance(app.screen, dialogs.ConfirmQuit))
+        await pilot.click("#discard")
+        assert await until(pilot, lambda: app.return_code is not None)
+    assert demo.read_text(encoding="utf-8") == DEMO_FILE.read_text(encoding="utf-8")
+
+
+async def test_quit_can_save_first_and_closes_the_connections(demo, echo_server):
+    app = make_app(demo, env_vars={"ECHO_URL": echo_server.base})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        assert await until(pilot, lambda: connected(app))
+        view = views(app)[0]
+        app.main.editor.session.set_url(0, "{{ECHO_URL}}/echo?saved=1")
+        await pilot.press("ctrl+q")
+        assert await until(pilot, lambda: isinstance(app.screen, dialogs.ConfirmQuit))
+        await pilot.click("#save")
+        assert await until(pilot, lambda: app.return_code is not None)
+        assert view.status.state == "disconnected"
+    assert "{{ECHO_URL}}/echo?saved=1" in demo.read_text(encoding="utf-8")
+
+
+async def test_clean_quit_asks_nothing(demo):
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+q")
+        assert await until(pilot, lambda: app.return_code is not None)
+
+
+async def test_each_request_runs_from_its_own_button(tmp_path, echo_server):
+    """Two requests in one file: the second one's ▶ runs the second one."""
+    first = write_void(tmp_path / "one.void", echo_server.url("/echo?n=1")).read_text()
+    head = re.search(r"```void\n---\ntype: socket-request\n.*?\n---\n```\n", first, re.S)
+    second = head.group(0).replace("/echo?n=1", "/echo?n=2")
+    second = re.sub(r"uid: [0-9a-f]{8}", "uid: 99999999", second)
+    path = tmp_path / "two.void"
+    path.write_text(first + "\n## The second one\n\n" + second, encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        buttons = list(app.main.query(".req-run"))
+        assert len(buttons) == 2
+        buttons[1].scroll_visible(animate=False)
+        await pilot.pause(0.2)
+        await pilot.click(buttons[1])
+        assert await until(pilot, lambda: connected(app))
+        assert views(app)[0].request.url.endswith("/echo?n=2")
+        # Ctrl+J from the response side runs the request the editor was last in
+        await pilot.press("ctrl+l")
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: connected(app, 2))
+        assert views(app)[1].request.url.endswith("/echo?n=2")
+
+
+async def test_runs_follow_edits_and_undo(demo, echo_server):
+    app = make_app(demo, env_vars={"ECHO_URL": echo_server.base})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        editor = app.main.editor
+        assert editor.focus_field(("url", 0))
+        await pilot.press("end", *"?v=2")
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: connected(app))
+        assert views(app)[0].request.url == echo_server.url("/echo?v=2")
+        assert editor.focus_field(("url", 0))
+        await pilot.press("ctrl+z")  # undo replaces the document: the next run follows it
+        assert await until(pilot, lambda: editor.session.url(0) == "{{ECHO_URL}}/echo")
+        await pilot.pause(0.2)
+        await pilot.press("f5")
+        assert await until(pilot, lambda: connected(app, 2))
+        assert views(app)[1].request.url == echo_server.url("/echo")
+
+
+async def test_ctrl_d_in_a_table_row_deletes_the_row_not_the_connection(demo, echo_server):
+    app = make_app(demo, env_vars={"ECHO_URL": echo_server.base})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: connected(app))
+        editor = app.main.editor
+        headers = next(i for i, b in enumerate(editor.session.blocks) if b.type == "headers-table")
+        assert len(editor.session.rows(headers)) == 2
+        assert editor.focus_field(("cell", headers, None, 1, 0))
+        await pilot.pause()
+        assert isinstance(app.focused.parent, RowEditor)
+        await pilot.press("ctrl+d")
+        assert await until(pilot, lambda: len(editor.session.rows(headers)) == 1)
+        assert views(app)[0].status.state == "connected"
+        views(app)[0].log_view.focus()
+        await pilot.press("ctrl+d")  # elsewhere: disconnect
+        assert await until(pilot, lambda: views(app)[0].status.state == "disconnected")
+
+
+async def test_variable_completion_uses_the_app_variables(tmp_path):
+    app = make_app(tmp_path / "new.void", env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: isinstance(app.focused, ProseEditor))
+        await pilot.press(*"/wss", "enter")
+        assert await until(pilot, lambda: key_of(app) == ("url", 0))
+        await pilot.press(*["backspace"] * 6, *"{{EC")
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused.value == "{{ECHO_URL}}"
+
+
+async def test_http_request_is_not_run_and_says_so(tmp_path):
+    text = DEMO_FILE.read_text(encoding="utf-8")
+    text = text.replace("type: socket-request", "type: request", 1)
+    text = text.replace("type: smethod", "type: method").replace("type: surl", "type: url")
+    text = text.replace("method: WSS", "method: GET").replace("content: WSS", "content: GET")
+    path = tmp_path / "http.void"
+    path.write_text(text, encoding="utf-8")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        app.main.editor.run_request_at(
+            next(i for i, b in enumerate(app.main.editor.session.blocks) if b.type == "request")
+        )
+        await pilot.pause(0.2)
+        assert views(app) == []
+        assert "is HTTP: not run here" in str(app.main.query_one("#idle-error").render())
+
+
+async def test_open_a_folder_lists_its_files(tmp_path, echo_server):
+    write_void(tmp_path / "a.void", echo_server.url("/echo?file=a"))
+    write_void(tmp_path / "b.void", echo_server.url("/echo?file=b"))
+    (tmp_path / "notes.txt").write_text("not a request file\n")
+    app = make_app(tmp_path)
+    assert app.project.folder == tmp_path and app.project.path is None
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        area = app.main.area
+        panel = area.query_one(FilesPanel)
+        assert not panel.has_class("-hidden") and area.has_class("-files")
+        assert area.current.session.path is None  # a new untitled file beside the list
+        assert {p.name for p in panel.filter_paths(tmp_path.iterdir())} == {"a.void", "b.void"}
+        await pilot.press("ctrl+o")
+        await pilot.pause(0.2)
+        assert panel.has_focus
+        await pilot.press("down", "down", "enter")  # the folder, a.void, b.void
+        assert await until(pilot, lambda: area.current.session.path == tmp_path / "b.void")
+        assert len(area.editors) == 1  # the untouched untitled tab made way
+        assert str(app.main.query_one("#file-title").render()) == "wsblock · b.void"
+        assert_snapshot(
+            app, "main-folder", ("a.void", "b.void", "WebSocket request 1"), compare=False
+        )
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: connected(app))
+        assert views(app)[0].request.url.endswith("?file=b")
+        # Ctrl+O again hides the list
+        await pilot.press("ctrl+o")  # focus it (it was not focused)
+        await pilot.press("ctrl+o")  # then hide it
+        await pilot.pause()
+        assert panel.has_class("-hidden") and not area.has_class("-files")
