@@ -240,3 +240,26 @@ async def test_open_a_folder_lists_its_files(tmp_path, echo_server):
         await pilot.press("ctrl+o")  # then hide it
         await pilot.pause()
         assert panel.has_class("-hidden") and not area.has_class("-files")
+
+
+async def test_f6_goes_from_the_editor_to_the_composer_and_back(demo, echo_server):
+    from wsblock.app.widgets.response.composer import ComposerEditor
+
+    app = make_app(demo, env_vars={"ECHO_URL": echo_server.base})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("f6")  # nothing to go to yet
+        await pilot.pause()
+        assert app.main.area in app.focused.ancestors
+        editor = app.main.editor
+        assert editor.focus_field(("url", 0))
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: connected(app))
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.focused, ComposerEditor)
+        await pilot.press(*"hi", "ctrl+j")  # Ctrl+J in the composer sends
+        assert await until(pilot, lambda: views(app)[0].model.count_in == 1)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert key_of(app) == ("url", 0)  # back where it was

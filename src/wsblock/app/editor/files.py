@@ -151,10 +151,18 @@ class EditorArea(Horizontal):
         editor = self._make_editor(Path(path) if path else None)
         pane = TabPane(self._label(editor), editor, id=f"file-{next(self._ids)}")
         await self.tabs.add_pane(pane)
+        # let go of the focus first: hiding the old tab would otherwise move it somewhere
+        # (after the new editor took it)
+        self.screen.set_focus(None)
         self.tabs.active = pane.id or ""
         self.call_after_refresh(self._focus_editor, editor)
         self.post_message(self.ActiveChanged(self, editor))
         return editor
+
+    def focus_current(self) -> None:
+        """Focus the current file's first block (or its text)."""
+        if self.current is not None:
+            self._focus_editor(self.current)
 
     def _focus_editor(self, editor: DocumentEditor) -> None:
         if editor.is_attached:

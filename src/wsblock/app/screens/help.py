@@ -24,6 +24,7 @@ opens a response tab on the right.
 | **Ctrl+W** | close the current response tab (its connection too) |
 | **Ctrl+D** | disconnect the current tab's connection (in a table row: delete the row) |
 | **Ctrl+R** | reconnect the current tab |
+| **F6** | from the editor to the current tab's composer, and back |
 | **Ctrl+L** | focus the activity log |
 | **Ctrl+F** | focus the log's filter |
 | **Tab** / **Shift+Tab** | move between the panels and fields |

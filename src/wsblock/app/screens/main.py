@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Select, Static, TabbedContent, TabPane
 
 from wsblock.app.editor.editor import DocumentEditor
@@ -56,12 +57,15 @@ class MainScreen(Screen):
         Binding("ctrl+shift+s", "save_as", "Save as", show=False),
         Binding("ctrl+o", "files", "Files", show=False),
         Binding("ctrl+n", "new_file", "New file", show=False),
+        # priority: a TextArea would take F6 for "select line"
+        Binding("f6", "switch_side", "Editor ⇄ composer", show=False, priority=True),
     ]
 
     def __init__(self, project: Project, **kwargs) -> None:
         super().__init__(**kwargs)
         self.project = project
         self._ids = itertools.count(1)
+        self._editor_focus: Widget | None = None  # where F6 goes back to in the editor
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -294,6 +298,24 @@ class MainScreen(Screen):
         view = self.active_connection()
         if view is not None:
             view.connect()
+
+    def action_switch_side(self) -> None:
+        """F6: from the editor to the current tab's composer, and back where you were."""
+        area = self.area
+        focused = self.focused
+        if focused is not None and (focused is area or area in focused.ancestors):
+            view = self.active_connection()
+            if view is None:
+                self.notify("No connection yet: run a request first (Ctrl+J)", timeout=3)
+                return
+            self._editor_focus = focused
+            view.composer.editor.focus()
+            return
+        back = self._editor_focus
+        if back is not None and back.is_attached and back.focusable:
+            back.focus()
+        else:
+            area.focus_current()
 
     def action_focus_log(self) -> None:
         view = self.active_connection()
