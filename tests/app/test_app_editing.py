@@ -263,3 +263,22 @@ async def test_f6_goes_from_the_editor_to_the_composer_and_back(demo, echo_serve
         await pilot.press("f6")
         await pilot.pause()
         assert key_of(app) == ("url", 0)  # back where it was
+
+
+def test_run_app_and_python_m_take_a_folder_or_a_missing_file(tmp_path, monkeypatch):
+    """``wsblock open DIR`` passes the folder through ``run_app`` (as ``python -m`` does)."""
+    from wsblock.app import run_app
+    from wsblock.app.__main__ import main
+    from wsblock.app.application import WsblockApp
+    from wsblock.workspace import EnvChoice
+
+    started: list[WsblockApp] = []
+    monkeypatch.setattr(WsblockApp, "run", lambda self: started.append(self))
+    assert run_app(tmp_path, EnvChoice(env_vars={"K": "v"})) == 0
+    project = started[-1].project
+    assert project.folder == tmp_path and project.path is None
+    assert project.env_vars == {"K": "v"} and project.root == tmp_path
+    assert main([str(tmp_path / "new.void")]) == 0
+    project = started[-1].project
+    assert project.path == tmp_path / "new.void" and project.folder is None
+    assert not (tmp_path / "new.void").exists()

@@ -1,4 +1,4 @@
-"""``python -m wsblock.app [FILE] [--environment E] [--env FILE] [--env-var K=V]``.
+"""``python -m wsblock.app [FILE|DIR] [--environment E] [--env FILE] [--env-var K=V]``.
 
 What textual-serve runs for each browser session (see :func:`wsblock.app.serve`).
 """
@@ -14,7 +14,9 @@ from . import run_app
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m wsblock.app")
-    parser.add_argument("file", nargs="?", type=Path)
+    parser.add_argument(
+        "file", nargs="?", type=Path, help="a .void file (new if missing) or a folder"
+    )
     parser.add_argument("--environment")
     parser.add_argument("--profile")
     parser.add_argument("--env", dest="env_file", type=Path)
