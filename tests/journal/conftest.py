@@ -33,9 +33,10 @@ def wait_until() -> Callable[..., float]:
 
 @pytest.fixture
 def no_thread_leak() -> Iterator[None]:
-    """Fails a test that leaves a journal flusher thread running."""
+    """Fails a test that leaves a journal flusher thread running (one it started)."""
     import threading
 
+    before = set(threading.enumerate())
     yield
-    left = [t.name for t in threading.enumerate() if t.name.startswith("wsblock-journal")]
+    left = [t.name for t in set(threading.enumerate()) - before if t.name.startswith("wsblock-journal")]
     assert not left, left
