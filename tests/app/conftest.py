@@ -12,48 +12,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))  # tests/, for the shared `peers`
 
-from fakes import FakeSession  # noqa: E402
-from textual.app import App  # noqa: E402
+from view_app import ViewApp  # noqa: E402
 
 from peers.fixtures import echo_server, free_port, ws_peer  # noqa: E402, F401
-from wsblock.app.widgets.response.connection import ConnectionView  # noqa: E402
-from wsblock.request import Request  # noqa: E402
-
-CSS = str(Path(__file__).resolve().parents[2] / "src" / "wsblock" / "app" / "wsblock.tcss")
-
-
-class ViewApp(App):
-    """One ConnectionView on a FakeSession."""
-
-    CSS_PATH = CSS
-
-    def __init__(
-        self, request: Request | None = None, refuse: bool = False, substitute=None, tmp=None
-    ):
-        super().__init__()
-        self.request = request or Request(name="echo", url="ws://127.0.0.1:9/echo")
-        self.refuse = refuse
-        self.sessions: list[FakeSession] = []
-        self.substitute = substitute
-        self.tmp = tmp
-
-    def compose(self):
-        def factory(r):
-            s = FakeSession(r, refuse=self.refuse)
-            self.sessions.append(s)
-            return s
-
-        yield ConnectionView(
-            self.request,
-            session_factory=factory,
-            journal_factory=lambda r: None,
-            substitute=self.substitute,
-            export_dir=self.tmp,
-        )
-
-    @property
-    def view(self) -> ConnectionView:
-        return self.query_one(ConnectionView)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ViewApp
+from view_app import ViewApp
 
 from wsblock.app.widgets.response.activity_log import ActivityLog
 from wsblock.app.widgets.response.detail import MessageDetail

@@ -1,13 +1,34 @@
-"""A tiny host app for the editor widgets (what the main screen will do)."""
+"""A tiny host app for the editor widgets (what the main screen does), and test helpers.
+
+The helpers live here, not in ``conftest``: another test folder's conftest may hold that
+module name when both folders are run together.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.app import App, ComposeResult
 
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.model import EditSession
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+if not SAMPLES.exists():
+    SAMPLES = Path("/work/shared/samples")
+ECHO = SAMPLES / "wss" / "echo.void"
+
+
+async def until(pilot, predicate, timeout=5.0, step=0.05):
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        if predicate():
+            await pilot.pause()
+            return True
+        await pilot.pause(step)
+    return predicate()
 
 
 class EditorHost(App):

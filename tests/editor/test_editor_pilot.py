@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ECHO, until
-from editor_host import AreaHost, EditorHost
+from editor_host import ECHO, AreaHost, EditorHost, until
 
 from wsblock.app.editor import dialogs
 from wsblock.app.editor.blocks import MessageContent

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ECHO
-from editor_host import EditorHost
+from editor_host import ECHO, EditorHost
 from editor_snapshots import assert_snapshot
 
 from wsblock.app.editor.model import EditSession
