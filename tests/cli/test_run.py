@@ -189,3 +189,12 @@ def test_ws_peer_flood(wsblock, ws_peer, tmp_path) -> None:
     r = wsblock("run", str(f), "--linger", "10", "--json")
     assert r.code == 0, r.out[-2000:]
     assert sum('"event": "received"' in line for line in r.out.splitlines()) == 20000
+
+
+def test_a_journal_folder_that_cannot_be_made_is_bad_input(wsblock, echo_cli, tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    f = write(tmp_path / "j.void", request(echo_cli.url("/echo")))
+    r = wsblock("run", str(f), "--log-dir", str(blocker / "sessions"))
+    assert r.code == 2 and "cannot create the journal folder" in r.err
+    assert "▶" not in r.out, "nothing may run without its journal"

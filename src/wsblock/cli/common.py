@@ -42,6 +42,23 @@ def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def journal_dir(log_dir: Path | None) -> Path:
+    """The folder sessions are journaled in, created and writable, or :class:`BadInput`.
+
+    Checked before anything is sent: a session that cannot be journaled does not start.
+    """
+    from wsblock.journal import default_log_dir
+
+    folder = Path(log_dir) if log_dir is not None else default_log_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as e:
+        raise BadInput(f"cannot create the journal folder {folder}: {e.strerror or e}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BadInput(f"cannot write in the journal folder {folder}")
+    return folder
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     """Print ``wsblock: message`` on stderr and exit with *code*."""
     click.echo(f"wsblock: {message}", err=True)

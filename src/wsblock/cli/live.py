@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from wsblock.checks import MessageError, decode_binary, validate
-from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded
+from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
@@ -285,6 +285,7 @@ def connect(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], fmt:
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
     request = _request(url, headers, protocols, insecure, env)
+    log_dir = journal_dir(log_dir)
     raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir)))
 
 

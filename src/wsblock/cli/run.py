@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded
+from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
 from wsblock.cli.junit import write_junit
 from wsblock.console import Console
 from wsblock.engine.events import Event
@@ -159,6 +159,7 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
     """
     files = expand_paths(list(paths))
     planned = plan(files, env, which)
+    log_dir = journal_dir(log_dir)
     if not planned:
         raise BadInput("no requests found in " + ", ".join(map(str, files)))
     reporter = Reporter(as_json)
