@@ -6,8 +6,9 @@ import json
 import shutil
 import xml.etree.ElementTree as ET
 
-from conftest import SAMPLES
 from void_files import expect, message, messages, request, table, write
+
+from conftest import SAMPLES
 
 
 def test_the_sample_passes_against_the_embedded_server(wsblock, echo_cli, state_dir) -> None:
