@@ -59,6 +59,22 @@ def snapshot_text(app, name: str) -> str:
     return normalise(svg_text(svg))
 
 
+async def settle(pilot, timeout: float = 10.0) -> None:
+    """Wait until two renders in a row give the same (normalised) text: the screen is
+    laid out, the footer drawn. A screen that keeps changing fails after *timeout*."""
+    import time
+
+    last = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        now = normalise(svg_text(pilot.app.export_screenshot()))
+        if now == last:
+            return
+        last = now
+    raise AssertionError(f"the screen did not settle within {timeout} s:\n{last}")
+
+
 def assert_snapshot(
     app, name: str, must_contain: tuple[str, ...] = (), compare: bool = True
 ) -> str:

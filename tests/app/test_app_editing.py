@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from snapshots import assert_snapshot
+from snapshots import assert_snapshot, settle
 from test_main_screen import SIZE, until, views, write_void
 
 from wsblock.app import DEMO_FILE, make_app
@@ -50,6 +50,7 @@ async def test_new_file_wss_url_run_and_save(demo, echo_server, tmp_path):
         status = views(app)[0].status
         assert "● Connected" in status.text and url in status.text
         assert views(app)[0].request.url == url
+        await settle(pilot)
         assert_snapshot(
             app, "main-new-file", ("● Connected", "WebSocket request 1", "▶ Run"), compare=False
         )
@@ -229,6 +230,7 @@ async def test_open_a_folder_lists_its_files(tmp_path, echo_server):
         assert await until(pilot, lambda: area.current.session.path == tmp_path / "b.void")
         assert len(area.editors) == 1  # the untouched untitled tab made way
         assert str(app.main.query_one("#file-title").render()) == "wsblock · b.void"
+        await settle(pilot)
         assert_snapshot(
             app, "main-folder", ("a.void", "b.void", "WebSocket request 1"), compare=False
         )

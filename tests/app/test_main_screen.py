@@ -9,7 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
-from snapshots import assert_snapshot
+from snapshots import assert_snapshot, settle
 from textual.binding import Binding
 
 from wsblock.app import DEMO_FILE, make_app
@@ -76,6 +76,7 @@ async def test_demo_file_is_shown_and_the_status_is_disconnected(demo, tmp_path)
         requests = list(app.main.query(RequestEditor))
         assert len(requests) == 1 and requests[0].query(".req-run")
         assert str(app.main.query_one("#file-title").render()) == "wsblock · demo.void"
+        await settle(pilot)
         assert_snapshot(
             app,
             "main-idle",
@@ -129,6 +130,7 @@ async def test_f1_lists_every_key(demo):
         await pilot.press("f1")
         await pilot.pause(0.2)
         assert isinstance(app.screen, HelpScreen)
+        await settle(pilot)
         assert_snapshot(app, "help", ("Ctrl+J", "F5", "Ctrl+Enter", "F1", "Ctrl+E"))
         # every key of the screen, the editor (files, document, blocks, rows, slash menu)
         # and the response side
@@ -199,6 +201,7 @@ async def test_run_send_receive_detail_and_two_connections(demo, echo_url, tmp_p
         await pilot.pause(0.1)
         body = first.query_one(MessageDetail).body
         assert json.loads(body)["op"] == "hello" and "\n  " in body
+        await settle(pilot)
         assert_snapshot(
             app, "main-running", ("● Connected", "→", "←", "✔", "Send", "Export"), compare=False
         )
@@ -239,6 +242,7 @@ async def test_refused_connection_is_shown_in_plain_words(tmp_path):
         assert await until(pilot, lambda: views(app) and views(app)[0].status.error is not None)
         text = views(app)[0].status.text
         assert "Disconnected" in text and "refused" in text
+        await settle(pilot)
         assert_snapshot(app, "main-refused", ("○ Disconnected", "refused"), compare=False)
 
 
@@ -294,6 +298,7 @@ async def test_environment_picker_lists_voiden_environments(tmp_path, echo_url):
         await pilot.pause(0.2)
         assert isinstance(app.screen, EnvironmentPicker)
         assert app.screen.names == ["dev", "prod"]
+        await settle(pilot)
         assert_snapshot(app, "environment-picker", ("Environment", "dev", "prod"))
         await pilot.press("down", "enter")  # from dev (preselected) to prod
         await pilot.pause(0.2)

@@ -206,6 +206,14 @@ class ConnectionView(Vertical):
             except Exception:  # noqa: BLE001
                 pass
 
+    def on_unmount(self) -> None:
+        """The tab or the app goes away: the journal is closed whole (close is idempotent)."""
+        if self.journal is not None:
+            try:
+                self.journal.close()
+            except Exception:  # noqa: BLE001 - nothing to show it in any more
+                pass
+
     # -- frame timer ----------------------------------------------------------------------
     def _frame(self) -> None:
         log = self.log_view
