@@ -17,8 +17,9 @@ from typing import TextIO
 
 from wsblock.engine.events import Event
 from wsblock.masking import Masker
+from wsblock.words import describe
 
-__all__ = ["Console", "clock", "describe", "use_color"]
+__all__ = ["Console", "clock", "use_color"]
 
 _RESET = "\x1b[0m"
 _STYLE = {"out": "\x1b[36m", "in": "\x1b[32m", "sys": "\x1b[2m", "bad": "\x1b[31m", "ok": "\x1b[32m"}
@@ -41,42 +42,6 @@ def payload_text(event: Event) -> str:
     if isinstance(event.data, (bytes, bytearray, memoryview)):
         return "base64:" + base64.b64encode(bytes(event.data)).decode()
     return event.data or ""
-
-
-def describe(event: Event) -> str:
-    """The words for a system event (``connected ...``, ``closed 1000 "bye" by server``)."""
-    k = event.kind
-    if k == "connecting":
-        n = f" (attempt {event.attempt})" if event.attempt and event.attempt > 1 else ""
-        return f"connecting{n}"
-    if k == "open":
-        parts = ["connected"]
-        if event.status:
-            parts.append(f"(HTTP {event.status})")
-        if event.subprotocol:
-            parts.append(f"subprotocol {event.subprotocol}")
-        if event.extensions:
-            parts.append("extensions " + ", ".join(event.extensions))
-        return " ".join(parts)
-    if k == "close":
-        code = event.code if event.code is not None else "-"
-        reason = f' "{event.reason}"' if event.reason else ""
-        return f"closed {code}{reason} by {event.by or 'unknown'}"
-    if k == "error":
-        text = f"{event.error or 'error'}: {event.reason or ''}".rstrip(": ")
-        if event.body:
-            body = event.body.strip().replace("\n", " ")
-            text += f" — body: {body[:200]}"
-        return text
-    if k == "reconnect":
-        return f"reconnecting in {event.delay:.1f} s (attempt {event.attempt})"
-    if k == "ping":
-        return "ping sent" if event.dir == "out" else "ping received"
-    if k == "pong":
-        return f"pong ({event.rtt_ms:.1f} ms)" if event.rtt_ms is not None else "pong"
-    if k in ("expect", "assert"):
-        return f"{k} {event.name or ''}" + (f": {event.reason}" if event.reason and not event.ok else "")
-    return k
 
 
 class Console:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wsblock.engine.events import Event
+from wsblock.words import describe
 
 KINDS = (
     "connecting",
@@ -42,40 +43,6 @@ DIR_NAME = ("out", "in", "sys")
 ARROW = ("→", "←", "●")
 BINARY = 0x04
 _MAX_SIZE = 0xFFFFFFFF
-
-
-def describe(ev: Event) -> str:
-    """One line, in plain words, for a system event."""
-    k = ev.kind
-    if k == "connecting":
-        n = f" (attempt {ev.attempt})" if ev.attempt and ev.attempt > 1 else ""
-        return f"connecting{n} {getattr(ev, 'url', None) or ev.request or ''}".rstrip()
-    if k == "open":
-        parts = ["connected"]
-        if ev.status:
-            parts.append(str(ev.status))
-        if ev.subprotocol:
-            parts.append(f"subprotocol {ev.subprotocol}")
-        if ev.extensions:
-            parts.append("extensions " + ", ".join(ev.extensions))
-        return " ".join(parts)
-    if k == "close":
-        reason = f' "{ev.reason}"' if ev.reason else ""
-        by = f" by {ev.by}" if ev.by else ""
-        code = f" {ev.code}" if ev.code is not None else ""
-        return f"closed{code}{reason}{by}"
-    if k == "error":
-        return f"error: {ev.error or 'failed'}" + (f": {ev.reason}" if ev.reason else "")
-    if k == "ping":
-        return "ping " + ("received" if ev.dir == "in" else "sent")
-    if k == "pong":
-        rtt = f" {ev.rtt_ms:.1f} ms" if ev.rtt_ms is not None else ""
-        return "pong" + rtt
-    if k == "reconnect":
-        return f"reconnecting in {ev.delay or 0:.1f} s (attempt {ev.attempt})"
-    if k in ("expect", "assert"):
-        return f"{k} {ev.name or ''}: {'ok' if ev.ok else 'FAILED'}"
-    return str(ev.data or k)
 
 
 @dataclass(frozen=True)
