@@ -21,7 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from peers.fixtures import Peer, echo_server, free_port, pick_free_port, ws_peer  # noqa: F401
+from peers.fixtures import (  # noqa: F401
+    Peer,
+    echo_server,
+    free_port,
+    pick_free_port,
+    stop_process,
+    ws_peer,
+)
 
 BIN = Path(sys.executable).parent
 WSBLOCK = str(BIN / "wsblock")
@@ -66,15 +73,6 @@ def _wait_line(proc: subprocess.Popen, prefix: str, timeout: float, what: str) -
     pytest.fail(f"{what} did not start: {proc.stderr.read() if proc.stderr else ''}")
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture(scope="session")
 def echo_cli() -> Iterator[Peer]:
     """``wsblock echo-server --port 0`` in a subprocess, for the whole session."""
@@ -82,7 +80,7 @@ def echo_cli() -> Iterator[Peer]:
                             stderr=subprocess.PIPE, text=True)
     line = _wait_line(proc, "listening ", 20, "wsblock echo-server")
     yield Peer("127.0.0.1", int(line.split()[1]))
-    _stop(proc)
+    stop_process(proc)
 
 
 def _port_open(port: int) -> bool:
@@ -115,7 +113,7 @@ def websocat_echo() -> Iterator[Peer]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _wait_port(proc, port, "websocat", "is the websocat binary runnable?")
     yield Peer("127.0.0.1", port)
-    _stop(proc)
+    stop_process(proc)
 
 
 def _websocketd(*command: str) -> tuple[subprocess.Popen, Peer]:
@@ -134,7 +132,7 @@ def websocketd_echo() -> Iterator[Peer]:
     """Debian's ``websocketd`` serving ``cat``: every line comes back."""
     proc, peer = _websocketd("cat")
     yield peer
-    _stop(proc)
+    stop_process(proc)
 
 
 @pytest.fixture
@@ -149,4 +147,4 @@ def websocketd() -> Iterator:
 
     yield start
     for proc in procs:
-        _stop(proc)
+        stop_process(proc)

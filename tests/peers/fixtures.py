@@ -125,15 +125,20 @@ def ws_peer() -> Iterator[Peer]:
         port = _wait_listening(proc, timeout=20.0)
         yield Peer("127.0.0.1", port)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
+        stop_process(proc)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a peer's process (kill it after 5 s) and close its pipes."""
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()
 
 
 def _wait_listening(proc: subprocess.Popen[str], timeout: float) -> int:
