@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wsblock.document.requests import RequestSpec
 from wsblock.request import Request
+from wsblock.variables import Variables
+from wsblock.workspace import BadInput, EnvChoice, Workspace
 
 
 class ProjectError(Exception):
@@ -90,40 +93,30 @@ class Project:
     def title(self) -> str:
         return self.path.name if self.path else "untitled.void"
 
-    # -- variables ----------------------------------------------------------------------
+    # -- variables and resolution: the same as the command line's -------------------
+    def workspace(self) -> Workspace:
+        """The open document as :mod:`wsblock.workspace` sees it, with the app's choices.
+
+        Made anew each time, so edited environment files are read again on every run.
+        """
+        env = EnvChoice(self.environment, self.profile, self.env_file, dict(self.env_vars))
+        return Workspace(self.path, self.doc, self.root or Path.cwd(), env)
+
     def environments(self) -> list[str]:
-        from wsblock.variables import environment_names
+        return self.workspace().environments()
 
-        try:
-            return list(environment_names(self.root or Path.cwd(), self.profile))
-        except Exception:  # noqa: BLE001
-            return []
-
-    def variables(self):
+    def variables(self) -> Variables:
         """The variables for the chosen environment (``ProjectError`` if they fail)."""
-        from wsblock.variables import VariableError, load_variables
-
         try:
-            return load_variables(
-                self.root,
-                environment=self.environment,
-                profile=self.profile,
-                env_file=self.env_file,
-                env_vars=self.env_vars,
-            )
-        except (VariableError, OSError, ValueError) as e:
+            return self.workspace().variables()
+        except BadInput as e:
             raise ProjectError(str(e)) from None
 
-    def resolve(self, spec) -> Request:
+    def resolve(self, spec: RequestSpec) -> Request:
         """The runnable request for *spec*; ``ProjectError`` names what is wrong."""
-        from wsblock.document.requests import resolve_links
-        from wsblock.resolve import resolve_request
-
-        variables = self.variables()
         try:
-            linked = resolve_links(spec, self.root)
-            return resolve_request(linked, variables, self.root)
-        except Exception as e:  # noqa: BLE001 - LinkError, ResolveError, VariableError...
+            return self.workspace().resolve(spec)
+        except BadInput as e:
             raise ProjectError(str(e)) from None
 
     def substitute(self, text: str, where: str = "composer") -> str:
