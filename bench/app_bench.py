@@ -137,6 +137,29 @@ async def key_time(pilot, app, key: str) -> tuple[float, float]:
     return frame, total
 
 
+async def reference_rate(request: Request, n: int) -> float:
+    """The reference: the bare engine (a Session and a stream consumer, no screen,
+    no journal) reading the same flood, in messages per second."""
+    from wsblock.engine import Session
+
+    session = Session(request)
+    stream = session.subscribe()
+    await session.connect()
+    got, first = 0, None
+    while got < n:
+        events = await stream.batch()
+        for e in events:
+            if e.kind == "received":
+                if first is None:
+                    first = time.perf_counter()
+                got += 1
+            elif e.kind == "close":
+                n = got
+    elapsed = time.perf_counter() - (first or time.perf_counter())
+    await session.wait_closed()
+    return got / elapsed if elapsed > 0 else float("nan")
+
+
 async def run(args) -> None:
     with flood_server() as (base, kind), tempfile.TemporaryDirectory() as log_dir:
         url = f"{base}/flood?n={args.messages}&size={args.size}"
@@ -145,6 +168,8 @@ async def run(args) -> None:
             url=url,
             options=Options(ping_interval=None, compression=False, max_message_size=None),
         )
+        reference = await reference_rate(request, args.messages)
+        print(f"reference: the bare engine reads the flood at {reference:,.0f} msg/s")
         app = BenchApp(request, journal=not args.no_journal, log_dir=log_dir)
         print(
             f"server: {kind}; {args.messages:,} messages of {args.size} B; journal: {not args.no_journal}"
@@ -193,6 +218,7 @@ async def run(args) -> None:
             rate = (got - first[1]) / elapsed if elapsed > 0 else float("nan")
             print(
                 f"ingest: {got:,} messages in {elapsed:.2f} s = {rate:,.0f} msg/s (screen live, {frames} redraws seen)"
+                f" = {rate / reference:.2f}x the bare engine"
             )
             await pilot.pause(0.3)
             await view.shutdown()
