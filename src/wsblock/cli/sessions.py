@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from wsblock.cli.common import guarded
-from wsblock.journal import SessionNotFoundError, find_session, list_sessions, read_session
+from wsblock.journal import SessionNotFoundError, find_session, list_sessions, read_session, search
 from wsblock.journal import export as export_records
 from wsblock.workspace import BadInput
 
@@ -43,21 +44,32 @@ def sessions(log_dir: Path | None, limit: int) -> None:
 @click.argument("session")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "ndjson"]), default="ndjson", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE", help="Write here instead of stdout.")
+@click.option("--search", "text", metavar="TEXT", help="Only events whose text holds TEXT (any case).")
+@click.option("--regex", metavar="PATTERN", help="Only events whose text matches PATTERN.")
+@click.option("--direction", type=click.Choice(["in", "out", "sys"]), multiple=True,
+              help="Only events of this direction. Repeatable.")
 @_LOG_DIR
 @guarded
-def export(session: str, fmt: str, output: Path | None, log_dir: Path | None) -> None:
+def export(session: str, fmt: str, output: Path | None, text: str | None, regex: str | None,
+           direction: tuple[str, ...], log_dir: Path | None) -> None:
     """Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name
     (the latest session of that name), or a journal file.
 
     \b
     Example:
       wsblock export 20261125T164000Z-echo --format csv -o echo.csv
+      wsblock export echo --direction in --regex '"op": ?"error"'
     """
     try:
         path = find_session(session, log_dir)
     except SessionNotFoundError as e:
         raise BadInput(str(e)) from None
     records = read_session(path)
+    if text or regex or direction:
+        try:
+            records = search(records, text=text, regex=regex, direction=direction or None)
+        except re.error as e:
+            raise BadInput(f"--regex {regex!r}: {e}") from None
     if output is None:
         export_records(records, fmt, sys.stdout)
         return
