@@ -2,8 +2,9 @@
 
 Each editor reads its block from the session when composed and writes every change
 through the session (never the document directly). Structural edits (rows, items,
-blocks) recompose the block or the whole document; typing does not. Every field
-carries an ``edit_key`` so focus comes back to it after a recompose or an undo.
+blocks) go through :meth:`DocumentEditor.edit`, which recomposes the block or the whole
+document and holds the keys typed meanwhile; typing does not. Every field carries an
+``edit_key`` so focus comes back to it after a recompose or an undo.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,7 +25,8 @@ from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 from wsblock.app.widgets.response.composer import FORMATS, LANGUAGE, split_format
 
 from . import templates
-from .model import method_of, rows_of
+from .keys import EditorPart
+from .model import EditError, method_of, rows_of
 
 if TYPE_CHECKING:
     from .editor import DocumentEditor
@@ -78,14 +80,68 @@ def keyed(widget: Widget, key: tuple) -> Widget:
     return widget
 
 
-class EditInput(Input):
-    """An Input of the editor: Tab accepts a ``{{variable}}`` suggestion when one shows."""
+def parse_timeout(text: str) -> int | float | None:
+    text = text.strip()
+    try:
+        return float(text) if "." in text else int(text)
+    except ValueError:
+        return None
+
+
+def commit(session, widget: Widget) -> None:
+    """Write a field's value to the session now (what its change message would do)."""
+    key = getattr(widget, "edit_key", None)
+    if not key:
+        return
+    kind = key[0]
+    try:
+        if kind == "gap" and isinstance(widget, TextArea):
+            if key[1] < session.gap_count():
+                session.set_prose(key[1], widget.text)
+        elif kind == "url" and isinstance(widget, Input):
+            session.set_url(key[1], widget.value)
+        elif kind == "cell" and isinstance(widget, Input):
+            _, index, item, row, col = key
+            session.set_cell(index, row, col, widget.value, item=item)
+        elif kind == "item-name" and isinstance(widget, Input):
+            session.set_item_attr(key[1], key[2], "name", widget.value)
+        elif kind == "item-timeout" and isinstance(widget, Input):
+            value = parse_timeout(widget.value)
+            if value is not None:
+                session.set_item_attr(key[1], key[2], "timeout", value)
+        elif kind == "item-content" and isinstance(widget, TextArea):
+            session.set_item_content(key[1], key[2], widget.text)
+    except (EditError, IndexError):
+        pass  # the field outlived its place (it is being replaced)
+
+
+class EditInput(EditorPart, Input):
+    """An Input of the editor: Tab accepts a ``{{variable}}`` suggestion when one shows.
+
+    ``on_enter(time)``, when set, handles Enter at once (before the keys after it).
+    """
 
     BINDINGS = [Binding("tab", "accept_or_next", "Complete", show=False)]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, on_enter: Callable[[float], None] | None = None,
+                 **kwargs) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
+        self.on_enter = on_enter
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.hand_over(event):
+            return
+        if event.key == "enter" and self.on_enter is not None:
+            event.prevent_default()
+            event.stop()
+            self.on_enter(event.time)
+        elif event.key == "tab" and self._suggestion and self.cursor_at_end:
+            event.prevent_default()
+            event.stop()
+            self.action_accept_or_next()
+        else:
+            self.tab_moves(event)
 
     def action_accept_or_next(self) -> None:
         if self._suggestion and self.cursor_at_end:
@@ -95,7 +151,41 @@ class EditInput(Input):
             self.screen.focus_next()
 
 
-class BlockEditor(Vertical, can_focus=True):
+class EditButton(EditorPart, Button):
+    """A button of the editor: ``on_press(time)`` runs at once on Enter or Space (before
+    the keys typed after them: a button that changes the page holds those), or on a click
+    (``time`` None)."""
+
+    def __init__(self, label: str, on_press: Callable[[float | None], None], **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        super().__init__(label, **kwargs)
+        self.on_press = on_press
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.hand_over(event):
+            return
+        if event.key in ("enter", "space"):
+            event.prevent_default()
+            event.stop()
+            self.on_press(event.time)
+        else:
+            self.tab_moves(event)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button is self:
+            event.stop()
+            self.on_press(None)
+
+
+class EditSelect(EditorPart, Select):
+    """A Select of the editor (Tab goes on in order with the keys around it)."""
+
+
+class EditCheckbox(EditorPart, Checkbox):
+    """A Checkbox of the editor (Tab goes on in order with the keys around it)."""
+
+
+class BlockEditor(EditorPart, Vertical, can_focus=True):
     """A block: a title bar with ↑ ↓ ⧉ ✕, and its fields below."""
 
     DEFAULT_CSS = """
@@ -109,12 +199,17 @@ class BlockEditor(Vertical, can_focus=True):
     BlockEditor .block-bar Button { min-width: 3; margin-left: 1; }
     BlockEditor .hint { color: $text-muted; height: auto; }
     """
+    # priority: the edit waits for the field to take the keys typed before, and holds
+    # the ones typed after (see DocumentEditor.edit)
     BINDINGS = [
-        Binding("alt+shift+up,ctrl+shift+up", "move_block(-1)", "Block up", show=False),
-        Binding("alt+shift+down,ctrl+shift+down", "move_block(1)", "Block down", show=False),
-        Binding("alt+shift+c,ctrl+shift+c", "duplicate_block", "Copy block", show=False),
+        Binding("alt+shift+up,ctrl+shift+up", "move_block(-1)", "Block up", show=False,
+                priority=True),
+        Binding("alt+shift+down,ctrl+shift+down", "move_block(1)", "Block down", show=False,
+                priority=True),
+        Binding("alt+shift+c,ctrl+shift+c", "duplicate_block", "Copy block", show=False,
+                priority=True),
         Binding("alt+shift+delete,ctrl+shift+delete,alt+shift+x", "delete_block",
-                "Delete block", show=False),
+                "Delete block", show=False, priority=True),
     ]
 
     def __init__(self, editor: DocumentEditor, index: int, **kwargs) -> None:
@@ -137,12 +232,14 @@ class BlockEditor(Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="block-bar"):
             yield Static(escape(self.title()), classes="block-title")
-            yield Button("↑", classes="blk-up", compact=True, tooltip="Move up (Alt+Shift+↑)")
-            yield Button("↓", classes="blk-down", compact=True,
-                         tooltip="Move down (Alt+Shift+↓)")
-            yield Button("⧉", classes="blk-copy", compact=True, tooltip="Duplicate (Alt+Shift+C)")
-            yield Button("✕", classes="blk-delete", compact=True,
-                         tooltip="Delete (Alt+Shift+Delete)")
+            yield EditButton("↑", lambda cut: self.action_move_block(-1, cut), classes="blk-up",
+                             tooltip="Move up (Alt+Shift+↑)")
+            yield EditButton("↓", lambda cut: self.action_move_block(1, cut), classes="blk-down",
+                             tooltip="Move down (Alt+Shift+↓)")
+            yield EditButton("⧉", lambda cut: self.action_duplicate_block(cut),
+                             classes="blk-copy", tooltip="Duplicate (Alt+Shift+C)")
+            yield EditButton("✕", lambda cut: self.action_delete_block(cut), classes="blk-delete",
+                             tooltip="Delete (Alt+Shift+Delete)")
         yield from self.fields()
 
     def fields(self) -> ComposeResult:
@@ -152,34 +249,14 @@ class BlockEditor(Vertical, can_focus=True):
         """The edit key to focus when the block is new."""
         return None
 
-    @on(Button.Pressed, ".blk-up")
-    def _up(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_move_block(-1)
+    def action_move_block(self, delta: int, cut: float | None = None) -> None:
+        self.editor.move_block(self.index, self.index + delta, cut=cut)
 
-    @on(Button.Pressed, ".blk-down")
-    def _down(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_move_block(1)
+    def action_duplicate_block(self, cut: float | None = None) -> None:
+        self.editor.duplicate_block(self.index, cut=cut)
 
-    @on(Button.Pressed, ".blk-copy")
-    def _copy(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_duplicate_block()
-
-    @on(Button.Pressed, ".blk-delete")
-    def _delete(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_delete_block()
-
-    def action_move_block(self, delta: int) -> None:
-        self.editor.move_block(self.index, self.index + delta)
-
-    def action_duplicate_block(self) -> None:
-        self.editor.duplicate_block(self.index)
-
-    def action_delete_block(self) -> None:
-        self.editor.delete_block(self.index)
+    def action_delete_block(self, cut: float | None = None) -> None:
+        self.editor.delete_block(self.index, cut=cut)
 
 
 class RequestEditor(BlockEditor):
@@ -208,7 +285,8 @@ class RequestEditor(BlockEditor):
                           suggester=VariableSuggester(self.editor.variable_names)),
                 ("url", self.index),
             )
-            yield Button("▶ Run", classes="req-run", compact=True, tooltip="Run (Ctrl+J, F5)")
+            yield EditButton("▶ Run", lambda cut: self.editor.run_request_at(self.index),
+                             classes="req-run", tooltip="Run (Ctrl+J, F5)")
 
     def first_field(self) -> tuple:
         return ("url", self.index)
@@ -216,20 +294,15 @@ class RequestEditor(BlockEditor):
     @on(Input.Changed, ".url")
     def _url_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.session.set_url(self.index, event.value)
+        commit(self.session, event.input)
 
     @on(Input.Submitted, ".url")
     def _url_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.editor.run_request_at(self.index)
 
-    @on(Button.Pressed, ".req-run")
-    def _run(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.editor.run_request_at(self.index)
 
-
-class RowEditor(Horizontal):
+class RowEditor(EditorPart, Horizontal):
     """One row of a grid: a ☑ marker and a cell input per column."""
 
     DEFAULT_CSS = """
@@ -262,7 +335,8 @@ class RowEditor(Horizontal):
             value = self.cells[col] if col < len(self.cells) else ""
             yield keyed(
                 EditInput(value, placeholder=name, compact=True, classes=f"cell col-{col}",
-                          suggester=VariableSuggester(g.editor.variable_names)),
+                          suggester=VariableSuggester(g.editor.variable_names),
+                          on_enter=lambda cut, col=col: self._enter(col, cut)),
                 ("cell", g.index, g.item, self.row, col),
             )
 
@@ -273,49 +347,66 @@ class RowEditor(Horizontal):
     @on(Input.Changed, ".cell")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
-        g = self.grid
-        g.session.set_cell(g.index, self.row, self._col(event.input), event.value, item=g.item)
+        commit(self.grid.session, event.input)
 
-    @on(Input.Submitted, ".cell")
-    def _submitted(self, event: Input.Submitted) -> None:
+    def _enter(self, col: int, cut: float) -> None:
         """Enter in the last cell of the last row adds a row; elsewhere: the next cell."""
-        event.stop()
-        col = self._col(event.input)
         if col == len(self.grid.columns) - 1 and self.row == self.grid.row_count - 1:
-            self.action_add_row()
+            self.add_row(cut)
         else:
-            self.screen.focus_next()
+            self.grid.editor.move_focus(cut=cut)
 
     def _focused_col(self) -> int:
         focused = self.screen.focused
         return self._col(focused) if focused is not None else 0
 
     def action_toggle_row(self) -> None:
-        g = self.grid
-        g.session.toggle_row(g.index, self.row, item=g.item)
-        g.refresh_grid(("cell", g.index, g.item, self.row, self._focused_col()))
+        g, row, col = self.grid, self.row, self._focused_col()
+
+        def change() -> tuple:
+            g.session.toggle_row(g.index, row, item=g.item)
+            return ("cell", g.index, g.item, row, col)
+
+        g.refresh_grid(change)
 
     def action_add_row(self) -> None:
-        g = self.grid
-        row = g.session.add_row(g.index, at=self.row + 1, item=g.item)
-        g.refresh_grid(("cell", g.index, g.item, row, 0))
+        self.add_row()
+
+    def add_row(self, cut: float | None = None) -> None:
+        g, row = self.grid, self.row
+
+        def change() -> tuple:
+            new = g.session.add_row(g.index, at=row + 1, item=g.item)
+            return ("cell", g.index, g.item, new, 0)
+
+        g.refresh_grid(change, cut=cut)
 
     def action_delete_row(self) -> None:
-        g = self.grid
-        g.session.delete_row(g.index, self.row, item=g.item)
-        left = g.row_count - 1
-        target = ("cell", g.index, g.item, min(self.row, left - 1), self._focused_col())
-        g.refresh_grid(target if left > 0 else ("add-row", g.index, g.item))
+        g, row, col = self.grid, self.row, self._focused_col()
+
+        def change() -> tuple:
+            g.session.delete_row(g.index, row, item=g.item)
+            left = len(g.session.rows(g.index, g.item))
+            if not left:
+                return ("add-row", g.index, g.item)
+            return ("cell", g.index, g.item, min(row, left - 1), col)
+
+        g.refresh_grid(change)
 
     def action_move_row(self, delta: int) -> None:
-        g = self.grid
-        new = self.row + delta
-        if 0 <= new < g.row_count:
-            g.session.move_row(g.index, self.row, new, item=g.item)
-            g.refresh_grid(("cell", g.index, g.item, new, self._focused_col()))
+        g, row, col = self.grid, self.row, self._focused_col()
+        new = row + delta
+
+        def change() -> tuple | None:
+            if not 0 <= new < len(g.session.rows(g.index, g.item)):
+                return None
+            g.session.move_row(g.index, row, new, item=g.item)
+            return ("cell", g.index, g.item, new, col)
+
+        g.refresh_grid(change)
 
 
-class TableEditor(Vertical):
+class TableEditor(EditorPart, Vertical):
     """A key/value grid: rows of inputs; Ctrl+/ disables a row, Ctrl+N adds, Ctrl+D deletes,
     Alt+↑/↓ moves."""
 
@@ -350,18 +441,20 @@ class TableEditor(Vertical):
                     yield Static(name)
         for n, (cells, disabled) in enumerate(rows):
             yield RowEditor(self, n, cells, disabled)
-        yield keyed(Button("+ row", classes="add-row", compact=True,
-                           tooltip="Add a row (Ctrl+N in a row)"),
+        yield keyed(EditButton("+ row", self._add, classes="add-row",
+                               tooltip="Add a row (Ctrl+N in a row)"),
                     ("add-row", self.index, self.item))
 
-    @on(Button.Pressed, ".add-row")
-    def _add(self, event: Button.Pressed) -> None:
-        event.stop()
-        row = self.session.add_row(self.index, item=self.item)
-        self.refresh_grid(("cell", self.index, self.item, row, 0))
+    def _add(self, cut: float | None) -> None:
+        def change() -> tuple:
+            row = self.session.add_row(self.index, item=self.item)
+            return ("cell", self.index, self.item, row, 0)
 
-    def refresh_grid(self, focus: tuple | None) -> None:
-        self.editor.refresh_part(self, focus)
+        self.refresh_grid(change, cut=cut)
+
+    def refresh_grid(self, change: Callable[[], tuple | None], *,
+                     cut: float | None = None) -> None:
+        self.editor.refresh_part(self, change, cut=cut)
 
 
 class TableBlockEditor(BlockEditor):
@@ -385,8 +478,8 @@ class AuthEditor(BlockEditor):
     def fields(self) -> ComposeResult:
         current = self.session.auth_type(self.index)
         types = templates.AUTH_TYPES + ([current] if current not in templates.AUTH_TYPES else [])
-        yield keyed(Select([(t, t) for t in types], value=current, allow_blank=False,
-                           compact=True, classes="auth-type"), ("auth-type", self.index))
+        yield keyed(EditSelect([(t, t) for t in types], value=current, allow_blank=False,
+                               compact=True, classes="auth-type"), ("auth-type", self.index))
         if current in ("none", "inherit"):
             yield Static("no credentials" if current == "none" else
                          "inherits the auth of the folder or project (as Voiden does)",
@@ -401,16 +494,23 @@ class AuthEditor(BlockEditor):
     @on(Select.Changed, ".auth-type")
     def _type_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str) and event.value != self.session.auth_type(self.index):
-            self.session.set_auth_type(self.index, event.value)
-            self.editor.refresh_part(self, ("auth-type", self.index))
+        value = event.value
+        if isinstance(value, str) and value != self.session.auth_type(self.index):
+
+            def change() -> tuple | None:
+                if value == self.session.auth_type(self.index):
+                    return None
+                self.session.set_auth_type(self.index, value)
+                return ("auth-type", self.index)
+
+            self.editor.refresh_part(self, change)
 
 
-class MessageContent(TextArea):
+class MessageContent(EditorPart, TextArea):
     """A message's content, highlighted as the composer's editor is."""
 
 
-class MessageItemEditor(Vertical):
+class MessageItemEditor(EditorPart, Vertical):
     """One ``socket-message``: name, format, enabled, content (highlighted), validation."""
 
     DEFAULT_CSS = """
@@ -447,9 +547,12 @@ class MessageItemEditor(Vertical):
         return self.owner.index
 
     def bar(self) -> ComposeResult:
-        yield Button("↑", classes="item-up", compact=True, tooltip="Move up")
-        yield Button("↓", classes="item-down", compact=True, tooltip="Move down")
-        yield Button("✕", classes="item-delete", compact=True, tooltip="Delete")
+        yield EditButton("↑", lambda cut: self.owner.move_item(self.item, -1, cut),
+                         classes="item-up", tooltip="Move up")
+        yield EditButton("↓", lambda cut: self.owner.move_item(self.item, 1, cut),
+                         classes="item-down", tooltip="Move down")
+        yield EditButton("✕", lambda cut: self.owner.delete_item(self.item, cut),
+                         classes="item-delete", tooltip="Delete")
 
     def compose(self) -> ComposeResult:
         fmt = str(self.attrs.get("format") or "text")
@@ -465,10 +568,11 @@ class MessageItemEditor(Vertical):
             yield Static("✉", classes="item-kind")
             yield keyed(EditInput(str(self.attrs.get("name") or ""), placeholder="name",
                                   compact=True, classes="item-name"), ("item-name", i, n))
-            yield keyed(Select(options, value=value, allow_blank=False, compact=True,
-                               classes="item-format"), ("item-format", i, n))
-            yield keyed(Checkbox("send", not self.attrs.get("disabled", False), compact=True,
-                                 classes="item-enabled", tooltip="Unticked: kept, not sent"),
+            yield keyed(EditSelect(options, value=value, allow_blank=False, compact=True,
+                                   classes="item-format"), ("item-format", i, n))
+            yield keyed(EditCheckbox("send", not self.attrs.get("disabled", False),
+                                     compact=True, classes="item-enabled",
+                                     tooltip="Unticked: kept, not sent"),
                         ("item-enabled", i, n))
             yield from self.bar()
         editor = MessageContent.code_editor(content, language=LANGUAGE.get(fmt), soft_wrap=True,
@@ -503,7 +607,7 @@ class MessageItemEditor(Vertical):
     @on(Input.Changed, ".item-name")
     def _name(self, event: Input.Changed) -> None:
         event.stop()
-        self.session.set_item_attr(self.index, self.item, "name", event.value)
+        commit(self.session, event.input)
 
     @on(Select.Changed, ".item-format")
     def _format(self, event: Select.Changed) -> None:
@@ -524,23 +628,8 @@ class MessageItemEditor(Vertical):
     @on(TextArea.Changed, "MessageContent")
     def _content(self, event: TextArea.Changed) -> None:
         event.stop()
-        self.session.set_item_content(self.index, self.item, event.text_area.text)
+        commit(self.session, event.text_area)
         self.validate()
-
-    @on(Button.Pressed, ".item-up")
-    def _up(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.owner.move_item(self.item, -1)
-
-    @on(Button.Pressed, ".item-down")
-    def _down(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.owner.move_item(self.item, 1)
-
-    @on(Button.Pressed, ".item-delete")
-    def _delete(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.owner.delete_item(self.item)
 
 
 class ExpectItemEditor(MessageItemEditor):
@@ -574,13 +663,7 @@ class ExpectItemEditor(MessageItemEditor):
     @on(Input.Changed, ".item-timeout")
     def _timeout(self, event: Input.Changed) -> None:
         event.stop()
-        text = event.value.strip()
-        try:
-            value: int | float | None = float(text) if "." in text else int(text)
-        except ValueError:
-            value = None
-        if value is not None:
-            self.session.set_item_attr(self.index, self.item, "timeout", value)
+        commit(self.session, event.input)
 
 
 class MessagesEditor(BlockEditor):
@@ -600,36 +683,44 @@ class MessagesEditor(BlockEditor):
             else:
                 yield Static(escape(f"[{data.get('type')}] kept as is"), classes="hint")
         with Horizontal(classes="items-bar"):
-            yield keyed(Button("+ message", classes="add-message", compact=True),
+            yield keyed(EditButton("+ message", lambda cut: self.add_item("message", cut),
+                                   classes="add-message"),
                         ("add-item", self.index, "message"))
-            yield keyed(Button("+ expect", classes="add-expect", compact=True),
+            yield keyed(EditButton("+ expect", lambda cut: self.add_item("expect", cut),
+                                   classes="add-expect"),
                         ("add-item", self.index, "expect"))
 
     def first_field(self) -> tuple:
         return ("item-content", self.index, 0) if self.session.items(self.index) else (
             "add-item", self.index, "message")
 
-    @on(Button.Pressed, ".add-message, .add-expect")
-    def _add(self, event: Button.Pressed) -> None:
-        event.stop()
-        kind = "message" if event.button.has_class("add-message") else "expect"
-        n = self.session.add_item(self.index, kind)
-        focus = ("item-content", self.index, n) if kind == "message" else (
-            "cell", self.index, n, 0, 0)
-        self.editor.refresh_part(self, focus)
+    def add_item(self, kind: str, cut: float | None = None) -> None:
+        def change() -> tuple:
+            n = self.session.add_item(self.index, kind)
+            return ("item-content", self.index, n) if kind == "message" else (
+                "cell", self.index, n, 0, 0)
 
-    def move_item(self, item: int, delta: int) -> None:
+        self.editor.refresh_part(self, change, cut=cut)
+
+    def move_item(self, item: int, delta: int, cut: float | None = None) -> None:
         new = item + delta
-        if 0 <= new < len(self.session.items(self.index)):
-            self.session.move_item(self.index, item, new)
-            self.editor.refresh_part(self, ("item-name", self.index, new))
 
-    def delete_item(self, item: int) -> None:
-        self.session.delete_item(self.index, item)
-        left = len(self.session.items(self.index))
-        focus = ("item-name", self.index, min(item, left - 1)) if left else (
-            "add-item", self.index, "message")
-        self.editor.refresh_part(self, focus)
+        def change() -> tuple | None:
+            if not 0 <= new < len(self.session.items(self.index)):
+                return None
+            self.session.move_item(self.index, item, new)
+            return ("item-name", self.index, new)
+
+        self.editor.refresh_part(self, change, cut=cut)
+
+    def delete_item(self, item: int, cut: float | None = None) -> None:
+        def change() -> tuple:
+            self.session.delete_item(self.index, item)
+            left = len(self.session.items(self.index))
+            return ("item-name", self.index, min(item, left - 1)) if left else (
+                "add-item", self.index, "message")
+
+        self.editor.refresh_part(self, change, cut=cut)
 
 
 class SeparatorEditor(BlockEditor):

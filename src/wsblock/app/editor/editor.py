@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -16,7 +16,8 @@ from textual.widgets import Input, Static, TextArea
 from wsblock.document import DocumentError
 
 from . import dialogs
-from .blocks import BlockEditor, editor_for
+from .blocks import BlockEditor, commit, editor_for
+from .keys import Change, EditorPart, Kept, KeyHold, Refresh, clock, kept, replayed
 from .model import ChangedOnDisk, EditSession, NeedsName
 from .prose import ProseEditor, SlashMenu
 from .templates import SlashItem
@@ -29,6 +30,10 @@ class DocumentEditor(VerticalScroll):
 
     Messages (they bubble): :class:`Changed` after every edit, :class:`Saved` after
     a save, :class:`RunRequested` for Ctrl+J / F5 / ▶ Run in a request.
+
+    Typing edits the session as it goes; a structural edit goes through :meth:`edit`,
+    which rebuilds the widgets it changed and holds the keys typed meanwhile (see
+    :mod:`.keys`).
     """
 
     DEFAULT_CSS = """
@@ -96,6 +101,17 @@ class DocumentEditor(VerticalScroll):
         self.slash_owner: ProseEditor | None = None
         self._asking_disk = False
         self._current_block: int | None = None
+        # structural edits: see edit() and the keys module
+        self.key_hold = KeyHold(self)
+        self.holding = False
+        self._cut = 0.0
+        self._origin: Widget | None = None
+        self._early: list[Kept] = []  # kept by the focused field (typed after the edit)
+        self._held: list[Kept] = []  # kept by the KeyHold (typed after those)
+        self._pending = 0
+        self._releasing = False
+        self._target: Refresh | None = None
+        self._watchdog = None
         session.listeners.append(self._session_changed)
 
     # -- composition --------------------------------------------------------------------
@@ -103,6 +119,11 @@ class DocumentEditor(VerticalScroll):
         yield Static(self.title_text(), classes="editor-title")
         if self.load_error:
             yield Static(self.load_error, classes="editor-error")
+        yield self.key_hold
+        yield from self.segments()
+
+    def segments(self) -> Iterable[Widget]:
+        """The page: the prose of each gap, and the block after it."""
         s = self.session
         blocks = s.blocks
         for k in range(s.gap_count()):
@@ -150,13 +171,7 @@ class DocumentEditor(VerticalScroll):
         focused = self.screen.focused if self.is_attached else None
         if focused is None or self not in focused.ancestors:
             return None, None
-        key = getattr(focused, "edit_key", None)
-        cursor: object = None
-        if isinstance(focused, TextArea):
-            cursor = focused.cursor_location
-        elif isinstance(focused, Input):
-            cursor = focused.cursor_position
-        return key, cursor
+        return self.key_of(focused)
 
     def find_key(self, key: tuple | None) -> Widget | None:
         if key is None:
@@ -168,9 +183,9 @@ class DocumentEditor(VerticalScroll):
 
     def focus_field(self, key: tuple | None, cursor: object = None, *, end: bool = False) -> bool:
         widget = self.find_key(key)
-        if widget is None:
+        if widget is None or not widget.focusable:
             return False
-        widget.focus()
+        self.screen.set_focus(widget)  # now, not later: held keys are sent to it next
         if isinstance(widget, Input):
             pos = len(widget.value) if end or cursor is None else int(cursor)
             widget.cursor_position = min(pos, len(widget.value))
@@ -201,58 +216,244 @@ class DocumentEditor(VerticalScroll):
                 node = node.parent  # type: ignore[assignment]
         return self._current_block
 
-    # -- refreshing ---------------------------------------------------------------------
-    def rebuild(self, focus: tuple | None = None, cursor: object = None, *,
-                end: bool = False) -> None:
-        """Recompose everything (after a structural edit or undo); focus ``focus``."""
-        if focus is None:
-            focus, cursor = self.focus_key()
+    # -- structural edits -------------------------------------------------------------
+    def edit(self, change: Change, *, cut: float | None = None) -> None:
+        """Make a structural edit: ``change(here)`` edits the session and returns what to
+        rebuild and where the focus goes (:class:`Refresh`), or None (nothing changed).
+
+        When the focus is in the editor, the keys typed from now on (from ``cut``, the
+        time of the key that asked for the edit, when known) are held, the focused field
+        takes the keys typed before and writes its value, then the edit is made, the
+        widgets rebuilt, the new field focused and the held keys sent to it, in order.
+        """
+        origin: Widget | None = None
+        if not self.holding:
+            focused = self.screen.focused if self.is_attached else None
+            if focused is not None and (focused is self or self in focused.ancestors):
+                origin = focused
+                self._hold(origin, cut)
         self.hide_slash()
-        self.call_later(self._rebuild, focus, cursor, end)
+        self._pending += 1
+        if self.holding:
+            # after the keys the focused field has yet to take (and any edit before this)
+            queue = self._origin if self._origin is not None else self
+            if not queue.call_later(self._apply, change, origin):
+                self.call_later(self._apply, change, origin)
+        else:
+            self._apply(change, None)
 
-    async def _rebuild(self, focus, cursor, end) -> None:
-        await self.recompose()
-        self.call_after_refresh(self._refocus, focus, cursor, end)
+    @property
+    def busy(self) -> bool:
+        """A structural edit is under way (or the keys held meanwhile are being sent)."""
+        return self.holding or bool(self._pending) or self._releasing
 
-    def _refocus(self, focus, cursor, end) -> None:
-        if focus is None:
+    def _hold(self, origin: Widget, cut: float | None) -> None:
+        self.holding = True
+        self._cut = clock() if cut is None else cut
+        self._origin = origin
+        self._early, self._held = [], []
+        self._target = None
+        self.key_hold.can_focus = True
+        self.screen.set_focus(self.key_hold, scroll_visible=False)
+        self._watchdog = self.set_timer(5.0, self._hold_timeout)
+
+    def take_key(self, widget: Widget, event: events.Key | events.Paste) -> bool:
+        """Keep a key the focused field got after the edit began (it was typed after)."""
+        if self.holding and widget is self._origin and event.time > self._cut:
+            self._early.append(kept(event))
+            return True
+        return False
+
+    def keep(self, event: events.Key | events.Paste) -> None:
+        """A key or paste sent to the KeyHold."""
+        self._held.append(kept(event))
+
+    def _apply(self, change: Change, origin: Widget | None) -> None:
+        here: tuple = (None, None)
+        if self.holding and self._target is not None:  # an edit before this one's focus
+            here = (self._target.focus, self._target.cursor)
+        try:
+            if origin is not None and origin.is_attached and not getattr(origin, "stale", False):
+                here = self.key_of(origin)
+                commit(self.session, origin)  # what it has yet to say: say it now
+            refresh = change(here)
+        except BaseException:
+            self._done()
+            raise
+        if refresh is None:
+            if self._target is None:
+                self._target = Refresh(*here)
+            self._done()
             return
-        if not self.focus_field(focus, cursor, end=end) and focus[0] in ("cell", "item-name",
-                                                                            "item-content"):
-            self.focus_field(("block", focus[1]))
+        if refresh.focus is None and refresh.widget is None:
+            refresh.focus, refresh.cursor = here
+        self._target = refresh
+        if not refresh.rebuild:
+            self._done()
+            return
+        part = refresh.part
+        replaced = (part.walk_children() if part is not None else
+                    [w for seg in self.children if isinstance(seg, ProseEditor | BlockEditor)
+                     for w in seg.walk_children(with_self=True)])
+        for widget in replaced:
+            if isinstance(widget, EditorPart):
+                widget.stale = True
+        self.call_later(self._rebuild, refresh)
 
-    def refresh_part(self, part: Widget, focus: tuple | None, *, end: bool = False) -> None:
-        """Recompose one block (or grid) after an edit of its rows or items."""
+    async def _rebuild(self, refresh: Refresh) -> None:
+        try:
+            if refresh.part is None:
+                old = [w for w in self.children if isinstance(w, ProseEditor | BlockEditor)]
+                await self.remove_children(old)
+                await self.mount_all(list(self.segments()))
+            elif refresh.part.is_attached:
+                await refresh.part.recompose()
+        finally:
+            self._done()
 
-        async def go() -> None:
-            if part.is_attached:
-                await part.recompose()
-            self.call_after_refresh(self._refocus, focus, None, end)
+    def _done(self) -> None:
+        self._pending = max(0, self._pending - 1)
+        if not self._pending and self.holding:
+            # after the new widgets are laid out; in the app's task, so that no key
+            # slips in between the held ones
+            self.call_after_refresh(self.app.call_later, self._release)
 
-        self.call_later(go)
+    async def _release(self) -> None:
+        if not self.holding or self._pending or not self.is_attached:
+            return
+        held = self._early + self._held
+        self._early, self._held = [], []
+        self.holding = False
+        origin, self._origin = self._origin, None
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
+        if self.screen.focused in (self.key_hold, None):
+            self._focus_target(origin)
+        self.key_hold.can_focus = False
+        self._releasing = True
+        try:
+            for n, item in enumerate(held):
+                if self.holding:  # a key sent again made another structural edit
+                    self._early[:0] = held[n:]
+                    return
+                await self.app.on_event(replayed(item))
+        finally:
+            self._releasing = False
+
+    def _focus_target(self, origin: Widget | None) -> None:
+        target = self._target
+        widget = target.widget if target is not None else None
+        if widget is not None and widget.is_attached and widget.focusable:
+            self.screen.set_focus(widget)
+            return
+        if target is not None and self._refocus(target.focus, target.cursor, target.end):
+            return
+        if origin is not None and origin.is_attached and origin.focusable:
+            self.screen.set_focus(origin)
+        elif not self.focus_field(("gap", 0)):
+            self.screen.set_focus(None)
+
+    def move_focus(self, *, backward: bool = False, cut: float | None = None) -> None:
+        """To the next (previous) field, as Tab does, in order with the keys around."""
+
+        def change(here: tuple) -> Refresh | None:
+            origin = self._origin
+            chain = [w for w in self.screen.focus_chain if w is not self.key_hold]
+            if origin is None or origin not in chain:
+                return None
+            step = -1 if backward else 1
+            return Refresh(widget=chain[(chain.index(origin) + step) % len(chain)],
+                           rebuild=False)
+
+        self.edit(change, cut=cut)
+
+    def _hold_timeout(self) -> None:
+        """Never hold keys for long, whatever went wrong."""
+        if self.holding:
+            self._pending = 0
+            self.app.call_later(self._release)
+
+    def focus_somewhere(self) -> None:
+        if self.holding:
+            return
+        target = self._target
+        if target is None or not self._refocus(target.focus, None, False):
+            self.focus_field(("gap", 0))
+
+    def _refocus(self, focus, cursor, end) -> bool:
+        if focus is None:
+            return False
+        if self.focus_field(focus, cursor, end=end):
+            return True
+        if focus[0] in ("cell", "item-name", "item-content", "url", "auth-type",
+                        "item-format", "item-enabled", "item-timeout", "add-row", "add-item"):
+            return self.focus_field(("block", focus[1]))
+        return False
+
+    def key_of(self, widget: Widget) -> tuple:
+        """A field's edit key and cursor."""
+        key = getattr(widget, "edit_key", None)
+        cursor: object = None
+        if isinstance(widget, TextArea):
+            cursor = widget.cursor_location
+        elif isinstance(widget, Input):
+            cursor = widget.cursor_position
+        return key, cursor
 
     # -- edits from the widgets ---------------------------------------------------------
     def prose_changed(self, prose: ProseEditor) -> None:
         if prose.k < self.session.gap_count():
             self.session.set_prose(prose.k, prose.text)
 
-    def move_block(self, index: int, new_index: int) -> None:
-        if 0 <= new_index < len(self.session.blocks):
+    def move_block(self, index: int, new_index: int, *, cut: float | None = None) -> None:
+        def change(here: tuple) -> Refresh | None:
+            if not (0 <= new_index < len(self.session.blocks)):
+                return None
             self.session.move_block(index, new_index)
-            self.rebuild(("block", new_index))
+            key, cursor = here
+            # the cursor stays in the field it was in, where the block went
+            if key is not None and key[0] != "gap" and key[1] == index:
+                return Refresh((key[0], new_index, *key[2:]), cursor)
+            return Refresh(("block", new_index))
 
-    def duplicate_block(self, index: int) -> None:
-        self.session.duplicate_block(index)
-        self.rebuild(("block", index + 1))
+        self.edit(change, cut=cut)
 
-    def delete_block(self, index: int) -> None:
-        self.session.delete_block(index)
-        n = len(self.session.blocks)
-        self.rebuild(("block", min(index, n - 1)) if n else ("gap", 0))
+    def duplicate_block(self, index: int, *, cut: float | None = None) -> None:
+        def change(here: tuple) -> Refresh:
+            self.session.duplicate_block(index)
+            key, cursor = here
+            if key is not None and key[0] != "gap" and key[1] == index:
+                return Refresh((key[0], index + 1, *key[2:]), cursor)  # in the copy
+            return Refresh(("block", index + 1))
+
+        self.edit(change, cut=cut)
+
+    def delete_block(self, index: int, *, cut: float | None = None) -> None:
+        def change(here: tuple) -> Refresh:
+            self.session.delete_block(index)
+            n = len(self.session.blocks)
+            return Refresh(("block", min(index, n - 1)) if n else ("gap", 0))
+
+        self.edit(change, cut=cut)
 
     def insert_block(self, index: int, node: dict) -> None:
-        self.session.insert_block(index, node)
-        self.rebuild(("block", index))
+        def change(here: tuple) -> Refresh:
+            self.session.insert_block(index, node)
+            return Refresh(("block", index))
+
+        self.edit(change)
+
+    def refresh_part(self, part: Widget, change: Callable[[], tuple | None], *,
+                     cut: float | None = None) -> None:
+        """A structural edit inside one block (rows, items, the auth type): ``change()``
+        edits the session and returns the edit key to focus (None: nothing changed)."""
+
+        def edit(here: tuple) -> Refresh | None:
+            focus = change()
+            return None if focus is None else Refresh(focus, part=part)
+
+        self.edit(edit, cut=cut)
 
     # -- the slash menu -----------------------------------------------------------------
     def show_slash(self, prose: ProseEditor, query: str) -> None:
@@ -271,21 +472,25 @@ class DocumentEditor(VerticalScroll):
         if self.slash_menu.is_attached:
             self.slash_menu.display = False
 
-    def apply_slash(self, prose: ProseEditor, item: SlashItem) -> None:
-        """Turn the ``/…`` line of ``prose`` into ``item``."""
-        row = prose.cursor_location[0]
+    def apply_slash(self, prose: ProseEditor, item: SlashItem, row: int | None = None, *,
+                    cut: float | None = None) -> None:
+        """Turn line ``row`` (the cursor's) of ``prose``, a ``/…`` line, into ``item``."""
+        row = prose.cursor_location[0] if row is None else row
         k = prose.k
         self.hide_slash()
-        index = self.session.insert_at_line(k, row, item)
-        if index is None:
-            self.rebuild(("gap", k), (row, len(item.prefix)))
-            return
-        block = self.session.block(index)
-        from .blocks import EDITORS
 
-        probe = EDITORS.get(block.type)
-        focus = probe(self, index).first_field() if probe else None
-        self.rebuild(focus or ("block", index), end=True)
+        def change(here: tuple) -> Refresh:
+            index = self.session.insert_at_line(k, row, item)
+            if index is None:
+                return Refresh(("gap", k), (row, len(item.prefix)))
+            block = self.session.block(index)
+            from .blocks import EDITORS
+
+            probe = EDITORS.get(block.type)
+            focus = probe(self, index).first_field() if probe else None
+            return Refresh(focus or ("block", index), end=True)
+
+        self.edit(change, cut=cut)
 
     def on_option_list_option_selected(self, event: SlashMenu.OptionSelected) -> None:
         if event.option_list is self.slash_menu and self.slash_owner is not None:
@@ -295,19 +500,26 @@ class DocumentEditor(VerticalScroll):
                 self.apply_slash(self.slash_owner, item)
 
     # -- actions ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # keys held during a rebuild (see edit) are sent again afterwards, in order
+        if self.holding and action in ("undo", "redo", "run", "save"):
+            return False
+        return True
+
     def action_undo(self) -> None:
-        focus, cursor = self.focus_key()
-        if self.session.undo():
-            self.rebuild(focus, cursor)
-        else:
-            self.app.bell()
+        self.edit(self._history(self.session.undo))
 
     def action_redo(self) -> None:
-        focus, cursor = self.focus_key()
-        if self.session.redo():
-            self.rebuild(focus, cursor)
-        else:
+        self.edit(self._history(self.session.redo))
+
+    def _history(self, step: Callable[[], bool]) -> Change:
+        def change(here: tuple) -> Refresh | None:
+            if step():
+                return Refresh()  # the cursor stays where it is
             self.app.bell()
+            return None
+
+        return change
 
     def action_run(self) -> None:
         block = self.current_block()
@@ -339,9 +551,12 @@ class DocumentEditor(VerticalScroll):
     def add_saved_message(self, number: int, name: str, fmt: str, content: str,
                           encoding: str = "base64") -> None:
         """The composer's "Save to file": an undoable edit here (then Ctrl+S writes it)."""
-        focus, cursor = self.focus_key()
-        self.session.append_message(number, name, fmt, content, encoding)
-        self.rebuild(focus, cursor)
+
+        def change(here: tuple) -> Refresh:
+            self.session.append_message(number, name, fmt, content, encoding)
+            return Refresh()
+
+        self.edit(change)
 
     @work(exclusive=True, group="editor-save")
     async def action_save(self) -> None:
@@ -382,12 +597,15 @@ class DocumentEditor(VerticalScroll):
             return True
 
     def reload(self) -> None:
-        try:
-            self.session.reload()
-        except (DocumentError, OSError, UnicodeDecodeError) as e:
-            self.notify(f"Cannot reload: {e}", severity="error", timeout=8)
-            return
-        self.rebuild()
+        def change(here: tuple) -> Refresh | None:
+            try:
+                self.session.reload()
+            except (DocumentError, OSError, UnicodeDecodeError) as e:
+                self.notify(f"Cannot reload: {e}", severity="error", timeout=8)
+                return None
+            return Refresh()
+
+        self.edit(change)
 
     def check_disk(self) -> None:
         """Poll: reload a clean file changed on disk; ask when there are unsaved edits."""

@@ -6,10 +6,11 @@ import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.binding import Binding
+from textual import events
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from .keys import EditorPart
 from .templates import SlashItem, filter_items
 
 if TYPE_CHECKING:
@@ -54,8 +55,16 @@ class SlashMenu(OptionList, can_focus=False):
         return self.items[self.highlighted]
 
 
-class ProseEditor(TextArea):
-    """One gap's prose (Markdown). ``/`` at the start of an empty line opens the slash menu."""
+class ProseEditor(EditorPart, TextArea):
+    """One gap's prose (Markdown). ``/`` at the start of an empty line opens the slash menu.
+
+    With the menu open (a ``/word`` line, the cursor at its end): Up / Down move in it,
+    Enter or Tab inserts the item, Escape closes it. These keys are handled as they come,
+    after the keys before them (the line is read then), not by priority bindings, which
+    would see the text as it was before a burst of keys was typed.
+    """
+
+    SLASH_KEYS = ("up", "down", "enter", "tab", "escape")
 
     DEFAULT_CSS = """
     ProseEditor {
@@ -64,13 +73,6 @@ class ProseEditor(TextArea):
     ProseEditor:focus { border: none; background: $boost; }
     ProseEditor.-empty { color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("up", "slash_move(-1)", show=False, priority=True),
-        Binding("down", "slash_move(1)", show=False, priority=True),
-        Binding("enter,tab", "slash_choose", show=False, priority=True),
-        Binding("escape", "slash_close", show=False, priority=True),
-    ]
-
     def __init__(self, editor: DocumentEditor, k: int, text: str, **kwargs) -> None:
         super().__init__(text, language="markdown", soft_wrap=True, show_line_numbers=False,
                          tab_behavior="focus", **kwargs)
@@ -78,15 +80,11 @@ class ProseEditor(TextArea):
         self.k = k
         self.edit_key = ("gap", k)
         self.set_class(not text, "-empty")
+        self._dismissed: tuple[int, str] | None = None  # the /line Escape closed the menu on
 
     @property
     def menu_open(self) -> bool:
         return self.editor.slash_owner is self
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action.startswith("slash_"):
-            return self.menu_open
-        return True
 
     def on_focus(self) -> None:
         self.placeholder = PLACEHOLDER
@@ -94,7 +92,41 @@ class ProseEditor(TextArea):
     def on_blur(self) -> None:
         self.placeholder = ""
         if self.menu_open:
-            self.editor.hide_slash()
+            self._dismiss()
+
+    def _line(self) -> tuple[int, str]:
+        row = self.cursor_location[0]
+        return row, self.document.get_line(row)
+
+    def _dismiss(self) -> None:
+        self._dismissed = self._line()
+        self.editor.hide_slash()
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.hand_over(event) or event.key not in self.SLASH_KEYS:
+            return
+        query = self.slash_query()
+        if query is None or self._line() == self._dismissed:
+            self.tab_moves(event)
+            return
+        editor = self.editor
+        menu = editor.slash_menu
+        if not self.menu_open or menu.query_text != query:
+            editor.show_slash(self, query)  # the menu may lag behind a burst of keys
+        if not menu.items:
+            editor.hide_slash()
+            self.tab_moves(event)
+            return
+        event.prevent_default()
+        event.stop()
+        if event.key in ("up", "down"):
+            self.action_slash_move(-1 if event.key == "up" else 1)
+        elif event.key == "escape":
+            self._dismiss()
+        else:
+            item = menu.chosen
+            if item is not None:
+                editor.apply_slash(self, item, self.cursor_location[0], cut=event.time)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area is not self:
@@ -119,6 +151,8 @@ class ProseEditor(TextArea):
 
     def update_slash(self) -> None:
         query = self.slash_query()
+        if query is not None and self._line() == self._dismissed:
+            query = None
         if query is None:
             if self.menu_open:
                 self.editor.hide_slash()
@@ -129,14 +163,3 @@ class ProseEditor(TextArea):
         menu = self.editor.slash_menu
         if menu.option_count:
             menu.highlighted = ((menu.highlighted or 0) + delta) % menu.option_count
-
-    def action_slash_choose(self) -> None:
-        item = self.editor.slash_menu.chosen
-        if item is None:
-            self.editor.hide_slash()
-            self.insert("\n")
-            return
-        self.editor.apply_slash(self, item)
-
-    def action_slash_close(self) -> None:
-        self.editor.hide_slash()

@@ -1,0 +1,164 @@
+"""Keys typed while the editor rebuilds itself are held, then given to the new focus.
+
+A structural edit (a block inserted, moved, copied or deleted, a row or an item added,
+moved or deleted, undo...) replaces widgets: the ones shown are removed and new ones
+mounted, which takes a few frames. Keys keep coming meanwhile (a fast typist, a paste of
+keystrokes, ``tmux send-keys``). Left alone, they would reach the old widgets, which
+would write them into the document at positions that are no longer right, or be
+dropped by widgets that are closing. So, from the moment of the edit:
+
+* the focus goes to a :class:`KeyHold`, a widget of no size that keeps every key and
+  paste the app forwards to it;
+* the focused field first takes the keys typed *before* the edit (the edit waits for
+  it) and writes its value to the document; keys typed *after* the edit that already
+  reached it are kept too (:meth:`EditorPart.hand_over`), before the held ones;
+* the replaced widgets are marked :attr:`EditorPart.stale`: their late change messages
+  are dropped (their value was written already);
+* once the new widgets are mounted, the new field is focused and the kept keys are
+  sent again, in order, as new key presses (bindings included: a second Alt+Shift+↑,
+  Ctrl+N or Ctrl+Z in the burst does what it says).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Select, TextArea
+
+if TYPE_CHECKING:
+    from .editor import DocumentEditor
+
+#: a kept key: ("key", key, character) or ("paste", text, None)
+Kept = tuple[str, str, "str | None"]
+
+
+@dataclass
+class Refresh:
+    """What a structural edit changed, and where the cursor goes afterwards.
+
+    ``focus`` is an edit key (None: back to the field the cursor was in, with its
+    cursor), or ``widget`` the widget to focus; ``part`` is the widget to recompose
+    (None: the whole page); ``rebuild`` False: nothing to rebuild (a focus move).
+    """
+
+    focus: tuple | None = None
+    cursor: object = None
+    end: bool = False
+    part: Widget | None = None
+    widget: Widget | None = None
+    rebuild: bool = True
+
+
+#: ``change(here)`` makes the edit (``here``: the focused field's edit key and cursor, as
+#: (key, cursor)) and says what to refresh; None when nothing changed.
+Change = Callable[[tuple], "Refresh | None"]
+
+#: what a replaced widget may still say, and must not be heard
+STALE_MESSAGES = (
+    Input.Changed,
+    Input.Submitted,
+    TextArea.Changed,
+    TextArea.SelectionChanged,
+    Select.Changed,
+    Checkbox.Changed,
+    Button.Pressed,
+)
+
+
+def clock() -> float:
+    """Now, on the clock that stamps events (``Message.time``)."""
+    return Message().time
+
+
+def kept(event: events.Key | events.Paste) -> Kept:
+    if isinstance(event, events.Paste):
+        return ("paste", event.text, None)
+    return ("key", event.key, event.character)
+
+
+def replayed(item: Kept) -> events.Key | events.Paste:
+    kind, value, character = item
+    if kind == "paste":
+        return events.Paste(value)
+    return events.Key(value, character)
+
+
+class EditorPart:
+    """Mixed into the editor's widgets: the fields and the containers that handle them.
+
+    ``stale``: replaced by a rebuild under way. Its change messages (and those of its
+    children reaching it) are dropped. The focused field gives the keys typed after a
+    structural edit to its editor instead of taking them.
+    """
+
+    stale = False
+
+    def document_editor(self) -> DocumentEditor | None:
+        for node in self.ancestors:  # type: ignore[attr-defined]
+            if hasattr(node, "take_key"):
+                return node  # type: ignore[return-value]
+        return None
+
+    def hand_over(self, event: events.Key | events.Paste) -> bool:
+        """Give ``event`` to the editor if it was typed after the edit under way."""
+        editor = self.document_editor()
+        if editor is not None and editor.take_key(self, event):
+            event.prevent_default()
+            event.stop()
+            return True
+        return False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.hand_over(event):
+            self.tab_moves(event)
+
+    def tab_moves(self, event: events.Key) -> bool:
+        """Tab / Shift+Tab: to the next / previous field, after the keys before it and
+        before the keys after it (as a binding, it would come after both)."""
+        if event.key not in ("tab", "shift+tab"):
+            return False
+        if isinstance(self, TextArea) and self.tab_behavior == "indent":
+            return False
+        editor = self.document_editor()
+        if editor is None or not getattr(self, "has_focus", False):
+            return False
+        event.prevent_default()
+        event.stop()
+        editor.move_focus(backward=event.key == "shift+tab", cut=event.time)
+        return True
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        self.hand_over(event)
+
+    async def _on_message(self, message: Message) -> None:
+        if isinstance(message, STALE_MESSAGES) and (
+            self.stale or getattr(getattr(message, "control", None), "stale", False)
+        ):
+            return  # written to the document before the edit; this widget is going
+        await super()._on_message(message)  # type: ignore[misc]
+
+
+class KeyHold(Widget):
+    """Has the focus while the editor rebuilds: keeps the keys and pastes sent to it."""
+
+    DEFAULT_CSS = "KeyHold { width: 0; height: 0; }"
+    can_focus = False  # only while holding (not in the Tab order otherwise)
+
+    def __init__(self, editor: DocumentEditor) -> None:
+        super().__init__()
+        self.editor = editor
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, events.Key | events.Paste) and self.editor.holding:
+            self.editor.keep(message)
+            return True
+        return super().post_message(message)
+
+    def on_focus(self) -> None:
+        if not self.editor.holding:  # e.g. F6 back to where the focus was, long ago
+            self.editor.call_later(self.editor.focus_somewhere)
