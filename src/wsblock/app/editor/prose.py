@@ -65,6 +65,8 @@ class ProseEditor(EditorPart, TextArea):
     """
 
     SLASH_KEYS = ("up", "down", "enter", "tab", "escape")
+    # none of its own (TextArea's still apply): the slash menu's keys are in _on_key
+    BINDINGS: list = []
 
     DEFAULT_CSS = """
     ProseEditor {
