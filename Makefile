@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/wsblock demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check --no-cache src tests bench
 
 unit: $(STAMP) $(PEERS)
 	$(BIN)/python -m pytest -q

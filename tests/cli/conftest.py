@@ -13,13 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_paths import BIN, WSBLOCK
 
 from peers.fixtures import (  # noqa: F401
     Peer,
@@ -29,10 +29,6 @@ from peers.fixtures import (  # noqa: F401
     stop_process,
     ws_peer,
 )
-
-BIN = Path(sys.executable).parent
-WSBLOCK = str(BIN / "wsblock")
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 
 
 @dataclass

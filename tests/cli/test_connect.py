@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import WSBLOCK
+from cli_paths import WSBLOCK
 
 
 def test_pipe_lines_are_messages_and_replies_go_to_stdout(wsblock, echo_cli) -> None:

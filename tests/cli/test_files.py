@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from cli_paths import SAMPLES
 from void_files import message, messages, request, table, write
 
 ALL_SAMPLES = sorted(SAMPLES.rglob("*.void"))

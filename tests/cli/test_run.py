@@ -6,9 +6,8 @@ import json
 import shutil
 import xml.etree.ElementTree as ET
 
+from cli_paths import SAMPLES
 from void_files import expect, message, messages, request, table, write
-
-from conftest import SAMPLES
 
 
 def test_the_sample_passes_against_the_embedded_server(wsblock, echo_cli, state_dir) -> None:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from conftest import SAMPLES
+from cli_paths import SAMPLES
 
 
 def test_sessions_list_and_export_every_format(wsblock, echo_cli, tmp_path) -> None:

@@ -1,0 +1,10 @@
+"""Where things are, for the command's tests: the `wsblock` command and the shared samples."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+WSBLOCK = str(BIN / "wsblock")
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
