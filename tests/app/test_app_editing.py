@@ -22,6 +22,21 @@ def key_of(app):
     return getattr(app.focused, "edit_key", None)
 
 
+def burst(app, *keys: str) -> None:
+    """Keys as a terminal gives them in one read (tmux send-keys, a fast typist): all
+    queued at once (``pilot.press`` waits for the app to be idle after each key)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for key in keys:
+        char = key if len(key) == 1 else None
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
 async def test_new_file_wss_url_run_and_save(demo, echo_server, tmp_path):
     """Open the demo, a new file, /wss + Enter, the echo server's URL, Ctrl+J, Ctrl+S."""
     app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
@@ -69,6 +84,22 @@ async def test_new_file_wss_url_run_and_save(demo, echo_server, tmp_path):
         assert str(app.main.query_one("#file-title").render()) == "wsblock · mine.void"
         assert app.project.path == saved
         assert demo.read_text(encoding="utf-8") == DEMO_FILE.read_text(encoding="utf-8")
+
+
+async def test_a_request_typed_in_one_burst_runs(tmp_path, echo_server):
+    """/wss, Enter, the URL and Ctrl+J typed at once (the block is inserted meanwhile):
+    no key is lost, the request runs with the URL typed."""
+    app = make_app(tmp_path / "new.void")
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: isinstance(app.focused, ProseEditor))
+        url = echo_server.url("/echo?burst=1")
+        burst(app, *"/wss", "enter", *["backspace"] * len("wss://"), *url, "ctrl+j")
+        assert await until(pilot, lambda: connected(app))
+        editor = app.main.editor
+        assert [b.type for b in editor.session.blocks] == ["socket-request"]
+        assert editor.session.url(0) == url
+        assert views(app)[0].request.url == url
+        assert key_of(app) == ("url", 0)
 
 
 async def test_quit_with_unsaved_changes_asks(demo):

@@ -231,3 +231,19 @@ async def test_nothing_is_held_after_an_edit_that_changes_nothing(echo):
         # the editor's own keys come back too
         await pilot.press(*"y")
         assert app.session.url(0) == "{{ECHO_URL}}/echo/xy"
+
+
+async def test_held_keys_that_are_bindings_act_in_their_place(tmp_path):
+    """Backspace and ← are bindings of the Input: sent again too fast, the characters
+    after them would overtake them. Held keys are sent one after the other."""
+    app = EditorHost(folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.query(ProseEditor).first().focus()
+        await pilot.pause()
+        await pilot.press(*"/wss")
+        burst(app, "enter", *["backspace"] * 6, *"ws://h/xy", "left", "backspace", "end",
+              *"z")
+        await settled(pilot, app)
+        assert app.session.url(0) == "ws://h/yz"
+        assert app.focused.cursor_position == len("ws://h/yz")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -23,6 +24,18 @@ from .prose import ProseEditor, SlashMenu
 from .templates import SlashItem
 
 VariableNames = Callable[[], Iterable[str]] | Iterable[str] | None
+HOLD_LIMIT = 5.0  # seconds: keys are never held longer, whatever went wrong
+TURN_LIMIT = 2.0  # seconds: the longest wait for a widget to take a key sent again
+
+
+async def _turn(node) -> None:
+    """Until ``node`` has handled what it was sent before now."""
+    done = asyncio.Event()
+    if node.call_later(done.set):
+        try:
+            await asyncio.wait_for(done.wait(), TURN_LIMIT)
+        except TimeoutError:
+            pass
 
 
 class DocumentEditor(VerticalScroll):
@@ -103,14 +116,16 @@ class DocumentEditor(VerticalScroll):
         self._current_block: int | None = None
         # structural edits: see edit() and the keys module
         self.key_hold = KeyHold(self)
-        self.holding = False
-        self._cut = 0.0
-        self._origin: Widget | None = None
-        self._early: list[Kept] = []  # kept by the focused field (typed after the edit)
-        self._held: list[Kept] = []  # kept by the KeyHold (typed after those)
-        self._pending = 0
-        self._releasing = False
-        self._target: Refresh | None = None
+        self.holding = False  # keys typed are held (from an edit until they were sent)
+        self._since = 0.0  # keys typed after this (event time) are held
+        self._origin: Widget | None = None  # the field the edit was asked from
+        self._backlog: list[Kept] = []  # held, to send (the oldest first)
+        self._early: list[Kept] = []  # typed after the edit, kept by its field
+        self._held: list[Kept] = []  # typed after those (kept by the KeyHold)
+        self._in_flight: events.Key | events.Paste | None = None  # sent, on its way
+        self._pending = 0  # edits not rebuilt yet
+        self._replaying = False
+        self._target: Refresh | None = None  # where the focus goes after the edits
         self._watchdog = None
         session.listeners.append(self._session_changed)
 
@@ -217,21 +232,34 @@ class DocumentEditor(VerticalScroll):
         return self._current_block
 
     # -- structural edits -------------------------------------------------------------
+    # A structural edit replaces widgets, a few frames later. From the moment it is asked
+    # for, the keys typed are held (see the keys module) and sent again once the new
+    # widgets are up, one at a time: each goes all the way (the field, its bindings
+    # after it bubbled up) before the next, as when typed by hand. Textual would let the
+    # characters of a burst overtake a Backspace or an arrow, which act as bindings.
     def edit(self, change: Change, *, cut: float | None = None) -> None:
         """Make a structural edit: ``change(here)`` edits the session and returns what to
         rebuild and where the focus goes (:class:`Refresh`), or None (nothing changed).
+        ``here`` is the focused field's edit key and cursor.
 
-        When the focus is in the editor, the keys typed from now on (from ``cut``, the
-        time of the key that asked for the edit, when known) are held, the focused field
-        takes the keys typed before and writes its value, then the edit is made, the
-        widgets rebuilt, the new field focused and the held keys sent to it, in order.
+        When the focus is in the editor, the keys typed from now on (from ``cut``: the
+        time of the key that asked for the edit, when known) are held; the focused field
+        first takes the keys typed before and writes its value; then the edit is made,
+        the widgets rebuilt, the new field focused and the held keys sent to it.
         """
+        focused = self.screen.focused if self.is_attached else None
+        inside = focused is not None and (focused is self or self in focused.ancestors)
         origin: Widget | None = None
         if not self.holding:
-            focused = self.screen.focused if self.is_attached else None
-            if focused is not None and (focused is self or self in focused.ancestors):
+            if inside:
                 origin = focused
-                self._hold(origin, cut)
+                self._start_hold(cut)
+        elif not self._pending and inside and focused is not self.key_hold:
+            origin = focused  # asked for by a key sent again: from where it was sent to
+        if origin is not None:
+            self._origin = origin
+            self.key_hold.can_focus = True
+            self.screen.set_focus(self.key_hold, scroll_visible=False)
         self.hide_slash()
         self._pending += 1
         if self.holding:
@@ -244,29 +272,45 @@ class DocumentEditor(VerticalScroll):
 
     @property
     def busy(self) -> bool:
-        """A structural edit is under way (or the keys held meanwhile are being sent)."""
-        return self.holding or bool(self._pending) or self._releasing
+        """A structural edit is under way, or the keys held meanwhile are being sent."""
+        return self.holding or bool(self._pending)
 
-    def _hold(self, origin: Widget, cut: float | None) -> None:
+    def _start_hold(self, cut: float | None) -> None:
         self.holding = True
-        self._cut = clock() if cut is None else cut
-        self._origin = origin
-        self._early, self._held = [], []
+        self._since = clock() if cut is None else cut
+        self._backlog, self._early, self._held = [], [], []
         self._target = None
-        self.key_hold.can_focus = True
-        self.screen.set_focus(self.key_hold, scroll_visible=False)
-        self._watchdog = self.set_timer(5.0, self._hold_timeout)
+        self._watchdog = self.set_timer(HOLD_LIMIT, self._hold_timeout)
+
+    def _end_hold(self) -> None:
+        self.holding = False
+        self._origin = None
+        self._in_flight = None
+        self.key_hold.can_focus = False
+        if self._watchdog is not None:
+            self._watchdog.stop()
+            self._watchdog = None
 
     def take_key(self, widget: Widget, event: events.Key | events.Paste) -> bool:
-        """Keep a key the focused field got after the edit began (it was typed after)."""
-        if self.holding and widget is self._origin and event.time > self._cut:
+        """Should ``widget`` leave ``event`` to be held? (It is the field the edit was
+        asked from, or the one the held keys are being sent to, and the key was typed
+        after the edit: it goes after the ones held already.)"""
+        if not self.holding or event is self._in_flight or event.time <= self._since:
+            return False
+        if self._replaying and widget is self.screen.focused:
+            self._held.append(kept(event))
+            return True
+        if widget is self._origin:
             self._early.append(kept(event))
             return True
         return False
 
     def keep(self, event: events.Key | events.Paste) -> None:
         """A key or paste sent to the KeyHold."""
-        self._held.append(kept(event))
+        if event is self._in_flight:  # it was on its way when the focus came here
+            self._backlog.insert(0, kept(event))
+        else:
+            self._held.append(kept(event))
 
     def _apply(self, change: Change, origin: Widget | None) -> None:
         here: tuple = (None, None)
@@ -313,36 +357,60 @@ class DocumentEditor(VerticalScroll):
 
     def _done(self) -> None:
         self._pending = max(0, self._pending - 1)
-        if not self._pending and self.holding:
-            # after the new widgets are laid out; in the app's task, so that no key
-            # slips in between the held ones
-            self.call_after_refresh(self.app.call_later, self._release)
+        if not self._pending and self.holding and not self._replaying:
+            self.call_after_refresh(self._release)  # once the new widgets are laid out
 
-    async def _release(self) -> None:
-        if not self.holding or self._pending or not self.is_attached:
+    def _release(self) -> None:
+        """The edits are done: focus the new field, send it the held keys."""
+        if not self.holding or self._pending or self._replaying:
             return
-        held = self._early + self._held
-        self._early, self._held = [], []
-        self.holding = False
-        origin, self._origin = self._origin, None
-        if self._watchdog is not None:
-            self._watchdog.stop()
-            self._watchdog = None
-        if self.screen.focused in (self.key_hold, None):
-            self._focus_target(origin)
-        self.key_hold.can_focus = False
-        self._releasing = True
-        try:
-            for n, item in enumerate(held):
-                if self.holding:  # a key sent again made another structural edit
-                    self._early[:0] = held[n:]
-                    return
-                await self.app.on_event(replayed(item))
-        finally:
-            self._releasing = False
+        if not self.is_attached:
+            self._end_hold()
+            return
+        self._replaying = True
+        self.run_worker(self._replay(), group="editor-keys", exit_on_error=False)
 
-    def _focus_target(self, origin: Widget | None) -> None:
-        target = self._target
+    async def _replay(self) -> None:
+        try:
+            while not self._pending and self.is_attached:
+                focused = self.screen.focused
+                if focused is None or focused is self.key_hold:
+                    self._focus_target()
+                    focused = self.screen.focused
+                self._backlog += self._early + self._held
+                self._early, self._held = [], []
+                if not self._backlog:
+                    break
+                if not (isinstance(focused, EditorPart) and self in focused.ancestors):
+                    # the focus went where keys cannot be held: the rest, as they come
+                    for item in self._backlog:
+                        self.app.post_message(replayed(item))
+                    self._backlog = []
+                    break
+                event = self._in_flight = replayed(self._backlog.pop(0))
+                self.app.post_message(event)
+                await self._processed()
+                self._in_flight = None
+        finally:
+            self._replaying = False
+        if self._pending:
+            return  # a key sent again made an edit: when it is done, this goes on
+        if self._early or self._held or self._backlog:
+            self._release()
+        else:
+            self._end_hold()
+
+    async def _processed(self) -> None:
+        """Until the key sent last went all the way: through the app (priority bindings),
+        the focused widget and up to the app again (the other bindings)."""
+        await _turn(self.app)
+        focused = self.screen.focused if self.is_attached else None
+        for node in focused.ancestors_with_self if focused is not None else ():
+            await _turn(node)
+
+    def _focus_target(self) -> None:
+        target, origin = self._target, self._origin
+        self._origin = None
         widget = target.widget if target is not None else None
         if widget is not None and widget.is_attached and widget.focusable:
             self.screen.set_focus(widget)
@@ -370,9 +438,10 @@ class DocumentEditor(VerticalScroll):
 
     def _hold_timeout(self) -> None:
         """Never hold keys for long, whatever went wrong."""
-        if self.holding:
+        self._watchdog = None
+        if self.holding and not self._replaying:
             self._pending = 0
-            self.app.call_later(self._release)
+            self._release()
 
     def focus_somewhere(self) -> None:
         if self.holding:
@@ -502,7 +571,7 @@ class DocumentEditor(VerticalScroll):
     # -- actions ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # keys held during a rebuild (see edit) are sent again afterwards, in order
-        if self.holding and action in ("undo", "redo", "run", "save"):
+        if self.holding and not self._replaying and action in ("undo", "redo", "run", "save"):
             return False
         return True
 
