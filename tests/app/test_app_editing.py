@@ -102,6 +102,33 @@ async def test_a_request_typed_in_one_burst_runs(tmp_path, echo_server):
         assert key_of(app) == ("url", 0)
 
 
+async def test_ctrl_f4_closes_the_file_tab_asking_about_changes(demo):
+    app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        area = app.main.area
+        await pilot.press("ctrl+n")
+        assert await until(pilot, lambda: isinstance(app.focused, ProseEditor))
+        assert len(area.editors) == 2
+        await pilot.press(*"draft")
+        await pilot.press("ctrl+f4")
+        assert await until(pilot, lambda: isinstance(app.screen, dialogs.ConfirmQuit))
+        await pilot.click("#discard")
+        assert await until(pilot, lambda: len(area.editors) == 1)
+        assert area.current.session.path == demo
+        assert await until(
+            pilot, lambda: str(app.main.query_one("#file-title").render()) == "wsblock · demo.void"
+        )
+        assert app.project.path == demo
+        assert await until(pilot, lambda: app.focused is not None
+                           and area.current in app.focused.ancestors)
+        # the last one: a new untitled file takes its place
+        await pilot.press("ctrl+f4")
+        assert await until(pilot, lambda: area.current.session.path is None)
+        assert len(area.editors) == 1
+    assert demo.read_text(encoding="utf-8") == DEMO_FILE.read_text(encoding="utf-8")
+
+
 async def test_quit_with_unsaved_changes_asks(demo):
     app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
     async with app.run_test(size=SIZE) as pilot:

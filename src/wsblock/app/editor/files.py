@@ -6,18 +6,21 @@ import itertools
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import DirectoryTree, TabbedContent, TabPane
+from textual.widgets.tabbed_content import ContentTab
 
 from wsblock.document import DocumentError
 
 from . import dialogs
 from .editor import DocumentEditor, VariableNames
 from .model import EditSession, is_void_file
+
+CLOSE_MARK = "✕"
 
 
 class FilesPanel(DirectoryTree):
@@ -60,6 +63,8 @@ class EditorArea(Horizontal):
     BINDINGS = [
         Binding("ctrl+o", "files", "Files"),
         Binding("ctrl+shift+s", "save_as", "Save as", show=False),
+        # Alt+W where the terminal keeps Ctrl+F4 for itself (Ctrl+W closes a response tab)
+        Binding("ctrl+f4,alt+w", "close_file", "Close file", show=False),
     ]
 
     class ActiveChanged(Message):
@@ -106,10 +111,21 @@ class EditorArea(Horizontal):
         return DocumentEditor(session, variables=self.variables, folder=self.folder,
                               watch_disk=self.watch_disk, load_error=error)
 
-    @staticmethod
-    def _label(editor: DocumentEditor) -> str:
+    def _label(self, editor: DocumentEditor, closable: bool = False) -> str:
+        """The tab's name (● unsaved); ✕ (a click closes it) when there are more."""
         s = editor.session
-        return f"{s.title} ●" if s.dirty else s.title
+        label = f"{s.title} ●" if s.dirty else s.title
+        return f"{label} {CLOSE_MARK}" if closable else label
+
+    def _relabel(self) -> None:
+        editors = self.editors
+        for editor in editors:
+            pane = self._pane_of(editor)
+            if pane is not None and pane.id:
+                try:
+                    self.tabs.get_tab(pane.id).label = self._label(editor, len(editors) > 1)
+                except Exception:  # noqa: BLE001 - the tab may be closing
+                    pass
 
     # -- the open files -----------------------------------------------------------------
     @property
@@ -151,6 +167,7 @@ class EditorArea(Horizontal):
         editor = self._make_editor(Path(path) if path else None)
         pane = TabPane(self._label(editor), editor, id=f"file-{next(self._ids)}")
         await self.tabs.add_pane(pane)
+        self._relabel()
         # let go of the focus first: hiding the old tab would otherwise move it somewhere
         # (after the new editor took it)
         self.screen.set_focus(None)
@@ -182,12 +199,34 @@ class EditorArea(Horizontal):
             self.post_message(self.ActiveChanged(self, editor))
 
     async def close_editor(self, editor: DocumentEditor) -> None:
-        """Close a tab (no question asked: see :meth:`confirm_close_current`)."""
+        """Close a tab (no question asked: see :meth:`close_file`); the last one closed
+        leaves a new untitled file."""
         pane = self._pane_of(editor)
         if pane is not None and pane.id:
             await self.tabs.remove_pane(pane.id)
         if not self.editors:
             await self.open_file(None)
+            return
+        self._relabel()
+        current = self.current
+        if current is not None:
+            self.screen.set_focus(None)  # not left on the tab bar
+            self.call_after_refresh(self._focus_editor, current)
+            self.post_message(self.ActiveChanged(self, current))
+
+    async def close_file(self, editor: DocumentEditor | None = None) -> bool:
+        """Close ``editor``'s tab (default: the current one), asking first about unsaved
+        changes: Save, Discard or Cancel. Run in a worker. True when it was closed."""
+        editor = editor if editor is not None else self.current
+        if editor is None or not await self.ask_to_close([editor]):
+            return False
+        await self.close_editor(editor)
+        return True
+
+    @work(exclusive=True, group="editor-close")
+    async def action_close_file(self) -> None:
+        """Ctrl+F4: close the current file's tab."""
+        await self.close_file()
 
     # -- events -------------------------------------------------------------------------
     @on(DocumentEditor.Changed)
@@ -196,9 +235,30 @@ class EditorArea(Horizontal):
         pane = self._pane_of(event.editor)
         if pane is not None and pane.id:
             try:
-                self.tabs.get_tab(pane.id).label = self._label(event.editor)
+                self.tabs.get_tab(pane.id).label = self._label(event.editor,
+                                                               len(self.editors) > 1)
             except Exception:  # noqa: BLE001 - the tab may be closing
                 pass
+
+    @on(events.Click)
+    def _tab_clicked(self, event: events.Click) -> None:
+        """A click on a file tab's ✕ closes it (asking first about unsaved changes)."""
+        tab = event.widget
+        if not isinstance(tab, ContentTab) or not tab.label_text.endswith(CLOSE_MARK):
+            return
+        at = event.get_content_offset(tab)
+        if at is None or at.x < len(tab.label_text) - 2:
+            return
+        pane_id = ContentTab.sans_prefix(tab.id or "")
+        editor = next((e for e in self.editors
+                       if (p := self._pane_of(e)) is not None and p.id == pane_id), None)
+        if editor is not None:
+            event.stop()
+            self._close_clicked(editor)
+
+    @work(exclusive=True, group="editor-close")
+    async def _close_clicked(self, editor: DocumentEditor) -> None:
+        await self.close_file(editor)
 
     @on(DocumentEditor.Saved)
     def _saved(self, event: DocumentEditor.Saved) -> None:

@@ -39,6 +39,7 @@ opens a response tab on the right.
 | **Ctrl+S** | save the file (a new file asks for a name) |
 | **Ctrl+Shift+S** | save as |
 | **Ctrl+O** | show or hide the files list (and focus it); **Enter** opens a file in a new tab |
+| **Ctrl+F4** (or **Alt+W**) | close the current file's tab, from the editor side (asks first about unsaved changes: Save, Discard or Cancel); closing the last one leaves a new untitled file |
 | **Ctrl+Z** / **Ctrl+Y** (or **Ctrl+Shift+Z**) | undo / redo |
 
 A file changed on disk is reloaded when it has no unsaved edits; otherwise you are asked
