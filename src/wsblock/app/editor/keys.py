@@ -15,8 +15,15 @@ dropped by widgets that are closing. So, from the moment of the edit:
 * the replaced widgets are marked :attr:`EditorPart.stale`: their late change messages
   are dropped (their value was written already);
 * once the new widgets are mounted, the new field is focused and the kept keys are
-  sent again, in order, as new key presses (bindings included: a second Alt+Shift+↑,
-  Ctrl+N or Ctrl+Z in the burst does what it says).
+  sent again as new key presses, one at a time: each goes all the way (the app's
+  priority bindings, the field, the other bindings once it bubbled up) before the
+  next is sent, as when typed by hand (Textual lets the characters of a burst overtake
+  a Backspace or an arrow, which are bindings). Keys typed meanwhile are kept behind
+  them. A key sent again may make another edit (a second Alt+Shift+↑, Ctrl+N, Ctrl+Z):
+  the rest wait for it.
+
+Tab, Shift+Tab and Enter (to the next cell) move the focus the same way
+(:meth:`DocumentEditor.move_focus`), so the keys typed after them reach the next field.
 """
 
 from __future__ import annotations
