@@ -9,14 +9,13 @@ counters) normalised. ``assert_snapshot`` compares it with ``NAME.txt`` beside t
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from pathlib import Path
 
+from screen_text import svg_text
+
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-CELL_W = 12.2  # Rich's SVG: character width in px
-_TEXT = re.compile(r'<text[^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', re.S)
 _NORMALISE = [
     (re.compile(r"\b\d\d:\d\d:\d\d\.\d\d\d\b"), "HH:MM:SS.mmm"),
     (re.compile(r"127\.0\.0\.1:\d+"), "127.0.0.1:PORT"),
@@ -25,24 +24,6 @@ _NORMALISE = [
     (re.compile(r"[\d,.]+ msg/s"), "N msg/s"),
     (re.compile(r"wsblock-demo-\w+"), "wsblock-demo-X"),
 ]
-
-
-def svg_text(svg: str) -> list[str]:
-    rows: dict[float, list[tuple[float, str]]] = {}
-    # the terminal's text is in the clip group; the title bar text comes first
-    body = svg.split("<g class=", 1)[-1] if "<g class=" in svg else svg
-    for x, y, text in _TEXT.findall(body):
-        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
-    lines = []
-    for y in sorted(rows):
-        line = ""
-        for x, text in sorted(rows[y]):
-            col = round(x / CELL_W)
-            if len(line) < col:
-                line += " " * (col - len(line))
-            line = line[:col] + text
-        lines.append(line.rstrip())
-    return lines
 
 
 def normalise(lines: list[str]) -> str:

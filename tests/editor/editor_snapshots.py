@@ -5,31 +5,16 @@
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from pathlib import Path
 
+from screen_text import svg_text as lines
+
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
-CELL_W = 12.2
-_TEXT = re.compile(r'<text[^>]*?x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', re.S)
 
 
 def svg_text(svg: str) -> str:
-    rows: dict[float, list[tuple[float, str]]] = {}
-    body = svg.split("<g class=", 1)[-1] if "<g class=" in svg else svg
-    for x, y, text in _TEXT.findall(body):
-        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
-    lines = []
-    for y in sorted(rows):
-        line = ""
-        for x, text in sorted(rows[y]):
-            col = round(x / CELL_W)
-            if len(line) < col:
-                line += " " * (col - len(line))
-            line = line[:col] + text
-        lines.append(line.rstrip())
-    return "\n".join(lines).strip("\n") + "\n"
+    return "\n".join(lines(svg)).strip("\n") + "\n"
 
 
 def assert_snapshot(app, name: str, must_contain: tuple[str, ...] = ()) -> str:
