@@ -129,6 +129,19 @@ async def test_ctrl_f4_closes_the_file_tab_asking_about_changes(demo):
     assert demo.read_text(encoding="utf-8") == DEMO_FILE.read_text(encoding="utf-8")
 
 
+async def test_ctrl_f4_works_with_the_focus_outside_the_editor(demo):
+    app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        area = app.main.area
+        await pilot.press("ctrl+n")
+        assert await until(pilot, lambda: len(area.editors) == 2)
+        app.main.query_one("#help").focus()
+        await pilot.press("ctrl+f4")  # an untouched new file closes without a question
+        assert await until(pilot, lambda: len(area.editors) == 1)
+        assert area.current.session.path == demo
+
+
 async def test_quit_with_unsaved_changes_asks(demo):
     app = make_app(demo, env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
     async with app.run_test(size=SIZE) as pilot:

@@ -57,6 +57,7 @@ class MainScreen(Screen):
         Binding("ctrl+shift+s", "save_as", "Save as", show=False),
         Binding("ctrl+o", "files", "Files", show=False),
         Binding("ctrl+n", "new_file", "New file", show=False),
+        Binding("ctrl+f4,alt+w", "close_file", "Close file", show=False),
         # priority: a TextArea would take F6 for "select line"
         Binding("f6", "switch_side", "Editor ⇄ composer", show=False, priority=True),
     ]
@@ -191,6 +192,10 @@ class MainScreen(Screen):
 
     def action_files(self) -> None:
         self.area.action_files()
+
+    def action_close_file(self) -> None:
+        """Close the current file tab from anywhere (asks about unsaved changes)."""
+        self.area.action_close_file()  # a worker of the editor area
 
     async def action_new_file(self) -> None:
         """A new untitled file in a tab of its own (Ctrl+S asks for its name)."""
