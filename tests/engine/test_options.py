@@ -37,6 +37,18 @@ async def test_headers_are_sent(echo_server):
     await session.close()
 
 
+async def test_a_host_header_replaces_the_one_from_the_url(echo_server, ws_peer):
+    for server in (echo_server, ws_peer):
+        session = Session(request(server.url("/headers"), headers=(("Host", "virtual.test"),)))
+        report = await first_message(session)
+        assert header_values(report, "Host") == ["virtual.test"]
+        await session.close()
+    plain = Session(request(echo_server.url("/headers")))
+    report = await first_message(plain)
+    assert header_values(report, "Host") == [f"127.0.0.1:{echo_server.port}"]
+    await plain.close()
+
+
 async def test_url_with_spaces_is_encoded(echo_server):
     session = Session(request(echo_server.url("/headers?q=a b")))
     report = await first_message(session)

@@ -181,6 +181,23 @@ class _Connection(ClientConnection):
         self._fragmented_text = False
         self._abort_timer: asyncio.TimerHandle | None = None
 
+    async def handshake(self, additional_headers: Any = None, user_agent_header: Any = None) -> None:
+        """A ``Host`` header of the request replaces the one built from the URL.
+
+        websockets adds the request's headers to its own, which would send two
+        ``Host`` headers; testing a virtual host through an address needs just ours.
+        """
+        if additional_headers and any(str(k).lower() == "host" for k, _ in additional_headers):
+            build = self.protocol.connect
+
+            def connect_without_host() -> Any:
+                request = build()
+                del request.headers["Host"]
+                return request
+
+            self.protocol.connect = connect_without_host  # type: ignore[method-assign]
+        await super().handshake(additional_headers, user_agent_header)
+
     # Receiving: websockets calls data_received, which parses frames and calls
     # process_event for each; the frames of one read become one batch.
 
