@@ -143,7 +143,7 @@ class LogModel:
         self.bytes_in += bin_
         self.bytes_out += bout
         if self.index is not None:
-            self._filter_rows(first, len(self.meta))
+            self._filter_rows(range(first, len(self.meta)))
         self.version += 1
         return system
 
@@ -161,7 +161,7 @@ class LogModel:
         self.meta.append((KIND_CODE["note"] << 3) | SYS)
         self.payloads.append(text)
         if self.index is not None:
-            self._filter_rows(row, row + 1)
+            self._filter_rows((row,))
         self.version += 1
 
     def clear(self) -> None:
@@ -215,10 +215,10 @@ class LogModel:
         if flt.active and previous and self_index is not None:
             # typing more of the same plain text: only the rows that matched can match
             self.index = array("I")
-            self._filter_index(self_index)
+            self._filter_rows(self_index)
         elif flt.active:
             self.index = array("I")
-            self._filter_rows(0, len(self.meta))
+            self._filter_rows(range(len(self.meta)))
         else:
             self.index = None
         self.filter = flt
@@ -236,25 +236,8 @@ class LogModel:
             and old.text.lower() in flt.text.lower()
         )
 
-    def _filter_index(self, rows) -> None:
-        index = self.index
-        payloads = self.payloads
-        search = self._pattern.search if self._pattern is not None else None
-        search_b = self._pattern_b.search if self._pattern_b is not None else None
-        for row in rows:
-            if search is not None:
-                p = payloads[row]
-                if isinstance(p, str):
-                    if search(p) is None:
-                        continue
-                elif isinstance(p, bytes):
-                    if search_b is None or search_b(p) is None:
-                        continue
-                else:
-                    continue
-            index.append(row)
-
-    def _filter_rows(self, start: int, stop: int) -> None:
+    def _filter_rows(self, rows: Iterable[int]) -> None:
+        """Append to the index those of *rows* (in order) that the filter keeps."""
         index = self.index
         assert index is not None
         meta = self.meta
@@ -263,7 +246,7 @@ class LogModel:
         pat = self._pattern
         search = pat.search if pat is not None else None
         search_b = self._pattern_b.search if self._pattern_b is not None else None
-        for row in range(start, stop):
+        for row in rows:
             if dcode is not None and (meta[row] & 0x03) != dcode:
                 continue
             if search is not None:
