@@ -27,12 +27,14 @@ def _app():
 @env_options
 @guarded
 def open_(path: Path | None, env: EnvChoice) -> None:
-    """Open PATH in the app (a .void file, created if missing; none: a new untitled file).
+    """Open PATH in the app: a .void file (created on first save if missing), a folder
+    (its files listed, an untitled tab open), or none (a new untitled file).
 
     \b
     Keys: Ctrl+J / Ctrl+Enter / F5 run the request under the cursor; F1 lists every key.
-    Example:
+    Examples:
       wsblock open echo.void --environment dev
+      wsblock open requests/
     """
     _app().run_app(path, env)
 
