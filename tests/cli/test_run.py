@@ -198,3 +198,13 @@ def test_a_journal_folder_that_cannot_be_made_is_bad_input(wsblock, echo_cli, tm
     r = wsblock("run", str(f), "--log-dir", str(blocker / "sessions"))
     assert r.code == 2 and "cannot create the journal folder" in r.err
     assert "▶" not in r.out, "nothing may run without its journal"
+
+
+def test_a_timeout_keeps_the_results_of_requests_that_ended(wsblock, echo_cli, tmp_path) -> None:
+    f = write(tmp_path / "t.void", request(echo_cli.url("/echo"), "Quick"),
+              request(echo_cli.url("/echo"), "Stuck"),
+              messages(expect("never", [["x", "body", "equals", "never"]], timeout=30)))
+    r = wsblock("run", str(f), "--timeout", "3", "--linger", "0", "--junit", str(tmp_path / "j.xml"))
+    assert r.code == 1
+    assert "✔ passed  t.void › Quick" in r.out
+    assert "1 passed, 1 failed" in r.out and "timed out after 3 s" in r.out

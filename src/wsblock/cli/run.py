@@ -98,9 +98,9 @@ class Reporter:
         if r.journal:
             self.console.line(f"  journal: {r.journal}", "sys")
 
-    def summary(self, results: list[RequestResult], not_run: int) -> None:
+    def summary(self, results: list[RequestResult]) -> None:
         passed = sum(r.status == "passed" for r in results)
-        failed = sum(r.status == "failed" for r in results) + not_run
+        failed = sum(r.status == "failed" for r in results)
         skip = sum(r.status == "skipped" for r in results)
         if self.as_json:
             sys.stdout.write(json.dumps({"event": "summary", "passed": passed, "failed": failed,
@@ -111,8 +111,8 @@ class Reporter:
 
 
 async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | None,
-                   linger: float, bail: bool) -> list[RequestResult]:
-    results: list[RequestResult] = []
+                   linger: float, bail: bool, results: list[RequestResult]) -> None:
+    """Run *planned* in order, appending to *results* as each ends (a timeout keeps them)."""
     for item in planned:
         if isinstance(item, RequestResult):
             reporter.result(item)
@@ -128,7 +128,6 @@ async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | N
         results.append(result)
         if bail and not result.ok:
             break
-    return results
 
 
 @click.command()
@@ -165,22 +164,21 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
     reporter = Reporter(as_json)
     results: list[RequestResult] = []
 
-    async def main() -> None:
-        nonlocal results
-        task = asyncio.ensure_future(_run_all(planned, reporter, log_dir, linger, bail))
+    async def main() -> bool:
+        """Run everything; True when the time limit cut the run short."""
+        task = asyncio.ensure_future(_run_all(planned, reporter, log_dir, linger, bail, results))
         try:
-            results = await asyncio.wait_for(asyncio.shield(task), timeout)
+            await asyncio.wait_for(asyncio.shield(task), timeout)
         except TimeoutError:
             task.cancel()
             try:
                 await task
             except (asyncio.CancelledError, Exception):  # noqa: BLE001
                 pass
+            return True
+        return False
 
-    asyncio.run(main())
-    timed_out = timeout is not None and len(results) < len(planned) and not bail
-    not_run = 0
-    if timed_out:
+    if asyncio.run(main()):
         done = {(r.file, r.index) for r in results}
         for item in planned:
             if (item.file, item.index) not in done:
@@ -188,7 +186,7 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
                                   failures=[f"the run timed out after {timeout:g} s"])
                 reporter.result(r)
                 results.append(r)
-    reporter.summary(results, not_run)
+    reporter.summary(results)
     if junit is not None:
         write_junit(junit, results)
     if any(r.status == "failed" for r in results):
