@@ -9,7 +9,6 @@ terminal and never with ``NO_COLOR``.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import sys
 from datetime import datetime
@@ -87,7 +86,3 @@ class Console:
     def flush(self) -> None:
         self.stream.flush()
 
-
-def dumps(record: dict) -> str:
-    """One NDJSON line (no spaces after separators is not required; keep it readable)."""
-    return json.dumps(record, ensure_ascii=False)
