@@ -73,11 +73,6 @@ class Workspace:
         path = Path(path)
         return cls(path, _read(path), find_project_root(path), env or EnvChoice())
 
-    @classmethod
-    def from_document(cls, document: Document, path: Path | None, env: EnvChoice | None = None) -> Workspace:
-        root = find_project_root(path) if path else Path.cwd()
-        return cls(path, document, root, env or EnvChoice())
-
     def requests(self) -> list[RequestSpec]:
         """Every request of the file (WebSocket, gRPC and HTTP), links not yet resolved."""
         return group_requests(self.document, self.root)
