@@ -84,7 +84,15 @@ def test_set_node_with_the_same_node_changes_nothing(path: Path) -> None:
         assert changed and doc.dump() != text
         assert Document.parse(doc.dump()).blocks[-1].node == Document.parse(text).blocks[-1].node
     else:
-        assert doc.dump() == text
+        assert doc.dump() == _migrated(text)
+
+
+def _migrated(text: str) -> str:
+    """``text`` with our blocks' old ```void form rewritten as YAML code fences (what fmt does)."""
+    import re
+
+    return re.sub(r"```void(\r?\n)---\r?\n(type: socket-(?:options|messages)\r?\n.*?)---\r?\n```",
+                  r"```yaml\1\2```", text, flags=re.S)
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=ids(ALL_FILES))
@@ -166,4 +174,4 @@ def test_an_edited_last_block_keeps_the_missing_final_newline() -> None:
     last = doc.blocks[-1]
     msgs = view(last)
     last.set_node(msgs.replace_item(0, msgs.items[0].with_content("{}")))
-    assert doc.dump().endswith("content: \"{}\"\r\n---\r\n```")
+    assert doc.dump().endswith("content: \"{}\"\r\n```")  # socket-messages: a YAML code fence

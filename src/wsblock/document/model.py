@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import yamlstyle
+from . import fences, yamlstyle
 from .errors import DocumentError
 from .scanner import RawBlock, scan
 
@@ -43,9 +43,21 @@ def check_node(node: Any) -> dict:
 
 def node_text(node: Mapping, newline: str = "\n", opener: str = "```void", closer: str = "```",
               end: str | None = None) -> str:
-    """The fenced text of a block node, as Voiden writes it."""
-    body = yamlstyle.dump(node)
-    text = f"{opener}\n---\n{body}---\n{closer}"
+    """The fenced text of a block node, as Voiden writes it.
+
+    ``socket-options`` and ``socket-messages`` are written as YAML code fences, which
+    Voiden shows and edits (:mod:`wsblock.document.fences`); other blocks as
+    ```` ```void ```` blocks (``opener``/``closer`` kept when they are ``void`` fences).
+    """
+    if fences.is_fenced_type(node.get("type")):
+        body = yamlstyle.dump(node)
+        ticks = fences.fence_for(body)
+        text = f"{ticks}{fences.LANGUAGE}\n{body}{ticks}"
+    else:
+        if fences.is_fence_opener(opener):
+            opener, closer = "```void", "```"
+        body = yamlstyle.dump(node)
+        text = f"{opener}\n---\n{body}---\n{closer}"
     if newline != "\n":
         text = text.replace("\n", newline)
     return text + (newline if end is None else end)
@@ -87,7 +99,8 @@ class Block:
     def from_node(cls, node: Mapping, *, newline: str = "\n", source: Path | None = None) -> Block:
         """A new block for ``node``, written in Voiden's style."""
         node = check_node(node)
-        block = cls(node, node_text(node, newline), body_line=2, source=source, newline=newline)
+        block = cls(node, node_text(node, newline), body_line=_body_offset(node), source=source,
+                    newline=newline)
         block.edited = True
         return block
 
@@ -119,7 +132,7 @@ class Block:
         node = check_node(node)
         self.raw = node_text(node, self._newline, self._opener, self._closer, self._end)
         self._node = node
-        self.body_line = self.line + 2
+        self.body_line = self.line + _body_offset(node)
         self.edited = True
         if self._doc is not None:
             self._doc._renumber()
@@ -422,6 +435,11 @@ class Document:
 
     def __repr__(self) -> str:
         return f"<Document {self.path or '<unsaved>'}: {len(self.blocks)} blocks>"
+
+
+def _body_offset(node: Mapping) -> int:
+    """Lines from a block's opening fence to its first YAML line (1 for a YAML fence, 2 after ``---``)."""
+    return 1 if fences.is_fenced_type(node.get("type")) else 2
 
 
 def _place(path: str | Path | None, line: int) -> str:

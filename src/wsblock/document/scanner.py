@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
+from .fences import fenced_block
 
 __all__ = ["RawBlock", "RawFrontMatter", "Scan", "scan"]
 
@@ -136,8 +137,9 @@ def scan(text: str, path: str | Path | None = None) -> Scan:
             i += 1
             continue
         m = _VOID_OPEN.fullmatch(line)
-        if m:
-            block, i_next = _block(lines, i, len(m.group(1)), path)
+        fenced = None if m else fenced_block(lines, i)  # our blocks as ```yaml fences
+        if m or fenced:
+            block, i_next = fenced or _block(lines, i, len(m.group(1)), path)
             start = lines.starts[i]
             if start > prose_start:
                 pieces.append(text[prose_start:start])
