@@ -91,10 +91,15 @@ def test_check_binary_file_is_bad_input(wsblock, tmp_path) -> None:
     assert r.code == 2 and "UTF-8" in r.out
 
 
+#: Samples holding socket-options/socket-messages in the old ```void form: fmt migrates them
+#: to YAML code fences (issue 10 item 1), so they are not fmt-clean.
+OLD_FORM = {"echo.void"}
+
+
 @pytest.mark.parametrize("sample", ALL_SAMPLES, ids=lambda p: p.name)
 def test_fmt_check_passes_on_every_sample(wsblock, sample: Path) -> None:
     r = wsblock("fmt", "--check", str(sample))
-    assert r.code == 0, r.out + r.err
+    assert r.code == (1 if sample.name in OLD_FORM else 0), r.out + r.err
 
 
 def test_fmt_rewrites_to_voiden_style(wsblock, tmp_path) -> None:
@@ -118,4 +123,7 @@ def test_fmt_keeps_samples_byte_identical(wsblock, tmp_path) -> None:
     r = wsblock("fmt", str(folder))
     assert r.code == 0
     for p in sorted(folder.rglob("*.void")):
+        if p.name in OLD_FORM:
+            assert "```yaml\ntype: socket-messages\n" in p.read_text()
+            continue
         assert p.read_bytes() == (SAMPLES / p.relative_to(folder)).read_bytes(), p

@@ -71,9 +71,14 @@ def test_several_requests_separators_and_loose_blocks() -> None:
         (4, "request 4", "grpc"),
     ]
     assert [s.head for s in specs] == [blocks[1], blocks[5], blocks[6], blocks[7]]
-    assert specs[0].blocks == [blocks[2]]  # auth; the loose headers before it belong to none
-    assert specs[1].blocks == []  # the query table after the separator belongs to none
+    # as in Voiden, a section (between separators) is one request: the headers above
+    # the head belong to it (issue 10 item 4)
+    assert specs[0].blocks == [blocks[0], blocks[2]]
+    assert specs[1].blocks == [blocks[4]]  # the query table after the separator, above the head
     assert specs[3].blocks == [blocks[8]]  # unknown block types stay members
+    # three heads in the second section, no separator between them: check says so
+    assert not specs[0].warnings
+    assert all("share one section" in s.warnings[0] for s in specs[1:])
     assert [s.line for s in specs] == [b.line for b in (blocks[1], blocks[5], blocks[6], blocks[7])]
 
 
@@ -149,10 +154,12 @@ def test_imports_resolve_into_blocks(project: Path) -> None:
     assert resolved.head.type == "request" and resolved.head.uid == "90fca34b-0a6f-4b3e-a1bd-a3e3840bb4d8"
     assert resolved.head.source == project / "blocks" / "json.void"
     types = [b.type for b in resolved.blocks]
-    assert types == ["fileLink", "headers-table", "fileLink", "query-table", "fileLink", "json_body", "table"]
-    headers = view(resolved.blocks[1])
+    # the section's blocks, the fileLink above the head included (Voiden's grouping)
+    assert types == ["fileLink", "fileLink", "headers-table", "fileLink", "query-table", "fileLink",
+                     "json_body", "table"]
+    headers = view(resolved.blocks[2])
     assert isinstance(headers, HeadersTable) and headers.rows[1].cells == ["Content-Type", "application/json"]
-    assert resolved.blocks[1].source == project / "blocks" / "headers.void"
+    assert resolved.blocks[2].source == project / "blocks" / "headers.void"
     assert resolved.blocks[0] is spec.blocks[0]  # blocks that are not links are the same objects
 
 

@@ -76,7 +76,7 @@ def check(files: tuple[str, ...], env: EnvChoice) -> None:
         click.echo(str(path))
         specs = ws.requests()
         if not specs:
-            click.echo("  (no requests)")
+            click.echo("  (no requests: no block of this file is a runnable request)")
         for spec in specs:
             if spec.kind != "wss":
                 try:
@@ -102,6 +102,8 @@ def check(files: tuple[str, ...], env: EnvChoice) -> None:
                 continue
             masker = Masker(req.secrets)
             click.echo(f"  {spec.index} {spec.name}  WSS {masker.mask(req.url)}")
+            for warning in spec.warnings:  # e.g. two requests in one section (issue 10 item 4)
+                click.echo(f"    warning  {warning}")
             for line in describe_request(req, masker):
                 click.echo(line)
     raise SystemExit(EXIT_BAD_INPUT if problems else EXIT_OK)

@@ -31,6 +31,7 @@ __all__ = ["LinkError", "RequestSpec", "clean_heading", "find_project_root", "gr
 HEAD_TYPES = ("socket-request", "request")
 SEPARATOR_TYPE = "request-separator"
 LINK_TYPE = "linkedBlock"
+LINKED_FILE_TYPE = "linkedFile"
 #: The label Voiden gives every new separator: no name for a request.
 _DEFAULT_SEPARATOR_LABEL = "new request"
 
@@ -56,6 +57,8 @@ class RequestSpec:
     blocks: list[Block] = field(default_factory=list)
     file: Path | None = None
     line: int = 0
+    #: Problems that do not stop the request (two heads in one section...), for ``check``.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def all_blocks(self) -> list[Block]:
@@ -150,12 +153,26 @@ def clean_heading(text: str) -> str:
 
 
 def group_requests(doc: Document, project_root: str | Path | None = None) -> list[RequestSpec]:
-    """The requests of ``doc``, in file order (see the module docstring).
+    """The requests of ``doc``, in file order, grouped as Voiden groups them.
+
+    Voiden takes everything between two ``request-separator`` blocks (a *section*)
+    as one request, and gathers every block of that section, wherever it stands
+    (a headers table above the ``socket-request`` belongs to it). So: a section
+    with one head (``socket-request``, ``request``, or a ``linkedBlock`` standing
+    for one) is one request whose ``blocks`` are all the other blocks of the
+    section, in order. A section with two heads and no separator between them is
+    ambiguous: it is split at each head (blocks above the first head go to the
+    first), and each of its requests carries a warning saying so
+    (:attr:`RequestSpec.warnings`). A ``linkedFile`` (Voiden's import of a whole
+    file, or of one section of it with ``attrs.sectionUid``) is replaced by the
+    blocks of that file before sections are made, as Voiden does.
 
     To tell whether a ``linkedBlock`` heads a request, the file it names is read
     from ``project_root`` (default: :func:`find_project_root` of the document's
-    path; for an unsaved document links are never heads). A link that cannot be
-    read is an ordinary member here; :func:`resolve_links` reports it.
+    path). A link that cannot be read is never dropped: it stays a member of its
+    section, and a section with no head but such a link becomes a request headed
+    by it, so that :func:`resolve_links` reports it (file, line, link and the path
+    looked at).
     """
     root: Path | None = None
     if project_root is not None:
@@ -164,10 +181,9 @@ def group_requests(doc: Document, project_root: str | Path | None = None) -> lis
         root = find_project_root(doc.path)
     peek = _LinkPeek(root)
 
-    specs: list[RequestSpec] = []
-    current: RequestSpec | None = None
-    heading = ""  # the last heading seen since the previous request's head
-    label = ""  # the label of a separator seen since then
+    # 1. the blocks in order, linkedFile expanded; each with the last heading above it
+    items: list[tuple[Block, tuple[int, str]]] = []
+    heading = (0, "")  # (how many headings so far, the last one)
     for seg in doc.segments:
         if isinstance(seg, FrontMatter):
             continue
@@ -175,23 +191,91 @@ def group_requests(doc: Document, project_root: str | Path | None = None) -> lis
             for h in _headings(seg):
                 h = clean_heading(h)
                 if h:
-                    heading = h
+                    heading = (heading[0] + 1, h)
             continue
-        kind = _head_kind(seg, peek)
-        if kind is not None:
-            n = len(specs) + 1
-            current = RequestSpec(n, heading or label or f"request {n}", kind, seg,
-                                  file=doc.path, line=seg.line)
-            specs.append(current)
-            heading = label = ""
-        elif _is_separator(seg, peek):
-            current = None
-            sep = view(seg)
+        if seg.type == LINKED_FILE_TYPE and root is not None:
+            expanded = _expand_linked_file(seg, root, peek)
+            if expanded is not None:
+                items += [(b, heading) for b in expanded]
+                continue
+        items.append((seg, heading))
+
+    # 2. sections between separators
+    sections: list[tuple[str, list[tuple[Block, tuple[int, str]]]]] = [("", [])]
+    for block, h in items:
+        if _is_separator(block, peek):
+            sep = view(peek(block) or block) if block.type == LINK_TYPE else view(block)
             text = sep.label if isinstance(sep, RequestSeparator) else ""
-            label = text if text.lower() != _DEFAULT_SEPARATOR_LABEL else ""
-        elif current is not None:
-            current.blocks.append(seg)
+            sections.append((text if text.lower() != _DEFAULT_SEPARATOR_LABEL else "", []))
+        else:
+            sections[-1][1].append((block, h))
+
+    # 3. the requests of each section
+    specs: list[RequestSpec] = []
+    used = 0  # the headings up to this one named a request already
+    for label, members in sections:
+        kinds = [_head_kind(b, peek) for b, _ in members]
+        heads = [n for n, k in enumerate(kinds) if k is not None]
+        if not heads:
+            dangling = [n for n, (b, _) in enumerate(members)
+                        if b.type in (LINK_TYPE, LINKED_FILE_TYPE) and peek(b) is None]
+            if not dangling or root is None:
+                continue  # prose, or blocks that make no request (as in Voiden)
+            heads, kinds[dangling[0]] = [dangling[0]], "wss"
+        warning = ""
+        if len(heads) > 1:
+            lines = ", ".join(str(members[n][0].line) for n in heads)
+            warning = (f"{len(heads)} requests (lines {lines}) share one section with no "
+                       "request-separator between them: Voiden runs them as one request; "
+                       "add a separator (/separator) between them")
+        for k, n in enumerate(heads):
+            first = 0 if k == 0 else n
+            last = heads[k + 1] if k + 1 < len(heads) else len(members)
+            head, h = members[n]
+            number = len(specs) + 1
+            name = h[1] if h[0] > used else ""
+            used = max(used, h[0])
+            spec = RequestSpec(number, name or (label if k == 0 else "") or f"request {number}", str(kinds[n]), head,
+                               [b for b, _ in members[first:last] if b is not head],
+                               file=doc.path, line=head.line)
+            if warning:
+                spec.warnings.append(warning)
+            specs.append(spec)
     return specs
+
+
+def _expand_linked_file(block: Block, root: Path, peek: _LinkPeek) -> list[Block] | None:
+    """The blocks a ``linkedFile`` stands for, or None when its file cannot be read.
+
+    As Voiden's ``fetchLinkedFileBlocks``: with ``attrs.sectionUid``, the blocks after
+    the separator with that uid up to the next separator; else every block of the
+    file, a leading ``request-separator`` dropped (the including file provides it).
+    """
+    original = _scalar(block.attrs.get("originalFile"))
+    path = _target_path(root, original) if original else None
+    doc = peek.load(path) if path is not None else None
+    if doc is None:
+        return None
+    blocks = doc.blocks
+    section = _scalar(block.attrs.get("sectionUid"))
+    if section:
+        out: list[Block] = []
+        inside = False
+        for b in blocks:
+            if b.type == SEPARATOR_TYPE:
+                if inside:
+                    break
+                inside = b.uid == section
+            elif inside:
+                out.append(b)
+        return out if inside else None
+    if blocks and blocks[0].type == SEPARATOR_TYPE:
+        blocks = blocks[1:]
+    return blocks
+
+
+def _scalar(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _head_kind(block: Block, peek: _LinkPeek) -> str | None:
@@ -218,7 +302,18 @@ class _LinkPeek:
         self.root = root
         self.docs: dict[Path, Document | None] = {}
 
+    def load(self, path: Path) -> Document | None:
+        """The document at ``path`` (read once), or None if it cannot be read."""
+        if path not in self.docs:
+            try:
+                self.docs[path] = Document.load(path)
+            except (OSError, DocumentError):
+                self.docs[path] = None
+        return self.docs[path]
+
     def __call__(self, block: Block) -> Block | None:
+        if block.type == LINKED_FILE_TYPE:  # a linkedFile left in place could not be read
+            return None
         seen: set[tuple[str, str]] = set()
         while block.type == LINK_TYPE and self.root is not None:
             link = view(block)
@@ -230,12 +325,7 @@ class _LinkPeek:
             path = _target_path(self.root, link.original_file)
             if path is None:
                 return None
-            if path not in self.docs:
-                try:
-                    self.docs[path] = Document.load(path)
-                except (OSError, DocumentError):
-                    self.docs[path] = None
-            doc = self.docs[path]
+            doc = self.load(path)
             found = doc.find(link.block_uid) if doc is not None else None
             if found is None:
                 return None
@@ -279,6 +369,8 @@ def resolve_links(spec: RequestSpec, project_root: str | Path | None = None) -> 
 
 def _resolve(block: Block, root: Path, docs: dict[Path, Document], file: Path | None,
              chain: list[tuple[Path, str, str]]) -> Block:
+    if block.type == LINKED_FILE_TYPE:  # group_requests expands those it can read
+        _unreadable_linked_file(block, root, file)
     if block.type != LINK_TYPE:
         return block
     link = view(block)
@@ -325,3 +417,32 @@ def _resolve(block: Block, root: Path, docs: dict[Path, Document], file: Path | 
             target=original, uid=uid, source=source, line=block.line,
         )
     return _resolve(target, root, docs, doc.path, [*chain, (key[0], uid, here)])
+
+
+def _unreadable_linked_file(block: Block, root: Path, file: Path | None) -> None:
+    """Raise the :class:`LinkError` of a ``linkedFile`` that :func:`group_requests` could not expand."""
+    source = block.source or file
+    here = place(source, block.line)
+    original = _scalar(block.attrs.get("originalFile"))
+    section = _scalar(block.attrs.get("sectionUid"))
+    if not original:
+        raise LinkError(f"the linkedFile at {here} has no attrs.originalFile", source=source,
+                        line=block.line)
+    path = _target_path(root, original)
+    if path is None:
+        raise LinkError(f"the linkedFile at {here} names {original}, which is outside the project {root}",
+                        target=original, source=source, line=block.line)
+    if not path.is_file():
+        reason = f"{original} does not exist (looked for {path})"
+    else:
+        try:
+            doc = Document.load(path)
+        except (OSError, DocumentError) as e:
+            reason = f"{original} cannot be read ({path}): {getattr(e, 'strerror', None) or e}"
+        else:
+            if section and not any(b.uid == section and b.type == SEPARATOR_TYPE for b in doc.blocks):
+                reason = f"{original} ({path}) has no request-separator with uid {section}"
+            else:
+                reason = f"{original} ({path}) cannot be included"
+    raise LinkError(f"the linkedFile at {here} does not resolve: {reason}", target=original,
+                    source=source, line=block.line)
