@@ -189,17 +189,17 @@ _OPS: dict[str, tuple[tuple[str, ...], Callable[[Any, str], bool]]] = {
     "notEquals": (("not-equals", "ne", "!=", "!=="), lambda a, e: stringify(a) != e),
     "contains": (("includes",), lambda a, e: a is not MISSING and e in stringify(a)),
     "notContains": (("not-contains", "not-includes"), lambda a, e: e not in stringify(a)),
-    "starts-with": (("startswith",), lambda a, e: a is not MISSING and stringify(a).startswith(e)),
-    "ends-with": (("endswith",), lambda a, e: a is not MISSING and stringify(a).endswith(e)),
+    "starts-with": (("startswith", "startsWith"), lambda a, e: a is not MISSING and stringify(a).startswith(e)),
+    "ends-with": (("endswith", "endsWith"), lambda a, e: a is not MISSING and stringify(a).endswith(e)),
     "matches": (("regex",), lambda a, e: a is not MISSING and _matches(a, e)),
-    "exists": (("is-defined",), lambda a, e: a is not MISSING),
-    "notExists": (("not-exists", "is-null", "is-undefined"), lambda a, e: a is MISSING or a is None),
+    "exists": (("is-defined", "isNotNull"), lambda a, e: a is not MISSING),
+    "notExists": (("not-exists", "is-null", "is-undefined", "isNull"), lambda a, e: a is MISSING or a is None),
     "greaterThan": (("greater-than", "gt", ">"), _compare(lambda a, e: a > e)),
     "lessThan": (("less-than", "lt", "<"), _compare(lambda a, e: a < e)),
     "greater-equal": (("gte", ">="), _compare(lambda a, e: a >= e)),
     "less-equal": (("lte", "<="), _compare(lambda a, e: a <= e)),
-    "is-empty": (("empty",), lambda a, e: _empty(a)),
-    "not-empty": ((), lambda a, e: not _empty(a)),
+    "is-empty": (("empty", "isEmpty"), lambda a, e: _empty(a)),
+    "not-empty": (("isNotEmpty",), lambda a, e: not _empty(a)),
     "is-truthy": (("truthy",), lambda a, e: a is not MISSING and bool(a) and a not in ("false", "0")),
     "is-falsy": (("falsy",), lambda a, e: a is MISSING or not a or a in ("false", "0")),
     "type-is": (("typeof",), lambda a, e: _typeof(a) == e.strip().lower()),
@@ -211,6 +211,19 @@ for _name, (_aliases, _fn) in _OPS.items():
     for _alias in (_name, *_aliases):
         OPERATORS[_alias] = _name
         OPERATORS[_alias.lower()] = _name
+
+
+#: Voiden's assertion field names (its ``simple-assertions`` plugin) -> ours.
+FIELD_ALIASES: dict[str, str] = {"statusCode": "status", "status.code": "status"}
+
+
+def canonical_field(name: str) -> str:
+    """An assertion field as this project names it: Voiden's ``header.X`` is ``headers.X``,
+    ``statusCode`` is ``status``; ``responseTime`` (handshake time, ms) is kept."""
+    name = name.strip()
+    if name.lower().startswith("header."):
+        return "headers." + name[7:]
+    return FIELD_ALIASES.get(name, name)
 
 
 def canonical_operator(name: str) -> str | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from wsblock.checks import canonical_operator, decode_binary, validate
+from wsblock.checks import canonical_field, canonical_operator, decode_binary, validate
 from wsblock.document import Block
 from wsblock.document.requests import RequestSpec
 from wsblock.document.views import (
@@ -163,6 +163,7 @@ def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
             raise ResolveError(f"unknown operator {op!r} in {place}")
         if not fld.strip():
             raise ResolveError(f"no field in {place}")
+        fld = canonical_field(fld) if kind == "" else fld.strip()  # Voiden's names (header.X...)
         out.append(Check(desc or f"{fld} {op} {expected}", fld.strip(), canon,
                          b.sub(expected, place), place))
     return tuple(out)
@@ -205,7 +206,7 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
     head = view(spec.head)
     if not isinstance(head, SocketRequest):
         raise ResolveError(f"{where(spec, spec.head)}: not a WebSocket request")
-    if (head.method or "WSS").upper() != "WSS":
+    if (head.method or "WSS").strip().upper() not in ("WS", "WSS"):  # Voiden: WSS, WS, ws, wss
         raise ResolveError(f"{where(spec, spec.head)}: {head.method} requests are not supported")
     url = b.sub((head.url or "").strip(), where(spec, spec.head, "URL"))
     if not url or url in ("ws://", "wss://"):

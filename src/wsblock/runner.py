@@ -196,6 +196,8 @@ class _Run:
                 if k.lower() == wanted:
                     return v
             return MISSING
+        if name == "responseTime":  # Voiden's name: the handshake's time, in ms
+            return round((self.opened_at - self.t0) * 1000, 3) if self.opened_at is not None else MISSING
         if name == "subprotocol":
             return s.subprotocol if s.subprotocol is not None else MISSING
         if name == "closeCode":

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from wsblock.fakervars import FakerError, fake, is_faker
+
 __all__ = [
     "SECRET_NAME",
     "VARIABLE",
@@ -40,6 +42,9 @@ __all__ = [
 
 #: ``{{NAME}}``, with optional spaces inside the braces.
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_$][\w.\-$]*)\s*\}\}")
+
+#: Anything between ``{{`` and ``}}``, as Voiden's substitution matches it.
+ANY_VARIABLE = re.compile(r"\{\{([^}]+)\}\}")
 
 #: Names of variables and headers whose values are secrets wherever they come from.
 SECRET_NAME = re.compile(r"token|secret|key|passw|authorization|cookie", re.IGNORECASE)
@@ -63,19 +68,37 @@ class Variables:
         return {self.values[n] for n in self.secret_names if self.values.get(n)}
 
     def substitute(self, text: str, where: str = "") -> str:
-        """Replace every ``{{NAME}}`` in *text*; an unknown name raises :class:`VariableError`."""
+        """Replace every ``{{…}}`` in *text*, as Voiden does.
+
+        ``{{NAME}}`` from the sources; ``{{process.KEY}}`` from Voiden's runtime
+        variables (``.voiden/.process.env.json``); ``{{$faker.category.method(args)}}``
+        a fresh value each call (:mod:`wsblock.fakervars`). Anything else between
+        ``{{`` and ``}}`` that cannot be resolved raises :class:`VariableError`: it is
+        never sent as text.
+        """
         if "{{" not in text:
             return text
+        place = f" in {where}" if where else ""
 
         def repl(m: re.Match[str]) -> str:
-            name = m.group(1)
-            try:
-                return self.values[name]
-            except KeyError:
-                place = f" in {where}" if where else ""
-                raise VariableError(f"unknown variable {{{{{name}}}}}{place}") from None
+            expr = m.group(1).strip()
+            if is_faker(expr):
+                try:
+                    return fake(expr)
+                except FakerError as e:
+                    raise VariableError(f"{{{{{expr}}}}}{place}: {e}") from None
+            if expr in self.values:
+                return self.values[expr]
+            if expr.startswith("process."):
+                raise VariableError(
+                    f"unknown runtime variable {{{{{expr}}}}}{place}: Voiden captures it with a "
+                    "runtime-variables block and keeps it in .voiden/.process.env.json, which "
+                    "does not define it") from None
+            if VARIABLE.fullmatch(m.group(0)):
+                raise VariableError(f"unknown variable {{{{{expr}}}}}{place}") from None
+            raise VariableError(f"cannot resolve {{{{{expr}}}}}{place}") from None
 
-        return VARIABLE.sub(repl, text)
+        return ANY_VARIABLE.sub(repl, text)
 
     def secrets_in(self, text: str) -> set[str]:
         """The secret values that substituting *text* would insert."""
@@ -118,8 +141,35 @@ def parse_dotenv(text: str, where: str = ".env") -> dict[str, str]:
 
 
 def _env_files(voiden: Path, profile: str | None) -> list[tuple[Path, bool]]:
+    """The public and private environment files; each in ``.voiden/``, else (as Voiden
+    falls back for older projects) at the project root."""
     prefix = f"env-{profile}-" if profile else "env-"
-    return [(voiden / f"{prefix}public.yaml", False), (voiden / f"{prefix}private.yaml", True)]
+    out = []
+    for name, secret in ((f"{prefix}public.yaml", False), (f"{prefix}private.yaml", True)):
+        path = voiden / name
+        if not path.is_file() and (voiden.parent / name).is_file():
+            path = voiden.parent / name  # old root-level env file
+        out.append((path, secret))
+    return out
+
+
+def _env_path(children: object, name: str) -> list[str] | None:
+    """The keys of environment ``name`` in a tree: ``dev.eu`` (as Voiden names nested
+    environments) or ``dev/eu``; a key may itself hold a dot. None if not there."""
+    if not isinstance(children, dict):
+        return None
+    if name in children:
+        return [name]
+    for key in children:
+        key = str(key)
+        for sep in (".", "/"):
+            if name.startswith(key + sep):
+                node = children[key]
+                rest = _env_path(node.get("children") if isinstance(node, dict) else None,
+                                 name[len(key) + 1:])
+                if rest is not None:
+                    return [key, *rest]
+    return None
 
 
 def _read_yaml(path: Path) -> dict:
@@ -151,7 +201,10 @@ def _environment_chain(data: dict, name: str, path: Path) -> tuple[list[dict[str
     and whether *data* defines the whole path."""
     node: object = {"children": data}
     chain: list[dict[str, str]] = []
-    for part in name.split("/"):
+    parts = _env_path(data, name)
+    if parts is None:  # the levels that are there (a/b of a/b/c)
+        parts = name.replace("/", ".").split(".")
+    for part in parts:
         children = node.get("children") if isinstance(node, dict) else None
         if not isinstance(children, dict) or part not in children:
             return chain, False
@@ -169,7 +222,7 @@ def _names(tree: dict, prefix: str = "") -> Iterable[str]:
         yield name
         children = node.get("children") if isinstance(node, dict) else None
         if isinstance(children, dict):
-            yield from _names(children, name + "/")
+            yield from _names(children, name + ".")  # dev.eu, as Voiden names them
 
 
 def environment_names(project_root: Path, profile: str | None = None) -> list[str]:
@@ -232,4 +285,36 @@ def load_variables(
         v.update(parse_dotenv(text, str(dotenv)), str(dotenv))
     if env_vars:
         v.update(dict(env_vars), "--env-var")
+    if project_root is not None:
+        v.update(_process_vars(project_root, environment), ".voiden/.process.env.json")
     return v
+
+
+def _process_vars(project_root: Path, environment: str | None) -> dict[str, str]:
+    """``process.KEY`` -> value from ``.voiden/.process.env.json`` (Voiden's runtime variables).
+
+    As Voiden reads it: the old flat form ``{KEY: value}``, or the environment-scoped
+    form ``{"__global__": {...}, "<environment>": {...}}`` (the environment's win).
+    """
+    import json
+
+    path = project_root / ".voiden" / ".process.env.json"
+    if not path.is_file():
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError) as e:
+        raise VariableError(f"{path}: cannot read the runtime variables: {e}") from None
+    if not isinstance(raw, dict):
+        return {}
+    if any(not isinstance(x, dict) for x in raw.values()):
+        merged = raw
+    else:
+        merged = {**raw.get("__global__", {}), **(raw.get(environment, {}) if environment else {})}
+    out = {}
+    for key, value in merged.items():
+        if value is None:
+            continue
+        out[f"process.{key}"] = (json.dumps(value, separators=(",", ":"))
+                                 if isinstance(value, (dict, list)) else _as_text(value))
+    return out

@@ -93,7 +93,7 @@ def test_profiles(project: Path) -> None:
 
 
 def test_environment_names_for_a_picker(project: Path) -> None:
-    assert environment_names(project) == ["dev", "dev/eu", "dev/eu/one", "prod"]
+    assert environment_names(project) == ["dev", "dev.eu", "dev.eu.one", "prod"]  # as Voiden names them
 
 
 def test_project_dotenv_used_when_no_environment_selected(tmp_path: Path) -> None:
