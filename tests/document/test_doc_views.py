@@ -271,7 +271,8 @@ def test_new_block_templates_have_voidens_shapes() -> None:
     wss = new_block("wss")
     assert wss["type"] == "socket-request" and list(wss["attrs"]) == ["uid"]
     smethod, surl = wss["content"]
-    assert smethod["type"] == "smethod" and list(smethod["attrs"]) == ["uid", "method"]
+    # exactly what Voiden's /wss inserts (the oracle's wss.js): importedFrom and visible too
+    assert smethod["type"] == "smethod" and list(smethod["attrs"]) == ["uid", "method", "importedFrom", "visible"]
     assert smethod["attrs"]["method"] == "WSS" and smethod["content"] == "WSS"
     assert surl["type"] == "surl" and surl["content"] == "wss://"
     headers = new_block("headers")
@@ -279,7 +280,7 @@ def test_new_block_templates_have_voidens_shapes() -> None:
     assert headers["content"] == [{"type": "table", "rows": [{"attrs": {"disabled": False}, "row": [None, None]}]}]
     assert new_block("query")["type"] == "query-table"
     assert new_block("auth-bearer")["attrs"]["authType"] == "bearer"
-    assert list(new_block("auth-basic")["attrs"]) == ["uid", "authType", "importedFrom"]
+    assert list(new_block("auth-basic")["attrs"]) == ["uid", "authType", "importedFrom", "oauth2Config"]
     api_rows = new_block("auth-api-key")["content"][0]["rows"]
     assert [r["row"] for r in api_rows] == [["key", None], ["value", None], ["add_to", "header"]]
     assert new_block("socket-options")["type"] == "socket-options"

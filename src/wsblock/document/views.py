@@ -764,7 +764,8 @@ def _wss() -> dict:
         "type": "socket-request",
         "attrs": {"uid": new_uid()},
         "content": [
-            {"type": "smethod", "attrs": {"uid": new_uid(), "method": "WSS"}, "content": "WSS"},
+            {"type": "smethod", "attrs": {"uid": new_uid(), "method": "WSS", "importedFrom": "", "visible": True},
+             "content": "WSS"},
             {"type": "surl", "attrs": {"uid": new_uid()}, "content": "wss://"},
         ],
     }
@@ -773,7 +774,7 @@ def _wss() -> dict:
 def _auth(auth_type: str) -> dict:
     node: dict[str, Any] = {
         "type": "auth",
-        "attrs": {"uid": new_uid(), "authType": auth_type, "importedFrom": ""},
+        "attrs": {"uid": new_uid(), "authType": auth_type, "importedFrom": "", "oauth2Config": ""},
     }
     rows = _AUTH_ROWS[auth_type]
     if rows:
@@ -797,7 +798,8 @@ _NEW_BLOCKS: dict[str, Callable[[], dict]] = {
     "socket-options": lambda: {"type": "socket-options", "attrs": {"uid": new_uid()}, "content": _table([[]])},
     "messages": lambda: {"type": "socket-messages", "attrs": {"uid": new_uid()},
                          "content": [new_message("message 1")]},
-    "assertions": lambda: {"type": "assertions-table", "attrs": {"uid": new_uid()}, "content": _table([[]], 4)},
+    "assertions": lambda: {"type": "assertions-table", "attrs": {"uid": new_uid(), "importedFrom": ""},
+                           "content": _table([[]], 4)},
     "separator": lambda: {"type": "request-separator",
                           "attrs": {"uid": new_uid(), "colorIndex": 0, "label": "New Request"}},
 }
