@@ -44,7 +44,7 @@ __all__ = [
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_$][\w.\-$]*)\s*\}\}")
 
 #: Anything between ``{{`` and ``}}``, as Voiden's substitution matches it.
-ANY_VARIABLE = re.compile(r"\{\{([^}]+)\}\}")
+ANY_VARIABLE = re.compile(r"\{\{(\s*\$faker\.[\w.]*\([^)]*\)\s*|[^}]+)\}\}")
 
 #: Names of variables and headers whose values are secrets wherever they come from.
 SECRET_NAME = re.compile(r"token|secret|key|passw|authorization|cookie", re.IGNORECASE)
