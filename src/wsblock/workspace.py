@@ -41,6 +41,9 @@ class EnvChoice:
     profile: str | None = None
     env_file: Path | None = None
     env_vars: Mapping[str, str] = field(default_factory=dict)
+    #: ``--project DIR``: the folder ``originalFile`` links and ``.voiden/`` are found in
+    #: (as the folder the user opened in Voiden); None: found from the file.
+    project: Path | None = None
 
 
 def _read(path: Path) -> Document:
@@ -71,7 +74,9 @@ class Workspace:
     @classmethod
     def open(cls, path: Path, env: EnvChoice | None = None) -> Workspace:
         path = Path(path)
-        return cls(path, _read(path), find_project_root(path), env or EnvChoice())
+        env = env or EnvChoice()
+        root = Path(env.project).absolute() if env.project is not None else find_project_root(path)
+        return cls(path, _read(path), root, env)
 
     def requests(self) -> list[RequestSpec]:
         """Every request of the file (WebSocket, gRPC and HTTP), links not yet resolved."""

@@ -61,6 +61,26 @@ def test_item3_project_root_is_found_from_dot_voiden(tmp_path: Path) -> None:
     assert find_project_root(tmp_path / "sub" / "x.void") == tmp_path
 
 
+def test_item3_project_option_sets_the_root_for_links(tmp_path: Path) -> None:
+    lib = write(tmp_path / "proj" / "lib" / "h.void", rows("headers", ["X-Lib", "1"]))
+    uid = Document.load(lib).blocks[0].uid
+    link = {"type": "linkedBlock", "attrs": {"uid": "l1", "blockUid": uid, "originalFile": "/lib/h.void"}}
+    f = write(tmp_path / "proj" / "req" / "a.void", wss("ws://h/x"), link)  # no .voiden/ nor .git
+    assert wsblock("check", str(f)).returncode == 2  # the root is the file's folder: not found
+    r = wsblock("check", "--project", str(tmp_path / "proj"), str(f))
+    assert r.returncode == 0 and "header   X-Lib: 1" in r.stdout, r.stdout
+
+
+def test_item3_app_project_and_folder_set_the_root(tmp_path: Path) -> None:
+    from wsblock.app import make_app
+    from wsblock.workspace import EnvChoice
+
+    (tmp_path / "sub").mkdir()
+    app = make_app(tmp_path / "sub" / "a.void", EnvChoice(project=tmp_path))
+    assert app.project.root == tmp_path
+    assert make_app(tmp_path / "sub").project.root == tmp_path / "sub"  # the folder opened
+
+
 def test_item4_grouping_a_section_is_one_request(tmp_path: Path) -> None:
     f = write(tmp_path / "a.void", rows("headers", ["X-Above", "1"]), wss("ws://h/a"),
               new_block("separator"), wss("ws://h/b"), wss("ws://h/c"))

@@ -51,10 +51,14 @@ def make_app(
     from .application import WsblockApp
     from .project import Project
 
+    project_root = kwargs.pop("project", None) or getattr(environment, "project", None)
     environment, env_file, env_vars, profile = _choice(environment, env_file, env_vars, profile)
     project = Project.open(
         path, environment=environment, env_file=env_file, env_vars=env_vars, profile=profile
     )
+    if project_root is not None:  # --project DIR
+        project.project_root = Path(project_root).absolute()
+        project.root = project.project_root
     return WsblockApp(project, **kwargs)
 
 
@@ -79,6 +83,7 @@ def serve_command(
     profile: str | None = None,
 ) -> str:
     """The shell command textual-serve runs for each browser session."""
+    project_root = getattr(environment, "project", None)
     environment, env_file, env_vars, profile = _choice(environment, env_file, env_vars, profile)
     argv = [sys.executable, "-m", "wsblock.app"]
     if path is not None:
@@ -87,6 +92,8 @@ def serve_command(
         argv += ["--environment", environment]
     if profile:
         argv += ["--profile", profile]
+    if project_root is not None:
+        argv += ["--project", str(Path(project_root).resolve())]
     if env_file:
         argv += ["--env", str(Path(env_file).resolve())]
     for key, value in (env_vars or {}).items():

@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--environment")
     parser.add_argument("--profile")
+    parser.add_argument("--project", type=Path)
     parser.add_argument("--env", dest="env_file", type=Path)
     parser.add_argument("--env-var", action="append", default=[])
     args = parser.parse_args(argv)
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     for pair in args.env_var:
         key, _, value = pair.partition("=")
         env_vars[key] = value
+    if args.project is not None:  # --project DIR: carried as an EnvChoice
+        from wsblock.workspace import EnvChoice
+
+        choice = EnvChoice(args.environment, args.profile, args.env_file, env_vars, args.project)
+        return run_app(args.file, choice)
     return run_app(args.file, args.environment, args.env_file, env_vars, args.profile)
 
 

@@ -37,6 +37,8 @@ class Project:
     doc: object | None = None
     root: Path | None = None
     folder: Path | None = None
+    #: ``--project DIR`` (None: the folder opened, else found from the file).
+    project_root: Path | None = None
 
     @classmethod
     def open(
@@ -81,7 +83,11 @@ class Project:
     def _find_root(self) -> Path:
         from wsblock.document.requests import find_project_root
 
-        where = self.path if self.path is not None else self.folder
+        if self.project_root is not None:
+            return self.project_root
+        if self.folder is not None:  # the folder opened is the project, as in Voiden
+            return self.folder.absolute()
+        where = self.path
         if where is None:
             return Path.cwd()
         try:

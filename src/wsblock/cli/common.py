@@ -27,16 +27,21 @@ def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                   help="Load variables from a .env file (KEY=value lines).")
     @click.option("--env-var", "env_vars", metavar="KEY=VALUE", multiple=True,
                   help="Set a variable; wins over every other source. Repeatable.")
+    @click.option("--project", "project", metavar="DIR",
+                  type=click.Path(path_type=Path, file_okay=False, exists=True),
+                  help="The project root (the folder you open in Voiden): linkedBlock/linkedFile "
+                       "paths and .voiden/ are taken from it. Default: the nearest folder upwards "
+                       "holding .voiden/, else .git, else the file's folder.")
     @functools.wraps(fn)
     def wrapper(*args: Any, environment: str | None, profile: str | None, env_file: Path | None,
-                env_vars: tuple[str, ...], **kwargs: Any) -> Any:
+                env_vars: tuple[str, ...], project: Path | None = None, **kwargs: Any) -> Any:
         try:
             pairs = parse_env_vars(env_vars)
         except VariableError as e:
             raise BadInput(str(e)) from None
         if env_file is not None and not env_file.is_file():
             raise BadInput(f"{env_file}: no such .env file")
-        env = EnvChoice(environment, profile, env_file, pairs)
+        env = EnvChoice(environment, profile, env_file, pairs, project)
         return fn(*args, env=env, **kwargs)
 
     return wrapper
