@@ -155,7 +155,7 @@ def test_prose_editing() -> None:
 def test_front_matter_editing() -> None:
     doc = Document.parse(TEXT)
     doc.set_front_matter({"version": "0.21.0", "generatedAt": "2026-11-25T12:00:00.000Z"})
-    assert doc.dump().startswith('---\nversion: 0.21.0\ngeneratedAt: "2026-11-25T12:00:00.000Z"\n---\n\n# Title')
+    assert doc.dump().startswith("---\nversion: 0.21.0\ngeneratedAt: 2026-11-25T12:00:00.000Z\n---\n\n# Title")
     assert doc.front_matter == {"version": "0.21.0", "generatedAt": "2026-11-25T12:00:00.000Z"}
     assert Document.parse(doc.dump()).front_matter == doc.front_matter
     _check_lines(doc)

@@ -146,6 +146,20 @@ def test_item8_method_names(tmp_path: Path) -> None:
         assert wsblock("check", str(f)).returncode == 0, method
 
 
+def test_item9_fmt_quotes_exactly_what_voiden_quotes(tmp_path: Path) -> None:
+    f = tmp_path / "v.void"
+    f.write_text("---\nversion: 0.20.1\ngeneratedBy: Voiden app\ngeneratedAt: 2025-04-01T07:33:37.478Z\n---\n\n"
+                 "```void\n---\ntype: headers-table\nattrs:\n  uid: h1\n  importedFrom: \"\"\ncontent:\n"
+                 "  - type: table\n    rows:\n      - attrs:\n          disabled: false\n        row:\n"
+                 "          - on\n          - 1:30\n      - attrs:\n          disabled: false\n        row:\n"
+                 "          - yes\n          - 2025-04-01\n---\n```\n")
+    assert wsblock("fmt", "--check", str(f)).returncode == 0  # Voiden writes these plain
+    doc = Document.load(f)
+    assert view(doc.blocks[0]).rows[0].cells == ["on", "1:30"]  # read as YAML 1.2
+    doc.set_front_matter(doc.front_matter)
+    assert "generatedAt: 2025-04-01T07:33:37.478Z\n" in doc.dump()
+
+
 def test_item9_new_blocks_have_voidens_attributes() -> None:
     smethod = new_block("wss")["content"][0]
     assert smethod["attrs"]["importedFrom"] == "" and smethod["attrs"]["visible"] is True

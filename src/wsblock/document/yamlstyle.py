@@ -14,10 +14,11 @@ schema). This module does both in Python:
   (``>``) for text with newlines, and long lines folded at width 80. Line widths
   are counted in UTF-16 code units, as JavaScript does.
 
-One deliberate difference, on by default (``yaml11_safe=True``): a string that a
-YAML 1.1 reader (PyYAML's default loader, older tools) would take for something
-else -- ``yes``, ``off``, ``y``, ``0b101``, ``1_000``, ``2025-04-01``, ``1:30``,
-``<<`` -- is quoted, where Voiden writes it plain; and characters that YAML 1.1
+Strings that only a YAML 1.1 reader would take for something else -- ``yes``,
+``on``, ``y``, ``0b101``, ``1_000``, ``2025-04-01``, ``1:30``, ``<<`` -- are written
+plain, as Voiden writes them (every YAML this project reads is read as YAML 1.2;
+``yaml11_words=True`` quotes them for YAML 1.1 tools). One deliberate difference, on
+by default (``yaml11_safe=True``): characters that YAML 1.1
 reads as line breaks or rejects (U+0085, U+2028, U+2029, U+007F-U+009F, U+FFFE,
 U+FFFF) are escaped in double quotes; text with a tab is quoted rather than
 plain, and a few texts that eemeli/yaml itself would not read back as written
@@ -202,20 +203,21 @@ class _Ctx:
     indent_at_start: int | None = None
     force_block_indent: bool = False
     safe11: bool = True
+    words11: bool = False
 
 
-def dump(value: Any, *, yaml11_safe: bool = True) -> str:
+def dump(value: Any, *, yaml11_safe: bool = True, yaml11_words: bool = False) -> str:
     """``value`` as Voiden writes it (``YAML.stringify``), ending in a newline.
 
     ``value`` is plain data: dicts (any Mapping), lists (any non-string Sequence),
     str, int, float, bool and None. See the module docstring for ``yaml11_safe``.
     """
-    return _stringify(value, _Ctx(safe11=yaml11_safe)) + "\n"
+    return _stringify(value, _Ctx(safe11=yaml11_safe, words11=yaml11_words)) + "\n"
 
 
-def needs_quotes(text: str, *, yaml11_safe: bool = True) -> bool:
+def needs_quotes(text: str, *, yaml11_safe: bool = True, yaml11_words: bool = False) -> bool:
     """Whether ``text`` as a mapping value would be written quoted (or as a block)."""
-    return _stringify_string(text, _Ctx(indent=_INDENT_STEP, safe11=yaml11_safe)) != text
+    return _stringify_string(text, _Ctx(indent=_INDENT_STEP, safe11=yaml11_safe, words11=yaml11_words)) != text
 
 
 def _stringify(value: Any, ctx: _Ctx) -> str:
@@ -399,7 +401,7 @@ def _plain(value: str, ctx: _Ctx) -> str:
     if ctx.safe11 and "\t" in value:
         return _quoted(value, ctx)  # PyYAML's own scanner stops at a tab in a plain scalar
     text = re.sub(r"\n+", lambda m: m.group(0) + "\n" + ctx.indent, value)
-    if _read_as_other_type(text, ctx.safe11):
+    if _read_as_other_type(text, ctx.words11):
         return _quoted(value, ctx)
     if ctx.implicit_key:
         return text
