@@ -128,8 +128,10 @@ def test_generated_documents_survive_write_read_write(doc: tuple[str, list[dict]
 def test_any_value_reads_back_through_both_pyyaml_parsers(value: Any) -> None:
     text = ys.dump({"k": value})
     assert _same(ys.load(text), {"k": _normal(value)})
-    # the pure-Python parser too (used when libyaml refuses valid YAML)
-    assert _same(yaml.load(text, Loader=ys._PyLoader), {"k": _normal(value)})  # noqa: S506
+    # the pure-Python parser too (used when libyaml refuses valid YAML); raw DEL, U+2028...
+    # are written as Voiden writes them and only ys.load() reads them (issue 10 item 11)
+    if not ys._HAZARDS.search(text):
+            assert _same(yaml.load(text, Loader=ys._PyLoader), {"k": _normal(value)})  # noqa: S506
 
 
 @settings(max_examples=300, deadline=None)

@@ -174,3 +174,13 @@ def test_item10_voiden_assertion_names(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout
     assert "status equals 101" in r.stdout and "headers.Upgrade equals websocket" in r.stdout
     assert "responseTime lessThan 5000" in r.stdout and "not-empty" in r.stdout
+
+
+def test_item11_u2028_and_del_load(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.void", "# a\u2028b\x7f\n\n", wss("ws://h/x"),
+              messages(("m\u2028", "text", "a\u2028b\x7fc\x85d")))
+    doc = Document.load(f)
+    assert view(doc.blocks[1]).items[0].content == "a\u2028b\x7fc\x85d"
+    assert doc.dump() == f.read_text(encoding="utf-8", newline="")
+    r = wsblock("check", str(f))
+    assert r.returncode == 0 and "message  m" in r.stdout, r.stdout + r.stderr

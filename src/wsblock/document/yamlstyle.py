@@ -150,13 +150,48 @@ if getattr(yaml, "__with_libyaml__", False):  # the C parser, same resolver and 
     _Loader = _CLoader
 
 
+#: Characters PyYAML rejects (DEL, C1 controls) or reads as line breaks (NEL, U+2028,
+#: U+2029) that Voiden's reader (eemeli/yaml) keeps as text: swapped for private-use
+#: characters while parsing, then put back.
+_HAZARDS = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
 def load(text: str) -> Any:
     """Parse one YAML document as YAML 1.2 (core schema); :class:`YamlError` if it is bad.
 
     libyaml is used when PyYAML has it; where libyaml refuses valid YAML that the
     pure-Python parser reads (a block scalar whose first line starts with a tab),
-    the pure-Python parser gets a second chance.
+    the pure-Python parser gets a second chance. DEL, C1 controls, U+2028 and U+2029
+    are text, as for Voiden (PyYAML alone rejects the first or breaks lines at the
+    others).
     """
+    found = set(_HAZARDS.findall(text))
+    if not found:
+        return _load_any(text)
+    swap: dict[str, str] = {}
+    code = 0xF0000
+    for c in sorted(found):
+        while chr(code) in text:
+            code += 1
+        swap[c] = chr(code)
+        code += 1
+    back = {v: k for k, v in swap.items()}
+    value = _load_any(_HAZARDS.sub(lambda m: swap[m.group(0)], text))
+    pattern = re.compile("[" + "".join(back) + "]")
+    return _restore(value, lambda t: pattern.sub(lambda m: back[m.group(0)], t))
+
+
+def _restore(value: Any, fix: Any) -> Any:
+    if isinstance(value, str):
+        return fix(value)
+    if isinstance(value, list):
+        return [_restore(v, fix) for v in value]
+    if isinstance(value, dict):
+        return {_restore(k, fix): _restore(v, fix) for k, v in value.items()}
+    return value
+
+
+def _load_any(text: str) -> Any:
     try:
         return _load(text, _Loader)
     except YamlError:
@@ -371,7 +406,7 @@ def _read_as_other_type(text: str, safe11: bool) -> bool:
 
 
 def _stringify_string(value: str, ctx: _Ctx) -> str:
-    force = (_FORCE_DQ_11 if ctx.safe11 else _FORCE_DQ).search(value)
+    force = (_FORCE_DQ_11 if ctx.words11 else _FORCE_DQ).search(value)
     u = _to_utf16(value)
     out = _double_quoted(u, ctx) if force else _plain(u, ctx)
     return _from_utf16(out)
@@ -463,7 +498,7 @@ def _js_json(value: str, safe11: bool) -> str:
 
 
 def _double_quoted(value: str, ctx: _Ctx) -> str:
-    js = _js_json(value, ctx.safe11)
+    js = _js_json(value, ctx.words11)
     indent = ctx.indent or ("  " if _DOC_MARKER.search(value) else "")
     parts: list[str] = []
     start = 0
