@@ -26,8 +26,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from wsblock.fakervars import FakerError, fake, is_faker
 
 __all__ = [
@@ -173,14 +171,16 @@ def _env_path(children: object, name: str) -> list[str] | None:
 
 
 def _read_yaml(path: Path) -> dict:
+    # YAML 1.2 core, as Voiden reads it (PIN: 0123 is 123, on stays "on")
+    from wsblock.document import yamlstyle
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlstyle.load(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise VariableError(f"{path}: cannot read: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise VariableError(f"{path}{at}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    except yamlstyle.YamlError as e:
+        at = f":{e.line + 1}:{(e.column or 0) + 1}" if e.line is not None else ""
+        raise VariableError(f"{path}{at}: not valid YAML: {e.problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

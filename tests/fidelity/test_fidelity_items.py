@@ -137,6 +137,11 @@ def test_item7_environment_names_as_voiden_writes_them(tmp_path: Path) -> None:
     v = load_variables(tmp_path, environment="dev.eu")
     assert v.values["A"] == "1" and v.values["B"] == "2"
     assert load_variables(tmp_path, environment="dev/eu").values["B"] == "2"
+    # read as YAML 1.2 core, as Voiden reads it
+    (tmp_path / ".voiden" / "env-public.yaml").write_text(
+        "dev:\n  variables:\n    PIN: 0123\n    OCT: 010\n    FLAG: on\n    TIME: 1:30\n")
+    v = load_variables(tmp_path, environment="dev")
+    assert (v.values["PIN"], v.values["OCT"], v.values["FLAG"], v.values["TIME"]) == ("123", "10", "on", "1:30")
 
 
 def test_item8_method_names(tmp_path: Path) -> None:
