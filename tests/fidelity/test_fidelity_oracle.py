@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fidelity_files import SHARED, messages, rows, write, wsblock, wss
 
+from wsblock.document import Document
 from wsblock.document.views import new_block
 
 ORACLE = SHARED / "voiden-oracle"
@@ -86,5 +87,9 @@ def test_oracle_corpus_keeps_its_meaning(tmp_path: Path) -> None:
          wss("ws://127.0.0.1:9/c"), rows("socket-options", ["reconnect", "on"])),
     ]):
         f = write(tmp_path / f"c{n}.void", *parts)
-        voiden_open_save(f, tmp_path / f"c{n}.saved.void")
-        assert _check(tmp_path / f"c{n}.saved.void") == _check(f)
+        saved = tmp_path / f"c{n}.saved.void"
+        voiden_open_save(f, saved)
+        assert _check(saved) == _check(f)
+        # what Voiden wrote: read and written back byte for byte, and fmt-clean
+        assert Document.load(saved).dump() == saved.read_bytes().decode("utf-8")
+        assert wsblock("fmt", "--check", str(saved)).returncode == 0, saved.read_text()
