@@ -202,7 +202,8 @@ def test_a_missing_uid_names_the_target_uid_and_the_link(project: Path) -> None:
     with pytest.raises(LinkError) as e:
         resolve_links(spec)
     assert str(e.value) == (
-        f"{path}:{line}: linked block nope not found in /blocks/headers.void (the link is at {path}:{line})"
+        f"{path}:{line}: linked block nope not found in /blocks/headers.void "
+        f"(looked in {project / 'blocks' / 'headers.void'}; the link is at {path}:{line})"
     )
 
 

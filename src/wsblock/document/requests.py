@@ -406,14 +406,14 @@ def _resolve(block: Block, root: Path, docs: dict[Path, Document], file: Path | 
         except (OSError, DocumentError) as e:
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
             raise LinkError(
-                f"linked block {uid} of {original} cannot be read: {reason} (the link is at {here})",
+                f"linked block {uid} of {original} cannot be read ({path}): {reason} (the link is at {here})",
                 target=original, uid=uid, source=source, line=block.line,
             ) from None
         docs[key[0]] = doc
     target = doc.find(uid)
     if target is None:
         raise LinkError(
-            f"linked block {uid} not found in {original} (the link is at {here})",
+            f"linked block {uid} not found in {original} (looked in {path}; the link is at {here})",
             target=original, uid=uid, source=source, line=block.line,
         )
     return _resolve(target, root, docs, doc.path, [*chain, (key[0], uid, here)])
