@@ -188,10 +188,10 @@ def group_requests(doc: Document, project_root: str | Path | None = None) -> lis
         if isinstance(seg, FrontMatter):
             continue
         if isinstance(seg, str):
-            for h in _headings(seg):
-                h = clean_heading(h)
-                if h:
-                    heading = (heading[0] + 1, h)
+            for raw in _headings(seg):
+                text = clean_heading(raw)
+                if text:
+                    heading = (heading[0] + 1, text)
             continue
         if seg.type == LINKED_FILE_TYPE and root is not None:
             expanded = _expand_linked_file(seg, root, peek)
@@ -202,13 +202,13 @@ def group_requests(doc: Document, project_root: str | Path | None = None) -> lis
 
     # 2. sections between separators
     sections: list[tuple[str, list[tuple[Block, tuple[int, str]]]]] = [("", [])]
-    for block, h in items:
+    for block, at in items:
         if _is_separator(block, peek):
             sep = view(peek(block) or block) if block.type == LINK_TYPE else view(block)
-            text = sep.label if isinstance(sep, RequestSeparator) else ""
-            sections.append((text if text.lower() != _DEFAULT_SEPARATOR_LABEL else "", []))
+            label = sep.label if isinstance(sep, RequestSeparator) else ""
+            sections.append((label if label.lower() != _DEFAULT_SEPARATOR_LABEL else "", []))
         else:
-            sections[-1][1].append((block, h))
+            sections[-1][1].append((block, at))
 
     # 3. the requests of each section
     specs: list[RequestSpec] = []
@@ -226,15 +226,15 @@ def group_requests(doc: Document, project_root: str | Path | None = None) -> lis
         if len(heads) > 1:
             lines = ", ".join(str(members[n][0].line) for n in heads)
             warning = (f"{len(heads)} requests (lines {lines}) share one section with no "
-                       "request-separator between them: Voiden runs them as one request; "
-                       "add a separator (/separator) between them")
+                       "request-separator between them, and Voiden takes a section as one "
+                       "request: add a separator (/separator) between them")
         for k, n in enumerate(heads):
             first = 0 if k == 0 else n
             last = heads[k + 1] if k + 1 < len(heads) else len(members)
-            head, h = members[n]
+            head, (count, heading_text) = members[n]
             number = len(specs) + 1
-            name = h[1] if h[0] > used else ""
-            used = max(used, h[0])
+            name = heading_text if count > used else ""
+            used = max(used, count)
             spec = RequestSpec(number, name or (label if k == 0 else "") or f"request {number}", str(kinds[n]), head,
                                [b for b, _ in members[first:last] if b is not head],
                                file=doc.path, line=head.line)

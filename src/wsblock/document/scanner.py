@@ -137,9 +137,9 @@ def scan(text: str, path: str | Path | None = None) -> Scan:
             i += 1
             continue
         m = _VOID_OPEN.fullmatch(line)
-        fenced = None if m else fenced_block(lines, i)  # our blocks as ```yaml fences
-        if m or fenced:
-            block, i_next = fenced or _block(lines, i, len(m.group(1)), path)
+        found = _block(lines, i, len(m.group(1)), path) if m else fenced_block(lines, i)  # or ```yaml
+        if found is not None:
+            block, i_next = found
             start = lines.starts[i]
             if start > prose_start:
                 pieces.append(text[prose_start:start])
