@@ -31,10 +31,8 @@ still read; an edited block (and ``wsblock fmt``) is written in the new form.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .scanner import RawBlock, _Lines
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["FENCED_TYPES", "LANGUAGE", "OPENER", "fenced_block", "is_fenced_type", "is_fence_opener"]
 
@@ -59,8 +57,11 @@ def is_fence_opener(opener: str) -> bool:
     return _OPEN.fullmatch(opener) is not None
 
 
-def fenced_block(lines: _Lines, i: int) -> tuple[RawBlock, int] | None:
+def fenced_block(lines: Any, i: int, make: Callable[..., Any]) -> tuple[Any, int] | None:
     """The block whose ```` ```yaml ```` fence opens at line ``i``, and the line after it.
+
+    ``lines`` is the scanner's line index, ``make`` its ``RawBlock`` (passed in, so
+    that this module does not import the scanner).
 
     None when line ``i`` is not such a fence, when no top-level ``type:`` line of it
     names one of :data:`FENCED_TYPES`, or when the fence is never closed (then it is prose, as
@@ -83,10 +84,8 @@ def fenced_block(lines: _Lines, i: int) -> tuple[RawBlock, int] | None:
         return None
     if not ours:
         return None
-    from .scanner import RawBlock
-
     text = lines.text
-    block = RawBlock(
+    block = make(
         text=text[lines.starts[i] : lines.end(k)],
         line=i + 1,
         body=text[lines.starts[i + 1] : lines.starts[k]],

@@ -137,7 +137,7 @@ def scan(text: str, path: str | Path | None = None) -> Scan:
             i += 1
             continue
         m = _VOID_OPEN.fullmatch(line)
-        found = _block(lines, i, len(m.group(1)), path) if m else fenced_block(lines, i)  # or ```yaml
+        found = _block(lines, i, len(m.group(1)), path) if m else fenced_block(lines, i, RawBlock)
         if found is not None:
             block, i_next = found
             start = lines.starts[i]
