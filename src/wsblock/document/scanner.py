@@ -12,6 +12,8 @@ Rules, as Voiden writes files:
   backticks at column 0, trailing blanks allowed). The next line is ``---``, then
   the YAML, then a ``---`` line, then (after optional blank lines) the closing fence
   (at least as many backticks, indented at most 3 spaces).
+* This project's own blocks are ```` ```yaml ```` fences whose top-level ``type:`` is
+  ``socket-options`` or ``socket-messages`` (:mod:`wsblock.document.fences`).
 * Prose may hold other fenced code blocks (```` ``` ````, ```` ~~~ ````, any info
   string, CommonMark rules): a ```` ```void ```` line inside one of them is prose.
 """
