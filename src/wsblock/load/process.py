@@ -33,6 +33,7 @@ from wsblock.load.config import LoadConfig
 from wsblock.load.conversation import Meter, play
 from wsblock.load.plan import Plan, entry_names
 from wsblock.load.report import judge_thresholds, print_table, write_junit
+from wsblock.masking import Masker
 from wsblock.workspace import BadInput, EnvChoice
 
 _KIND_ORDER = {"connect": 0, "expect": 1, "conversation": 2}
@@ -183,7 +184,7 @@ def run(cfg: LoadConfig) -> int:
     thresholds = [th.parse(t, names) for t in (cfg.fail_if or ["errors > 0"])]
     meter = Meter()
     totals = _Totals(meter)
-    env = Environment(user_classes=[_user_class(cfg, plan, meter)], host=first[0].url)
+    env = Environment(user_classes=[_user_class(cfg, plan, meter)], host=Masker(first[0].secrets).mask(first[0].url))
     if cfg.role == "worker":
         runner: Any = env.create_worker_runner(cfg.master_host, cfg.master_port)
         env.events.report_to_master.add_listener(totals.report)
@@ -232,6 +233,10 @@ def run(cfg: LoadConfig) -> int:
             sys.stderr.write("\n")
     summary = summarize(cfg, env, totals, duration, workers)
     summary["thresholds"] = judge_thresholds(thresholds, summary)
+    if not any(r["kind"] == "conversation" and r["count"] for r in summary["requests"]):
+        # A load test that measured nothing must not pass.
+        summary["thresholds"].append({"expression": "no conversation finished", "failed": True,
+                                      "actual": 0.0, "reason": None})
     if cfg.csv:
         _write_csv(env, cfg.csv)
     if cfg.html:

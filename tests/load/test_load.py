@@ -1,0 +1,195 @@
+"""`wsblock load`: short, small load tests against real servers on loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from websockets.sync.server import serve as sync_serve
+
+from cli.void_files import expect, message, messages, request, table, write
+from peers.fixtures import Peer, pick_free_port
+
+
+def echo_file(tmp_path: Path, url: str, *, assertion: bool = True) -> Path:
+    parts = [request(url, "Echo"),
+             messages(message("hello", "text", "hello"),
+                      expect("echoed hello", [["echo", "body", "equals", "hello"]]))]
+    if assertion:
+        parts.append(table("assertions-table", [["closed ok", "closeCode", "equals", "1000"]]))
+    return write(tmp_path / "echo.void", *parts)
+
+
+def events(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def summary(out: str) -> dict:
+    last = events(out)[-1]
+    assert last["event"] == "load-summary", out
+    return last
+
+
+def entry(s: dict, name: str) -> dict:
+    return next(r for r in s["requests"] if r["name"] == name)
+
+
+def plausible(s: dict) -> None:
+    e = entry(s, "echoed hello")
+    assert e["count"] > 0 and e["failures"] == 0
+    assert e["p99_ms"] > 0 and e["max_ms"] > 0
+    assert 0 <= e["p50_ms"] <= e["p95_ms"] <= e["p99_ms"] <= e["max_ms"] + 1
+    assert entry(s, "conversation")["count"] > 0
+    assert entry(s, "connect")["count"] >= entry(s, "conversation")["count"]
+    assert s["messages"]["out"] > 0 and s["messages"]["in"] > 0
+    assert 0 < s["connections"]["peak"] <= 20
+    assert s["errors"] == {}
+
+
+@pytest.mark.parametrize("peer", ["echo_server", "ws_peer"])
+def test_20_users_for_5_s_give_plausible_reply_latencies(wsblock, tmp_path, request, peer) -> None:
+    server: Peer = request.getfixturevalue(peer)
+    f = echo_file(tmp_path, server.url("/echo"))
+    r = wsblock("load", str(f), "-u", "20", "-r", "20", "-t", "5s", "--json",
+                "--fail-if", "p99(echoed hello) > 5s", "--fail-if", "errors > 0")
+    assert r.code == 0, r.out + r.err
+    s = summary(r.out)
+    plausible(s)
+    assert s["users"] == 20 and 4.5 < s["duration_s"] < 8
+    kinds = {e["event"] for e in events(r.out)}
+    assert {"load-start", "threshold", "load-summary"} <= kinds
+
+
+@pytest.fixture
+def slow_echo() -> Iterator[Peer]:
+    """A server that echoes each message 50 ms after it arrived: a known reply latency."""
+    def handler(ws) -> None:
+        for msg in ws:
+            time.sleep(0.05)
+            ws.send(msg)
+
+    server = sync_serve(handler, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Peer("127.0.0.1", server.socket.getsockname()[1])
+    server.shutdown()
+    thread.join(5)
+
+
+def test_reply_latency_is_measured_from_the_send(wsblock, tmp_path, slow_echo) -> None:
+    f = echo_file(tmp_path, slow_echo.url("/echo"))
+    r = wsblock("load", str(f), "-u", "4", "-r", "4", "-t", "3s", "--json")
+    assert r.code == 0, r.out + r.err
+    e = entry(summary(r.out), "echoed hello")
+    assert e["count"] >= 8
+    assert 50 <= e["p50_ms"] < 120, e
+    assert e["p99_ms"] < 250, e
+    conv = entry(summary(r.out), "conversation")
+    assert conv["p50_ms"] >= e["p50_ms"]
+
+
+def test_a_threshold_that_holds_exits_1_and_is_named(wsblock, echo_server, tmp_path) -> None:
+    f = echo_file(tmp_path, echo_server.url("/echo"))
+    junit = tmp_path / "junit.xml"
+    r = wsblock("load", str(f), "-u", "3", "-r", "3", "-t", "2s", "--junit", str(junit),
+                "--fail-if", "count(echoed hello) > 0", "--fail-if", "p99(echoed hello) > 60s")
+    assert r.code == 1, r.out + r.err
+    assert "✘ threshold crossed: count(echoed hello) > 0" in r.out
+    assert "✔ threshold held: p99(echoed hello) > 60s" in r.out
+    text = junit.read_text()
+    assert text.count("<testcase") == 2 and text.count("<failure") == 1
+    assert "count(echoed hello) &gt; 0" in text
+
+
+def test_a_bad_expression_exits_2_before_anything_is_sent(wsblock, tmp_path) -> None:
+    port = pick_free_port()
+    f = echo_file(tmp_path, f"ws://127.0.0.1:{port}/echo")
+    for expr, said in [("p99(echoed hello) >> 2", "expected METRIC"),
+                       ("p99(no such step) > 2ms", "no step named 'no such step'"),
+                       ("bogus > 1", "unknown metric"), ("errors > 1ms", "takes no unit")]:
+        r = wsblock("load", str(f), "-u", "1", "-t", "1s", "--fail-if", expr)
+        assert r.code == 2, (expr, r.out, r.err)
+        assert said in r.err and "Traceback" not in r.err
+        assert r.out == ""
+
+
+def test_a_refused_server_counts_errors_of_that_kind(wsblock, tmp_path) -> None:
+    port = pick_free_port()
+    f = echo_file(tmp_path, f"ws://127.0.0.1:{port}/echo")
+    r = wsblock("load", str(f), "-u", "2", "-r", "2", "-t", "2s", "--json")
+    assert r.code == 1, r.out + r.err
+    s = summary(r.out)
+    assert set(s["errors"]) == {"refused"} and s["errors"]["refused"] > 0
+    connect = entry(s, "connect")
+    assert connect["failures"] == connect["count"] == s["errors"]["refused"]
+    assert s["thresholds"][0] == {"expression": "errors > 0", "failed": True,
+                                  "actual": float(s["errors"]["refused"]), "reason": None}
+
+
+def test_a_rejected_handshake_and_a_server_close_are_their_own_kinds(wsblock, ws_peer, tmp_path) -> None:
+    f = write(tmp_path / "two.void",
+              request(ws_peer.url("/reject?status=403"), "Rejected"),
+              request(ws_peer.url("/close?code=4001&reason=bye"), "Closed"),
+              messages(message("hello", "text", "hello"),
+                       expect("never", [["echo", "body", "equals", "nope"]], timeout=2)))
+    r = wsblock("load", str(f), "-u", "1", "-r", "1", "-t", "2s", "--json")
+    assert r.code == 1, r.out + r.err
+    s = summary(r.out)
+    assert s["errors"].get("handshake 403", 0) > 0
+    assert any(k == "closed 4001" for k in s["errors"]), s["errors"]
+
+
+def test_secrets_are_masked_in_every_output(wsblock, echo_server, tmp_path) -> None:
+    f = write(tmp_path / "secret.void", request(echo_server.url("/echo?token={{API_TOKEN}}"), "S"),
+              messages(message("hello", "text", "{{API_TOKEN}}"),
+                       expect("reply", [["echo", "body", "equals", "nope"]], timeout=0.3)))
+    csv = tmp_path / "rep"
+    html = tmp_path / "rep.html"
+    r = wsblock("load", str(f), "--env-var", "API_TOKEN=s3cr3t-value", "-u", "1", "-t", "1s",
+                "--json", "--csv", str(csv), "--html", str(html))
+    assert r.code == 1, r.out + r.err
+    assert summary(r.out)["errors"] == {"expectation timeout": summary(r.out)["errors"]["expectation timeout"]}
+    for text in (r.out, r.err, html.read_text(), *(p.read_text() for p in tmp_path.glob("rep_*.csv"))):
+        assert "s3cr3t-value" not in text
+    assert (tmp_path / "rep_stats.csv").read_text().count("\n") >= 3
+
+
+def test_each_user_gets_its_own_variables(wsblock, echo_server, tmp_path) -> None:
+    f = write(tmp_path / "users.void", request(echo_server.url("/echo"), "U"),
+              messages(message("hello", "text", "user {{load.user}}"),
+                       expect("mine", [["echo", "body", "equals", "user {{load.user}}"]]),
+                       ),
+              table("assertions-table", [["one", "received.count", "equals", "1"]]))
+    r = wsblock("load", str(f), "-u", "3", "-r", "3", "-t", "2s", "--json",
+                "--fail-if", "errors > 0")
+    assert r.code == 0, r.out + r.err
+    assert entry(summary(r.out), "mine")["count"] > 0
+
+
+def test_a_master_merges_the_counts_of_two_workers(spawn, echo_server, tmp_path) -> None:
+    f = echo_file(tmp_path, echo_server.url("/echo"))
+    port = str(pick_free_port())
+    master = spawn("load", str(f), "--master", "--master-bind-host", "127.0.0.1", "--master-port",
+                   port, "--expect-workers", "2", "-u", "6", "-r", "6", "-t", "4s", "--json")
+    workers = [spawn("load", str(f), "--worker", "--master-host", "127.0.0.1", "--master-port",
+                     port, "--json") for _ in range(2)]
+    out, err = master.communicate(timeout=60)
+    assert master.returncode == 0, out + err
+    s = summary(out)
+    assert s["workers"] == 2
+    per_worker = []
+    for w in workers:
+        wout, werr = w.communicate(timeout=30)
+        last = events(wout)[-1]
+        assert last["event"] == "worker-summary", wout + werr
+        per_worker.append(last)
+    for name in ("connect", "echoed hello", "conversation"):
+        counts = [w["requests"].get(name, 0) for w in per_worker]
+        assert all(c > 0 for c in counts), (name, counts)
+        assert entry(s, name)["count"] == sum(counts), (name, counts)
+    assert s["messages"]["out"] == sum(w["messages"]["out"] for w in per_worker)
+    assert s["messages"]["in"] == sum(w["messages"]["in"] for w in per_worker)
