@@ -193,3 +193,22 @@ def test_a_master_merges_the_counts_of_two_workers(spawn, echo_server, tmp_path)
         assert entry(s, name)["count"] == sum(counts), (name, counts)
     assert s["messages"]["out"] == sum(w["messages"]["out"] for w in per_worker)
     assert s["messages"]["in"] == sum(w["messages"]["in"] for w in per_worker)
+
+
+def test_the_journal_is_off_by_default_and_bounded_when_on(wsblock, echo_server, tmp_path) -> None:
+    f = echo_file(tmp_path, echo_server.url("/echo"))
+    r = wsblock("load", str(f), "-u", "2", "-r", "2", "-t", "1s")
+    assert r.code == 0, r.out + r.err
+    assert not list((tmp_path / "state").rglob("*.ndjson"))
+    logs = tmp_path / "logs"
+    r = wsblock("load", str(f), "-u", "2", "-r", "2", "-t", "2s", "--journal", "--log-dir", str(logs),
+                "--journal-max-mb", "0.05", "--json")
+    assert r.code == 0, r.out + r.err
+    files = sorted(logs.glob("*.ndjson"))
+    assert len(files) == 2 and summary(r.out)["journal"]["sessions"] == 2
+    assert summary(r.out)["journal"]["stopped"] is True
+    assert "later events are not journaled" in r.err
+    assert sum(p.stat().st_size for p in files) < 0.05 * 1024 * 1024 * 1.5
+    records = [json.loads(line) for line in files[0].read_text().splitlines()]
+    kinds = [rec["event"] for rec in records[:8]]
+    assert kinds[:7] == ["session", "connecting", "open", "sent", "received", "expect", "close"]

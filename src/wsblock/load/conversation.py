@@ -21,10 +21,12 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import websocket
 
+from wsblock.engine.events import Event
 from wsblock.masking import Masker
 from wsblock.matching import Facts, Inbound, assertion_value, judge
 from wsblock.request import Expect, Message, Request
@@ -64,6 +66,9 @@ class Frame:
     data: str | bytes
     type: str
     size: int
+
+
+Tap = Callable[[Event], None]
 
 
 class _Closed(Exception):
@@ -107,14 +112,16 @@ def _sslopt(request: Request) -> dict[str, Any]:
 class _Conn:
     """The socket and what the assertions may ask of it."""
 
-    def __init__(self, request: Request, meter: Meter, prefix: str):
-        self.request, self.meter, self.prefix = request, meter, prefix
+    def __init__(self, request: Request, meter: Meter, prefix: str, tap: Tap | None = None):
+        self.request, self.meter, self.prefix, self.tap = request, meter, prefix, tap
+        self.t0 = time.monotonic()
         self.ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=False,
                                       sslopt=_sslopt(request))
         self.facts = Facts()
         self.opened_at: float | None = None
         self.close_code: int | None = None
         self.last_send: float | None = None
+        self.closing = False
 
     def recv(self, timeout: float) -> Frame | None:
         """The next message, ``None`` at the timeout; :class:`_Closed` when the connection ends."""
@@ -141,13 +148,25 @@ class _Conn:
         else:
             out = Frame(bytes(data), "binary", len(data))
         self.facts.received += 1
+        if self.tap is not None:
+            self.event("received", dir="in", type=out.type, data=out.data, size=out.size)
         self.meter.inb += 1
         self.meter.bytes_in += out.size
         return out
 
-    def _ended(self, code: int, reason: str) -> None:
+    def event(self, kind: str, **fields: Any) -> None:
+        """An event for the journal (only with a tap), as the engine would emit it."""
+        if self.tap is not None:
+            self.tap(Event(kind, datetime.now(UTC), time.monotonic() - self.t0,  # type: ignore[arg-type]
+                           request=self.request.name, **fields))
+
+    def _ended(self, code: int, reason: str, by: str = "server") -> None:
         if self.close_code is None:
             self.close_code = code
+            if self.tap is not None:
+                by = "error" if code == 1006 else "client" if self.closing else by
+                self.event("close", code=1000 if by == "client" else code,
+                           reason="" if by == "client" else reason, by=by)
             self.facts.close_code, self.facts.close_reason = code, reason
             self._shut()
 
@@ -172,6 +191,10 @@ class _Conn:
             return False
         self.last_send = time.perf_counter()
         self.facts.sent += 1
+        if self.tap is not None:
+            self.event("sent", dir="out", type="binary" if isinstance(data, bytes) else "text",
+                       format=step.format, data=data,
+                       size=len(data) if isinstance(data, bytes) else len(data.encode()))
         self.meter.out += 1
         self.meter.bytes_out += len(data) if isinstance(data, bytes) else len(data.encode())
         return True
@@ -180,6 +203,7 @@ class _Conn:
         """Close with 1000 and wait for the server's answer (messages before it are counted)."""
         if self.close_code is not None:
             return
+        self.closing = True
         try:
             self.ws.send_close(1000, b"")
         except (websocket.WebSocketException, OSError):
@@ -201,12 +225,13 @@ class _Conn:
 
 
 def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.0,
-         prefix: str = "", sleep: Callable[[float], None] = time.sleep) -> bool:
+         prefix: str = "", tap: Tap | None = None) -> bool:
     """One conversation of *request*; True when everything held. Never raises for the network."""
     masker = Masker(request.secrets)
     def name(n):
         return (f"{prefix}{n}")
-    conn = _Conn(request, meter, prefix)
+    conn = _Conn(request, meter, prefix, tap)
+    conn.event("connecting", url=request.url)
     o = request.options
     t0 = time.perf_counter()
     judged_by_assertions = any(c.field in ("connected", "status") for c in request.assertions)
@@ -220,6 +245,9 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
     except Exception as e:  # noqa: BLE001 - every failure to connect is an error of a kind
         kind = _connect_error(e)
         record("connect", name("connect"), (time.perf_counter() - t0) * 1000, kind)
+        conn.event("error", error=kind, reason=masker.mask(str(e))[:500],
+                   status=getattr(e, "status_code", None))
+        conn.event("close", code=1006, reason="", by="error")
         conn.facts.status = getattr(e, "status_code", None)
         headers = getattr(e, "resp_headers", None) or {}
         conn.facts.headers = list(headers.items())
@@ -237,6 +265,8 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
         conn.facts.status = conn.ws.getstatus()
         conn.facts.headers = list((conn.ws.getheaders() or {}).items())
         conn.facts.subprotocol = conn.ws.getsubprotocol()
+        conn.event("open", status=conn.facts.status, subprotocol=conn.facts.subprotocol,
+                   headers=tuple(conn.facts.headers))
         failure = _steps(request, conn, record, name)
         if failure is None and linger > 0 and conn.close_code is None:
             end = time.perf_counter() + linger
@@ -253,6 +283,10 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
         failed = judge(request.assertions, lambda n: assertion_value(n, conn.facts))
         if failed:
             failure = "assertion failed"
+        if tap is not None:
+            for c in request.assertions:
+                bad = next((f for f in failed if f.startswith(f"{c.description}:")), None)
+                conn.event("assert", ok=bad is None, name=c.description, reason=bad)
     ms = (time.perf_counter() - t0) * 1000
     record("conversation", name("conversation"), ms, failure and masker.mask(failure))
     return failure is None
@@ -274,6 +308,7 @@ def _steps(request: Request, conn: _Conn, record: Recorder, name: Callable[[str]
                 if left <= 0:
                     record("expect", name(step.name), (time.perf_counter() - since) * 1000,
                            "expectation timeout")
+                    conn.event("expect", ok=False, name=step.name, reason="expectation timeout")
                     return "expectation timeout"
                 frame = conn.recv(left)
                 if frame is None:
@@ -282,9 +317,11 @@ def _steps(request: Request, conn: _Conn, record: Recorder, name: Callable[[str]
                 latency = None if conn.last_send is None else (now - conn.last_send) * 1000
                 if not judge(step.checks, Inbound(frame, latency).field):
                     record("expect", name(step.name), (now - since) * 1000, length=frame.size)
+                    conn.event("expect", ok=True, name=step.name)
                     break
         except _Closed as c:
             kind = f"closed {c.code}"
             record("expect", name(step.name), (time.perf_counter() - since) * 1000, kind)
+            conn.event("expect", ok=False, name=step.name, reason=kind)
             return kind
     return None

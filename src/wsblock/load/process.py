@@ -28,6 +28,7 @@ from locust.env import Environment
 from locust.html import get_html_report
 from locust.runners import MasterRunner
 
+from wsblock.journal import Journal
 from wsblock.load import thresholds as th
 from wsblock.load.config import LoadConfig
 from wsblock.load.conversation import Meter, play
@@ -39,7 +40,52 @@ from wsblock.workspace import BadInput, EnvChoice
 _KIND_ORDER = {"connect": 0, "expect": 1, "conversation": 2}
 
 
-def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter) -> type[User]:
+class _Journals:
+    """``--journal``: one journal per virtual user (all its conversations, in order),
+    every process bounded by ``--journal-max-mb``; past it, journaling stops, said out loud."""
+
+    def __init__(self, cfg: LoadConfig):
+        self.cfg = cfg
+        self.left = cfg.journal_max_mb * 1024 * 1024
+        self.open: list[Journal] = []
+        self.sessions = 0
+        self.stopped = False
+
+    def start(self, name: str, requests: list[Any]) -> Any:
+        if not self.cfg.journal or self.stopped:
+            return None
+        secrets = set().union(*(r.secrets for r in requests))
+        journal = Journal.create(self.cfg.log_dir, name=name, secrets=secrets, url=requests[0].url,
+                                 file=self.cfg.file)
+        self.open.append(journal)
+        self.sessions += 1
+
+        def tap(event: Any) -> None:
+            if journal.closed:
+                return
+            data = event.data
+            self.left -= 160 + (len(data) if data is not None else 0)
+            if self.left < 0:
+                self.stop()
+                return
+            journal.record(event)
+
+        return tap
+
+    def stop(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            sys.stderr.write(f"wsblock load: the journal reached --journal-max-mb "
+                             f"{self.cfg.journal_max_mb:g}: later events are not journaled\n")
+        self.close()
+
+    def close(self) -> None:
+        for j in self.open:
+            j.close()
+        self.open.clear()
+
+
+def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) -> type[User]:
     numbers = itertools.count(1)
 
     class WsblockUser(User):
@@ -50,8 +96,11 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter) -> type[User]:
         def on_start(self) -> None:
             runner = self.environment.runner
             worker = getattr(runner, "worker_index", 0) or 0
-            self.requests = plan.resolve(next(numbers), worker)
+            number = next(numbers)
+            self.requests = plan.resolve(number, worker)
             self.prefixes = plan.prefixes(self.requests)
+            self.tap = journals.start(f"load user {number}" + (f" worker {worker}" if worker else ""),
+                                      self.requests)
 
         def record(self, kind: str, name: str, ms: float, error: str | None = None,
                    length: int = 0) -> None:
@@ -62,7 +111,7 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter) -> type[User]:
         @locust.task
         def conversation(self) -> None:
             for request, prefix in zip(self.requests, self.prefixes, strict=True):
-                play(request, self.record, meter, linger=cfg.linger, prefix=prefix)
+                play(request, self.record, meter, linger=cfg.linger, prefix=prefix, tap=self.tap)
 
     return WsblockUser
 
@@ -184,7 +233,8 @@ def run(cfg: LoadConfig) -> int:
     thresholds = [th.parse(t, names) for t in (cfg.fail_if or ["errors > 0"])]
     meter = Meter()
     totals = _Totals(meter)
-    env = Environment(user_classes=[_user_class(cfg, plan, meter)], host=Masker(first[0].secrets).mask(first[0].url))
+    journals = _Journals(cfg)
+    env = Environment(user_classes=[_user_class(cfg, plan, meter, journals)], host=Masker(first[0].secrets).mask(first[0].url))
     if cfg.role == "worker":
         runner: Any = env.create_worker_runner(cfg.master_host, cfg.master_port)
         env.events.report_to_master.add_listener(totals.report)
@@ -195,6 +245,7 @@ def run(cfg: LoadConfig) -> int:
 
         env.events.request.add_listener(count)
         runner.greenlet.join()
+        journals.close()
         if cfg.as_json:
             _emit({"event": "worker-summary", "requests": dict(counts),
                    "messages": {"out": meter.out, "in": meter.inb}})
@@ -204,8 +255,6 @@ def run(cfg: LoadConfig) -> int:
         env.events.worker_report.add_listener(totals.received)
     else:
         runner = env.create_local_runner()
-    if cfg.journal:
-        sys.stderr.write("wsblock load: --journal is not available yet; nothing is journaled\n")
     stop = gevent.event.Event()
     gevent.signal_handler(signal.SIGTERM, stop.set)
     gevent.signal_handler(signal.SIGINT, stop.set)
@@ -227,12 +276,16 @@ def run(cfg: LoadConfig) -> int:
     duration = time.monotonic() - started
     workers = len(runner.clients) if isinstance(runner, MasterRunner) else 0
     runner.quit()
+    journals.close()
     if progress is not None:
         progress.kill()
         if cfg.live and not cfg.as_json:
             sys.stderr.write("\n")
     summary = summarize(cfg, env, totals, duration, workers)
     summary["thresholds"] = judge_thresholds(thresholds, summary)
+    if cfg.journal:
+        summary["journal"] = {"dir": cfg.log_dir, "sessions": journals.sessions,
+                              "stopped": journals.stopped}
     if not any(r["kind"] == "conversation" and r["count"] for r in summary["requests"]):
         # A load test that measured nothing must not pass.
         summary["thresholds"].append({"expression": "no conversation finished", "failed": True,
