@@ -212,3 +212,38 @@ def test_the_journal_is_off_by_default_and_bounded_when_on(wsblock, echo_server,
     records = [json.loads(line) for line in files[0].read_text().splitlines()]
     kinds = [rec["event"] for rec in records[:8]]
     assert kinds[:7] == ["session", "connecting", "open", "sent", "received", "expect", "close"]
+
+
+def test_web_ui_on_loopback_then_a_summary_at_the_end(spawn, echo_server, tmp_path) -> None:
+    import signal
+    import urllib.parse
+    import urllib.request
+
+    f = echo_file(tmp_path, echo_server.url("/echo"))
+    port = pick_free_port()
+    p = spawn("load", str(f), "--web", "--web-port", str(port), "--json")
+    line = p.stderr.readline()
+    assert f"http://127.0.0.1:{port}" in line, line
+    deadline = time.monotonic() + 20
+    while True:  # the web server starts in a greenlet just after the line: poll its port
+        try:
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert page.status == 200
+    form = urllib.parse.urlencode({"user_count": 2, "spawn_rate": 2}).encode()
+    started = urllib.request.urlopen(f"http://127.0.0.1:{port}/swarm", data=form, timeout=5)
+    assert json.loads(started.read())["success"] is True
+    deadline = time.monotonic() + 20
+    while True:  # poll Locust's own stats until conversations are counted
+        stats = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/stats/requests").read())
+        if any(s["name"] == "conversation" and s["num_requests"] > 0 for s in stats["stats"]):
+            break
+        assert time.monotonic() < deadline, stats
+        time.sleep(0.1)
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, out + err
+    assert entry(summary(out), "conversation")["count"] > 0

@@ -8,6 +8,8 @@ worker processes beside a master (or N workers with ``--worker``).
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -123,13 +125,26 @@ def load(file: Path, env: EnvChoice, which: str | None, users: int, spawn_rate: 
         live=sys.stderr.isatty() and not as_json,
     )
     if processes is None:
-        raise SystemExit(subprocess.call(_command(cfg)))
+        # Locust's process replaces this one: signals and the exit code are its own.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        command = _command(cfg)
+        os.execv(command[0], command)
     # N local workers (their own output off), beside a master here unless --worker.
     wcfg = LoadConfig(**{**cfg.__dict__, "role": "worker", "as_json": False, "live": False,
                          "master_host": "127.0.0.1" if not worker else master_host})
     kids = [subprocess.Popen(_command(wcfg), stdout=subprocess.DEVNULL) for _ in range(processes)]
+    head = None if worker else subprocess.Popen(_command(cfg))
+
+    def forward(signum: int, frame: object) -> None:
+        for k in [head, *kids] if head is not None else kids:
+            if k.poll() is None:
+                k.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
     try:
-        code = 0 if worker else subprocess.call(_command(cfg))
+        code = 0 if head is None else head.wait()
         for k in kids:
             k.wait()
     finally:

@@ -191,12 +191,16 @@ def _emit(record: dict[str, Any]) -> None:
 
 def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -> None:
     """The live line on a terminal (stderr), or ``load-progress`` events with --json."""
+    last, last_t = 0, time.monotonic()
     while True:
         gevent.sleep(1.0 if cfg.live else 2.0)
         stats = env.runner.stats
         conv = [e for e in stats.entries.values() if e.method == "conversation"]
-        rps = sum(e.current_rps for e in conv)
-        p99 = max((e.get_current_response_time_percentile(0.99) or 0 for e in conv), default=0)
+        done = sum(e.num_requests for e in conv)
+        now = time.monotonic()
+        rps = (done - last) / (now - last_t) if now > last_t else 0.0
+        last, last_t = done, now
+        p99 = max((e.get_response_time_percentile(0.99) or 0 for e in conv), default=0)
         errors = sum(e.num_failures for e in conv)
         users = env.runner.user_count
         if cfg.as_json:
