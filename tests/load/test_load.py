@@ -164,10 +164,29 @@ def test_each_user_gets_its_own_variables(wsblock, echo_server, tmp_path) -> Non
                        expect("mine", [["echo", "body", "equals", "user {{load.user}}"]]),
                        ),
               table("assertions-table", [["one", "received.count", "equals", "1"]]))
-    r = wsblock("load", str(f), "-u", "3", "-r", "3", "-t", "2s", "--json",
-                "--fail-if", "errors > 0")
+    logs = tmp_path / "logs"
+    r = wsblock("load", str(f), "-u", "3", "-r", "3", "-t", "2s", "--json", "--journal",
+                "--log-dir", str(logs))
     assert r.code == 0, r.out + r.err
     assert entry(summary(r.out), "mine")["count"] > 0
+    sent = set()
+    for path in logs.glob("*.ndjson"):
+        mine = {rec["data"] for rec in map(json.loads, path.read_text().splitlines())
+                if rec["event"] == "sent"}
+        assert len(mine) == 1, mine  # one user: always its own value
+        sent |= mine
+    assert sent == {"user 1", "user 2", "user 3"}
+
+
+def test_other_commands_never_import_locust_or_gevent() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, wsblock.cli.main, wsblock.cli.load; "
+            "bad = [m for m in ('locust', 'gevent') if m in sys.modules]; "
+            "sys.exit(f'imported: {bad}' if bad else 0)")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
 
 
 def test_a_master_merges_the_counts_of_two_workers(spawn, echo_server, tmp_path) -> None:
