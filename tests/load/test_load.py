@@ -99,7 +99,7 @@ def test_a_threshold_that_holds_exits_1_and_is_named(wsblock, echo_server, tmp_p
                 "--fail-if", "count(echoed hello) > 0", "--fail-if", "p99(echoed hello) > 60s")
     assert r.code == 1, r.out + r.err
     assert "✘ threshold crossed: count(echoed hello) > 0" in r.out
-    assert "✔ threshold held: p99(echoed hello) > 60s" in r.out
+    assert "✔ threshold not crossed: p99(echoed hello) > 60s" in r.out
     text = junit.read_text()
     assert text.count("<testcase") == 2 and text.count("<failure") == 1
     assert "count(echoed hello) &gt; 0" in text

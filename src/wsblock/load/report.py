@@ -47,7 +47,7 @@ def print_table(summary: dict[str, Any], out: TextIO) -> None:
         out.write("errors: none\n")
     for t in summary.get("thresholds", []):
         actual = t["reason"] if t["actual"] is None else f"actual {t['actual']:g}"
-        mark = "✘ threshold crossed" if t["failed"] else "✔ threshold held"
+        mark = "✘ threshold crossed" if t["failed"] else "✔ threshold not crossed"
         out.write(f"{mark}: {t['expression']} ({actual})\n")
 
 
