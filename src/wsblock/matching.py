@@ -28,9 +28,14 @@ __all__ = ["Facts", "Inbound", "Received", "assertion_value", "judge"]
 class Received(Protocol):
     """What :class:`Inbound` needs of a message: an engine event, or a load test's frame."""
 
-    data: Any  # str for text, bytes for binary
-    type: Any  # "text" | "binary"
-    size: Any
+    @property
+    def data(self) -> Any: ...  # str for text, bytes for binary
+
+    @property
+    def type(self) -> Any: ...  # "text" | "binary"
+
+    @property
+    def size(self) -> Any: ...
 
 
 @dataclass

@@ -109,6 +109,22 @@ def _sslopt(request: Request) -> dict[str, Any]:
     return opt
 
 
+def _proxy(request: Request) -> dict[str, Any]:
+    """``proxy`` option: ``auto`` (the environment's, as websocket-client reads it), none, a URL."""
+    from urllib.parse import urlsplit
+
+    proxy = request.options.proxy
+    if proxy == "auto":
+        return {}
+    if proxy is None:
+        return {"http_no_proxy": [urlsplit(request.url).hostname or ""]}
+    p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    auth = (p.username, p.password or "") if p.username else None
+    return {"http_proxy_host": p.hostname, "http_proxy_port": p.port or 8080,
+            "proxy_type": p.scheme if p.scheme in ("socks4", "socks4a", "socks5", "socks5h") else "http",
+            "http_proxy_auth": auth}
+
+
 class _Conn:
     """The socket and what the assertions may ask of it."""
 
@@ -240,7 +256,7 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
         conn.ws.connect(
             request.url, timeout=o.connect_timeout, header=[f"{k}: {v}" for k, v in request.headers],
             subprotocols=list(o.subprotocols) or None, origin=o.origin,
-            suppress_origin=o.origin is None,
+            suppress_origin=o.origin is None, **_proxy(request),
         )
     except Exception as e:  # noqa: BLE001 - every failure to connect is an error of a kind
         kind = _connect_error(e)

@@ -122,7 +122,7 @@ class _Totals:
     def __init__(self, meter: Meter):
         self.meter = meter
         self.sent = [0, 0, 0, 0]  # what a worker reported so far: out, in, bytes out, bytes in
-        self.merged = Counter()  # master: sums of the workers' deltas
+        self.merged: Counter[str] = Counter()  # master: sums of the workers' deltas
         self.peaks: dict[str, int] = {}
 
     def report(self, client_id: str, data: dict[str, Any]) -> None:  # worker side
@@ -156,6 +156,7 @@ def _pct(entry: Any, p: float) -> int | None:
 
 def summarize(cfg: LoadConfig, env: Environment, totals: _Totals, duration: float,
               workers: int) -> dict[str, Any]:
+    assert env.runner is not None
     stats = env.runner.stats
     entries = sorted(stats.entries.values(), key=lambda e: _KIND_ORDER.get(e.method, 1))
     def per_s(n):
@@ -191,10 +192,12 @@ def _emit(record: dict[str, Any]) -> None:
 
 def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -> None:
     """The live line on a terminal (stderr), or ``load-progress`` events with --json."""
+    runner = env.runner
+    assert runner is not None
     last, last_t = 0, time.monotonic()
     while True:
         gevent.sleep(1.0 if cfg.live else 2.0)
-        stats = env.runner.stats
+        stats = runner.stats
         conv = [e for e in stats.entries.values() if e.method == "conversation"]
         done = sum(e.num_requests for e in conv)
         now = time.monotonic()
@@ -202,7 +205,7 @@ def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -
         last, last_t = done, now
         p99 = max((e.get_response_time_percentile(0.99) or 0 for e in conv), default=0)
         errors = sum(e.num_failures for e in conv)
-        users = env.runner.user_count
+        users = runner.user_count
         if cfg.as_json:
             _emit({"event": "load-progress", "elapsed_s": round(time.monotonic() - started, 1),
                    "users": users, "rps": round(rps, 1), "p99_ms": p99, "errors": errors})
@@ -266,9 +269,12 @@ def run(cfg: LoadConfig) -> int:
         env.create_web_ui("127.0.0.1", cfg.web_port)
         sys.stderr.write(f"Locust's web UI: http://127.0.0.1:{cfg.web_port} (Ctrl+C ends the test)\n")
     if isinstance(runner, MasterRunner) and not cfg.web:
-        while len(runner.clients.ready) < cfg.expect_workers and not stop.is_set():
-            sys.stderr.write(f"waiting for workers: {len(runner.clients.ready)} of {cfg.expect_workers}\n")
-            stop.wait(1.0)
+        said = -1
+        while (ready := len(runner.clients.ready)) < cfg.expect_workers and not stop.is_set():
+            if ready != said:
+                sys.stderr.write(f"waiting for workers: {ready} of {cfg.expect_workers} connected\n")
+                said = ready
+            stop.wait(0.1)
     started = time.monotonic()
     if cfg.as_json:
         _emit({"event": "load-start", "file": cfg.file, "users": cfg.users,
