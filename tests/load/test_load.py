@@ -266,3 +266,26 @@ def test_web_ui_on_loopback_then_a_summary_at_the_end(spawn, echo_server, tmp_pa
     out, err = p.communicate(timeout=30)
     assert p.returncode == 0, out + err
     assert entry(summary(out), "conversation")["count"] > 0
+
+
+def test_a_failed_assertion_is_its_own_kind(wsblock, echo_server, tmp_path) -> None:
+    f = write(tmp_path / "assert.void", request(echo_server.url("/echo"), "A"),
+              messages(message("hello", "text", "hello"),
+                       expect("echoed hello", [["echo", "body", "equals", "hello"]])),
+              table("assertions-table", [["five", "received.count", "equals", "5"]]))
+    r = wsblock("load", str(f), "-u", "1", "-r", "1", "-t", "1s", "--json")
+    assert r.code == 1, r.out + r.err
+    s = summary(r.out)
+    assert set(s["errors"]) == {"assertion failed"}
+    assert entry(s, "echoed hello")["failures"] == 0
+    assert entry(s, "conversation")["failures"] == s["errors"]["assertion failed"] > 0
+
+
+def test_processes_runs_a_master_and_local_workers(wsblock, echo_server, tmp_path) -> None:
+    f = echo_file(tmp_path, echo_server.url("/echo"))
+    r = wsblock("load", str(f), "--processes", "2", "--master-port", str(pick_free_port()),
+                "-u", "4", "-r", "4", "-t", "2s", "--json")
+    assert r.code == 0, r.out + r.err
+    s = summary(r.out)
+    assert s["workers"] == 2
+    plausible(s)
