@@ -85,6 +85,15 @@ class _Journals:
         self.open.clear()
 
 
+_said: set[str] = set()
+
+
+def _say_once(text: str) -> None:
+    if text not in _said:
+        _said.add(text)
+        sys.stderr.write(f"wsblock load: {text}\n")
+
+
 def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) -> type[User]:
     numbers = itertools.count(1)
 
@@ -97,7 +106,13 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) 
             runner = self.environment.runner
             worker = getattr(runner, "worker_index", 0) or 0
             number = next(numbers)
-            self.requests = plan.resolve(number, worker)
+            self.tap = None
+            try:
+                self.requests = plan.resolve(number, worker)
+            except BadInput as e:  # this user's own values do not resolve: counted, said once
+                self.requests, self.prefixes = [], []
+                _say_once(f"user {number}: {e}")
+                return
             self.prefixes = plan.prefixes(self.requests)
             self.tap = journals.start(f"load user {number}" + (f" worker {worker}" if worker else ""),
                                       self.requests)
@@ -110,8 +125,20 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) 
 
         @locust.task
         def conversation(self) -> None:
+            if not self.requests:
+                self.record("conversation", "conversation", 0.0, "bad input")
+                gevent.sleep(1.0)
+                return
             for request, prefix in zip(self.requests, self.prefixes, strict=True):
-                play(request, self.record, meter, linger=cfg.linger, prefix=prefix, tap=self.tap)
+                try:
+                    play(request, self.record, meter, linger=cfg.linger, prefix=prefix, tap=self.tap)
+                except Exception as e:  # noqa: BLE001 - counted and said, never a traceback
+                    if os.environ.get("WSBLOCK_DEBUG"):
+                        raise
+                    self.record("conversation", f"{prefix}conversation", 0.0,
+                                f"internal error: {type(e).__name__}")
+                    _say_once(f"internal error in a conversation: {type(e).__name__}: {e} "
+                              "(set WSBLOCK_DEBUG=1 for a traceback, and please report it)")
 
     return WsblockUser
 
