@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from peers.fixtures import Peer, stop_process, ws_peer  # noqa: F401
+from peers.fixtures import Peer, stop_process, tls_files, ws_peer  # noqa: F401
 
 WSBLOCK = str(Path(sys.executable).parent / "wsblock")
 

@@ -289,3 +289,29 @@ def test_processes_runs_a_master_and_local_workers(wsblock, echo_server, tmp_pat
     s = summary(r.out)
     assert s["workers"] == 2
     plausible(s)
+
+
+def test_tls_is_verified_and_a_failure_is_its_own_kind(wsblock, tls_files, tmp_path) -> None:
+    def handler(ws) -> None:
+        for msg in ws:
+            ws.send(msg)
+
+    server = sync_serve(handler, "127.0.0.1", 0, ssl=tls_files.server_context())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"wss://127.0.0.1:{server.socket.getsockname()[1]}/echo"
+        f = echo_file(tmp_path, url)
+        r = wsblock("load", str(f), "-u", "1", "-r", "1", "-t", "1s", "--json")
+        assert r.code == 1, r.out + r.err
+        assert set(summary(r.out)["errors"]) == {"tls"}
+        trusted = write(tmp_path / "trusted.void", request(url, "Echo"),
+                        table("socket-options", [["ca-file", str(tls_files.ca)]]),
+                        messages(message("hello", "text", "hello"),
+                                 expect("echoed hello", [["echo", "body", "equals", "hello"]])))
+        r = wsblock("load", str(trusted), "-u", "1", "-r", "1", "-t", "1s", "--json")
+        assert r.code == 0, r.out + r.err
+        assert entry(summary(r.out), "echoed hello")["count"] > 0
+    finally:
+        server.shutdown()
+        thread.join(5)
