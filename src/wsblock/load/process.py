@@ -235,10 +235,12 @@ def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -
         users = runner.user_count
         if cfg.as_json:
             _emit({"event": "load-progress", "elapsed_s": round(time.monotonic() - started, 1),
-                   "users": users, "rps": round(rps, 1), "p99_ms": p99, "errors": errors})
+                   "users": users, "rps": round(rps, 1), "p99_ms": p99, "errors": errors,
+                   **({} if cfg.role == "master" else {"open": meter.open})})
         elif cfg.live:
             sys.stderr.write(f"\r\x1b[K{time.monotonic() - started:5.0f} s  users {users}  "
-                             f"{rps:.1f} conversations/s  p99 {p99} ms  errors {errors}")
+                             f"{rps:.1f} conversations/s  p99 {p99} ms  errors {errors}"
+                             + ("" if cfg.role == "master" else f"  open {meter.open}"))
             sys.stderr.flush()
 
 
