@@ -10,8 +10,6 @@ evaluate the ``assertions-table``. Every event is journaled and reported.
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import time
 from collections import deque
 from collections.abc import Callable
@@ -20,12 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wsblock.checks import MISSING, evaluate, lookup
 from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.journal import Journal
 from wsblock.masking import Masker
-from wsblock.request import Check, Expect, Message, Request
+from wsblock.matching import Facts, assertion_value
+from wsblock.matching import Inbound as _Inbound
+from wsblock.matching import judge as _judge
+from wsblock.request import Expect, Message, Request
 
 __all__ = ["RequestResult", "run_request", "skipped"]
 
@@ -61,51 +61,6 @@ def skipped(name: str, file: Path | None, index: int, reason: str) -> RequestRes
 
 
 Listener = Callable[[Event], None]
-
-
-@dataclass
-class _Inbound:
-    event: Event
-    latency_ms: float | None
-    _json: Any = None
-    _parsed: bool = False
-
-    def parsed(self) -> Any:
-        if not self._parsed:
-            self._parsed = True
-            data = self.event.data
-            try:
-                self._json = json.loads(data) if isinstance(data, str) else MISSING
-            except ValueError:
-                self._json = MISSING
-        return self._json
-
-    def field(self, name: str) -> Any:
-        data = self.event.data
-        if name == "body":
-            if isinstance(data, (bytes, bytearray)):
-                return base64.b64encode(bytes(data)).decode()
-            return data
-        if name.startswith("body.") or name.startswith("body["):
-            doc = self.parsed()
-            return MISSING if doc is MISSING else lookup(doc, name[4:].lstrip("."))
-        if name == "type":
-            return self.event.type
-        if name == "size":
-            return self.event.size
-        if name == "latency":
-            return MISSING if self.latency_ms is None else round(self.latency_ms, 3)
-        return MISSING
-
-
-def _judge(checks: tuple[Check, ...], get: Callable[[str], Any]) -> list[str]:
-    """The rows that did not hold, each with its actual value."""
-    failed = []
-    for c in checks:
-        out = evaluate(c.operator, get(c.field), c.expected)
-        if not out.ok:
-            failed.append(f"{c.description}: {c.field} {c.operator} {c.expected!r}, actual {out.shown!r}")
-    return failed
 
 
 class _Run:
@@ -185,35 +140,15 @@ class _Run:
         return f"expect {step.name!r} ({step.where}): {why}{detail}"
 
     def assertion_value(self, name: str) -> Any:
-        s = self.session
-        if name == "connected":
-            return self.opened_at is not None
-        if name == "status":
-            return s.status if s.status is not None else MISSING
-        if name.lower().startswith("headers."):
-            wanted = name[8:].lower()
-            for k, v in s.response_headers or ():
-                if k.lower() == wanted:
-                    return v
-            return MISSING
-        if name == "responseTime":  # Voiden's name: the handshake's time, in ms
-            return round((self.opened_at - self.t0) * 1000, 3) if self.opened_at is not None else MISSING
-        if name == "subprotocol":
-            return s.subprotocol if s.subprotocol is not None else MISSING
-        if name == "closeCode":
-            return self.close_event.code if self.close_event and self.close_event.code is not None else MISSING
-        if name == "closeReason":
-            return self.close_event.reason or "" if self.close_event else MISSING
-        if name == "sent.count":
-            return s.stats.sent
-        if name == "received.count":
-            return s.stats.received
-        if name == "duration":
-            if self.opened_at is None:
-                return MISSING
-            end = self.closed_at or time.monotonic()
-            return round((end - self.opened_at) * 1000, 3)
-        return MISSING
+        s, ev = self.session, self.close_event
+        end = self.closed_at or time.monotonic()
+        return assertion_value(name, Facts(
+            connected=self.opened_at is not None, status=s.status, headers=s.response_headers or (),
+            subprotocol=s.subprotocol, close_code=ev.code if ev else None,
+            close_reason=(ev.reason or "") if ev else None, sent=s.stats.sent,
+            received=s.stats.received,
+            duration_ms=None if self.opened_at is None else (end - self.opened_at) * 1000,
+            handshake_ms=None if self.opened_at is None else (self.opened_at - self.t0) * 1000))
 
 
 async def run_request(request: Request, listener: Listener, *, journal: Journal | None = None,

@@ -8,6 +8,7 @@ from wsblock import __version__
 from wsblock.cli.app import demo, open_, serve
 from wsblock.cli.files import check, fmt
 from wsblock.cli.live import connect, echo_server
+from wsblock.cli.load import load
 from wsblock.cli.run import run
 from wsblock.cli.sessions import export, sessions
 
@@ -27,7 +28,7 @@ def cli() -> None:
     """
 
 
-for command in (demo, open_, serve, run, connect, echo_server, check, fmt, sessions, export):
+for command in (demo, open_, serve, run, connect, echo_server, check, fmt, sessions, export, load):
     cli.add_command(command)
 
 

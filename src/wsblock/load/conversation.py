@@ -1,0 +1,343 @@
+"""One virtual user's conversation, on ``websocket-client`` under gevent.
+
+The same steps as :func:`wsblock.runner.run_request`, judged by the same code
+(:mod:`wsblock.matching`): connect; each ``socket-message`` is sent, each
+``socket-expect`` waits up to its timeout for a message for which every row holds
+(others are skipped); linger; close with 1000; check the ``assertions-table``.
+Only the transport differs: a blocking socket that gevent makes cooperative, so one
+process holds thousands of users. What happened is told to a :class:`Recorder`:
+
+* ``connect`` -- from the start of TCP to the end of the handshake (TLS included);
+* one entry per ``socket-expect`` -- from the send before it to the matching message;
+* ``conversation`` -- from the start of connecting to the end of the close;
+* failures with their kind: ``refused``, ``dns``, ``tls``, ``handshake 401``,
+  ``connect timeout``, ``closed 1011``, ``expectation timeout``, ``assertion failed``.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import websocket
+
+from wsblock.engine.events import Event
+from wsblock.masking import Masker
+from wsblock.matching import Facts, Inbound, assertion_value, judge
+from wsblock.request import Expect, Message, Request
+
+__all__ = ["Frame", "Meter", "Recorder", "play"]
+
+_CLOSE = websocket.ABNF.OPCODE_CLOSE
+_TEXT = websocket.ABNF.OPCODE_TEXT
+_BINARY = websocket.ABNF.OPCODE_BINARY
+
+
+class Recorder(Protocol):
+    def __call__(self, kind: str, name: str, ms: float, error: str | None = None,
+                 length: int = 0) -> None: ...
+
+
+class Meter:
+    """Counters of one process: messages and bytes each way, connections open and peak."""
+
+    def __init__(self) -> None:
+        self.out = self.inb = self.bytes_out = self.bytes_in = 0
+        self.open = self.peak = 0
+
+    def opened(self) -> None:
+        self.open += 1
+        if self.open > self.peak:
+            self.peak = self.open
+
+    def closed(self) -> None:
+        self.open -= 1
+
+
+@dataclass
+class Frame:
+    """A received message as :class:`wsblock.matching.Inbound` reads it."""
+
+    data: str | bytes
+    type: str
+    size: int
+
+
+Tap = Callable[[Event], None]
+
+
+class _Closed(Exception):
+    def __init__(self, code: int, reason: str = ""):
+        super().__init__(code)
+        self.code, self.reason = code, reason
+
+
+def _connect_error(e: BaseException) -> str:
+    if isinstance(e, websocket.WebSocketBadStatusException):
+        return f"handshake {e.status_code}"
+    if isinstance(e, ConnectionRefusedError):
+        return "refused"
+    if isinstance(e, (ssl.SSLError, ssl.CertificateError)):
+        return "tls"
+    if isinstance(e, socket.gaierror):
+        return "dns"
+    if isinstance(e, (TimeoutError, socket.timeout, websocket.WebSocketTimeoutException)):
+        return "connect timeout"
+    if isinstance(e, ConnectionResetError):
+        return "reset"
+    if isinstance(e, websocket.WebSocketException):
+        return "handshake error"
+    return "connect error"
+
+
+def _sslopt(request: Request) -> dict[str, Any]:
+    o = request.options
+    opt: dict[str, Any] = {}
+    if not o.tls_verify:
+        opt.update(cert_reqs=ssl.CERT_NONE, check_hostname=False)
+    if o.ca_file:
+        opt["ca_certs"] = str(o.ca_file)
+    if o.client_cert:
+        opt["certfile"] = str(o.client_cert)
+    if o.client_key:
+        opt["keyfile"] = str(o.client_key)
+    return opt
+
+
+def _proxy(request: Request) -> dict[str, Any]:
+    """``proxy`` option: ``auto`` (the environment's, as websocket-client reads it), none, a URL."""
+    from urllib.parse import urlsplit
+
+    proxy = request.options.proxy
+    if proxy == "auto":
+        return {}
+    if proxy is None:
+        return {"http_no_proxy": [urlsplit(request.url).hostname or ""]}
+    p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    auth = (p.username, p.password or "") if p.username else None
+    return {"http_proxy_host": p.hostname, "http_proxy_port": p.port or 8080,
+            "proxy_type": p.scheme if p.scheme in ("socks4", "socks4a", "socks5", "socks5h") else "http",
+            "http_proxy_auth": auth}
+
+
+class _Conn:
+    """The socket and what the assertions may ask of it."""
+
+    def __init__(self, request: Request, meter: Meter, prefix: str, tap: Tap | None = None):
+        self.request, self.meter, self.prefix, self.tap = request, meter, prefix, tap
+        self.t0 = time.monotonic()
+        self.ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=False,
+                                      sslopt=_sslopt(request))
+        self.facts = Facts()
+        self.opened_at: float | None = None
+        self.close_code: int | None = None
+        self.last_send: float | None = None
+        self.closing = False
+
+    def recv(self, timeout: float) -> Frame | None:
+        """The next message, ``None`` at the timeout; :class:`_Closed` when the connection ends."""
+        if self.close_code is not None:
+            raise _Closed(self.close_code)
+        self.ws.settimeout(max(timeout, 0.0001))
+        try:
+            opcode, frame = self.ws.recv_data_frame(False)
+        except (websocket.WebSocketTimeoutException, TimeoutError):
+            return None
+        except (websocket.WebSocketConnectionClosedException, OSError, websocket.WebSocketException):
+            self._ended(1006, "")
+            raise _Closed(1006) from None
+        if opcode == _CLOSE:
+            data = frame.data or b""
+            code = int.from_bytes(data[:2], "big") if len(data) >= 2 else 1005
+            reason = data[2:].decode("utf-8", "replace")
+            self._ended(code, reason)
+            raise _Closed(code, reason)
+        data = frame.data
+        if opcode == _TEXT:
+            text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+            out = Frame(text, "text", len(data))
+        else:
+            out = Frame(bytes(data), "binary", len(data))
+        self.facts.received += 1
+        if self.tap is not None:
+            self.event("received", dir="in", type=out.type, data=out.data, size=out.size)
+        self.meter.inb += 1
+        self.meter.bytes_in += out.size
+        return out
+
+    def event(self, kind: str, **fields: Any) -> None:
+        """An event for the journal (only with a tap), as the engine would emit it."""
+        if self.tap is not None:
+            self.tap(Event(kind, datetime.now(UTC), time.monotonic() - self.t0,  # type: ignore[arg-type]
+                           request=self.request.name, **fields))
+
+    def _ended(self, code: int, reason: str, by: str = "server") -> None:
+        if self.close_code is None:
+            self.close_code = code
+            if self.tap is not None:
+                by = "error" if code == 1006 else "client" if self.closing else by
+                self.event("close", code=1000 if by == "client" else code,
+                           reason="" if by == "client" else reason, by=by)
+            self.facts.close_code, self.facts.close_reason = code, reason
+            self._shut()
+
+    def _shut(self) -> None:
+        if self.opened_at is not None and self.facts.duration_ms is None:
+            self.facts.duration_ms = (time.perf_counter() - self.opened_at) * 1000
+            self.meter.closed()
+        try:
+            self.ws.shutdown()
+        except Exception:  # noqa: BLE001 - the socket is gone either way
+            pass
+
+    def send(self, step: Message) -> bool:
+        data = step.data
+        try:
+            if isinstance(data, bytes):
+                self.ws.send(data, _BINARY)
+            else:
+                self.ws.send(data, _TEXT)
+        except (websocket.WebSocketException, OSError):
+            self._ended(1006, "")
+            return False
+        self.last_send = time.perf_counter()
+        self.facts.sent += 1
+        if self.tap is not None:
+            self.event("sent", dir="out", type="binary" if isinstance(data, bytes) else "text",
+                       format=step.format, data=data,
+                       size=len(data) if isinstance(data, bytes) else len(data.encode()))
+        self.meter.out += 1
+        self.meter.bytes_out += len(data) if isinstance(data, bytes) else len(data.encode())
+        return True
+
+    def close(self, timeout: float = 3.0) -> None:
+        """Close with 1000 and wait for the server's answer (messages before it are counted)."""
+        if self.close_code is not None:
+            return
+        self.closing = True
+        try:
+            self.ws.send_close(1000, b"")
+        except (websocket.WebSocketException, OSError):
+            self._ended(1006, "")
+            return
+        deadline = time.perf_counter() + timeout
+        while self.close_code is None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                self._ended(1006, "")
+                return
+            try:
+                self.recv(left)
+            except _Closed:
+                break
+        # Closed by us: the code the assertions see is ours, as in `wsblock run`.
+        if self.facts.close_code not in (1006,):
+            self.facts.close_code, self.facts.close_reason = 1000, ""
+
+
+def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.0,
+         prefix: str = "", tap: Tap | None = None) -> bool:
+    """One conversation of *request*; True when everything held. Never raises for the network."""
+    masker = Masker(request.secrets)
+    def name(n):
+        return (f"{prefix}{n}")
+    conn = _Conn(request, meter, prefix, tap)
+    conn.event("connecting", url=request.url)
+    o = request.options
+    t0 = time.perf_counter()
+    judged_by_assertions = any(c.field in ("connected", "status") for c in request.assertions)
+    failure: str | None = None
+    try:
+        conn.ws.connect(
+            request.url, timeout=o.connect_timeout, header=[f"{k}: {v}" for k, v in request.headers],
+            subprotocols=list(o.subprotocols) or None, origin=o.origin,
+            suppress_origin=o.origin is None, **_proxy(request),
+        )
+    except Exception as e:  # noqa: BLE001 - every failure to connect is an error of a kind
+        kind = _connect_error(e)
+        record("connect", name("connect"), (time.perf_counter() - t0) * 1000, kind)
+        conn.event("error", error=kind, reason=masker.mask(str(e))[:500],
+                   status=getattr(e, "status_code", None))
+        conn.event("close", code=1006, reason="", by="error")
+        conn.facts.status = getattr(e, "status_code", None)
+        headers = getattr(e, "resp_headers", None) or {}
+        conn.facts.headers = list(headers.items())
+        try:
+            conn.ws.shutdown()
+        except Exception:  # noqa: BLE001
+            pass
+        if not judged_by_assertions:
+            failure = kind
+    else:
+        conn.opened_at = time.perf_counter()
+        meter.opened()
+        record("connect", name("connect"), (conn.opened_at - t0) * 1000)
+        conn.facts.connected = True
+        conn.facts.status = conn.ws.getstatus()
+        conn.facts.headers = list((conn.ws.getheaders() or {}).items())
+        conn.facts.subprotocol = conn.ws.getsubprotocol()
+        conn.event("open", status=conn.facts.status, subprotocol=conn.facts.subprotocol,
+                   headers=tuple(conn.facts.headers))
+        failure = _steps(request, conn, record, name)
+        if failure is None and linger > 0 and conn.close_code is None:
+            end = time.perf_counter() + linger
+            try:
+                while (left := end - time.perf_counter()) > 0:
+                    conn.recv(left)
+            except _Closed:
+                pass
+        conn.close(min(o.connect_timeout, 5.0))
+        if failure is None and conn.facts.close_code == 1006 and not any(
+                c.field.startswith("close") for c in request.assertions):
+            failure = "closed 1006"
+    if failure is None:
+        failed = judge(request.assertions, lambda n: assertion_value(n, conn.facts))
+        if failed:
+            failure = "assertion failed"
+        if tap is not None:
+            for c in request.assertions:
+                bad = next((f for f in failed if f.startswith(f"{c.description}:")), None)
+                conn.event("assert", ok=bad is None, name=c.description, reason=bad)
+    ms = (time.perf_counter() - t0) * 1000
+    record("conversation", name("conversation"), ms, failure and masker.mask(failure))
+    return failure is None
+
+
+def _steps(request: Request, conn: _Conn, record: Recorder, name: Callable[[str], str]) -> str | None:
+    """Play the steps; the kind of the first failure, or None."""
+    for step in request.steps:
+        if isinstance(step, Message):
+            if conn.close_code is not None or not conn.send(step):
+                return f"closed {conn.close_code}"
+            continue
+        assert isinstance(step, Expect)
+        since = conn.last_send if conn.last_send is not None else conn.opened_at or time.perf_counter()
+        deadline = time.perf_counter() + step.timeout
+        try:
+            while True:
+                left = deadline - time.perf_counter()
+                if left <= 0:
+                    record("expect", name(step.name), (time.perf_counter() - since) * 1000,
+                           "expectation timeout")
+                    conn.event("expect", ok=False, name=step.name, reason="expectation timeout")
+                    return "expectation timeout"
+                frame = conn.recv(left)
+                if frame is None:
+                    continue
+                now = time.perf_counter()
+                latency = None if conn.last_send is None else (now - conn.last_send) * 1000
+                if not judge(step.checks, Inbound(frame, latency).field):
+                    record("expect", name(step.name), (now - since) * 1000, length=frame.size)
+                    conn.event("expect", ok=True, name=step.name)
+                    break
+        except _Closed as c:
+            kind = f"closed {c.code}"
+            record("expect", name(step.name), (time.perf_counter() - since) * 1000, kind)
+            conn.event("expect", ok=False, name=step.name, reason=kind)
+            return kind
+    return None
