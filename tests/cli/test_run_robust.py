@@ -52,7 +52,8 @@ def test_item10_timeout_is_a_hard_bound(wsblock, hostile, tmp_path):
     elapsed = time.monotonic() - start
     assert r.code == 1, r.out + r.err
     assert "timed out after 1 s" in r.out
-    assert elapsed < 6, f"--timeout 1 took {elapsed:.1f} s"  # 1 s + a 1 s grace + start-up
+    # 1 s + a 1 s grace + start-up; without the bound: 1 s + the 10 s close timeout.
+    assert elapsed < 9, f"--timeout 1 took {elapsed:.1f} s"
 
 
 def _started(proc: subprocess.Popen) -> None:
