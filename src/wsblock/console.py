@@ -36,11 +36,20 @@ def clock(ts: datetime) -> str:
     return local.strftime("%H:%M:%S.") + f"{local.microsecond // 1000:03d}"
 
 
-def payload_text(event: Event) -> str:
-    """A message's payload as one line of text (binary as base64)."""
-    if isinstance(event.data, (bytes, bytearray, memoryview)):
-        return "base64:" + base64.b64encode(bytes(event.data)).decode()
-    return event.data or ""
+def payload_text(event: Event, masker: Masker | None = None) -> str:
+    """A message's payload as one line of text (binary as base64), secrets masked.
+
+    A binary payload is masked as bytes *before* it is base64-encoded: a secret's
+    bytes inside it would not be found in the base64 text.
+    """
+    data = event.data
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+        if masker is not None:
+            raw = masker.mask_bytes(raw)
+        return "base64:" + base64.b64encode(raw).decode()
+    text = data or ""
+    return masker.mask(text) if masker is not None else text
 
 
 class Console:
@@ -65,7 +74,7 @@ class Console:
     def format(self, event: Event) -> str:
         when = clock(event.ts)
         if event.kind in ("sent", "received"):
-            body = self.cut(self.masker.mask(payload_text(event)))
+            body = self.cut(payload_text(event, self.masker))
             return f"{when} {self.paint(ARROW[event.dir], event.dir)} {body}"
         words = self.masker.mask(describe(event))
         if event.kind in ("expect", "assert"):

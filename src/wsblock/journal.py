@@ -452,6 +452,10 @@ class Journal:
     """The longest time, in seconds, between two flushes while events are pending."""
     error: BaseException | None
     """The last error of a write or of a serialisation, if any (kept for diagnosis)."""
+    on_error: Callable[[OSError], None] | None
+    """Called at once (in the thread that wrote) when a write fails -- a full disk, a
+    removed folder -- and again after the journal recovered and failed anew. The events
+    stay pending and are written by the next flush that succeeds."""
 
     def __init__(
         self,
@@ -473,6 +477,8 @@ class Journal:
         self.masker = _as_masker(secrets)
         self.flush_interval = flush_interval
         self.error = None
+        self.on_error = None
+        self._failing = False  # on_error was called and no write succeeded since
         self._pending: list[Event] | _LateWriter = []
         self._unwritten = b""
         self._unwritten_events = 0
@@ -578,6 +584,16 @@ class Journal:
         (what was not written is kept and retried by the next flush)."""
         with self._lock:
             self._flush_locked()
+
+    def write_now(self) -> None:
+        """Write every event recorded so far, now, as :meth:`flush`, but never raise: a
+        failed write is reported through :attr:`on_error`. Front ends call it before they
+        show a batch, so that what a user saw is on disk even if the process is killed."""
+        with self._lock:
+            try:
+                self._flush_locked()
+            except OSError:
+                pass  # reported by _write
 
     def _flush_due(self) -> None:
         """A flush from record() or the event loop timer. Never raises (see ``error``).
@@ -687,8 +703,17 @@ class Journal:
         except OSError as exc:
             self.error = exc
             self._unwritten = bytes(view)
+            if not self._failing:
+                self._failing = True
+                callback = self.on_error
+                if callback is not None:
+                    try:
+                        callback(exc)
+                    except Exception:  # a report must not stop the journal
+                        pass
             raise
         self._unwritten = b""
+        self._failing = False
 
     def _write_late(self, events: list[Event]) -> None:
         """After close: append ``events`` (and what a failed write left) to the file at
@@ -1044,9 +1069,9 @@ def export(
 
     Streams: records are read once and never all held in memory. CSV follows RFC 4180
     (``\\r\\n`` line ends; open files with ``newline=""``), with a header row of
-    :data:`CSV_COLUMNS`; booleans are ``true``/``false``, nested values JSON. Cells
-    are written as they are: a spreadsheet may take a payload that starts with ``=``
-    for a formula. ``masker`` masks secrets again (records on disk are already
+    :data:`CSV_COLUMNS`; booleans are ``true``/``false``, nested values JSON. A text cell
+    that a spreadsheet could take for a formula (it starts with ``=``, ``+``, ``-``,
+    ``@``, a TAB or a CR) is written with a ``'`` before it (OWASP's rule). ``masker`` masks secrets again (records on disk are already
     masked with the secrets known when they were written). Returns the number of
     records written; raises ``ValueError`` for an unknown format.
     """
@@ -1079,13 +1104,17 @@ def export(
     return count
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
+        # A spreadsheet must not run a payload as a formula (CSV injection).
+        return "'" + value if value.startswith(_FORMULA_STARTS) else value
     if isinstance(value, int | float):
         return json.dumps(value)
     return json.dumps(value, ensure_ascii=False)

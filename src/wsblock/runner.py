@@ -27,7 +27,10 @@ from wsblock.matching import Inbound as _Inbound
 from wsblock.matching import judge as _judge
 from wsblock.request import Expect, Message, Request
 
-__all__ = ["RequestResult", "run_request", "skipped"]
+__all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
+
+CLOSE_GRACE = 1.0
+"""Seconds a run cut short (``--timeout``, Ctrl-C) gives the closing handshake."""
 
 
 @dataclass
@@ -63,6 +66,18 @@ def skipped(name: str, file: Path | None, index: int, reason: str) -> RequestRes
 Listener = Callable[[Event], None]
 
 
+class Stopper:
+    """The sessions of runs under way, so that a caller out of time can cut them all."""
+
+    def __init__(self) -> None:
+        self.sessions: set[Session] = set()
+
+    def abort(self) -> None:
+        """Cut every live connection at once, without a closing handshake."""
+        for session in list(self.sessions):
+            session.abort()
+
+
 class _Run:
     def __init__(self, request: Request, listener: Listener, journal: Journal | None):
         self.request = request
@@ -78,6 +93,9 @@ class _Run:
         self.closed_at: float | None = None
         self.close_event: Event | None = None
         self.error_event: Event | None = None
+        # Inbound messages are kept for matching only while an expectation is still to
+        # come; after the last one they are counted (by the session), not kept.
+        self.expects_left = sum(not isinstance(step, Message) for step in request.steps)
         if journal is not None:
             self.session.add_listener(journal.record)
 
@@ -91,12 +109,18 @@ class _Run:
 
     async def pump(self) -> None:
         stream = self.session.subscribe()
+        journal = self.journal
         while True:
-            for event in await stream.batch():
+            batch = await stream.batch()
+            if journal is not None:
+                # What is reported is on disk first: a killed process never loses a
+                # message it has shown (a failed write is said by the journal's on_error).
+                journal.write_now()
+            for event in batch:
                 self.listener(event)
                 if event.kind == "sent":
                     self.last_sent_mono = event.mono
-                elif event.kind == "received":
+                elif event.kind == "received" and self.expects_left:
                     latency = None if self.last_sent_mono is None else (event.mono - self.last_sent_mono) * 1000
                     self.inbox.append(_Inbound(event, latency))
                     self.arrived.set()
@@ -120,6 +144,9 @@ class _Run:
                 msg = self.inbox.popleft()
                 failed = _judge(step.checks, msg.field)
                 if not failed:
+                    self.expects_left -= 1
+                    if not self.expects_left:
+                        self.inbox.clear()
                     self.emit("expect", ok=True, name=step.name)
                     return None
                 last = failed
@@ -152,13 +179,20 @@ class _Run:
 
 
 async def run_request(request: Request, listener: Listener, *, journal: Journal | None = None,
-                      linger: float = 1.0) -> RequestResult:
-    """Run one request to the end; never raises for network trouble (it fails the result)."""
+                      linger: float = 1.0, stopper: Stopper | None = None) -> RequestResult:
+    """Run one request to the end; never raises for network trouble (it fails the result).
+
+    Cancelled (a time limit, Ctrl-C), it closes with 1000 and gives the closing handshake
+    :data:`CLOSE_GRACE` seconds before cutting the connection; ``stopper.abort()`` cuts
+    it at once.
+    """
     masker = Masker(request.secrets)
     result = RequestResult(request.name, request.file, request.index, masker.mask(request.url))
     if journal is not None:
         result.journal = journal.path
     run = _Run(request, listener, journal)
+    if stopper is not None:
+        stopper.sessions.add(run.session)
     pump = asyncio.create_task(run.pump())
     judged_by_assertions = any(c.field in ("connected", "status") for c in request.assertions)
     try:
@@ -193,7 +227,8 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
             if ev is not None and (ev.by == "error" or ev.code == 1006) and not any(
                 c.field.startswith("close") for c in request.assertions
             ):
-                result.fail(f"the connection dropped: {_why(run)}", masker)
+                what = "dropped" if ev.code == 1006 else "was failed by the client"
+                result.fail(f"the connection {what}: {_why(run)}", masker)
         # Let the pump report everything the session emitted before judging.
         await _drain(run)
         failed = _judge(request.assertions, run.assertion_value)
@@ -203,16 +238,36 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
                      reason=None if ok else next(f for f in failed if f.startswith(f"{c.description}:")))
         for f in failed:
             result.fail(f"assertion {f}", masker)
+    except asyncio.CancelledError:
+        result.fail("the run was cut short", masker)
+        await _close_within(run.session, CLOSE_GRACE)
+        raise
     finally:
         if run.session.state.name != "DISCONNECTED":
-            await run.session.close(1000, "")
-            await run.session.wait_closed()
+            await _close_within(run.session, CLOSE_GRACE)
         await _drain(run)
         pump.cancel()
+        if stopper is not None:
+            stopper.sessions.discard(run.session)
         result.sent = run.session.stats.sent
         result.received = run.session.stats.received
         result.duration = time.monotonic() - run.t0
     return result
+
+
+async def _close_within(session: Session, grace: float) -> None:
+    """Close with 1000; cut the connection if the closing handshake takes over ``grace``."""
+    async def close() -> None:
+        await session.close(1000, "")
+        await session.wait_closed()
+
+    task = asyncio.ensure_future(close())
+    done, _ = await asyncio.wait({task}, timeout=grace)
+    if not done:
+        session.abort()
+        await asyncio.wait({task})
+    if not task.cancelled() and task.exception() is not None:
+        raise task.exception()  # type: ignore[misc]
 
 
 async def _drain(run: _Run) -> None:

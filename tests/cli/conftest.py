@@ -144,3 +144,16 @@ def websocketd() -> Iterator:
     yield start
     for proc in procs:
         stop_process(proc)
+
+
+@pytest.fixture(scope="session")
+def hostile() -> Iterator[Peer]:
+    """``tests/peers/hostile_server.py``: a server that breaks the protocol on purpose."""
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "peers" / "hostile_server.py"
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = _wait_line(proc, "listening ", 20, "the hostile server")
+    yield Peer("127.0.0.1", int(line.split()[1]))
+    stop_process(proc)

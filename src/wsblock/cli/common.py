@@ -15,6 +15,7 @@ from wsblock.variables import VariableError, parse_env_vars
 from wsblock.workspace import BadInput, EnvChoice
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a SIGINT
 
 
 def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:

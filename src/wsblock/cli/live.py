@@ -15,7 +15,7 @@ from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journ
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
-from wsblock.journal import Journal, event_to_dict
+from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.masking import Masker
 from wsblock.request import Message, Options, Request
 from wsblock.variables import VariableError, load_variables
@@ -93,7 +93,7 @@ class _Printer:
             mask = self.masker.mask
             for e in events:
                 if e.kind == "received":
-                    lines.append(mask(payload_text(e)) if isinstance(e.data, bytes) else mask(e.data))
+                    lines.append(payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data))
                 elif e.kind in ("open", "close", "error", "reconnect"):
                     self.console.event(e)  # the connection's life goes to stderr
         if lines:
@@ -113,10 +113,13 @@ class _Printer:
         self.write([self.console.paint(text, style) if style else text])
 
 
-async def _pump(session: Session, printer: _Printer, echo: bool, state: dict) -> None:
+async def _pump(session: Session, printer: _Printer, echo: bool, state: dict,
+                journal: Journal) -> None:
     stream = session.subscribe()
     while True:
         events = await stream.batch()
+        # On disk before it is shown: a killed process never loses a printed message.
+        journal.write_now()
         printer.batch(events)
         for e in events:
             if e.kind == "received":
@@ -182,8 +185,15 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
     session = Session(request)
     journal = Journal.create(log_dir=log_dir, name="connect", secrets=request.secrets)
     session.add_listener(journal.record)
-    state: dict = {"closed": False, "last_in": 0.0}
-    pump = asyncio.create_task(_pump(session, printer, echo, state))
+    state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
+
+    def journal_trouble(exc: OSError) -> None:
+        state["journal_failed"] = True
+        click.echo(f"wsblock: the journal cannot be written ({exc.strerror or exc}); the "
+                   "connection goes on, the exit code will be 1", err=True)
+
+    journal.on_error = journal_trouble
+    pump = asyncio.create_task(_pump(session, printer, echo, state, journal))
     loop = asyncio.get_running_loop()
     errors = 0
     try:
@@ -248,11 +258,16 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
         for _ in range(3):
             await asyncio.sleep(0)
         pump.cancel()
-        journal.close()
+        try:
+            journal.close()
+        except JournalError:
+            state["journal_failed"] = True
         if interactive:
             sys.stdout.write("\n")
     close: Event | None = state.get("close")
     if close is not None and (close.by == "error" or close.code == 1006):
+        return EXIT_FAILED
+    if state["journal_failed"]:
         return EXIT_FAILED
     return EXIT_FAILED if errors else EXIT_OK
 

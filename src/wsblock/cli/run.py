@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 import sys
 from pathlib import Path
 
 import click
 
-from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
+from wsblock.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    env_options,
+    guarded,
+    journal_dir,
+)
 from wsblock.cli.junit import write_junit
 from wsblock.console import Console
 from wsblock.engine.events import Event
-from wsblock.journal import Journal, event_to_dict
+from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.masking import Masker
 from wsblock.request import Request
-from wsblock.runner import RequestResult, run_request, skipped
+from wsblock.runner import CLOSE_GRACE, RequestResult, Stopper, run_request, skipped
 from wsblock.workspace import BadInput, EnvChoice, Workspace, expand_paths
 
 Planned = Request | RequestResult  # a request to run, or one already judged (skipped)
@@ -110,8 +118,24 @@ class Reporter:
             self.console.line(text, "bad" if failed else "ok")
 
 
+class JournalTrouble:
+    """Says at once on stderr when a journal cannot be written (a full disk...); the run
+    goes on, and fails at the end (exit 1): a session that is not recorded is a failure."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def __call__(self, exc: OSError) -> None:
+        self.failed = True
+        why = exc.strerror or str(exc)
+        sys.stderr.write(f"wsblock: the journal cannot be written ({why}); the connection "
+                         "goes on, the run will fail\n")
+        sys.stderr.flush()
+
+
 async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | None,
-                   linger: float, bail: bool, results: list[RequestResult]) -> None:
+                   linger: float, bail: bool, results: list[RequestResult],
+                   stopper: Stopper, trouble: JournalTrouble) -> None:
     """Run *planned* in order, appending to *results* as each ends (a timeout keeps them)."""
     for item in planned:
         if isinstance(item, RequestResult):
@@ -120,10 +144,15 @@ async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | N
             continue
         reporter.start(item)
         journal = Journal.create(log_dir=log_dir, name=item.name, secrets=item.secrets)
+        journal.on_error = trouble
         try:
-            result = await run_request(item, reporter.event, journal=journal, linger=linger)
+            result = await run_request(item, reporter.event, journal=journal, linger=linger,
+                                       stopper=stopper)
         finally:
-            journal.close()
+            try:
+                journal.close()
+            except JournalError:
+                trouble.failed = True  # said at once by `trouble`
         reporter.result(result)
         results.append(result)
         if bail and not result.ok:
@@ -163,33 +192,63 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
         raise BadInput("no requests found in " + ", ".join(map(str, files)))
     reporter = Reporter(as_json)
     results: list[RequestResult] = []
+    stopper = Stopper()
+    trouble = JournalTrouble()
 
-    async def main() -> bool:
-        """Run everything; True when the time limit cut the run short."""
-        task = asyncio.ensure_future(_run_all(planned, reporter, log_dir, linger, bail, results))
+    async def main() -> str | None:
+        """Run everything; why it was cut short ("timeout", "interrupted") or None.
+
+        ``--timeout`` is a hard bound: the requests under way close with 1000 and get
+        CLOSE_GRACE seconds before their connections are cut. So does one Ctrl-C; a
+        second one cuts them at once.
+        """
+        task = asyncio.ensure_future(
+            _run_all(planned, reporter, log_dir, linger, bail, results, stopper, trouble))
+        interrupted = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def on_sigint() -> None:
+            if interrupted.is_set():
+                stopper.abort()
+            interrupted.set()
+
+        loop.add_signal_handler(signal.SIGINT, on_sigint)
+        waiter = asyncio.ensure_future(interrupted.wait())
         try:
-            await asyncio.wait_for(asyncio.shield(task), timeout)
-        except TimeoutError:
+            done, _ = await asyncio.wait({task, waiter}, timeout=timeout,
+                                         return_when=asyncio.FIRST_COMPLETED)
+            if task in done:
+                task.result()
+                return None
+            why = "interrupted" if interrupted.is_set() else "timeout"
+            if why == "interrupted":
+                sys.stderr.write("wsblock: interrupted, closing (Ctrl-C again to cut at once)\n")
+                sys.stderr.flush()
             task.cancel()
-            try:
-                await task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                pass
-            return True
-        return False
+            finished, _ = await asyncio.wait({task}, timeout=CLOSE_GRACE + 0.5)
+            if not finished:
+                stopper.abort()
+                await asyncio.wait({task})
+            return why
+        finally:
+            waiter.cancel()
+            loop.remove_signal_handler(signal.SIGINT)
 
-    if asyncio.run(main()):
+    cut = asyncio.run(main())
+    if cut is not None:
         done = {(r.file, r.index) for r in results}
+        why = "interrupted" if cut == "interrupted" else f"the run timed out after {timeout:g} s"
         for item in planned:
             if (item.file, item.index) not in done:
-                r = RequestResult(item.name, item.file, item.index, status="failed",
-                                  failures=[f"the run timed out after {timeout:g} s"])
+                r = RequestResult(item.name, item.file, item.index, status="failed", failures=[why])
                 reporter.result(r)
                 results.append(r)
     reporter.summary(results)
     if junit is not None:
         write_junit(junit, results)
-    if any(r.status == "failed" for r in results):
+    if cut == "interrupted":
+        raise SystemExit(EXIT_INTERRUPTED)
+    if trouble.failed or any(r.status == "failed" for r in results):
         raise SystemExit(EXIT_FAILED)
     raise SystemExit(EXIT_OK)
 

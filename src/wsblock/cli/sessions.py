@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -9,7 +10,14 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import guarded
-from wsblock.journal import SessionNotFoundError, find_session, list_sessions, read_session, search
+from wsblock.journal import (
+    JournalError,
+    SessionNotFoundError,
+    find_session,
+    list_sessions,
+    read_session,
+    search,
+)
 from wsblock.journal import export as export_records
 from wsblock.workspace import BadInput
 
@@ -64,15 +72,31 @@ def export(session: str, fmt: str, output: Path | None, text: str | None, regex:
         path = find_session(session, log_dir)
     except SessionNotFoundError as e:
         raise BadInput(str(e)) from None
-    records = read_session(path)
+    if output is not None and not output.parent.is_dir():
+        raise BadInput(f"-o {output}: the folder {output.parent} does not exist")
+    try:
+        records = read_session(path)
+        first = next(records, None)
+    except JournalError as e:
+        raise BadInput(f"{path} is not a wsblock journal: {e}") from None
+    if first is None or first.get("event") != "session":
+        raise BadInput(f"{path} is not a wsblock journal (it does not start with a session record)")
+    records = itertools.chain([first], records)
     if text or regex or direction:
         try:
             records = search(records, text=text, regex=regex, direction=direction or None)
         except re.error as e:
             raise BadInput(f"--regex {regex!r}: {e}") from None
-    if output is None:
-        export_records(records, fmt, sys.stdout)
-        return
-    with open(output, "w", encoding="utf-8", newline="") as out:
-        export_records(records, fmt, out)
+    try:
+        if output is None:
+            export_records(records, fmt, sys.stdout)
+            return
+        try:
+            out = open(output, "w", encoding="utf-8", newline="")
+        except OSError as e:
+            raise BadInput(f"-o {output}: {e.strerror or e}") from None
+        with out:
+            export_records(records, fmt, out)
+    except JournalError as e:
+        raise BadInput(str(e)) from None
     click.echo(f"wrote {output}", err=True)

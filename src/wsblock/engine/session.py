@@ -494,6 +494,20 @@ class Session:
         if waits:
             await asyncio.wait(waits)
 
+    def abort(self) -> None:
+        """Cut the connection at once, without a closing handshake, and stop reconnecting.
+
+        For a caller out of time (a hard ``--timeout``, a second Ctrl-C): the reader ends
+        as the transport reports the cut, so :meth:`wait_closed` returns promptly.
+        """
+        self._stopping = True
+        if self._attempt_task is not None:
+            self._attempt_task.cancel()
+        if self._transport is not None:
+            self._transport.abort()
+        elif self._run_task is not None:
+            self._run_task.cancel()  # waiting to reconnect
+
     async def wait_closed(self) -> None:
         """Wait until the session has ended: disconnected, with no reconnect to come."""
         await self._ended.wait()

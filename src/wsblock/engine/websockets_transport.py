@@ -43,6 +43,7 @@ class WebsocketsTransport:
         self._conn: _Connection | None = None
         self._params: ConnectParams | None = None
         self._closing = False  # close() was called: the end is the client's
+        self._failed_first = False  # ...but the client had failed the connection before
 
     async def connect(self, params: ConnectParams) -> Handshake:
         """Open the connection; see :meth:`.transport.Transport.connect`."""
@@ -119,6 +120,10 @@ class WebsocketsTransport:
 
     async def close(self, code: int, reason: str) -> None:
         """Close on purpose and wait until the connection ended."""
+        if self._conn is not None and self._conn.protocol.close_sent is not None and not self._closing:
+            # A close frame went out before this call: the client had failed the
+            # connection (invalid UTF-8, too big...), and that is how it ends.
+            self._failed_first = True
         self._closing = True
         if self._conn is not None:
             await self._conn.close(code, reason)
@@ -146,13 +151,14 @@ class WebsocketsTransport:
             return Ending(int(rcvd.code), rcvd.reason, "server")
         if sent is not None:
             code, reason = int(sent.code), sent.reason
-            if self._closing:
+            # The client failed the connection (too big, invalid UTF-8, protocol error,
+            # keepalive timeout...): an error even when close() was called later, while
+            # the closing handshake of that failure was still under way.
+            if self._closing and not self._failed_first:
                 problem = None
                 if isinstance(conn.connection_exc, TimeoutError):
                     problem = describe.close_timeout(params.close_timeout)
                 return Ending(code, reason, "client", problem)
-            # The client failed the connection: too big, invalid UTF-8, protocol
-            # error, keepalive timeout...
             exc = conn.failure or protocol.parser_exc or conn.connection_exc
             return Ending(code, reason, "error", describe.failure(exc, code, reason, params))
         # No close frame either way: the TCP connection just ended.

@@ -1,0 +1,62 @@
+"""A hostile WebSocket server for the tests: it breaks the protocol on purpose.
+
+It answers the handshake by hand, then, by the path asked for:
+
+* ``/utf8`` -- a text frame that is not UTF-8 (the client must close 1007);
+* ``/opcode`` -- a frame with a reserved opcode (1002);
+* ``/closecode`` -- a close frame with code 999, which may not be sent (1002);
+* ``/big`` -- the header of a 100 MB binary frame (1009 under the default limit);
+* ``/noclose`` -- nothing at all: it never answers a close frame and never closes.
+
+After a violation it closes the TCP connection as soon as the client says anything (its
+close frame), so a test does not wait for a closing-handshake timeout.
+Run it as ``python hostile_server.py``: it prints ``listening PORT``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+FRAMES = {
+    "/utf8": b"\x81\x02\xc3\x28",
+    "/opcode": b"\x83\x00",
+    "/closecode": b"\x88\x02\x03\xe7",
+    "/big": b"\x82\x7f" + (100_000_000).to_bytes(8, "big"),
+    "/noclose": b"",
+}
+
+
+async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.split(b"\r\n")
+        path = lines[0].split()[1].decode()
+        key = next(line.split(b":", 1)[1].strip() for line in lines
+                   if line.lower().startswith(b"sec-websocket-key"))
+        accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
+        writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                     b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+        writer.write(FRAMES[path])
+        await writer.drain()
+        if path == "/noclose":
+            while await reader.read(65536):
+                pass  # swallow everything, answer nothing
+            return
+        await reader.read(65536)  # the client's close frame
+    except (OSError, asyncio.IncompleteReadError, StopIteration, IndexError, KeyError):
+        pass
+    finally:
+        writer.close()
+
+
+async def main() -> None:
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    print("listening", server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
