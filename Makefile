@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The independent npm `ws` peer of the tests.
 PEERS := tests/peers/node_modules/ws/package.json
 
-.PHONY: demo test lint unit bench clean
+.PHONY: demo test lint typecheck unit unit-fast bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,11 +23,21 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache src tests bench
+	$(BIN)/ruff format --check --no-cache src tests bench
 
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Coverage of src/ by the tests run in this process, with a floor.
+COV_FLOOR ?= 80
 unit: $(STAMP) $(PEERS)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --cov=wsblock --cov-report=term:skip-covered --cov-fail-under=$(COV_FLOOR)
 
-test: lint unit
+# Everything but the tests that drive the app (marked `slow`).
+unit-fast: $(STAMP) $(PEERS)
+	$(BIN)/python -m pytest -q -m "not slow"
+
+test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
