@@ -30,8 +30,8 @@ async def test_status_connect_send_receive_and_server_close(tmp_path):
         await settle(pilot)
         m = v.model
         assert (m.count_out, m.count_in) == (1, 1)
-        assert app.sessions[0].sent[0].format == "json"
-        app.sessions[0].server_close(1001, "going away")
+        assert app.sent()[0].format == "json"
+        app.server.server_close(1001, "going away")
         await settle(pilot)
         assert 'Disconnected  closed 1001 "going away" by server' in v.status.text
 
@@ -63,8 +63,8 @@ async def test_each_format_is_sent(tmp_path):
             v.composer.editor.focus()
             await pilot.press("ctrl+j")
             await settle(pilot, 0.1)
-        sent = app.sessions[0].sent
-        assert [s.format for s in sent] == ["text", "json", "xml", "binary", "binary"]
+        sent = app.sent()
+        assert [s.format or s.type for s in sent] == ["text", "json", "xml", "binary", "binary"]
         assert sent[3].data == b"\x00\x01\xff" and sent[4].data == b"\x00\x01\xff"
         assert v.model.count_out == 5
 
@@ -82,7 +82,7 @@ async def test_bad_json_blocks_send_and_shows_line_and_column(tmp_path):
         v.composer.editor.focus()
         await pilot.press("ctrl+j")
         await settle(pilot)
-        assert app.sessions[0].sent == []
+        assert app.sent() == []
         v.composer.load("xml", "<a><b></a>")
         await pilot.pause()
         assert v.query_one("#send").disabled and "line 1" in v.composer.error
@@ -107,10 +107,10 @@ async def test_variables_resolved_on_send_and_errors_in_the_log(tmp_path):
         await settle(pilot)
         v.send("text", "hi {{USER}}")
         await settle(pilot)
-        assert app.sessions[0].sent[-1].data == "hi ada"
+        assert app.sent()[-1].data == "hi ada"
         v.send("text", "hi {{NOPE}}")
         await settle(pilot)
-        assert len(app.sessions[0].sent) == 1
+        assert len(app.sent()) == 1
         assert any("unknown variable {{NOPE}}" in str(p) for p in v.model.payloads)
 
 
@@ -120,7 +120,7 @@ async def test_detail_pretty_prints_json_xml_and_hex_dumps_binary(tmp_path):
         v = app.view
         v.connect()
         await settle(pilot)
-        s = app.sessions[0]
+        s = app.server
         s.receive('{"a":{"b":[1,2]}}')
         s.receive("<r><x>1</x></r>")
         s.receive(b"\x00hello\xff")
@@ -148,7 +148,7 @@ async def test_filter_follow_clear_and_export(tmp_path):
         v = app.view
         v.connect()
         await settle(pilot)
-        s = app.sessions[0]
+        s = app.server
         for i in range(500):
             s.receive(f"tick {i}")
         s.receive("special one")
@@ -174,3 +174,27 @@ async def test_filter_follow_clear_and_export(tmp_path):
         await settle(pilot)
         assert len(v.model) == 0
         assert "in 0" in str(v.query_one("#counters").render())
+
+
+async def test_times_after_reconnect_are_the_journals(tmp_path):
+    """Issue 11.1: a reconnected session's rows showed the first session's clock."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.send("text", "first")
+        await settle(pilot)
+        await pilot.pause(0.2)  # the first connection lasts a while
+        v.connect()  # Reconnect: a new session, whose monotonic clock starts at 0
+        await settle(pilot)
+        v.send("text", "second")
+        await settle(pilot)
+        assert len(app.sessions) == 2
+        m = v.model
+        assert len(m) == len(app.events)
+        for row, ev in enumerate(app.events):
+            assert m.wall_time(row) == ev.ts.timestamp()
+            assert m.timestamp(row) == ev.ts
+        opens = [r for r in range(len(m)) if m.kind(r) == "open"]
+        assert len(opens) == 2 and m.wall_time(opens[1]) - m.wall_time(opens[0]) >= 0.2

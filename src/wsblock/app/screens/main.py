@@ -235,7 +235,10 @@ class MainScreen(Screen):
     @work(group="tabs", exclusive=False)
     async def _open_tab(self, run: SimpleNamespace, request) -> ConnectionView:
         """A response tab connecting ``request``; ``run`` has the ``spec`` and its ``editor``."""
+        from wsblock.app.application import WsblockApp
+
         app = self.app
+        assert isinstance(app, WsblockApp)
         n = next(self._ids)
         saved = self.project.saved_messages(run.spec)
         editor: DocumentEditor | None = getattr(run, "editor", None)
@@ -256,9 +259,9 @@ class MainScreen(Screen):
             substitute=self.project.substitute,
             saved=saved,
             on_save=on_save if editor is not None else None,
-            session_factory=getattr(app, "session_factory", None),
-            journal_factory=getattr(app, "journal_factory", None),
-            export_dir=getattr(app, "export_dir", None),
+            session_factory=app.session_factory,
+            journal_factory=app.journal_factory,
+            export_dir=app.export_dir,
             id=f"conn-{n}",
         )
         title = f"{n}. {request.name or 'request'}"

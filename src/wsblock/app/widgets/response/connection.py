@@ -19,6 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from wsblock.engine import Session
+from wsblock.engine.stream import EventStream
 from wsblock.request import Message, Request
 
 from .activity_log import ActivityLog, human_size
@@ -32,9 +34,7 @@ DIRECTIONS = [("All", "all"), ("← In", "in"), ("→ Out", "out"), ("● System
 EXPORTS = [("JSON", "json"), ("CSV", "csv"), ("NDJSON", "ndjson")]
 
 
-def default_session_factory(request: Request):
-    from wsblock.engine import Session
-
+def default_session_factory(request: Request) -> Session:
     return Session(request)
 
 
@@ -64,7 +64,7 @@ class ConnectionView(Vertical):
         substitute: Callable[[str, str], str] | None = None,
         saved: list[tuple[str, str, str, str]] | None = None,
         on_save: Callable[[str, str, str, str], object] | None = None,
-        session_factory: Callable[[Request], object] | None = None,
+        session_factory: Callable[[Request], Session] | None = None,
         journal_factory: Callable[[Request], object] | None = None,
         export_dir: Path | None = None,
         **kwargs,
@@ -78,10 +78,10 @@ class ConnectionView(Vertical):
         self.journal_factory = journal_factory or default_journal_factory
         self.export_dir = export_dir
         self.model = LogModel()
-        self.session = None
+        self.session: Session | None = None
         self.journal = None
         self._consumers: list = []
-        self._streams: list = []
+        self._streams: list[EventStream] = []
         self._filter_timer = None
         self._last_rate_at = time.monotonic()
         self._last_rate_count = 0
@@ -163,13 +163,7 @@ class ConnectionView(Vertical):
     async def _consume(self, stream) -> None:
         model = self.model
         status = self.status
-        while True:
-            batch = await stream.batch()
-            if not batch:
-                if getattr(stream, "closed", False):
-                    return
-                await asyncio.sleep(0)
-                continue
+        while batch := await stream.batch():  # empty: the stream is closed and drained
             for ev in model.extend(batch):
                 status.apply_event(ev)
 
@@ -184,9 +178,7 @@ class ConnectionView(Vertical):
     def _end_streams(self) -> None:
         """Unsubscribe from the sessions so far: their consumers drain and stop."""
         for stream in self._streams:
-            close = getattr(stream, "close", None)
-            if callable(close):
-                close()
+            stream.close()
         self._streams.clear()
 
     async def shutdown(self) -> None:
