@@ -1,7 +1,7 @@
 """The activity log's rows, stored as compact columns (no object per row).
 
-One row per engine event. A row costs about 21 bytes beyond its payload: a monotonic
-offset (``array('d')``, 8 B), a size (``array('I')``, 4 B), one byte packing the
+One row per engine event. A row costs about 21 bytes beyond its payload: its time as
+the journal records it (the event's ``ts``, epoch seconds, ``array('d')``, 8 B), a size (``array('I')``, 4 B), one byte packing the
 direction, the kind and the binary flag (``bytearray``), and one reference to the
 payload (``list``, 8 B). System events (connect, close, error...) are rare: their full
 :class:`~wsblock.engine.events.Event` is kept in a side dictionary for the detail view.
@@ -68,12 +68,11 @@ class LogModel:
     """Rows of one connection's activity, and the filtered view over them."""
 
     def __init__(self) -> None:
-        self.mono = array("d")
+        self.times = array("d")  # epoch seconds of each row: the event's ts, as journaled
         self.sizes = array("I")
         self.meta = bytearray()
         self.payloads: list[str | bytes | None] = []
         self.events: dict[int, Event] = {}  # row -> full event, for system rows only
-        self.wall0: float | None = None  # epoch seconds at mono == 0
         self.count_in = 0
         self.count_out = 0
         self.bytes_in = 0
@@ -101,7 +100,9 @@ class LogModel:
     # -- ingest -----------------------------------------------------------------------
     def extend(self, events: Iterable[Event]) -> list[Event]:
         """Append events; returns the system events among them (for the status bar)."""
-        mono = self.mono.append
+        times = self.times.append
+        last_ts = None
+        t = 0.0
         sizes = self.sizes.append
         meta = self.meta.append
         payloads = self.payloads.append
@@ -132,9 +133,12 @@ class LogModel:
                 data = describe(ev)
                 size = 0
                 code = (KIND_CODE.get(kind, KIND_CODE["note"]) << 3) | DIR_CODE.get(ev.dir, SYS)
-            if self.wall0 is None:
-                self.wall0 = ev.ts.timestamp() - ev.mono
-            mono(ev.mono)
+            # the wall clock of the event itself: a reconnected session's ``mono``
+            # restarts from 0, so one anchor for the whole log would be wrong
+            ts = ev.ts
+            if ts is not last_ts:  # one socket read shares one ts
+                last_ts, t = ts, ts.timestamp()
+            times(t)
             sizes(size if size <= _MAX_SIZE else _MAX_SIZE)
             meta(code)
             payloads(data)
@@ -149,14 +153,8 @@ class LogModel:
 
     def note(self, text: str) -> None:
         """A line of the app's own (an error resolving a message, ...)."""
-        now = time.time()
-        if self.wall0 is None:
-            self.wall0 = now - time.monotonic()
-            mono = time.monotonic()
-        else:
-            mono = now - self.wall0
         row = len(self.meta)
-        self.mono.append(mono)
+        self.times.append(time.time())
         self.sizes.append(0)
         self.meta.append((KIND_CODE["note"] << 3) | SYS)
         self.payloads.append(text)
@@ -166,9 +164,7 @@ class LogModel:
 
     def clear(self) -> None:
         keep = self.filter
-        wall0 = self.wall0
         self.__init__()
-        self.wall0 = wall0
         self.set_filter(keep)
 
     # -- reading a row ------------------------------------------------------------------
@@ -182,7 +178,7 @@ class LogModel:
         return bool(self.meta[row] & BINARY)
 
     def wall_time(self, row: int) -> float:
-        return (self.wall0 or 0.0) + self.mono[row]
+        return self.times[row]
 
     def clock(self, row: int) -> str:
         """``HH:MM:SS.mmm``, local time."""
@@ -271,7 +267,7 @@ class LogModel:
         import sys
 
         return (
-            self.mono.buffer_info()[1] * self.mono.itemsize
+            self.times.buffer_info()[1] * self.times.itemsize
             + self.sizes.buffer_info()[1] * self.sizes.itemsize
             + sys.getsizeof(self.meta)
             + sys.getsizeof(self.payloads)
