@@ -61,10 +61,15 @@ class StatusBar(Horizontal):
         self.extensions: tuple[str, ...] = ()
         self.detail = ""  # how the last connection ended
         self.error: str | None = None
+        self.rtt_ms: float | None = None  # the latest ping's round trip
 
     def compose(self) -> ComposeResult:
         yield Static(self._render_text(), id="status-text", classes="status-text")
-        yield Button("Disconnect", id="disconnect", variant="error", compact=True, disabled=True)
+        yield Button("Ping", id="ping", compact=True, disabled=True, tooltip="Ctrl+G")
+        yield Button(
+            "Disconnect…", id="disconnect", variant="error", compact=True, disabled=True,
+            tooltip="Ctrl+D: close code and reason",
+        )
         yield Button("Reconnect", id="reconnect", variant="primary", compact=True)
 
     def on_mount(self) -> None:
@@ -83,6 +88,7 @@ class StatusBar(Horizontal):
             self.state = "connected"
             self.since = time.monotonic()
             self.subprotocol = ev.subprotocol
+            self.rtt_ms = None
             self.extensions = tuple(ev.extensions or ())
         elif kind == "error":
             self.error = explain_error(ev)
@@ -99,6 +105,11 @@ class StatusBar(Horizontal):
         self._apply_class()
         self.update_text()
 
+    def set_rtt(self, rtt_ms: float) -> None:
+        """Show a ping's round trip."""
+        self.rtt_ms = rtt_ms
+        self.update_text()
+
     def set_failed(self, message: str) -> None:
         """The request could not even start (unknown variable, bad link...)."""
         self.state = "disconnected"
@@ -113,6 +124,7 @@ class StatusBar(Horizontal):
         self.set_class(self.error is not None, "-error")
         try:
             self.query_one("#disconnect", Button).disabled = self.state == "disconnected"
+            self.query_one("#ping", Button).disabled = self.state != "connected"
         except Exception:  # noqa: BLE001 - not mounted yet
             pass
 
@@ -132,6 +144,8 @@ class StatusBar(Horizontal):
             if self.extensions:
                 t.append("  " + ", ".join(self.extensions), style="cyan")
             t.append(f"  up {_duration(now - self.since)}", style="grey62")
+            if self.rtt_ms is not None:
+                t.append(f"  ping {self.rtt_ms:.1f} ms", style="grey62")
         else:
             t.append("○ Disconnected", style="bold red" if self.error else "bold")
             if self.detail:
