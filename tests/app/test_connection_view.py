@@ -198,3 +198,55 @@ async def test_times_after_reconnect_are_the_journals(tmp_path):
             assert m.timestamp(row) == ev.ts
         opens = [r for r in range(len(m)) if m.kind(r) == "open"]
         assert len(opens) == 2 and m.wall_time(opens[1]) - m.wall_time(opens[0]) >= 0.2
+
+
+async def test_ping_shows_the_round_trip_in_the_log_and_the_status(tmp_path):
+    """Issue 11.13: what `connect` can do (/ping), the app can do."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        await pilot.click("#ping")
+        await settle(pilot)
+        assert len(app.server.pings) == 1
+        assert "ping 1.5 ms" in v.status.text
+        assert "ping: round trip 1.5 ms" in v.model.payloads
+        assert "pong (1.5 ms)" in v.model.payloads
+
+
+async def test_disconnect_with_a_chosen_code_and_reason_validated(tmp_path):
+    """Issue 11.13: Disconnect… asks for the code and reason, checked as /close checks."""
+    from wsblock.app.screens.disconnect import DisconnectDialog
+
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        await pilot.click("#disconnect")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DisconnectDialog)
+        code = dialog.query_one("#close-code")
+        code.value = "1006"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # refused: 1006 is never sent
+        assert "1006 (abnormal closure) is reserved" in str(dialog.query_one("#close-error").render())
+        code.value = "4001"
+        dialog.query_one("#close-reason").value = "done here"
+        dialog.query_one("#close-reason").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not dialog
+        assert app.server.closed_with == (4001, "done here")
+        assert 'closed 4001 "done here" by client' in v.status.text
+        # Escape cancels: nothing is closed
+        v.connect()
+        await settle(pilot)
+        await pilot.click("#disconnect")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert v.status.state == "connected" and app.server.closed_with is None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 
 from .project import Project
 from .screens.main import MainScreen
@@ -17,6 +18,7 @@ class WsblockApp(App):
     CSS_PATH = "wsblock.tcss"
     TITLE = "wsblock"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]  # shown in the footer
 
     def __init__(
         self,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from types import SimpleNamespace
 
-from textual import on, work
+from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -47,8 +48,13 @@ class MainScreen(Screen):
         Binding("f5", "run", "Run", show=False),
         Binding("f1", "help", "Keys"),
         Binding("ctrl+e", "pick_environment", "Environment"),
-        Binding("ctrl+w", "close_tab", "Close tab"),
-        Binding("ctrl+d", "disconnect", "Disconnect", show=False),
+        # priority: Ctrl+W closes the tab from a text field too (not "delete a word";
+        # Ctrl+Backspace does that), as F1 says
+        Binding("ctrl+w", "close_tab", "Close tab", priority=True),
+        # priority: the composer's text area would take Ctrl+D ("delete right"); in the
+        # file's editor the action skips, so a table row's Ctrl+D still deletes the row
+        Binding("ctrl+d", "disconnect", "Disconnect", show=False, priority=True),
+        Binding("ctrl+g", "ping", "Ping", show=False),
         Binding("ctrl+r", "reconnect", "Reconnect", show=False),
         Binding("ctrl+l", "focus_log", "Log", show=False),
         Binding("ctrl+f", "focus_filter", "Filter", show=False),
@@ -271,6 +277,10 @@ class MainScreen(Screen):
         if self._has_idle():
             await tabs.remove_pane(IDLE)
         tabs.active = pane.id
+        # once connected, the focus goes to the composer (unless the user moved it meanwhile)
+        if self._in_editor():
+            self._editor_focus = self.focused  # F6 goes back there
+        view.focus_composer_on_open(self.focused)
         view.connect()
         return view
 
@@ -297,10 +307,22 @@ class MainScreen(Screen):
             await self.tabs.add_pane(self._idle_pane())
             self.tabs.active = IDLE
 
+    def _in_editor(self) -> bool:
+        focused = self.focused
+        area = self.area
+        return focused is not None and (focused is area or area in focused.ancestors)
+
     def action_disconnect(self) -> None:
+        if self._in_editor():
+            raise SkipAction()  # the editor's Ctrl+D (delete the row)
         view = self.active_connection()
         if view is not None:
-            view.disconnect()
+            view.ask_disconnect()
+
+    def action_ping(self) -> None:
+        view = self.active_connection()
+        if view is not None:
+            view.ping()
 
     def action_reconnect(self) -> None:
         view = self.active_connection()
@@ -324,6 +346,31 @@ class MainScreen(Screen):
             back.focus()
         else:
             area.focus_current()
+
+    # -- typed keys never vanish ---------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """A printable key nothing took: send it where it can be typed, or say why not.
+
+        Inputs and text areas take printable keys themselves; a key that reaches the
+        screen had no target (a block, a button, the log...). On the response side
+        it goes to the current tab's composer; elsewhere a notice says where to type.
+        """
+        if not event.is_printable or not event.character or event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        in_editor = self._in_editor()
+        view = self.active_connection()
+        if not in_editor and view is not None:
+            composer = view.composer.editor
+            composer.focus()
+            composer.insert(event.character)
+            return
+        if in_editor:
+            why = "the focus is on a block, not a field: Tab moves to its fields, F6 to the composer"
+        else:
+            why = "no connection to type into: run a request first (Ctrl+J)"
+        self.notify(f"{event.character!r} not typed: {why}", title="Key ignored", timeout=4)
 
     def action_focus_log(self) -> None:
         view = self.active_connection()

@@ -28,7 +28,11 @@ def split_format(value: str) -> tuple[str, str]:
 
 
 class ComposerEditor(TextArea):
-    """The editor; Ctrl+J / Ctrl+Enter send (not a newline)."""
+    """The editor; Ctrl+J / Ctrl+Enter send (not a newline).
+
+    Tab and Shift+Tab move the focus, as everywhere in the app: no message format
+    needs indentation (Format pretty-prints JSON and XML).
+    """
 
     BINDINGS = [
         Binding("ctrl+j", "send", "Send", priority=True),
@@ -86,7 +90,9 @@ class Composer(Vertical):
                 tooltip="Save as a socket-message in the file",
             )
             yield Button("Send", id="send", variant="success", compact=True, tooltip="Ctrl+J")
-        yield ComposerEditor.code_editor("", id="editor", soft_wrap=True, show_line_numbers=True)
+        yield ComposerEditor.code_editor(
+            "", id="editor", soft_wrap=True, show_line_numbers=True, tab_behavior="focus"
+        )
         with Horizontal(classes="composer-foot"):
             yield Static("", id="validation", classes="validation")
             yield Input(placeholder="name to save as", id="save-name", compact=True)

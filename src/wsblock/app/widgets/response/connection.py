@@ -86,6 +86,7 @@ class ConnectionView(Vertical):
         self._last_rate_at = time.monotonic()
         self._last_rate_count = 0
         self.rate = 0.0
+        self._focus_on_open: tuple[object] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="status-row"):
@@ -166,14 +167,58 @@ class ConnectionView(Vertical):
         while batch := await stream.batch():  # empty: the stream is closed and drained
             for ev in model.extend(batch):
                 status.apply_event(ev)
+                if ev.kind == "open" and self._focus_on_open is not None:
+                    self._focus_composer()
 
-    def disconnect(self) -> None:
-        self._disconnect()
+    def focus_composer_on_open(self, focused: object) -> None:
+        """When the connection opens, focus the composer if ``focused`` still has the focus."""
+        self._focus_on_open = (focused,)
+
+    def _focus_composer(self) -> None:
+        (before,) = self._focus_on_open or (None,)
+        self._focus_on_open = None
+        if self.screen.focused is before or self.screen.focused is None:
+            self.composer.editor.focus()
+
+    def disconnect(self, code: int = 1000, reason: str = "bye") -> None:
+        """Close with ``code`` and ``reason`` (checked by the dialog, and by the engine)."""
+        self._disconnect(code, reason)
+
+    def ask_disconnect(self) -> None:
+        """Disconnect…: ask for the close code and reason, then close with them."""
+        from wsblock.app.screens.disconnect import DisconnectDialog
+
+        def chosen(answer: tuple[int, str] | None) -> None:
+            if answer is not None:
+                self.disconnect(*answer)
+
+        self.app.push_screen(DisconnectDialog(self.request.url), chosen)
 
     @work(group="disconnect")
-    async def _disconnect(self) -> None:
+    async def _disconnect(self, code: int, reason: str) -> None:
         if self.session is not None:
-            await self.session.close(1000, "bye")
+            try:
+                await self.session.close(code, reason)
+            except ValueError as e:  # a code that may not be sent
+                self.model.note(f"not closed: {e}")
+                self.notify(str(e), title="Not closed", severity="error")
+
+    def ping(self) -> None:
+        """Send a ping; the round trip goes to the log and the status."""
+        self._ping()
+
+    @work(group="ping")
+    async def _ping(self) -> None:
+        if self.session is None or self.status.state != "connected":
+            self.model.note("ping not sent: not connected (press Reconnect)")
+            self.notify("Not connected", severity="warning")
+            return
+        rtt = await self.session.ping(timeout=10)
+        if rtt is None:
+            self.model.note("ping: no pong (the connection closed or 10 s passed)")
+            return
+        self.model.note(f"ping: round trip {rtt:.1f} ms")
+        self.status.set_rtt(rtt)
 
     def _end_streams(self) -> None:
         """Unsubscribe from the sessions so far: their consumers drain and stop."""
@@ -235,7 +280,12 @@ class ConnectionView(Vertical):
     @on(Button.Pressed, "#disconnect")
     def _on_disconnect(self, event: Button.Pressed) -> None:
         event.stop()
-        self.disconnect()
+        self.ask_disconnect()
+
+    @on(Button.Pressed, "#ping")
+    def _on_ping(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.ping()
 
     @on(Button.Pressed, "#reconnect")
     def _on_reconnect(self, event: Button.Pressed) -> None:
