@@ -250,3 +250,106 @@ async def test_disconnect_with_a_chosen_code_and_reason_validated(tmp_path):
         await pilot.press("escape")
         await settle(pilot)
         assert v.status.state == "connected" and app.server.closed_with is None
+
+
+async def test_keepalive_pings_hidden_by_default_with_a_toggle(tmp_path):
+    """Issue 11.7: keep-alive pings and pongs are hidden (still counted); a toggle shows them."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        app.server.keepalive()
+        app.server.receive("after")
+        await settle(pilot)
+        m = v.model
+        shown = [m.payloads[m.row_at(p)] for p in range(m.visible_count)]
+        assert "after" in shown and not any("ping" in str(p) or "pong" in str(p) for p in shown)
+        assert len(m) == m.visible_count + 2 and m.keepalive == 2
+        assert "2 keep-alive pings hidden" in str(v.query_one("#counters").render())
+        v.query_one("#pings").value = True
+        await settle(pilot, 0.4)
+        assert m.visible_count == len(m)
+        # a ping the user sends is always shown
+        v.query_one("#pings").value = False
+        await settle(pilot, 0.4)
+        v.ping()
+        await settle(pilot)
+        shown = [m.payloads[m.row_at(p)] for p in range(m.visible_count)]
+        assert "pong (1.5 ms)" in shown
+
+
+async def test_deliberate_close_is_not_an_error_and_a_refusal_says_it_once(tmp_path):
+    """Issue 11.7: a close by the client is not red; no "closed 1006" for a connection
+    that never opened; the error text says each thing once."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.disconnect()
+        await settle(pilot)
+        assert 'closed 1000 "bye" by client' in v.status.text
+        assert not v.status.has_class("-error") and v.status.error is None
+        from wsblock.app.widgets.response.activity_log import _is_failure
+
+        close_row = next(r for r in range(len(v.model)) if v.model.kind(r) == "close")
+        assert not _is_failure(v.model, close_row)
+    app = ViewApp(refuse=True, tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        text = v.status.text
+        assert text == (
+            "○ Disconnected  connection refused by 127.0.0.1:9: nothing listens on that port"
+        )
+        assert "1006" not in text and v.status.has_class("-error")
+        assert "closed 1006" not in " ".join(str(p) for p in v.model.payloads)
+        assert v.model.payloads[-1] == "not connected"
+
+
+async def test_detail_keeps_the_line_in_view_and_says_each_thing_once(tmp_path):
+    """Issue 11.8."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        for i in range(200):
+            app.server.receive(f'{{"n": {i}}}')
+        await settle(pilot)
+        log = v.query_one(ActivityLog)
+        log.focus()
+        await pilot.press("up", "enter")  # the last line, at the bottom of the log
+        await settle(pilot)
+        detail = v.query_one(MessageDetail)
+        assert detail.display
+        top, height = log.scroll_offset.y, log.size.height
+        assert top <= log.cursor < top + height, (top, log.cursor, height)
+        head = str(detail.query_one("#detail-head").render())
+        assert "← received  10 B JSON" in head
+        assert head.count("in") <= 1 and "text" not in head
+
+
+async def test_saved_messages_picker_fits_its_items_and_is_enabled(tmp_path):
+    """Issue 11.8: the picker is wide enough for its items and does not look disabled."""
+    from view_app import ViewApp as App_
+
+    class Saved(App_):
+        def compose(self):
+            for w in super().compose():
+                w.saved = [("a rather long message name", "json", "{}", "base64")]
+                yield w
+
+    app = Saved(tmp=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select = app.view.composer.query_one("#saved")
+        assert not select.disabled
+        assert select.size.width >= len("a rather long message name (json)") + 4
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select = app.view.composer.query_one("#saved")
+        assert not select.disabled and select.prompt == "No saved messages"

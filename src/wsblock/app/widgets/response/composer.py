@@ -76,11 +76,11 @@ class Composer(Vertical):
         with Horizontal(classes="composer-bar"):
             yield Select(FORMATS, value="text", allow_blank=False, id="format", compact=True)
             yield Select(
-                [(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)],
-                prompt="Saved messages…",
+                self._saved_options(),
+                prompt="Saved messages…" if self.saved else "No saved messages",
                 id="saved",
                 compact=True,
-                disabled=not self.saved,
+                tooltip="The request's socket-messages (Save to file adds one)",
             )
             yield Button("Format", id="pretty", compact=True)
             yield Button(
@@ -210,8 +210,20 @@ class Composer(Vertical):
         name = self.query_one("#save-name", Input).value.strip() or f"message {len(self.saved) + 1}"
         self.post_message(self.Save(name, self.fmt, self.text, self.encoding))
 
+    def _saved_options(self) -> list[tuple[str, int]]:
+        return [(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)]
+
+    def _fit_saved(self) -> None:
+        """The picker is as wide as its longest item (within reason), never crushed."""
+        longest = max((len(label) for label, _i in self._saved_options()), default=0)
+        self.query_one("#saved", Select).styles.min_width = min(max(18, longest + 6), 48)
+
+    def on_mount(self) -> None:
+        self._fit_saved()
+
     def add_saved(self, name: str, fmt: str, text: str, encoding: str) -> None:
         self.saved.append((name, fmt, text, encoding))
         select = self.query_one("#saved", Select)
-        select.set_options([(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)])
-        select.disabled = False
+        select.set_options(self._saved_options())
+        select.prompt = "Saved messages…"
+        self._fit_saved()

@@ -96,6 +96,9 @@ class ConnectionView(Vertical):
         with Horizontal(classes="log-bar"):
             yield Input(placeholder="filter (text)", id="filter", compact=True)
             yield Checkbox("regex", id="regex", compact=True)
+            yield Checkbox(
+                "pings", id="pings", compact=True, tooltip="show the keep-alive pings and pongs"
+            )
             yield Select(DIRECTIONS, value="all", allow_blank=False, id="direction", compact=True)
             yield Button("Follow", id="follow", compact=True, variant="primary")
             yield Button("Clear", id="clear", compact=True)
@@ -269,10 +272,12 @@ class ConnectionView(Vertical):
     def _update_counters(self) -> None:
         m = self.model
         shown = "" if m.index is None else f" · {m.visible_count:,} shown"
+        if m.hidden_keepalive:
+            shown += f" · {m.hidden_keepalive:,} keep-alive pings hidden"
         text = (
             f"← in {m.count_in:,} ({human_size(m.bytes_in)}) · "
             f"→ out {m.count_out:,} ({human_size(m.bytes_out)}) · "
-            f"{self.rate:,.0f} msg/s · {len(m):,} rows{shown}"
+            f"{self.rate:,.0f} msg/s · {len(m):,} {'row' if len(m) == 1 else 'rows'}{shown}"
         )
         self.query_one("#counters", Static).update(text)
 
@@ -318,6 +323,7 @@ class ConnectionView(Vertical):
     # -- filter ---------------------------------------------------------------------------
     @on(Input.Changed, "#filter")
     @on(Checkbox.Changed, "#regex")
+    @on(Checkbox.Changed, "#pings")
     @on(Select.Changed, "#direction")
     def _filter_changed(self, event) -> None:
         event.stop()
@@ -333,6 +339,7 @@ class ConnectionView(Vertical):
             text=self.query_one("#filter", Input).value,
             regex=self.query_one("#regex", Checkbox).value,
             direction=direction if isinstance(direction, str) else "all",
+            pings=self.query_one("#pings", Checkbox).value,
         )
         self.apply_filter(flt)
 
@@ -356,6 +363,8 @@ class ConnectionView(Vertical):
     @on(ActivityLog.Selected)
     def _selected(self, event: ActivityLog.Selected) -> None:
         self.query_one(MessageDetail).show(self.model, event.row)
+        # the detail takes room from the log: keep the chosen line in view
+        self.call_after_refresh(self.log_view.show_cursor)
 
     # -- composer -------------------------------------------------------------------------
     @on(Composer.Send)

@@ -42,6 +42,7 @@ DIR_CODE = {"out": OUT, "in": IN, "sys": SYS}
 DIR_NAME = ("out", "in", "sys")
 ARROW = ("→", "←", "●")
 BINARY = 0x04
+KEEPALIVE = 0x80  # a keep-alive ping or pong of the library (hidden unless asked for)
 _MAX_SIZE = 0xFFFFFFFF
 
 
@@ -52,6 +53,7 @@ class Filter:
     text: str = ""
     regex: bool = False
     direction: str = "all"  # all | in | out | sys
+    pings: bool = False  # show the keep-alive pings and pongs (counted either way)
 
     @property
     def active(self) -> bool:
@@ -75,6 +77,8 @@ class LogModel:
         self.events: dict[int, Event] = {}  # row -> full event, for system rows only
         self.count_in = 0
         self.count_out = 0
+        self.keepalive = 0  # keep-alive ping/pong rows (hidden by default)
+        self._opened = False  # the latest attempt opened (its close is a real close)
         self.bytes_in = 0
         self.bytes_out = 0
         self.filter = Filter()
@@ -108,6 +112,7 @@ class LogModel:
         payloads = self.payloads.append
         first = len(self.meta)
         system: list[Event] = []
+        keepalive: list[int] = []
         cin = cout = bin_ = bout = 0
         for ev in events:
             kind = ev.kind
@@ -131,8 +136,18 @@ class LogModel:
                 system.append(ev)
                 self.events[len(self.meta)] = ev
                 data = describe(ev)
+                if kind == "connecting":
+                    self._opened = False
+                elif kind == "open":
+                    self._opened = True
+                elif kind == "close" and not self._opened:
+                    # no close code was exchanged: the error before says what happened
+                    data = "not connected" if ev.by == "error" else "connection attempt cancelled"
                 size = 0
                 code = (KIND_CODE.get(kind, KIND_CODE["note"]) << 3) | DIR_CODE.get(ev.dir, SYS)
+                if ev.name == "keepalive" and kind in ("ping", "pong"):
+                    code |= KEEPALIVE
+                    keepalive.append(len(self.meta))
             # the wall clock of the event itself: a reconnected session's ``mono``
             # restarts from 0, so one anchor for the whole log would be wrong
             ts = ev.ts
@@ -146,8 +161,20 @@ class LogModel:
         self.count_out += cout
         self.bytes_in += bin_
         self.bytes_out += bout
+        if keepalive:
+            self.keepalive += len(keepalive)
+            if self.index is None and not self.filter.pings:
+                self.index = array("I", range(first))  # from now on, some rows are hidden
         if self.index is not None:
-            self._filter_rows(range(first, len(self.meta)))
+            if self.filter.active:
+                self._filter_rows(range(first, len(self.meta)))
+            else:  # only keep-alive rows are hidden: whole runs of rows at C speed
+                extend = self.index.extend
+                start = first
+                for row in keepalive:
+                    extend(range(start, row))
+                    start = row + 1
+                extend(range(start, len(self.meta)))
         self.version += 1
         return system
 
@@ -173,6 +200,14 @@ class LogModel:
 
     def kind(self, row: int) -> str:
         return KINDS[(self.meta[row] >> 3) & 0x0F]
+
+    def is_keepalive(self, row: int) -> bool:
+        return bool(self.meta[row] & KEEPALIVE)
+
+    @property
+    def hidden_keepalive(self) -> int:
+        """Keep-alive rows hidden by the filter."""
+        return 0 if self.filter.pings else self.keepalive
 
     def is_binary(self, row: int) -> bool:
         return bool(self.meta[row] & BINARY)
@@ -208,11 +243,12 @@ class LogModel:
                 self._pattern_b = None
         previous, self_index = self._narrowable(flt), self.index
         self._dir_code = None if flt.direction == "all" else DIR_CODE[flt.direction]
+        needs_index = flt.active or (not flt.pings and self.keepalive > 0)
         if flt.active and previous and self_index is not None:
             # typing more of the same plain text: only the rows that matched can match
             self.index = array("I")
             self._filter_rows(self_index)
-        elif flt.active:
+        elif needs_index:
             self.index = array("I")
             self._filter_rows(range(len(self.meta)))
         else:
@@ -229,6 +265,7 @@ class LogModel:
             and not old.regex
             and not flt.regex
             and old.direction == flt.direction
+            and old.pings == flt.pings
             and old.text.lower() in flt.text.lower()
         )
 
@@ -239,11 +276,14 @@ class LogModel:
         meta = self.meta
         payloads = self.payloads
         dcode = self._dir_code
+        hide = 0 if self.filter.pings else KEEPALIVE
         pat = self._pattern
         search = pat.search if pat is not None else None
         search_b = self._pattern_b.search if self._pattern_b is not None else None
         for row in rows:
             if dcode is not None and (meta[row] & 0x03) != dcode:
+                continue
+            if meta[row] & hide:
                 continue
             if search is not None:
                 p = payloads[row]

@@ -31,17 +31,18 @@ def _duration(seconds: float) -> str:
 
 
 def explain_error(ev: Event) -> str:
-    """An error event in plain words: refused, TLS, 401 with the body..."""
-    words = PLAIN_ERRORS.get(ev.error or "", ev.error or "error")
-    parts = [words]
-    if ev.status and ev.status != 101:
-        parts.append(f"HTTP {ev.status}")
-    if ev.reason and ev.reason not in words:
-        parts.append(ev.reason)
-    text = ": ".join(parts)
+    """An error event in plain words, each thing once: refused, TLS, 401 with the body...
+
+    The engine's reason is already a sentence for people; the generic words stand in
+    only when it has none.
+    """
+    text = ev.reason or PLAIN_ERRORS.get(ev.error or "", ev.error or "error")
+    if ev.status and ev.status != 101 and str(ev.status) not in text:
+        text = f"HTTP {ev.status}: {text}"
     if ev.body:
         body = " ".join(ev.body.split())
-        text += f" — {body[:160]}"
+        if body[:40] not in text:
+            text += f" — {body[:160]}"
     return text
 
 
@@ -62,6 +63,7 @@ class StatusBar(Horizontal):
         self.detail = ""  # how the last connection ended
         self.error: str | None = None
         self.rtt_ms: float | None = None  # the latest ping's round trip
+        self.opened = False  # the latest attempt opened: its close has a code to show
 
     def compose(self) -> ComposeResult:
         yield Static(self._render_text(), id="status-text", classes="status-text")
@@ -84,7 +86,9 @@ class StatusBar(Horizontal):
             self.since = time.monotonic()
             self.error = None
             self.detail = ""
+            self.opened = False
         elif kind == "open":
+            self.opened = True
             self.state = "connected"
             self.since = time.monotonic()
             self.subprotocol = ev.subprotocol
@@ -95,10 +99,13 @@ class StatusBar(Horizontal):
         elif kind == "close":
             self.state = "disconnected"
             self.since = time.monotonic()
-            reason = f' "{ev.reason}"' if ev.reason else ""
-            code = f"{ev.code}" if ev.code is not None else "no close code"
-            by = f" by {ev.by}" if ev.by else ""
-            self.detail = f"{code}{reason}{by}"
+            if not self.opened:  # never connected: no close code was exchanged
+                self.detail = "" if self.error else "connection attempt cancelled"
+            else:
+                reason = f' "{ev.reason}"' if ev.reason else ""
+                code = f"{ev.code}" if ev.code is not None else "no close code"
+                by = f" by {ev.by}" if ev.by else ""
+                self.detail = f"closed {code}{reason}{by}"
         elif kind == "reconnect":
             self.state = "connecting"
             self.detail = f"reconnecting in {ev.delay or 0:.1f}s (attempt {ev.attempt})"
@@ -149,7 +156,7 @@ class StatusBar(Horizontal):
         else:
             t.append("○ Disconnected", style="bold red" if self.error else "bold")
             if self.detail:
-                t.append(f"  closed {self.detail}", style="grey62")
+                t.append(f"  {self.detail}", style="grey62")
             if self.error:
                 t.append(f"  {self.error}", style="red")
         return t
