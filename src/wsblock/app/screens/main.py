@@ -280,6 +280,8 @@ class MainScreen(Screen):
         # once connected, the focus goes to the composer (unless the user moved it meanwhile)
         if self._in_editor():
             self._editor_focus = self.focused  # F6 goes back there
+        if self.has_class("-narrow"):
+            view.composer.editor.focus()  # one side at a time: show the new tab now
         view.focus_composer_on_open(self.focused)
         view.connect()
         return view
@@ -346,6 +348,26 @@ class MainScreen(Screen):
             back.focus()
         else:
             area.focus_current()
+
+    # -- narrow terminals: one side at a time ---------------------------------------------
+    NARROW = 100  # columns under which the editor and the response side take turns
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+        self._follow_focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._follow_focus()
+
+    def _follow_focus(self) -> None:
+        """Under ``-narrow``, the side that has the focus is the one shown (F6 swaps)."""
+        response = self.query("#response")
+        focused = self.focused
+        on_response = bool(response) and focused is not None and (
+            response.first() in focused.ancestors
+        )
+        self.set_class(on_response, "-on-response")
+        self.set_class(not on_response, "-on-editor")
 
     # -- typed keys never vanish ---------------------------------------------------------
     def on_key(self, event: events.Key) -> None:

@@ -82,20 +82,21 @@ class Composer(Vertical):
                 compact=True,
                 tooltip="The request's socket-messages (Save to file adds one)",
             )
+            yield Button("Send", id="send", variant="success", compact=True, tooltip="Ctrl+J")
+        yield ComposerEditor.code_editor(
+            "", id="editor", soft_wrap=True, show_line_numbers=True, tab_behavior="focus"
+        )
+        # the second bar: what a narrow response side can live without seeing at once
+        with Horizontal(classes="composer-foot"):
+            yield Static("", id="validation", classes="validation")
             yield Button("Format", id="pretty", compact=True)
+            yield Input(placeholder="name to save as", id="save-name", compact=True)
             yield Button(
                 "Save to file",
                 id="save",
                 compact=True,
                 tooltip="Save as a socket-message in the file",
             )
-            yield Button("Send", id="send", variant="success", compact=True, tooltip="Ctrl+J")
-        yield ComposerEditor.code_editor(
-            "", id="editor", soft_wrap=True, show_line_numbers=True, tab_behavior="focus"
-        )
-        with Horizontal(classes="composer-foot"):
-            yield Static("", id="validation", classes="validation")
-            yield Input(placeholder="name to save as", id="save-name", compact=True)
 
     # -- state --------------------------------------------------------------------------
     @property

@@ -100,11 +100,12 @@ class ConnectionView(Vertical):
                 "pings", id="pings", compact=True, tooltip="show the keep-alive pings and pongs"
             )
             yield Select(DIRECTIONS, value="all", allow_blank=False, id="direction", compact=True)
+        yield ActivityLog(self.model, id="log")
+        with Horizontal(classes="log-foot"):
+            yield Static("", id="counters", classes="counters")
             yield Button("Follow", id="follow", compact=True, variant="primary")
             yield Button("Clear", id="clear", compact=True)
             yield Select(EXPORTS, prompt="Export…", id="export", compact=True)
-        yield ActivityLog(self.model, id="log")
-        yield Static("", id="counters", classes="counters")
         detail = MessageDetail(id="detail")
         detail.display = False
         yield detail

@@ -6,7 +6,7 @@ import time
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from wsblock.engine.events import Event
@@ -46,11 +46,16 @@ def explain_error(ev: Event) -> str:
     return text
 
 
-class StatusBar(Horizontal):
-    """Disconnected / Connecting (elapsed) / Connected (URL, subprotocol, uptime) / closed."""
+class StatusBar(Vertical):
+    """Disconnected / Connecting (elapsed) / Connected (URL, subprotocol, uptime) / closed.
+
+    The text has a line of its own, the buttons the line below: a narrow response side
+    still reads the whole status.
+    """
 
     DEFAULT_CSS = """
     StatusBar { height: auto; }
+    StatusBar .status-buttons { height: 1; }
     """
 
     def __init__(self, url: str = "", **kwargs) -> None:
@@ -67,12 +72,17 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(self._render_text(), id="status-text", classes="status-text")
-        yield Button("Ping", id="ping", compact=True, disabled=True, tooltip="Ctrl+G")
-        yield Button(
-            "Disconnect…", id="disconnect", variant="error", compact=True, disabled=True,
-            tooltip="Ctrl+D: close code and reason",
-        )
-        yield Button("Reconnect", id="reconnect", variant="primary", compact=True)
+        with Horizontal(classes="status-buttons"):
+            yield Button("Ping", id="ping", compact=True, disabled=True, tooltip="Ctrl+G")
+            yield Button(
+                "Disconnect…",
+                id="disconnect",
+                variant="error",
+                compact=True,
+                disabled=True,
+                tooltip="Ctrl+D: close code and reason",
+            )
+            yield Button("Reconnect", id="reconnect", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_text)
