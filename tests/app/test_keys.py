@@ -100,3 +100,23 @@ def test_f1_says_what_tab_ctrl_w_and_printable_keys_do():
     assert "**Escape**, then **Tab**" in KEYS
     assert "A printable key is never dropped" in KEYS
     assert "**Ctrl+G** | ping" in KEYS
+
+
+async def test_tabs_are_named_after_the_request_and_show_its_state(demo, echo_url, tmp_path):
+    """Issue 11.6: not all "Welcome to wsblock"; the state readable in the tab strip."""
+    from wsblock.app.screens.main import tab_title
+
+    assert tab_title(2, "Welcome to wsblock", "ws://h:1/echo?x=1", "Welcome to wsblock") == "2. /echo"
+    assert tab_title(1, "Orders feed", "wss://h/v1/orders", "My API") == "1. Orders feed"
+    assert tab_title(3, "request 3", "wss://h", None) == "3. h"
+    app = make_app(demo, env_vars={"ECHO_URL": echo_url})
+    async with app.run_test(size=SIZE) as pilot:
+        view = await run_and_connect(app, pilot)
+        tabs = app.main.tabs
+        pane_id = tabs.active
+        assert await until(pilot, lambda: tabs.get_tab(pane_id).label.plain == "● 1. /echo")
+        view.disconnect()
+        assert await until(pilot, lambda: tabs.get_tab(pane_id).label.plain == "○ 1. /echo")
+        await pilot.press("f5")
+        assert await until(pilot, lambda: len(views(app)) == 2)
+        assert await until(pilot, lambda: tabs.get_tab(tabs.active).label.plain == "● 2. /echo")

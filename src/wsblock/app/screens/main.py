@@ -26,6 +26,38 @@ from .help import HelpScreen
 IDLE = "idle"
 
 
+def tab_title(n: int, name: str, url: str, doc_title: str | None) -> str:
+    """``N. label``: the request's heading, or its URL's path when the heading is only
+    the file's title (or a made-up ``request N``); at most 28 characters."""
+    from urllib.parse import urlsplit
+
+    label = name
+    if not name or name == doc_title or name.startswith("request ") or name == "new request":
+        try:
+            parts = urlsplit(url)
+            label = parts.path or parts.netloc or url
+        except ValueError:
+            label = url
+    label = label or "request"
+    if len(label) > 26:
+        label = label[:25] + "…"
+    return f"{n}. {label}"
+
+
+def _document_title(doc: object) -> str | None:
+    """The file's first level-1 heading (its title, which names no single request)."""
+    from wsblock.document import Document
+
+    if not isinstance(doc, Document):
+        return None
+    for segment in doc.segments:
+        if isinstance(segment, str):
+            for line in segment.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return None
+
+
 def _request_number(editor: DocumentEditor, spec) -> int:
     """The number the request of ``spec`` has now (blocks may have moved since the run)."""
     from wsblock.document.requests import group_requests
@@ -73,6 +105,7 @@ class MainScreen(Screen):
         self.project = project
         self._ids = itertools.count(1)
         self._editor_focus: Widget | None = None  # where F6 goes back to in the editor
+        self._titles: dict[str, str] = {}  # response tab id -> its title (without the glyph)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -270,8 +303,9 @@ class MainScreen(Screen):
             export_dir=app.export_dir,
             id=f"conn-{n}",
         )
-        title = f"{n}. {request.name or 'request'}"
-        pane = TabPane(title, view, id=f"tab-{n}")
+        title = tab_title(n, request.name, request.url, _document_title(self.project.doc))
+        pane = TabPane(f"○ {title}", view, id=f"tab-{n}")
+        self._titles[pane.id] = title
         tabs = self.tabs
         await tabs.add_pane(pane)
         if self._has_idle():
@@ -294,6 +328,21 @@ class MainScreen(Screen):
         view = self.active_connection()
         if view is not None:
             self._close(view)
+
+    @on(ConnectionView.StateChanged)
+    def _state_changed(self, event: ConnectionView.StateChanged) -> None:
+        """The tab strip shows each connection's state: ● connected, ◌ connecting, ✖ failed."""
+        from rich.text import Text
+
+        pane = next((a for a in event.view.ancestors if isinstance(a, TabPane)), None)
+        if pane is None or pane.id not in self._titles:
+            return
+        label = Text(event.glyph, style=event.style)
+        label.append(f" {self._titles[pane.id]}")
+        try:
+            self.tabs.get_tab(pane.id).label = label
+        except Exception:  # noqa: BLE001 - the tab is closing
+            pass
 
     @on(ConnectionView.CloseRequested)
     def _close_requested(self, event: ConnectionView.CloseRequested) -> None:

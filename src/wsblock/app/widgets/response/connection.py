@@ -57,6 +57,15 @@ class ConnectionView(Vertical):
             super().__init__()
             self.view = view
 
+    class StateChanged(TMessage):
+        """The connection's state changed (for the tab strip): ``glyph`` and ``style``."""
+
+        def __init__(self, view: ConnectionView, glyph: str, style: str) -> None:
+            super().__init__()
+            self.view = view
+            self.glyph = glyph
+            self.style = style
+
     def __init__(
         self,
         request: Request,
@@ -169,10 +178,13 @@ class ConnectionView(Vertical):
         model = self.model
         status = self.status
         while batch := await stream.batch():  # empty: the stream is closed and drained
+            before = (status.state, status.error)
             for ev in model.extend(batch):
                 status.apply_event(ev)
                 if ev.kind == "open" and self._focus_on_open is not None:
                     self._focus_composer()
+            if (status.state, status.error) != before:
+                self.post_message(self.StateChanged(self, *status.glyph()))
 
     def focus_composer_on_open(self, focused: object) -> None:
         """When the connection opens, focus the composer if ``focused`` still has the focus."""

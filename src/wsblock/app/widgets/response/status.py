@@ -122,6 +122,14 @@ class StatusBar(Vertical):
         self._apply_class()
         self.update_text()
 
+    def glyph(self) -> tuple[str, str]:
+        """The state as one glyph and its colour, for the tab strip."""
+        if self.state == "connected":
+            return "●", "green"
+        if self.state in ("connecting", "closing"):
+            return "◌", "yellow"
+        return ("✖", "red") if self.error else ("○", "")
+
     def set_rtt(self, rtt_ms: float) -> None:
         """Show a ping's round trip."""
         self.rtt_ms = rtt_ms
