@@ -54,7 +54,7 @@ whether to reload it, overwrite it or keep your version.
 | **/** on an empty prose line | the block menu (type to filter, **↑** / **↓**, **Enter** or **Tab** inserts, **Escape** closes): `/wss`, `/headers`, `/query`, `/auth-bearer`, `/auth-basic`, `/auth-api-key`, `/socket-options`, `/messages`, `/assertions`, `/separator`, `/h1`…`/h3` |
 | **Tab** or **→** in a URL or table cell | accept the `{{variable}}` completion shown |
 | **Alt+Shift+↑** / **Alt+Shift+↓** | move the block up / down (also the block's ↑ ↓ buttons) |
-| **Alt+Shift+C** | duplicate the block (⧉) |
+| **Alt+Shift+C** | duplicate the block (❐) |
 | **Alt+Shift+Delete** | delete the block (✕) |
 
 In a table row (headers, query, auth, options, assertions, expected replies):
