@@ -365,3 +365,25 @@ def test_run_app_and_python_m_take_a_folder_or_a_missing_file(tmp_path, monkeypa
     project = started[-1].project
     assert project.path == tmp_path / "new.void" and project.folder is None
     assert not (tmp_path / "new.void").exists()
+
+
+async def test_variable_completion_offers_the_files_and_environments_first(
+    tmp_path, monkeypatch
+):
+    """Issue 11.11: `{{` offers the file's and the environment's variables before the
+    process environment's (ECHO_AAA sorts first but comes from the process)."""
+    monkeypatch.setenv("ECHO_AAA", "from the process")
+    (tmp_path / ".env").write_text("ECHO_TOKEN=t\n", encoding="utf-8")
+    app = make_app(tmp_path / "new.void", env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        names = app.main._variable_names()
+        assert names.index("ECHO_URL") < names.index("ECHO_AAA")
+        assert names.index("ECHO_TOKEN") < names.index("ECHO_AAA")
+        assert await until(pilot, lambda: isinstance(app.focused, ProseEditor))
+        await pilot.press(*"/wss", "enter")
+        assert await until(pilot, lambda: key_of(app) == ("url", 0))
+        await pilot.press(*["backspace"] * 6, *"{{EC")
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused.value in ("{{ECHO_TOKEN}}", "{{ECHO_URL}}")

@@ -69,7 +69,7 @@ def complete_variable(value: str, names: list[str]) -> str | None:
     if start == -1 or "}}" in value[start:]:
         return None
     prefix = value[start + 2 :].lstrip()
-    for name in sorted(names):
+    for name in names:  # in order of preference: the file's, the environment's, the process's
         if name.startswith(prefix):
             return value + name[len(prefix) :] + "}}"
     return None

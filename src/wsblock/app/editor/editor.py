@@ -158,7 +158,7 @@ class DocumentEditor(VerticalScroll):
         v = self._variables
         try:
             names = v() if callable(v) else (v or [])
-            return sorted(set(names))
+            return list(dict.fromkeys(names))  # in the host's order of preference
         except Exception:  # noqa: BLE001 - completion must never break typing
             return []
 

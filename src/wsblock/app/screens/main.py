@@ -190,8 +190,22 @@ class MainScreen(Screen):
 
     # -- the editor -----------------------------------------------------------------------
     def _variable_names(self) -> list[str]:
-        """For ``{{`` completion in the editor (it swallows errors)."""
-        return list(self.project.variables().values)
+        """For ``{{`` completion in the editor (it swallows errors), best first: those the
+        file already uses, then the environment's (.voiden/, .env, --env-var), then the
+        process environment's; alphabetical within each."""
+        import re
+
+        variables = self.project.variables()
+        editor = self.editor
+        text = editor.session.doc.dump() if editor is not None else ""
+        used = set(re.findall(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}", text))
+
+        def rank(name: str) -> tuple[int, str]:
+            if name in used:
+                return 0, name
+            return (2 if variables.sources.get(name) == "process environment" else 1), name
+
+        return sorted(variables.values, key=rank)
 
     def _follow(self, editor: DocumentEditor) -> None:
         """The project follows the current tab (its path, document and root)."""
