@@ -353,3 +353,45 @@ async def test_saved_messages_picker_fits_its_items_and_is_enabled(tmp_path):
         await settle(pilot)
         select = app.view.composer.query_one("#saved")
         assert not select.disabled and select.prompt == "No saved messages"
+
+
+async def test_export_asks_where_to_write(tmp_path, monkeypatch):
+    """Issue 11.10: Export… offers a path (never silently the current directory)."""
+    from wsblock.app.screens.export import ExportDialog
+
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.send("text", "to export")
+        await settle(pilot)
+        v.ask_export("csv")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        box = dialog.query_one("#export-path")
+        assert box.value.startswith(str(tmp_path)) and box.value.endswith(".csv")
+        box.value = str(tmp_path / "no-such-folder" / "x.csv")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "no folder" in str(dialog.query_one("#export-error").render())
+        box.value = "mine.csv"  # relative: to the offered folder
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not dialog
+        assert "to export" in (tmp_path / "mine.csv").read_text()
+        assert list(elsewhere.iterdir()) == []
+    # without export_dir: the request's file's folder
+    from wsblock.request import Request
+
+    folder = tmp_path / "requests"
+    folder.mkdir()
+    app = ViewApp(
+        request=Request(name="echo", url="ws://127.0.0.1:9/echo", file=folder / "a.void")
+    )
+    async with app.run_test(size=SIZE):
+        assert app.view.default_export_path("json").parent == folder

@@ -428,18 +428,43 @@ class ConnectionView(Vertical):
     def _export_chosen(self, event: Select.Changed) -> None:
         event.stop()
         if isinstance(event.value, str):
-            self.export(event.value)
+            self.ask_export(event.value)
             event.select.clear()
 
-    def export(self, fmt: str, path: Path | None = None) -> Path | None:
-        """Export the session from the journal as json, csv or ndjson."""
-        from wsblock.app.exporting import export_journal
+    def export_folder(self) -> Path:
+        """Where an export goes by default: the request's file's folder, else the
+        journal's; never silently the current directory."""
+        if self.export_dir is not None:
+            return Path(self.export_dir)
+        if self.request.file is not None:
+            return Path(self.request.file).resolve().parent
+        if self.journal is not None:
+            return Path(self.journal.path).parent
+        return Path.home()
 
+    def default_export_path(self, fmt: str) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         name = "".join(
             c if c.isalnum() or c in "-_" else "-" for c in self.request.name or "session"
         )
-        target = path or (self.export_dir or Path.cwd()) / f"wsblock-{name}-{stamp}.{fmt}"
+        return self.export_folder() / f"wsblock-{name}-{stamp}.{fmt}"
+
+    def ask_export(self, fmt: str) -> None:
+        """Export…: ask where to write (the default path is offered), then export."""
+        from wsblock.app.screens.export import ExportDialog
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.export(fmt, path)
+
+        self.app.push_screen(ExportDialog(fmt, self.default_export_path(fmt)), chosen)
+
+    def export(self, fmt: str, path: Path | None = None) -> Path | None:
+        """Export the session from the journal as json, csv or ndjson (to ``path``, or
+        the default path: see :meth:`export_folder`)."""
+        from wsblock.app.exporting import export_journal
+
+        target = path or self.default_export_path(fmt)
         try:
             export_journal(self.journal, self.model, fmt, target)
         except Exception as e:  # noqa: BLE001
