@@ -27,9 +27,12 @@ class WsblockApp(App):
         session_factory: Callable | None = None,
         journal_factory: Callable | None = None,
         export_dir: Path | None = None,
+        temporary: Path | None = None,
     ) -> None:
         super().__init__()
         self.project = project
+        #: A folder removed when the app ends (the demo's copy): saves there say so.
+        self.temporary = temporary
         self.session_factory = session_factory
         self.journal_factory = journal_factory
         self.export_dir = export_dir

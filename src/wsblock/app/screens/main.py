@@ -235,6 +235,19 @@ class MainScreen(Screen):
         if event.editor is self.editor:  # Save as gives the tab a new name
             self._follow(event.editor)
             self._retitle(event.editor)
+        from wsblock.app.application import WsblockApp
+
+        app = self.app
+        temporary = app.temporary if isinstance(app, WsblockApp) else None
+        path = event.editor.session.path
+        if temporary is not None and path is not None and temporary in path.parents:
+            self.notify(
+                f"{path} is in the demo's temporary folder, removed when the demo ends: "
+                "Ctrl+Shift+S saves it elsewhere",
+                title="Saved in a temporary folder",
+                severity="warning",
+                timeout=10,
+            )
 
     def action_save(self) -> None:
         if self.editor is not None:
