@@ -395,3 +395,18 @@ async def test_export_asks_where_to_write(tmp_path, monkeypatch):
     )
     async with app.run_test(size=SIZE):
         assert app.view.default_export_path("json").parent == folder
+
+
+async def test_counters_say_1_row(tmp_path):
+    """Issue 11.11: "1 rows"."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.model.note("one line")
+        v._update_counters()
+        await pilot.pause()
+        counters = str(v.query_one("#counters").render())
+        assert counters.endswith("· 1 row"), counters
+        v.model.note("two lines")
+        v._update_counters()
+        assert str(v.query_one("#counters").render()).endswith("· 2 rows")

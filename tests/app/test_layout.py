@@ -53,7 +53,9 @@ async def test_the_response_side_is_readable(demo, echo_url, size, files):
         # the status reads on one or two lines, not one letter per line
         status_text = view.status.query_one("#status-text")
         assert status_text.region.width >= 30 and status_text.region.height <= 3
-        assert "● Connected" in snapshot_text(app, f"layout-{size[0]}x{size[1]}")
+        screen = snapshot_text(app, f"layout-{size[0]}x{size[1]}")
+        assert "● Connected" in screen
+        assert "^q Quit" in screen.splitlines()[-1]  # the footer shows how to quit
         for selector in (
             "#send",
             "#format",

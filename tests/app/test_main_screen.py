@@ -121,6 +121,7 @@ async def test_f1_lists_every_key(demo):
         # every key of the screen, the editor (files, document, blocks, rows, slash menu)
         # and the response side
         owners = [
+            type(app),
             type(app.main),
             EditorArea,
             DocumentEditor,
