@@ -150,7 +150,7 @@ class ActivityLog(ScrollView, can_focus=True):
         row = model.row_at(position)
         direction = model.direction(row)
         clock = model.clock(row)
-        if direction in (IN, OUT):
+        if direction in (IN, OUT) and model.kind(row) in ("sent", "received"):
             size = f"{human_size(model.sizes[row]):>9} "
             text_style = None
         else:

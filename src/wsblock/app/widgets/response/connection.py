@@ -233,8 +233,7 @@ class ConnectionView(Vertical):
         if rtt is None:
             self.model.note("ping: no pong (the connection closed or 10 s passed)")
             return
-        self.model.note(f"ping: round trip {rtt:.1f} ms")
-        self.status.set_rtt(rtt)
+        self.status.set_rtt(rtt)  # the log has it already: "pong (N ms)"
 
     def _end_streams(self) -> None:
         """Unsubscribe from the sessions so far: their consumers drain and stop."""
