@@ -120,3 +120,29 @@ async def test_tabs_are_named_after_the_request_and_show_its_state(demo, echo_ur
         await pilot.press("f5")
         assert await until(pilot, lambda: len(views(app)) == 2)
         assert await until(pilot, lambda: tabs.get_tab(tabs.active).label.plain == "● 2. /echo")
+
+
+async def test_the_focus_is_not_taken_back_from_where_the_user_moved_it(tmp_path, echo_url):
+    """While Connecting (the echo server's /hang), the user goes to the log's filter:
+    once connected, the focus stays there."""
+    import json
+
+    from wsblock.app import DEMO_FILE
+
+    path = tmp_path / "hang.void"
+    url = f"{echo_url}/hang?seconds=1"
+    path.write_text(
+        DEMO_FILE.read_text(encoding="utf-8").replace('"{{ECHO_URL}}/echo"', json.dumps(url)),
+        encoding="utf-8",
+    )
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+j")
+        assert await until(pilot, lambda: views(app) and views(app)[0].status.state == "connecting")
+        view = views(app)[0]
+        assert "◌ Connecting" in view.status.text
+        view.query_one("#filter").focus()
+        assert await until(pilot, lambda: view.status.state == "connected")
+        await pilot.pause(0.1)
+        assert app.focused is view.query_one("#filter")

@@ -307,7 +307,7 @@ class MainScreen(Screen):
         assert isinstance(app, WsblockApp)
         n = next(self._ids)
         saved = self.project.saved_messages(run.spec)
-        editor: DocumentEditor | None = getattr(run, "editor", None)
+        editor: DocumentEditor | None = run.editor
 
         def on_save(name: str, fmt: str, text: str, encoding: str) -> str:
             # through the editor: undoable, and the file is written by Ctrl+S only
@@ -343,7 +343,14 @@ class MainScreen(Screen):
             self._editor_focus = self.focused  # F6 goes back there
         if self.has_class("-narrow"):
             view.composer.editor.focus()  # one side at a time: show the new tab now
-        view.focus_composer_on_open(self.focused)
+        before, from_editor = self.focused, self._in_editor()
+
+        def unmoved() -> bool:
+            # still where the run started (the editor may have redrawn its fields since)
+            now = self.focused
+            return now is None or now is before or (from_editor and self._in_editor())
+
+        view.focus_composer_on_open(unmoved)
         view.connect()
         return view
 

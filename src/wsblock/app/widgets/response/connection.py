@@ -95,7 +95,7 @@ class ConnectionView(Vertical):
         self._last_rate_at = time.monotonic()
         self._last_rate_count = 0
         self.rate = 0.0
-        self._focus_on_open: tuple[object] | None = None
+        self._focus_on_open: Callable[[], bool] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="status-row"):
@@ -186,14 +186,15 @@ class ConnectionView(Vertical):
             if (status.state, status.error) != before:
                 self.post_message(self.StateChanged(self, *status.glyph()))
 
-    def focus_composer_on_open(self, focused: object) -> None:
-        """When the connection opens, focus the composer if ``focused`` still has the focus."""
-        self._focus_on_open = (focused,)
+    def focus_composer_on_open(self, unmoved: Callable[[], bool]) -> None:
+        """When the connection opens, focus the composer if ``unmoved()`` says the user
+        has not put the focus somewhere else meanwhile."""
+        self._focus_on_open = unmoved
 
     def _focus_composer(self) -> None:
-        (before,) = self._focus_on_open or (None,)
+        unmoved = self._focus_on_open
         self._focus_on_open = None
-        if self.screen.focused is before or self.screen.focused is None:
+        if unmoved is not None and unmoved():
             self.composer.editor.focus()
 
     def disconnect(self, code: int = 1000, reason: str = "bye") -> None:
