@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make demo` installs wsblock alone: the test extras are not needed to try it.
+DEMO_STAMP := $(VENV)/.installed-demo
 # The independent npm `ws` peer of the tests.
 PEERS := tests/peers/node_modules/ws/package.json
 
@@ -18,7 +20,12 @@ $(PEERS): tests/peers/package.json
 	npm install --prefix tests/peers --no-audit --no-fund --loglevel=error
 	touch $(PEERS)
 
-demo: $(STAMP)
+$(DEMO_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e .
+	touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/wsblock demo
 
 lint: $(STAMP)

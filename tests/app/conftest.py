@@ -28,6 +28,20 @@ def demo(tmp_path) -> Path:
 
 
 @pytest.fixture
+async def echo_url():
+    """The embedded echo server on a free loopback port, in the test's loop."""
+    from wsblock.echo_server import serve
+
+    server = await serve("127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.fixture
 def view_app(tmp_path):
     return ViewApp(tmp=tmp_path)
 

@@ -1,89 +1,89 @@
-"""A stand-in for the engine's Session, for tests of the widgets alone."""
+"""A fake :class:`~wsblock.engine.transport.Transport`: the engine's own interface.
+
+The app's tests run the real :class:`~wsblock.engine.Session` on it, so what the
+widgets see is exactly what a live connection gives them; only the socket is fake.
+It echoes what is sent; ``refuse=True`` fails to connect like a closed port.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from datetime import UTC, datetime
 
-from wsblock.engine.events import Event
+from wsblock.engine.errors import ConnectFailed, Problem
+from wsblock.engine.transport import Batch, Control, Ending, Handshake, TransportClosed
 
 
-class FakeStream:
-    def __init__(self) -> None:
-        self._items: list[Event] = []
+class FakeTransport:
+    """One fake connection; the test pushes what the server "sends"."""
+
+    def __init__(self, refuse: bool = False, echo: bool = True) -> None:
+        self.refuse = refuse
+        self.echo = echo
+        self.sent: list[str | bytes] = []
+        self.pings: list[bytes] = []
+        self.closed_with: tuple[int, str] | None = None
+        self._pending: list[Batch] = []
         self._ready = asyncio.Event()
+        self._ending: Ending | None = None
 
-    def push(self, ev: Event) -> None:
-        self._items.append(ev)
+    async def connect(self, params) -> Handshake:
+        await asyncio.sleep(0)
+        if self.refuse:
+            raise ConnectFailed(
+                Problem("refused", "connection refused by 127.0.0.1:9: nothing listens on that port")
+            )
+        return Handshake(101, (), "chat", ("permessage-deflate",))
+
+    def _push(self, *items) -> None:
+        self._pending.append(Batch(time.monotonic(), list(items)))
         self._ready.set()
 
-    async def batch(self) -> list[Event]:
-        await self._ready.wait()
-        self._ready.clear()
-        items, self._items = self._items, []
-        return items
+    async def send(self, data: str | bytes) -> None:
+        if self._ending is not None:
+            raise TransportClosed(self._ending)
+        self.sent.append(data)
+        if self.echo:
+            self._push(data)
 
+    async def recv(self) -> list[Batch]:
+        while not self._pending:
+            if self._ending is not None:
+                raise TransportClosed(self._ending)
+            self._ready.clear()
+            await self._ready.wait()
+        out, self._pending = self._pending, []
+        return out
 
-class FakeSession:
-    """Echoes whatever is sent; ``refuse=True`` fails to connect like a closed port."""
+    async def ping(self, data: bytes) -> None:
+        if self._ending is not None:
+            raise TransportClosed(self._ending)
+        self.pings.append(data)
+        self._push(Control("ping", "out", data), Control("pong", "in", data, rtt_ms=1.5))
 
-    def __init__(self, request, refuse: bool = False) -> None:
-        self.request = request
-        self.refuse = refuse
-        self.streams: list[FakeStream] = []
-        self.listeners = []
-        self.t0 = time.monotonic()
-        self.state = "idle"
-        self.sent = []
+    async def close(self, code: int, reason: str) -> None:
+        self.closed_with = (code, reason)
+        self.end(Ending(code, reason, "client"))
 
-    def subscribe(self) -> FakeStream:
-        s = FakeStream()
-        self.streams.append(s)
-        return s
+    def abort(self) -> None:
+        self.end(Ending(1006, "", "error"))
 
-    def add_listener(self, fn) -> None:
-        self.listeners.append(fn)
+    # -- the server's side, for tests --------------------------------------------------
+    def receive(self, *items) -> None:
+        """The server sends ``items`` (str, bytes or Control) in one socket read."""
+        self._push(*items)
 
-    def emit(self, kind, **kw) -> None:
-        ev = Event(kind=kind, ts=datetime.now(UTC), mono=time.monotonic() - self.t0, **kw)
-        for fn in self.listeners:
-            fn(ev)
-        for s in self.streams:
-            s.push(ev)
+    def keepalive(self) -> None:
+        """The library's keep-alive ping and its pong."""
+        self._push(
+            Control("ping", "out", b"ka", keepalive=True),
+            Control("pong", "in", b"ka", rtt_ms=0.5, keepalive=True),
+        )
 
-    async def connect(self) -> bool:
-        self.emit("connecting", attempt=1, request=self.request.url)
-        await asyncio.sleep(0.01)
-        if self.refuse:
-            self.emit("error", error="refused", reason="connection refused")
-            self.emit("close", code=1006, by="error")
-            self.state = "closed"
-            return False
-        self.state = "open"
-        self.emit("open", status=101, subprotocol="chat", extensions=("permessage-deflate",))
-        return True
+    def server_close(self, code: int = 1001, reason: str = "going away") -> None:
+        self.end(Ending(code, reason, "server"))
 
-    async def send(self, message) -> None:
-        data = message.data
-        kind = "binary" if isinstance(data, bytes) else "text"
-        self.sent.append(message)
-        self.emit("sent", dir="out", type=kind, format=message.format, data=data, size=len(data))
-        await asyncio.sleep(0)
-        self.emit("received", dir="in", type=kind, data=data, size=len(data))
-
-    def receive(self, data) -> None:
-        kind = "binary" if isinstance(data, bytes) else "text"
-        self.emit("received", dir="in", type=kind, data=data, size=len(data))
-
-    async def close(self, code: int = 1000, reason: str = "") -> None:
-        if self.state == "open":
-            self.state = "closed"
-            self.emit("close", code=code, reason=reason, by="client")
-
-    def server_close(self, code=1001, reason="going away") -> None:
-        self.state = "closed"
-        self.emit("close", code=code, reason=reason, by="server")
-
-    async def wait_closed(self) -> None:
-        return None
+    def end(self, ending: Ending) -> None:
+        if self._ending is None:
+            self._ending = ending
+        self._ready.set()

@@ -99,6 +99,9 @@ async def test_a_request_typed_in_one_burst_runs(tmp_path, echo_server):
         assert [b.type for b in editor.session.blocks] == ["socket-request"]
         assert editor.session.url(0) == url
         assert views(app)[0].request.url == url
+        # connected: the focus is in the composer; F6 goes back to the URL
+        assert await until(pilot, lambda: app.focused is views(app)[0].composer.editor)
+        await pilot.press("f6")
         assert key_of(app) == ("url", 0)
 
 
@@ -246,7 +249,9 @@ async def test_ctrl_d_in_a_table_row_deletes_the_row_not_the_connection(demo, ec
         assert await until(pilot, lambda: len(editor.session.rows(headers)) == 1)
         assert views(app)[0].status.state == "connected"
         views(app)[0].log_view.focus()
-        await pilot.press("ctrl+d")  # elsewhere: disconnect
+        await pilot.press("ctrl+d")  # elsewhere: disconnect (asks for the code; Enter: 1000)
+        await pilot.pause(0.1)
+        await pilot.press("enter")
         assert await until(pilot, lambda: views(app)[0].status.state == "disconnected")
 
 
@@ -328,6 +333,11 @@ async def test_f6_goes_from_the_editor_to_the_composer_and_back(demo, echo_serve
         assert editor.focus_field(("url", 0))
         await pilot.press("ctrl+j")
         assert await until(pilot, lambda: connected(app))
+        # connected: the focus went to the composer by itself; F6 back and forth
+        assert await until(pilot, lambda: isinstance(app.focused, ComposerEditor))
+        await pilot.press("f6")
+        await pilot.pause()
+        assert key_of(app) == ("url", 0)
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.focused, ComposerEditor)
@@ -355,3 +365,25 @@ def test_run_app_and_python_m_take_a_folder_or_a_missing_file(tmp_path, monkeypa
     project = started[-1].project
     assert project.path == tmp_path / "new.void" and project.folder is None
     assert not (tmp_path / "new.void").exists()
+
+
+async def test_variable_completion_offers_the_files_and_environments_first(
+    tmp_path, monkeypatch
+):
+    """Issue 11.11: `{{` offers the file's and the environment's variables before the
+    process environment's (ECHO_AAA sorts first but comes from the process)."""
+    monkeypatch.setenv("ECHO_AAA", "from the process")
+    (tmp_path / ".env").write_text("ECHO_TOKEN=t\n", encoding="utf-8")
+    app = make_app(tmp_path / "new.void", env_vars={"ECHO_URL": "ws://127.0.0.1:9"})
+    async with app.run_test(size=SIZE) as pilot:
+        names = app.main._variable_names()
+        assert names.index("ECHO_URL") < names.index("ECHO_AAA")
+        assert names.index("ECHO_TOKEN") < names.index("ECHO_AAA")
+        assert await until(pilot, lambda: isinstance(app.focused, ProseEditor))
+        await pilot.press(*"/wss", "enter")
+        assert await until(pilot, lambda: key_of(app) == ("url", 0))
+        await pilot.press(*["backspace"] * 6, *"{{EC")
+        await pilot.pause(0.2)
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused.value in ("{{ECHO_TOKEN}}", "{{ECHO_URL}}")

@@ -30,8 +30,8 @@ async def test_status_connect_send_receive_and_server_close(tmp_path):
         await settle(pilot)
         m = v.model
         assert (m.count_out, m.count_in) == (1, 1)
-        assert app.sessions[0].sent[0].format == "json"
-        app.sessions[0].server_close(1001, "going away")
+        assert app.sent()[0].format == "json"
+        app.server.server_close(1001, "going away")
         await settle(pilot)
         assert 'Disconnected  closed 1001 "going away" by server' in v.status.text
 
@@ -63,8 +63,8 @@ async def test_each_format_is_sent(tmp_path):
             v.composer.editor.focus()
             await pilot.press("ctrl+j")
             await settle(pilot, 0.1)
-        sent = app.sessions[0].sent
-        assert [s.format for s in sent] == ["text", "json", "xml", "binary", "binary"]
+        sent = app.sent()
+        assert [s.format or s.type for s in sent] == ["text", "json", "xml", "binary", "binary"]
         assert sent[3].data == b"\x00\x01\xff" and sent[4].data == b"\x00\x01\xff"
         assert v.model.count_out == 5
 
@@ -82,7 +82,7 @@ async def test_bad_json_blocks_send_and_shows_line_and_column(tmp_path):
         v.composer.editor.focus()
         await pilot.press("ctrl+j")
         await settle(pilot)
-        assert app.sessions[0].sent == []
+        assert app.sent() == []
         v.composer.load("xml", "<a><b></a>")
         await pilot.pause()
         assert v.query_one("#send").disabled and "line 1" in v.composer.error
@@ -107,10 +107,10 @@ async def test_variables_resolved_on_send_and_errors_in_the_log(tmp_path):
         await settle(pilot)
         v.send("text", "hi {{USER}}")
         await settle(pilot)
-        assert app.sessions[0].sent[-1].data == "hi ada"
+        assert app.sent()[-1].data == "hi ada"
         v.send("text", "hi {{NOPE}}")
         await settle(pilot)
-        assert len(app.sessions[0].sent) == 1
+        assert len(app.sent()) == 1
         assert any("unknown variable {{NOPE}}" in str(p) for p in v.model.payloads)
 
 
@@ -120,7 +120,7 @@ async def test_detail_pretty_prints_json_xml_and_hex_dumps_binary(tmp_path):
         v = app.view
         v.connect()
         await settle(pilot)
-        s = app.sessions[0]
+        s = app.server
         s.receive('{"a":{"b":[1,2]}}')
         s.receive("<r><x>1</x></r>")
         s.receive(b"\x00hello\xff")
@@ -148,7 +148,7 @@ async def test_filter_follow_clear_and_export(tmp_path):
         v = app.view
         v.connect()
         await settle(pilot)
-        s = app.sessions[0]
+        s = app.server
         for i in range(500):
             s.receive(f"tick {i}")
         s.receive("special one")
@@ -174,3 +174,238 @@ async def test_filter_follow_clear_and_export(tmp_path):
         await settle(pilot)
         assert len(v.model) == 0
         assert "in 0" in str(v.query_one("#counters").render())
+
+
+async def test_times_after_reconnect_are_the_journals(tmp_path):
+    """Issue 11.1: a reconnected session's rows showed the first session's clock."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.send("text", "first")
+        await settle(pilot)
+        await pilot.pause(0.2)  # the first connection lasts a while
+        v.connect()  # Reconnect: a new session, whose monotonic clock starts at 0
+        await settle(pilot)
+        v.send("text", "second")
+        await settle(pilot)
+        assert len(app.sessions) == 2
+        m = v.model
+        assert len(m) == len(app.events)
+        for row, ev in enumerate(app.events):
+            assert m.wall_time(row) == ev.ts.timestamp()
+            assert m.timestamp(row) == ev.ts
+        opens = [r for r in range(len(m)) if m.kind(r) == "open"]
+        assert len(opens) == 2 and m.wall_time(opens[1]) - m.wall_time(opens[0]) >= 0.2
+
+
+async def test_ping_shows_the_round_trip_in_the_log_and_the_status(tmp_path):
+    """Issue 11.13: what `connect` can do (/ping), the app can do."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        await pilot.click("#ping")
+        await settle(pilot)
+        assert len(app.server.pings) == 1
+        assert "ping 1.5 ms" in v.status.text
+        assert "pong (1.5 ms)" in v.model.payloads  # the round trip, once
+
+
+async def test_disconnect_with_a_chosen_code_and_reason_validated(tmp_path):
+    """Issue 11.13: Disconnect… asks for the code and reason, checked as /close checks."""
+    from wsblock.app.screens.disconnect import DisconnectDialog
+
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        await pilot.click("#disconnect")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DisconnectDialog)
+        code = dialog.query_one("#close-code")
+        code.value = "1006"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog  # refused: 1006 is never sent
+        assert "1006 (abnormal closure) is reserved" in str(dialog.query_one("#close-error").render())
+        code.value = "4001"
+        dialog.query_one("#close-reason").value = "done here"
+        dialog.query_one("#close-reason").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not dialog
+        assert app.server.closed_with == (4001, "done here")
+        assert 'closed 4001 "done here" by client' in v.status.text
+        # Escape cancels: nothing is closed
+        v.connect()
+        await settle(pilot)
+        await pilot.click("#disconnect")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert v.status.state == "connected" and app.server.closed_with is None
+
+
+async def test_keepalive_pings_hidden_by_default_with_a_toggle(tmp_path):
+    """Issue 11.7: keep-alive pings and pongs are hidden (still counted); a toggle shows them."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        app.server.keepalive()
+        app.server.receive("after")
+        await settle(pilot)
+        m = v.model
+        shown = [m.payloads[m.row_at(p)] for p in range(m.visible_count)]
+        assert "after" in shown and not any("ping" in str(p) or "pong" in str(p) for p in shown)
+        assert len(m) == m.visible_count + 2 and m.keepalive == 2
+        assert "2 keep-alive pings hidden" in str(v.query_one("#counters").render())
+        v.query_one("#pings").value = True
+        await settle(pilot, 0.4)
+        assert m.visible_count == len(m)
+        # a ping the user sends is always shown
+        v.query_one("#pings").value = False
+        await settle(pilot, 0.4)
+        v.ping()
+        await settle(pilot)
+        shown = [m.payloads[m.row_at(p)] for p in range(m.visible_count)]
+        assert "pong (1.5 ms)" in shown
+
+
+async def test_deliberate_close_is_not_an_error_and_a_refusal_says_it_once(tmp_path):
+    """Issue 11.7: a close by the client is not red; no "closed 1006" for a connection
+    that never opened; the error text says each thing once."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.disconnect()
+        await settle(pilot)
+        assert 'closed 1000 "bye" by client' in v.status.text
+        assert not v.status.has_class("-error") and v.status.error is None
+        from wsblock.app.widgets.response.activity_log import _is_failure
+
+        close_row = next(r for r in range(len(v.model)) if v.model.kind(r) == "close")
+        assert not _is_failure(v.model, close_row)
+    app = ViewApp(refuse=True, tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        text = v.status.text
+        assert text == (
+            "○ Disconnected  connection refused by 127.0.0.1:9: nothing listens on that port"
+        )
+        assert "1006" not in text and v.status.has_class("-error")
+        assert "closed 1006" not in " ".join(str(p) for p in v.model.payloads)
+        assert v.model.payloads[-1] == "not connected"
+
+
+async def test_detail_keeps_the_line_in_view_and_says_each_thing_once(tmp_path):
+    """Issue 11.8."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        for i in range(200):
+            app.server.receive(f'{{"n": {i}}}')
+        await settle(pilot)
+        log = v.query_one(ActivityLog)
+        log.focus()
+        await pilot.press("up", "enter")  # the last line, at the bottom of the log
+        await settle(pilot)
+        detail = v.query_one(MessageDetail)
+        assert detail.display
+        top, height = log.scroll_offset.y, log.size.height
+        assert top <= log.cursor < top + height, (top, log.cursor, height)
+        head = str(detail.query_one("#detail-head").render())
+        assert "← received  10 B JSON" in head
+        assert head.count("in") <= 1 and "text" not in head
+
+
+async def test_saved_messages_picker_fits_its_items_and_is_enabled(tmp_path):
+    """Issue 11.8: the picker is wide enough for its items and does not look disabled."""
+    from view_app import ViewApp as App_
+
+    class Saved(App_):
+        def compose(self):
+            for w in super().compose():
+                w.saved = [("a rather long message name", "json", "{}", "base64")]
+                yield w
+
+    app = Saved(tmp=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select = app.view.composer.query_one("#saved")
+        assert not select.disabled
+        assert select.size.width >= len("a rather long message name (json)") + 4
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select = app.view.composer.query_one("#saved")
+        assert not select.disabled and select.prompt == "No saved messages"
+
+
+async def test_export_asks_where_to_write(tmp_path, monkeypatch):
+    """Issue 11.10: Export… offers a path (never silently the current directory)."""
+    from wsblock.app.screens.export import ExportDialog
+
+    elsewhere = tmp_path / "cwd"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        v.send("text", "to export")
+        await settle(pilot)
+        v.ask_export("csv")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        box = dialog.query_one("#export-path")
+        assert box.value.startswith(str(tmp_path)) and box.value.endswith(".csv")
+        box.value = str(tmp_path / "no-such-folder" / "x.csv")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog and "no folder" in str(dialog.query_one("#export-error").render())
+        box.value = "mine.csv"  # relative: to the offered folder
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not dialog
+        assert "to export" in (tmp_path / "mine.csv").read_text()
+        assert list(elsewhere.iterdir()) == []
+    # without export_dir: the request's file's folder
+    from wsblock.request import Request
+
+    folder = tmp_path / "requests"
+    folder.mkdir()
+    app = ViewApp(
+        request=Request(name="echo", url="ws://127.0.0.1:9/echo", file=folder / "a.void")
+    )
+    async with app.run_test(size=SIZE):
+        assert app.view.default_export_path("json").parent == folder
+
+
+async def test_counters_say_1_row(tmp_path):
+    """Issue 11.11: "1 rows"."""
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.model.note("one line")
+        v._update_counters()
+        await pilot.pause()
+        counters = str(v.query_one("#counters").render())
+        assert counters.endswith("· 1 row"), counters
+        v.model.note("two lines")
+        v._update_counters()
+        assert str(v.query_one("#counters").render()).endswith("· 2 rows")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ T0 = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 
 
 def ev(kind, mono=0.0, **kw):
-    return Event(kind=kind, ts=T0, mono=mono, **kw)
+    return Event(kind=kind, ts=T0 + timedelta(seconds=mono), mono=mono, **kw)
 
 
 def msg(direction, data, mono=1.0):

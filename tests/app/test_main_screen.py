@@ -8,7 +8,6 @@ import shutil
 import socket
 from pathlib import Path
 
-import pytest
 from snapshots import assert_snapshot, settle
 from textual.binding import Binding
 
@@ -30,19 +29,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-async def echo_url():
-    from wsblock.echo_server import serve
-
-    server = await serve("127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        yield f"ws://127.0.0.1:{port}"
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 async def until(pilot, predicate, timeout=5.0, step=0.05):
@@ -135,6 +121,7 @@ async def test_f1_lists_every_key(demo):
         # every key of the screen, the editor (files, document, blocks, rows, slash menu)
         # and the response side
         owners = [
+            type(app),
             type(app.main),
             EditorArea,
             DocumentEditor,
@@ -221,7 +208,9 @@ async def test_run_send_receive_detail_and_two_connections(demo, echo_url, tmp_p
         records = [json.loads(line) for line in path.read_text().splitlines()]
         assert any(r.get("event") == "received" and r.get("data") == "hi ada" for r in records)
         # disconnect, reconnect, close the tab
-        await pilot.press("ctrl+d")
+        await pilot.press("ctrl+d")  # asks for the close code (1000) and reason
+        await pilot.pause(0.1)
+        await pilot.press("enter")
         assert await until(pilot, lambda: second.status.state == "disconnected")
         assert "1000" in second.status.text and "by client" in second.status.text
         await pilot.press("ctrl+r")

@@ -11,7 +11,8 @@ open), or None (a new untitled file). ``environment`` may also be a
 :class:`wsblock.workspace.EnvChoice` (its environment, profile, env_file and env_vars
 are then used).
 
-``DEMO_FILE`` is the bundled demo file (it uses ``{{ECHO_URL}}``).
+``DEMO_FILE`` is the bundled demo file (it uses ``{{ECHO_URL}}``: ``wsblock demo`` and
+``wsblock serve --demo`` start the embedded echo server and set it).
 """
 
 from __future__ import annotations
@@ -68,9 +69,13 @@ def run_app(
     env_file: Path | None = None,
     env_vars: Mapping[str, str] | None = None,
     profile: str | None = None,
+    **kwargs,
 ) -> int:
-    """Run the app in the terminal until the user quits; returns the exit code (0)."""
-    app = make_app(path, environment, env_file, env_vars, profile)
+    """Run the app in the terminal until the user quits; returns the exit code (0).
+
+    ``kwargs`` go to the app (``temporary=FOLDER``: saves there warn that it goes away).
+    """
+    app = make_app(path, environment, env_file, env_vars, profile, **kwargs)
     app.run()
     return app.return_code or 0
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.app import App
+from textual.binding import Binding
 
 from .project import Project
 from .screens.main import MainScreen
@@ -17,6 +18,7 @@ class WsblockApp(App):
     CSS_PATH = "wsblock.tcss"
     TITLE = "wsblock"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]  # shown in the footer
 
     def __init__(
         self,
@@ -25,9 +27,12 @@ class WsblockApp(App):
         session_factory: Callable | None = None,
         journal_factory: Callable | None = None,
         export_dir: Path | None = None,
+        temporary: Path | None = None,
     ) -> None:
         super().__init__()
         self.project = project
+        #: A folder removed when the app ends (the demo's copy): saves there say so.
+        self.temporary = temporary
         self.session_factory = session_factory
         self.journal_factory = journal_factory
         self.export_dir = export_dir

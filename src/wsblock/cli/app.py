@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import EXIT_OK, env_options, guarded
-from wsblock.workspace import EnvChoice
+from wsblock.workspace import BadInput, EnvChoice
 
 
 def _app():
@@ -43,16 +43,32 @@ def open_(path: Path | None, env: EnvChoice) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--demo", "with_demo", is_flag=True,
+              help="Serve the bundled demo file against the embedded echo server.")
 @env_options
 @guarded
-def serve(path: Path | None, host: str, port: int, env: EnvChoice) -> None:
+def serve(path: Path | None, host: str, port: int, with_demo: bool, env: EnvChoice) -> None:
     """The same app as a local web page (through textual-serve).
 
     \b
-    Example:
+    Examples:
       wsblock serve echo.void --port 8000    # then open http://127.0.0.1:8000
+      wsblock serve --demo                   # the demo, with its own echo server
     """
-    _app().serve(path, host, port, env)
+    if not with_demo:
+        _app().serve(path, host, port, env)
+        return
+    if path is not None:
+        raise BadInput("--demo serves the bundled demo file: give no PATH with it")
+    url = EchoServerThread().start()
+    demo_path = demo_file()
+    click.echo(f"● echo server on {url}; the demo file is {demo_path}", err=True)
+    try:
+        vars_ = {**dict(env.env_vars or {}), "ECHO_URL": url, "USER": "demo"}
+        _app().serve(demo_path, host, port, EnvChoice(env.environment, env.profile,
+                                                      env.env_file, vars_))
+    finally:
+        shutil.rmtree(demo_path.parent, ignore_errors=True)
 
 
 def demo_file() -> Path:
@@ -103,14 +119,18 @@ def demo(headless: bool) -> None:
     url = EchoServerThread().start()
     path = demo_file()
     env = EnvChoice(env_vars={"ECHO_URL": url, "USER": "demo"})
-    if headless or not sys.stdout.isatty():
-        from wsblock.cli.run import run as run_command
+    try:
+        if headless or not sys.stdout.isatty():
+            from wsblock.cli.run import run as run_command
 
-        click.echo(f"● echo server on {url}; running {path}", err=True)
-        code = run_command.main(
-            [str(path), "--env-var", f"ECHO_URL={url}", "--env-var", "USER=demo", "--linger", "0.2"],
-            standalone_mode=False)
-        raise SystemExit(code if isinstance(code, int) else EXIT_OK)
-    _app().run_app(path, env)
-    raise SystemExit(EXIT_OK)
+            click.echo(f"● echo server on {url}; running {path}", err=True)
+            code = run_command.main(
+                [str(path), "--env-var", f"ECHO_URL={url}", "--env-var", "USER=demo",
+                 "--linger", "0.2"],
+                standalone_mode=False)
+            raise SystemExit(code if isinstance(code, int) else EXIT_OK)
+        _app().run_app(path, env, temporary=path.parent)
+        raise SystemExit(EXIT_OK)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)  # the demo's copy goes with it
 

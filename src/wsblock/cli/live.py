@@ -309,12 +309,31 @@ def connect(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], fmt:
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
 @guarded
 def echo_server(host: str, port: int) -> None:
-    """The embedded echo server: every message comes back; /flood?n=N&size=S floods.
+    """The embedded echo server: every message comes back, on any path but these.
+
+    \b
+    Paths (query parameters with their defaults):
+      /echo                          echo (any other path too)
+      /flood?n=N&size=S[&seq=0]      N messages of S bytes, then close 1000
+      /big?size=N[&binary=0&fragments=1]   one big message first, then echo
+      /headers                       first message: JSON of the handshake request
+      /subprotocol                   first message: JSON of the subprotocol chosen
+      /close?code=1000&reason=[&after=0]   the server closes (after `after` echoes)
+      /reject?status=401&body=unauthorized[&header=Name:Value]   refuses the handshake
+      /drop[?key=K&times=T]          cuts TCP after the handshake (no close frame)
+      /invalid-utf8                  a text frame that is not UTF-8, then echo
+      /protocol-error                a frame that breaks RFC 6455
+      /ping                          the server pings once, then echo
+      /mute?seconds=5                stops reading (no pong, no close answer), then cuts
+      /hang?seconds=5                answers the handshake only after that long
+    /hang shows Connecting, /close a server close, /reject a refused handshake.
+    Subprotocols chat, graphql-transport-ws and graphql-ws are accepted everywhere.
 
     \b
     Example:
       wsblock echo-server --port 8765 &
       wsblock connect ws://127.0.0.1:8765/echo
+      wsblock connect 'ws://127.0.0.1:8765/close?code=4001&reason=bye'
     """
     from wsblock.echo_server import serve
 

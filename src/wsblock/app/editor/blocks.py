@@ -69,7 +69,7 @@ def complete_variable(value: str, names: list[str]) -> str | None:
     if start == -1 or "}}" in value[start:]:
         return None
     prefix = value[start + 2 :].lstrip()
-    for name in sorted(names):
+    for name in names:  # in order of preference: the file's, the environment's, the process's
         if name.startswith(prefix):
             return value + name[len(prefix) :] + "}}"
     return None
@@ -186,7 +186,7 @@ class EditCheckbox(EditorPart, Checkbox):
 
 
 class BlockEditor(EditorPart, Vertical, can_focus=True):
-    """A block: a title bar with ↑ ↓ ⧉ ✕, and its fields below."""
+    """A block: a title bar with ↑ ↓ ❐ ✕, and its fields below."""
 
     DEFAULT_CSS = """
     BlockEditor {
@@ -236,7 +236,7 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
                              tooltip="Move up (Alt+Shift+↑)")
             yield EditButton("↓", lambda cut: self.action_move_block(1, cut), classes="blk-down",
                              tooltip="Move down (Alt+Shift+↓)")
-            yield EditButton("⧉", lambda cut: self.action_duplicate_block(cut),
+            yield EditButton("❐", lambda cut: self.action_duplicate_block(cut),
                              classes="blk-copy", tooltip="Duplicate (Alt+Shift+C)")
             yield EditButton("✕", lambda cut: self.action_delete_block(cut), classes="blk-delete",
                              tooltip="Delete (Alt+Shift+Delete)")
@@ -646,7 +646,7 @@ class ExpectItemEditor(MessageItemEditor):
         i, n = self.index, self.item
         timeout = self.attrs.get("timeout")
         with Horizontal(classes="item-bar"):
-            yield Static("⏳", classes="item-kind")
+            yield Static("◷", classes="item-kind")
             yield keyed(EditInput(str(self.attrs.get("name") or ""), placeholder="name",
                                   compact=True, classes="item-name"), ("item-name", i, n))
             yield Static("within", classes="timeout-label")

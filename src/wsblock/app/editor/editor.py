@@ -158,7 +158,7 @@ class DocumentEditor(VerticalScroll):
         v = self._variables
         try:
             names = v() if callable(v) else (v or [])
-            return sorted(set(names))
+            return list(dict.fromkeys(names))  # in the host's order of preference
         except Exception:  # noqa: BLE001 - completion must never break typing
             return []
 
@@ -661,7 +661,7 @@ class DocumentEditor(VerticalScroll):
                             title="Not saved", severity="error", timeout=8)
                 return False
             self.folder = saved.parent
-            self.notify(f"Saved {saved.name}", timeout=2)
+            self.notify(f"Saved {saved.name} in {saved.parent}", timeout=4)
             self.post_message(self.Saved(self, saved))
             return True
 

@@ -26,6 +26,11 @@ CLOSE_MARK = "✕"
 class FilesPanel(DirectoryTree):
     """The folder's ``.void`` files (and the folders holding them); Enter opens one."""
 
+    # glyphs every terminal font and Debian chromium's fonts draw (no emoji)
+    ICON_NODE_EXPANDED = "▾ "
+    ICON_NODE = "▸ "
+    ICON_FILE = "· "
+
     DEFAULT_CSS = """
     FilesPanel { width: 28; min-width: 16; border-right: vkey $primary-darken-2;
         background: $surface; }

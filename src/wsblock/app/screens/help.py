@@ -21,13 +21,15 @@ opens a response tab on the right.
 | **Ctrl+J**, **Ctrl+Enter** in the composer | send the message |
 | **F1** | this help |
 | **Ctrl+E** | pick the environment (`.voiden/`) |
-| **Ctrl+W** | close the current response tab (its connection too) |
-| **Ctrl+D** | disconnect the current tab's connection (in a table row: delete the row) |
+| **Ctrl+W** | close the current response tab (its connection too), wherever the focus is, text fields included (**Ctrl+Backspace** deletes a word) |
+| **Ctrl+D** | disconnect the current tab's connection: asks for the close code (1000) and reason, **Enter** closes; from the composer too (in the file's editor Ctrl+D stays the editor's: a table row is deleted, a text field deletes the character on the right) |
+| **Ctrl+G** | ping: the round trip shows in the log and the status |
 | **Ctrl+R** | reconnect the current tab |
 | **F6** | from the editor to the current tab's composer, and back |
 | **Ctrl+L** | focus the activity log |
 | **Ctrl+F** | focus the log's filter |
-| **Tab** / **Shift+Tab** | move between the panels and fields |
+| **Tab** / **Shift+Tab** | move to the next / previous field, everywhere: in the composer and in a saved message's editor too (no message format needs indentation: **Format** pretty-prints) |
+| **Escape**, then **Tab** | leave an editor whose format needs indentation (there Tab indents; the footer says so) |
 | **Ctrl+P** | the command palette |
 | **Ctrl+Q** | quit (asks first about unsaved files: Save, Discard or Cancel) |
 
@@ -52,7 +54,7 @@ whether to reload it, overwrite it or keep your version.
 | **/** on an empty prose line | the block menu (type to filter, **↑** / **↓**, **Enter** or **Tab** inserts, **Escape** closes): `/wss`, `/headers`, `/query`, `/auth-bearer`, `/auth-basic`, `/auth-api-key`, `/socket-options`, `/messages`, `/assertions`, `/separator`, `/h1`…`/h3` |
 | **Tab** or **→** in a URL or table cell | accept the `{{variable}}` completion shown |
 | **Alt+Shift+↑** / **Alt+Shift+↓** | move the block up / down (also the block's ↑ ↓ buttons) |
-| **Alt+Shift+C** | duplicate the block (⧉) |
+| **Alt+Shift+C** | duplicate the block (❐) |
 | **Alt+Shift+Delete** | delete the block (✕) |
 
 In a table row (headers, query, auth, options, assertions, expected replies):
@@ -79,6 +81,10 @@ are checked as you type: the error's line and column are shown and Send stays di
 **Format** pretty-prints; **Saved messages…** loads a message saved in the file;
 **Save to file** adds the composed message to the request in the editor (undoable;
 **Ctrl+S** writes the file). `{{variables}}` are resolved when the message is sent.
+
+A printable key is never dropped: typed where nothing takes text (a button, the log, the
+status), it goes to the current tab's composer; typed on a block of the file, a notice
+says where to type instead.
 
 Press **Escape** or **F1** to close this help.
 """

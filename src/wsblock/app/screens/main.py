@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from types import SimpleNamespace
 
-from textual import on, work
+from textual import events, on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,6 +24,38 @@ from .environment import NO_ENVIRONMENT, EnvironmentPicker
 from .help import HelpScreen
 
 IDLE = "idle"
+
+
+def tab_title(n: int, name: str, url: str, doc_title: str | None) -> str:
+    """``N. label``: the request's heading, or its URL's path when the heading is only
+    the file's title (or a made-up ``request N``); at most 28 characters."""
+    from urllib.parse import urlsplit
+
+    label = name
+    if not name or name == doc_title or name.startswith("request ") or name == "new request":
+        try:
+            parts = urlsplit(url)
+            label = parts.path or parts.netloc or url
+        except ValueError:
+            label = url
+    label = label or "request"
+    if len(label) > 26:
+        label = label[:25] + "…"
+    return f"{n}. {label}"
+
+
+def _document_title(doc: object) -> str | None:
+    """The file's first level-1 heading (its title, which names no single request)."""
+    from wsblock.document import Document
+
+    if not isinstance(doc, Document):
+        return None
+    for segment in doc.segments:
+        if isinstance(segment, str):
+            for line in segment.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return None
 
 
 def _request_number(editor: DocumentEditor, spec) -> int:
@@ -47,8 +80,13 @@ class MainScreen(Screen):
         Binding("f5", "run", "Run", show=False),
         Binding("f1", "help", "Keys"),
         Binding("ctrl+e", "pick_environment", "Environment"),
-        Binding("ctrl+w", "close_tab", "Close tab"),
-        Binding("ctrl+d", "disconnect", "Disconnect", show=False),
+        # priority: Ctrl+W closes the tab from a text field too (not "delete a word";
+        # Ctrl+Backspace does that), as F1 says
+        Binding("ctrl+w", "close_tab", "Close tab", priority=True),
+        # priority: the composer's text area would take Ctrl+D ("delete right"); in the
+        # file's editor the action skips, so a table row's Ctrl+D still deletes the row
+        Binding("ctrl+d", "disconnect", "Disconnect", show=False, priority=True),
+        Binding("ctrl+g", "ping", "Ping", show=False),
         Binding("ctrl+r", "reconnect", "Reconnect", show=False),
         Binding("ctrl+l", "focus_log", "Log", show=False),
         Binding("ctrl+f", "focus_filter", "Filter", show=False),
@@ -67,6 +105,7 @@ class MainScreen(Screen):
         self.project = project
         self._ids = itertools.count(1)
         self._editor_focus: Widget | None = None  # where F6 goes back to in the editor
+        self._titles: dict[str, str] = {}  # response tab id -> its title (without the glyph)
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -151,8 +190,22 @@ class MainScreen(Screen):
 
     # -- the editor -----------------------------------------------------------------------
     def _variable_names(self) -> list[str]:
-        """For ``{{`` completion in the editor (it swallows errors)."""
-        return list(self.project.variables().values)
+        """For ``{{`` completion in the editor (it swallows errors), best first: those the
+        file already uses, then the environment's (.voiden/, .env, --env-var), then the
+        process environment's; alphabetical within each."""
+        import re
+
+        variables = self.project.variables()
+        editor = self.editor
+        text = editor.session.doc.dump() if editor is not None else ""
+        used = set(re.findall(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}", text))
+
+        def rank(name: str) -> tuple[int, str]:
+            if name in used:
+                return 0, name
+            return (2 if variables.sources.get(name) == "process environment" else 1), name
+
+        return sorted(variables.values, key=rank)
 
     def _follow(self, editor: DocumentEditor) -> None:
         """The project follows the current tab (its path, document and root)."""
@@ -182,6 +235,19 @@ class MainScreen(Screen):
         if event.editor is self.editor:  # Save as gives the tab a new name
             self._follow(event.editor)
             self._retitle(event.editor)
+        from wsblock.app.application import WsblockApp
+
+        app = self.app
+        temporary = app.temporary if isinstance(app, WsblockApp) else None
+        path = event.editor.session.path
+        if temporary is not None and path is not None and temporary in path.parents:
+            self.notify(
+                f"{path} is in the demo's temporary folder, removed when the demo ends: "
+                "Ctrl+Shift+S saves it elsewhere",
+                title="Saved in a temporary folder",
+                severity="warning",
+                timeout=10,
+            )
 
     def action_save(self) -> None:
         if self.editor is not None:
@@ -235,10 +301,13 @@ class MainScreen(Screen):
     @work(group="tabs", exclusive=False)
     async def _open_tab(self, run: SimpleNamespace, request) -> ConnectionView:
         """A response tab connecting ``request``; ``run`` has the ``spec`` and its ``editor``."""
+        from wsblock.app.application import WsblockApp
+
         app = self.app
+        assert isinstance(app, WsblockApp)
         n = next(self._ids)
         saved = self.project.saved_messages(run.spec)
-        editor: DocumentEditor | None = getattr(run, "editor", None)
+        editor: DocumentEditor | None = run.editor
 
         def on_save(name: str, fmt: str, text: str, encoding: str) -> str:
             # through the editor: undoable, and the file is written by Ctrl+S only
@@ -256,18 +325,32 @@ class MainScreen(Screen):
             substitute=self.project.substitute,
             saved=saved,
             on_save=on_save if editor is not None else None,
-            session_factory=getattr(app, "session_factory", None),
-            journal_factory=getattr(app, "journal_factory", None),
-            export_dir=getattr(app, "export_dir", None),
+            session_factory=app.session_factory,
+            journal_factory=app.journal_factory,
+            export_dir=app.export_dir,
             id=f"conn-{n}",
         )
-        title = f"{n}. {request.name or 'request'}"
-        pane = TabPane(title, view, id=f"tab-{n}")
+        title = tab_title(n, request.name, request.url, _document_title(self.project.doc))
+        pane = TabPane(f"○ {title}", view, id=f"tab-{n}")
+        self._titles[pane.id] = title
         tabs = self.tabs
         await tabs.add_pane(pane)
         if self._has_idle():
             await tabs.remove_pane(IDLE)
         tabs.active = pane.id
+        # once connected, the focus goes to the composer (unless the user moved it meanwhile)
+        if self._in_editor():
+            self._editor_focus = self.focused  # F6 goes back there
+        if self.has_class("-narrow"):
+            view.composer.editor.focus()  # one side at a time: show the new tab now
+        before, from_editor = self.focused, self._in_editor()
+
+        def unmoved() -> bool:
+            # still where the run started (the editor may have redrawn its fields since)
+            now = self.focused
+            return now is None or now is before or (from_editor and self._in_editor())
+
+        view.focus_composer_on_open(unmoved)
         view.connect()
         return view
 
@@ -279,6 +362,21 @@ class MainScreen(Screen):
         view = self.active_connection()
         if view is not None:
             self._close(view)
+
+    @on(ConnectionView.StateChanged)
+    def _state_changed(self, event: ConnectionView.StateChanged) -> None:
+        """The tab strip shows each connection's state: ● connected, ◌ connecting, ✖ failed."""
+        from rich.text import Text
+
+        pane = next((a for a in event.view.ancestors if isinstance(a, TabPane)), None)
+        if pane is None or pane.id not in self._titles:
+            return
+        label = Text(event.glyph, style=event.style)
+        label.append(f" {self._titles[pane.id]}")
+        try:
+            self.tabs.get_tab(pane.id).label = label
+        except Exception:  # noqa: BLE001 - the tab is closing
+            pass
 
     @on(ConnectionView.CloseRequested)
     def _close_requested(self, event: ConnectionView.CloseRequested) -> None:
@@ -294,10 +392,22 @@ class MainScreen(Screen):
             await self.tabs.add_pane(self._idle_pane())
             self.tabs.active = IDLE
 
+    def _in_editor(self) -> bool:
+        focused = self.focused
+        area = self.area
+        return focused is not None and (focused is area or area in focused.ancestors)
+
     def action_disconnect(self) -> None:
+        if self._in_editor():
+            raise SkipAction()  # the editor's Ctrl+D (delete the row)
         view = self.active_connection()
         if view is not None:
-            view.disconnect()
+            view.ask_disconnect()
+
+    def action_ping(self) -> None:
+        view = self.active_connection()
+        if view is not None:
+            view.ping()
 
     def action_reconnect(self) -> None:
         view = self.active_connection()
@@ -321,6 +431,51 @@ class MainScreen(Screen):
             back.focus()
         else:
             area.focus_current()
+
+    # -- narrow terminals: one side at a time ---------------------------------------------
+    NARROW = 100  # columns under which the editor and the response side take turns
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+        self._follow_focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._follow_focus()
+
+    def _follow_focus(self) -> None:
+        """Under ``-narrow``, the side that has the focus is the one shown (F6 swaps)."""
+        response = self.query("#response")
+        focused = self.focused
+        on_response = bool(response) and focused is not None and (
+            response.first() in focused.ancestors
+        )
+        self.set_class(on_response, "-on-response")
+        self.set_class(not on_response, "-on-editor")
+
+    # -- typed keys never vanish ---------------------------------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """A printable key nothing took: send it where it can be typed, or say why not.
+
+        Inputs and text areas take printable keys themselves; a key that reaches the
+        screen had no target (a block, a button, the log...). On the response side
+        it goes to the current tab's composer; elsewhere a notice says where to type.
+        """
+        if not event.is_printable or not event.character or event.key in self.active_bindings:
+            return
+        event.stop()
+        event.prevent_default()
+        in_editor = self._in_editor()
+        view = self.active_connection()
+        if not in_editor and view is not None:
+            composer = view.composer.editor
+            composer.focus()
+            composer.insert(event.character)
+            return
+        if in_editor:
+            why = "the focus is on a block, not a field: Tab moves to its fields, F6 to the composer"
+        else:
+            why = "no connection to type into: run a request first (Ctrl+J)"
+        self.notify(f"{event.character!r} not typed: {why}", title="Key ignored", timeout=4)
 
     def action_focus_log(self) -> None:
         view = self.active_connection()

@@ -54,6 +54,17 @@ def one_line(payload: str | bytes | None, width: int, binary: bool) -> str:
     return text.translate(_CTRL)
 
 
+def _is_failure(model: LogModel, row: int) -> bool:
+    """An error, or a close that was not asked for (a deliberate close is not red)."""
+    kind = model.kind(row)
+    if kind == "error":
+        return True
+    if kind == "close":
+        ev = model.event(row)
+        return ev is not None and ev.by == "error"
+    return False
+
+
 class ActivityLog(ScrollView, can_focus=True):
     """One line per event: ``HH:MM:SS.mmm → size payload``."""
 
@@ -110,6 +121,11 @@ class ActivityLog(ScrollView, can_focus=True):
         self._seen_count = count
         self.refresh()
 
+    def show_cursor(self) -> None:
+        """Scroll the cursor's line into view (after the log was resized)."""
+        if self.cursor is not None:
+            self._move(self.cursor)
+
     def reset(self) -> None:
         """The model was cleared or refiltered: start over."""
         self.cursor = None
@@ -134,12 +150,12 @@ class ActivityLog(ScrollView, can_focus=True):
         row = model.row_at(position)
         direction = model.direction(row)
         clock = model.clock(row)
-        if direction in (IN, OUT):
+        if direction in (IN, OUT) and model.kind(row) in ("sent", "received"):
             size = f"{human_size(model.sizes[row]):>9} "
             text_style = None
         else:
             size = " " * 10
-            text_style = _ERR_TEXT if model.kind(row) in ("error", "close") else _SYS_TEXT
+            text_style = _ERR_TEXT if _is_failure(model, row) else _SYS_TEXT
         head = f"{clock} "
         room = width - len(head) - 2 - len(size)
         payload = one_line(model.payloads[row], max(0, room), model.is_binary(row))

@@ -28,7 +28,11 @@ def split_format(value: str) -> tuple[str, str]:
 
 
 class ComposerEditor(TextArea):
-    """The editor; Ctrl+J / Ctrl+Enter send (not a newline)."""
+    """The editor; Ctrl+J / Ctrl+Enter send (not a newline).
+
+    Tab and Shift+Tab move the focus, as everywhere in the app: no message format
+    needs indentation (Format pretty-prints JSON and XML).
+    """
 
     BINDINGS = [
         Binding("ctrl+j", "send", "Send", priority=True),
@@ -72,24 +76,27 @@ class Composer(Vertical):
         with Horizontal(classes="composer-bar"):
             yield Select(FORMATS, value="text", allow_blank=False, id="format", compact=True)
             yield Select(
-                [(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)],
-                prompt="Saved messages…",
+                self._saved_options(),
+                prompt="Saved messages…" if self.saved else "No saved messages",
                 id="saved",
                 compact=True,
-                disabled=not self.saved,
+                tooltip="The request's socket-messages (Save to file adds one)",
             )
+            yield Button("Send", id="send", variant="success", compact=True, tooltip="Ctrl+J")
+        yield ComposerEditor.code_editor(
+            "", id="editor", soft_wrap=True, show_line_numbers=True, tab_behavior="focus"
+        )
+        # the second bar: what a narrow response side can live without seeing at once
+        with Horizontal(classes="composer-foot"):
+            yield Static("", id="validation", classes="validation")
             yield Button("Format", id="pretty", compact=True)
+            yield Input(placeholder="name to save as", id="save-name", compact=True)
             yield Button(
                 "Save to file",
                 id="save",
                 compact=True,
                 tooltip="Save as a socket-message in the file",
             )
-            yield Button("Send", id="send", variant="success", compact=True, tooltip="Ctrl+J")
-        yield ComposerEditor.code_editor("", id="editor", soft_wrap=True, show_line_numbers=True)
-        with Horizontal(classes="composer-foot"):
-            yield Static("", id="validation", classes="validation")
-            yield Input(placeholder="name to save as", id="save-name", compact=True)
 
     # -- state --------------------------------------------------------------------------
     @property
@@ -204,8 +211,20 @@ class Composer(Vertical):
         name = self.query_one("#save-name", Input).value.strip() or f"message {len(self.saved) + 1}"
         self.post_message(self.Save(name, self.fmt, self.text, self.encoding))
 
+    def _saved_options(self) -> list[tuple[str, int]]:
+        return [(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)]
+
+    def _fit_saved(self) -> None:
+        """The picker is as wide as its longest item (within reason), never crushed."""
+        longest = max((len(label) for label, _i in self._saved_options()), default=0)
+        self.query_one("#saved", Select).styles.min_width = min(max(18, longest + 6), 48)
+
+    def on_mount(self) -> None:
+        self._fit_saved()
+
     def add_saved(self, name: str, fmt: str, text: str, encoding: str) -> None:
         self.saved.append((name, fmt, text, encoding))
         select = self.query_one("#saved", Select)
-        select.set_options([(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)])
-        select.disabled = False
+        select.set_options(self._saved_options())
+        select.prompt = "Saved messages…"
+        self._fit_saved()

@@ -19,6 +19,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from wsblock.engine import Session
+from wsblock.engine.stream import EventStream
 from wsblock.request import Message, Request
 
 from .activity_log import ActivityLog, human_size
@@ -32,9 +34,7 @@ DIRECTIONS = [("All", "all"), ("← In", "in"), ("→ Out", "out"), ("● System
 EXPORTS = [("JSON", "json"), ("CSV", "csv"), ("NDJSON", "ndjson")]
 
 
-def default_session_factory(request: Request):
-    from wsblock.engine import Session
-
+def default_session_factory(request: Request) -> Session:
     return Session(request)
 
 
@@ -57,6 +57,15 @@ class ConnectionView(Vertical):
             super().__init__()
             self.view = view
 
+    class StateChanged(TMessage):
+        """The connection's state changed (for the tab strip): ``glyph`` and ``style``."""
+
+        def __init__(self, view: ConnectionView, glyph: str, style: str) -> None:
+            super().__init__()
+            self.view = view
+            self.glyph = glyph
+            self.style = style
+
     def __init__(
         self,
         request: Request,
@@ -64,7 +73,7 @@ class ConnectionView(Vertical):
         substitute: Callable[[str, str], str] | None = None,
         saved: list[tuple[str, str, str, str]] | None = None,
         on_save: Callable[[str, str, str, str], object] | None = None,
-        session_factory: Callable[[Request], object] | None = None,
+        session_factory: Callable[[Request], Session] | None = None,
         journal_factory: Callable[[Request], object] | None = None,
         export_dir: Path | None = None,
         **kwargs,
@@ -78,14 +87,15 @@ class ConnectionView(Vertical):
         self.journal_factory = journal_factory or default_journal_factory
         self.export_dir = export_dir
         self.model = LogModel()
-        self.session = None
+        self.session: Session | None = None
         self.journal = None
         self._consumers: list = []
-        self._streams: list = []
+        self._streams: list[EventStream] = []
         self._filter_timer = None
         self._last_rate_at = time.monotonic()
         self._last_rate_count = 0
         self.rate = 0.0
+        self._focus_on_open: Callable[[], bool] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="status-row"):
@@ -95,12 +105,16 @@ class ConnectionView(Vertical):
         with Horizontal(classes="log-bar"):
             yield Input(placeholder="filter (text)", id="filter", compact=True)
             yield Checkbox("regex", id="regex", compact=True)
+            yield Checkbox(
+                "pings", id="pings", compact=True, tooltip="show the keep-alive pings and pongs"
+            )
             yield Select(DIRECTIONS, value="all", allow_blank=False, id="direction", compact=True)
+        yield ActivityLog(self.model, id="log")
+        with Horizontal(classes="log-foot"):
+            yield Static("", id="counters", classes="counters")
             yield Button("Follow", id="follow", compact=True, variant="primary")
             yield Button("Clear", id="clear", compact=True)
             yield Select(EXPORTS, prompt="Export…", id="export", compact=True)
-        yield ActivityLog(self.model, id="log")
-        yield Static("", id="counters", classes="counters")
         detail = MessageDetail(id="detail")
         detail.display = False
         yield detail
@@ -163,30 +177,69 @@ class ConnectionView(Vertical):
     async def _consume(self, stream) -> None:
         model = self.model
         status = self.status
-        while True:
-            batch = await stream.batch()
-            if not batch:
-                if getattr(stream, "closed", False):
-                    return
-                await asyncio.sleep(0)
-                continue
+        while batch := await stream.batch():  # empty: the stream is closed and drained
+            before = (status.state, status.error)
             for ev in model.extend(batch):
                 status.apply_event(ev)
+                if ev.kind == "open" and self._focus_on_open is not None:
+                    self._focus_composer()
+            if (status.state, status.error) != before:
+                self.post_message(self.StateChanged(self, *status.glyph()))
 
-    def disconnect(self) -> None:
-        self._disconnect()
+    def focus_composer_on_open(self, unmoved: Callable[[], bool]) -> None:
+        """When the connection opens, focus the composer if ``unmoved()`` says the user
+        has not put the focus somewhere else meanwhile."""
+        self._focus_on_open = unmoved
+
+    def _focus_composer(self) -> None:
+        unmoved = self._focus_on_open
+        self._focus_on_open = None
+        if unmoved is not None and unmoved():
+            self.composer.editor.focus()
+
+    def disconnect(self, code: int = 1000, reason: str = "bye") -> None:
+        """Close with ``code`` and ``reason`` (checked by the dialog, and by the engine)."""
+        self._disconnect(code, reason)
+
+    def ask_disconnect(self) -> None:
+        """Disconnect…: ask for the close code and reason, then close with them."""
+        from wsblock.app.screens.disconnect import DisconnectDialog
+
+        def chosen(answer: tuple[int, str] | None) -> None:
+            if answer is not None:
+                self.disconnect(*answer)
+
+        self.app.push_screen(DisconnectDialog(self.request.url), chosen)
 
     @work(group="disconnect")
-    async def _disconnect(self) -> None:
+    async def _disconnect(self, code: int, reason: str) -> None:
         if self.session is not None:
-            await self.session.close(1000, "bye")
+            try:
+                await self.session.close(code, reason)
+            except ValueError as e:  # a code that may not be sent
+                self.model.note(f"not closed: {e}")
+                self.notify(str(e), title="Not closed", severity="error")
+
+    def ping(self) -> None:
+        """Send a ping; the round trip goes to the log and the status."""
+        self._ping()
+
+    @work(group="ping")
+    async def _ping(self) -> None:
+        if self.session is None or self.status.state != "connected":
+            self.model.note("ping not sent: not connected (press Reconnect)")
+            self.notify("Not connected", severity="warning")
+            return
+        rtt = await self.session.ping(timeout=10)
+        if rtt is None:
+            self.model.note("ping: no pong (the connection closed or 10 s passed)")
+            return
+        self.status.set_rtt(rtt)  # the log has it already: "pong (N ms)"
 
     def _end_streams(self) -> None:
         """Unsubscribe from the sessions so far: their consumers drain and stop."""
         for stream in self._streams:
-            close = getattr(stream, "close", None)
-            if callable(close):
-                close()
+            stream.close()
         self._streams.clear()
 
     async def shutdown(self) -> None:
@@ -232,10 +285,12 @@ class ConnectionView(Vertical):
     def _update_counters(self) -> None:
         m = self.model
         shown = "" if m.index is None else f" · {m.visible_count:,} shown"
+        if m.hidden_keepalive:
+            shown += f" · {m.hidden_keepalive:,} keep-alive pings hidden"
         text = (
             f"← in {m.count_in:,} ({human_size(m.bytes_in)}) · "
             f"→ out {m.count_out:,} ({human_size(m.bytes_out)}) · "
-            f"{self.rate:,.0f} msg/s · {len(m):,} rows{shown}"
+            f"{self.rate:,.0f} msg/s · {len(m):,} {'row' if len(m) == 1 else 'rows'}{shown}"
         )
         self.query_one("#counters", Static).update(text)
 
@@ -243,7 +298,12 @@ class ConnectionView(Vertical):
     @on(Button.Pressed, "#disconnect")
     def _on_disconnect(self, event: Button.Pressed) -> None:
         event.stop()
-        self.disconnect()
+        self.ask_disconnect()
+
+    @on(Button.Pressed, "#ping")
+    def _on_ping(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.ping()
 
     @on(Button.Pressed, "#reconnect")
     def _on_reconnect(self, event: Button.Pressed) -> None:
@@ -276,6 +336,7 @@ class ConnectionView(Vertical):
     # -- filter ---------------------------------------------------------------------------
     @on(Input.Changed, "#filter")
     @on(Checkbox.Changed, "#regex")
+    @on(Checkbox.Changed, "#pings")
     @on(Select.Changed, "#direction")
     def _filter_changed(self, event) -> None:
         event.stop()
@@ -291,6 +352,7 @@ class ConnectionView(Vertical):
             text=self.query_one("#filter", Input).value,
             regex=self.query_one("#regex", Checkbox).value,
             direction=direction if isinstance(direction, str) else "all",
+            pings=self.query_one("#pings", Checkbox).value,
         )
         self.apply_filter(flt)
 
@@ -314,6 +376,8 @@ class ConnectionView(Vertical):
     @on(ActivityLog.Selected)
     def _selected(self, event: ActivityLog.Selected) -> None:
         self.query_one(MessageDetail).show(self.model, event.row)
+        # the detail takes room from the log: keep the chosen line in view
+        self.call_after_refresh(self.log_view.show_cursor)
 
     # -- composer -------------------------------------------------------------------------
     @on(Composer.Send)
@@ -364,18 +428,43 @@ class ConnectionView(Vertical):
     def _export_chosen(self, event: Select.Changed) -> None:
         event.stop()
         if isinstance(event.value, str):
-            self.export(event.value)
+            self.ask_export(event.value)
             event.select.clear()
 
-    def export(self, fmt: str, path: Path | None = None) -> Path | None:
-        """Export the session from the journal as json, csv or ndjson."""
-        from wsblock.app.exporting import export_journal
+    def export_folder(self) -> Path:
+        """Where an export goes by default: the request's file's folder, else the
+        journal's; never silently the current directory."""
+        if self.export_dir is not None:
+            return Path(self.export_dir)
+        if self.request.file is not None:
+            return Path(self.request.file).resolve().parent
+        if self.journal is not None:
+            return Path(self.journal.path).parent
+        return Path.home()
 
+    def default_export_path(self, fmt: str) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         name = "".join(
             c if c.isalnum() or c in "-_" else "-" for c in self.request.name or "session"
         )
-        target = path or (self.export_dir or Path.cwd()) / f"wsblock-{name}-{stamp}.{fmt}"
+        return self.export_folder() / f"wsblock-{name}-{stamp}.{fmt}"
+
+    def ask_export(self, fmt: str) -> None:
+        """Export…: ask where to write (the default path is offered), then export."""
+        from wsblock.app.screens.export import ExportDialog
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.export(fmt, path)
+
+        self.app.push_screen(ExportDialog(fmt, self.default_export_path(fmt)), chosen)
+
+    def export(self, fmt: str, path: Path | None = None) -> Path | None:
+        """Export the session from the journal as json, csv or ndjson (to ``path``, or
+        the default path: see :meth:`export_folder`)."""
+        from wsblock.app.exporting import export_journal
+
+        target = path or self.default_export_path(fmt)
         try:
             export_journal(self.journal, self.model, fmt, target)
         except Exception as e:  # noqa: BLE001

@@ -12,7 +12,7 @@ from textual.widgets import Button, Static, TextArea
 from wsblock.checks import pretty
 
 from .activity_log import human_size
-from .log_model import DIR_NAME, LogModel
+from .log_model import ARROW, LogModel
 
 
 def hex_dump(data: bytes, limit: int = 64 * 1024) -> str:
@@ -46,21 +46,21 @@ def sniff(text: str) -> str | None:
 
 def render_message(model: LogModel, row: int) -> tuple[str, str, str | None]:
     """(header, body, language) for a row."""
-    direction = DIR_NAME[model.direction(row)]
     kind = model.kind(row)
     payload = model.payloads[row]
-    head = f"{model.timestamp(row).isoformat(timespec='milliseconds')}  {kind}  {direction}"
+    # each thing once: the time, the arrow and the kind (which says the direction),
+    # the size, and the type of the payload
+    arrow = ARROW[model.direction(row)]
+    head = f"{model.timestamp(row).isoformat(timespec='milliseconds')}  {arrow} {kind}"
     language = None
     if isinstance(payload, bytes):
-        head += f"  binary  {human_size(model.sizes[row])}"
+        head += f"  {human_size(model.sizes[row])} binary"
         body = hex_dump(payload)
     elif kind in ("sent", "received"):
         text = payload or ""
-        head += f"  text  {human_size(model.sizes[row])}"
         language = sniff(text)
         body = pretty(language, text) if language else text
-        if language:
-            head += f"  {language.upper()}"
+        head += f"  {human_size(model.sizes[row])} {language.upper() if language else 'text'}"
     else:
         ev = model.event(row)
         body = payload or ""

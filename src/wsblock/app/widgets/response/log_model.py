@@ -1,7 +1,7 @@
 """The activity log's rows, stored as compact columns (no object per row).
 
-One row per engine event. A row costs about 21 bytes beyond its payload: a monotonic
-offset (``array('d')``, 8 B), a size (``array('I')``, 4 B), one byte packing the
+One row per engine event. A row costs about 21 bytes beyond its payload: its time as
+the journal records it (the event's ``ts``, epoch seconds, ``array('d')``, 8 B), a size (``array('I')``, 4 B), one byte packing the
 direction, the kind and the binary flag (``bytearray``), and one reference to the
 payload (``list``, 8 B). System events (connect, close, error...) are rare: their full
 :class:`~wsblock.engine.events.Event` is kept in a side dictionary for the detail view.
@@ -42,6 +42,7 @@ DIR_CODE = {"out": OUT, "in": IN, "sys": SYS}
 DIR_NAME = ("out", "in", "sys")
 ARROW = ("→", "←", "●")
 BINARY = 0x04
+KEEPALIVE = 0x80  # a keep-alive ping or pong of the library (hidden unless asked for)
 _MAX_SIZE = 0xFFFFFFFF
 
 
@@ -52,6 +53,7 @@ class Filter:
     text: str = ""
     regex: bool = False
     direction: str = "all"  # all | in | out | sys
+    pings: bool = False  # show the keep-alive pings and pongs (counted either way)
 
     @property
     def active(self) -> bool:
@@ -68,14 +70,15 @@ class LogModel:
     """Rows of one connection's activity, and the filtered view over them."""
 
     def __init__(self) -> None:
-        self.mono = array("d")
+        self.times = array("d")  # epoch seconds of each row: the event's ts, as journaled
         self.sizes = array("I")
         self.meta = bytearray()
         self.payloads: list[str | bytes | None] = []
         self.events: dict[int, Event] = {}  # row -> full event, for system rows only
-        self.wall0: float | None = None  # epoch seconds at mono == 0
         self.count_in = 0
         self.count_out = 0
+        self.keepalive = 0  # keep-alive ping/pong rows (hidden by default)
+        self._opened = False  # the latest attempt opened (its close is a real close)
         self.bytes_in = 0
         self.bytes_out = 0
         self.filter = Filter()
@@ -101,12 +104,15 @@ class LogModel:
     # -- ingest -----------------------------------------------------------------------
     def extend(self, events: Iterable[Event]) -> list[Event]:
         """Append events; returns the system events among them (for the status bar)."""
-        mono = self.mono.append
+        times = self.times.append
+        last_ts = None
+        t = 0.0
         sizes = self.sizes.append
         meta = self.meta.append
         payloads = self.payloads.append
         first = len(self.meta)
         system: list[Event] = []
+        keepalive: list[int] = []
         cin = cout = bin_ = bout = 0
         for ev in events:
             kind = ev.kind
@@ -130,11 +136,24 @@ class LogModel:
                 system.append(ev)
                 self.events[len(self.meta)] = ev
                 data = describe(ev)
+                if kind == "connecting":
+                    self._opened = False
+                elif kind == "open":
+                    self._opened = True
+                elif kind == "close" and not self._opened:
+                    # no close code was exchanged: the error before says what happened
+                    data = "not connected" if ev.by == "error" else "connection attempt cancelled"
                 size = 0
                 code = (KIND_CODE.get(kind, KIND_CODE["note"]) << 3) | DIR_CODE.get(ev.dir, SYS)
-            if self.wall0 is None:
-                self.wall0 = ev.ts.timestamp() - ev.mono
-            mono(ev.mono)
+                if ev.name == "keepalive" and kind in ("ping", "pong"):
+                    code |= KEEPALIVE
+                    keepalive.append(len(self.meta))
+            # the wall clock of the event itself: a reconnected session's ``mono``
+            # restarts from 0, so one anchor for the whole log would be wrong
+            ts = ev.ts
+            if ts is not last_ts:  # one socket read shares one ts
+                last_ts, t = ts, ts.timestamp()
+            times(t)
             sizes(size if size <= _MAX_SIZE else _MAX_SIZE)
             meta(code)
             payloads(data)
@@ -142,21 +161,27 @@ class LogModel:
         self.count_out += cout
         self.bytes_in += bin_
         self.bytes_out += bout
+        if keepalive:
+            self.keepalive += len(keepalive)
+            if self.index is None and not self.filter.pings:
+                self.index = array("I", range(first))  # from now on, some rows are hidden
         if self.index is not None:
-            self._filter_rows(range(first, len(self.meta)))
+            if self.filter.active:
+                self._filter_rows(range(first, len(self.meta)))
+            else:  # only keep-alive rows are hidden: whole runs of rows at C speed
+                extend = self.index.extend
+                start = first
+                for row in keepalive:
+                    extend(range(start, row))
+                    start = row + 1
+                extend(range(start, len(self.meta)))
         self.version += 1
         return system
 
     def note(self, text: str) -> None:
         """A line of the app's own (an error resolving a message, ...)."""
-        now = time.time()
-        if self.wall0 is None:
-            self.wall0 = now - time.monotonic()
-            mono = time.monotonic()
-        else:
-            mono = now - self.wall0
         row = len(self.meta)
-        self.mono.append(mono)
+        self.times.append(time.time())
         self.sizes.append(0)
         self.meta.append((KIND_CODE["note"] << 3) | SYS)
         self.payloads.append(text)
@@ -166,9 +191,7 @@ class LogModel:
 
     def clear(self) -> None:
         keep = self.filter
-        wall0 = self.wall0
         self.__init__()
-        self.wall0 = wall0
         self.set_filter(keep)
 
     # -- reading a row ------------------------------------------------------------------
@@ -178,11 +201,19 @@ class LogModel:
     def kind(self, row: int) -> str:
         return KINDS[(self.meta[row] >> 3) & 0x0F]
 
+    def is_keepalive(self, row: int) -> bool:
+        return bool(self.meta[row] & KEEPALIVE)
+
+    @property
+    def hidden_keepalive(self) -> int:
+        """Keep-alive rows hidden by the filter."""
+        return 0 if self.filter.pings else self.keepalive
+
     def is_binary(self, row: int) -> bool:
         return bool(self.meta[row] & BINARY)
 
     def wall_time(self, row: int) -> float:
-        return (self.wall0 or 0.0) + self.mono[row]
+        return self.times[row]
 
     def clock(self, row: int) -> str:
         """``HH:MM:SS.mmm``, local time."""
@@ -212,11 +243,12 @@ class LogModel:
                 self._pattern_b = None
         previous, self_index = self._narrowable(flt), self.index
         self._dir_code = None if flt.direction == "all" else DIR_CODE[flt.direction]
+        needs_index = flt.active or (not flt.pings and self.keepalive > 0)
         if flt.active and previous and self_index is not None:
             # typing more of the same plain text: only the rows that matched can match
             self.index = array("I")
             self._filter_rows(self_index)
-        elif flt.active:
+        elif needs_index:
             self.index = array("I")
             self._filter_rows(range(len(self.meta)))
         else:
@@ -233,6 +265,7 @@ class LogModel:
             and not old.regex
             and not flt.regex
             and old.direction == flt.direction
+            and old.pings == flt.pings
             and old.text.lower() in flt.text.lower()
         )
 
@@ -243,11 +276,14 @@ class LogModel:
         meta = self.meta
         payloads = self.payloads
         dcode = self._dir_code
+        hide = 0 if self.filter.pings else KEEPALIVE
         pat = self._pattern
         search = pat.search if pat is not None else None
         search_b = self._pattern_b.search if self._pattern_b is not None else None
         for row in rows:
             if dcode is not None and (meta[row] & 0x03) != dcode:
+                continue
+            if meta[row] & hide:
                 continue
             if search is not None:
                 p = payloads[row]
@@ -271,7 +307,7 @@ class LogModel:
         import sys
 
         return (
-            self.mono.buffer_info()[1] * self.mono.itemsize
+            self.times.buffer_info()[1] * self.times.itemsize
             + self.sizes.buffer_info()[1] * self.sizes.itemsize
             + sys.getsizeof(self.meta)
             + sys.getsizeof(self.payloads)

@@ -6,7 +6,7 @@ import time
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from wsblock.engine.events import Event
@@ -31,25 +31,31 @@ def _duration(seconds: float) -> str:
 
 
 def explain_error(ev: Event) -> str:
-    """An error event in plain words: refused, TLS, 401 with the body..."""
-    words = PLAIN_ERRORS.get(ev.error or "", ev.error or "error")
-    parts = [words]
-    if ev.status and ev.status != 101:
-        parts.append(f"HTTP {ev.status}")
-    if ev.reason and ev.reason not in words:
-        parts.append(ev.reason)
-    text = ": ".join(parts)
+    """An error event in plain words, each thing once: refused, TLS, 401 with the body...
+
+    The engine's reason is already a sentence for people; the generic words stand in
+    only when it has none.
+    """
+    text = ev.reason or PLAIN_ERRORS.get(ev.error or "", ev.error or "error")
+    if ev.status and ev.status != 101 and str(ev.status) not in text:
+        text = f"HTTP {ev.status}: {text}"
     if ev.body:
         body = " ".join(ev.body.split())
-        text += f" — {body[:160]}"
+        if body[:40] not in text:
+            text += f" — {body[:160]}"
     return text
 
 
-class StatusBar(Horizontal):
-    """Disconnected / Connecting (elapsed) / Connected (URL, subprotocol, uptime) / closed."""
+class StatusBar(Vertical):
+    """Disconnected / Connecting (elapsed) / Connected (URL, subprotocol, uptime) / closed.
+
+    The text has a line of its own, the buttons the line below: a narrow response side
+    still reads the whole status.
+    """
 
     DEFAULT_CSS = """
     StatusBar { height: auto; }
+    StatusBar .status-buttons { height: 1; }
     """
 
     def __init__(self, url: str = "", **kwargs) -> None:
@@ -61,11 +67,22 @@ class StatusBar(Horizontal):
         self.extensions: tuple[str, ...] = ()
         self.detail = ""  # how the last connection ended
         self.error: str | None = None
+        self.rtt_ms: float | None = None  # the latest ping's round trip
+        self.opened = False  # the latest attempt opened: its close has a code to show
 
     def compose(self) -> ComposeResult:
         yield Static(self._render_text(), id="status-text", classes="status-text")
-        yield Button("Disconnect", id="disconnect", variant="error", compact=True, disabled=True)
-        yield Button("Reconnect", id="reconnect", variant="primary", compact=True)
+        with Horizontal(classes="status-buttons"):
+            yield Button("Ping", id="ping", compact=True, disabled=True, tooltip="Ctrl+G")
+            yield Button(
+                "Disconnect…",
+                id="disconnect",
+                variant="error",
+                compact=True,
+                disabled=True,
+                tooltip="Ctrl+D: close code and reason",
+            )
+            yield Button("Reconnect", id="reconnect", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_text)
@@ -79,24 +96,43 @@ class StatusBar(Horizontal):
             self.since = time.monotonic()
             self.error = None
             self.detail = ""
+            self.opened = False
         elif kind == "open":
+            self.opened = True
             self.state = "connected"
             self.since = time.monotonic()
             self.subprotocol = ev.subprotocol
+            self.rtt_ms = None
             self.extensions = tuple(ev.extensions or ())
         elif kind == "error":
             self.error = explain_error(ev)
         elif kind == "close":
             self.state = "disconnected"
             self.since = time.monotonic()
-            reason = f' "{ev.reason}"' if ev.reason else ""
-            code = f"{ev.code}" if ev.code is not None else "no close code"
-            by = f" by {ev.by}" if ev.by else ""
-            self.detail = f"{code}{reason}{by}"
+            if not self.opened:  # never connected: no close code was exchanged
+                self.detail = "" if self.error else "connection attempt cancelled"
+            else:
+                reason = f' "{ev.reason}"' if ev.reason else ""
+                code = f"{ev.code}" if ev.code is not None else "no close code"
+                by = f" by {ev.by}" if ev.by else ""
+                self.detail = f"closed {code}{reason}{by}"
         elif kind == "reconnect":
             self.state = "connecting"
             self.detail = f"reconnecting in {ev.delay or 0:.1f}s (attempt {ev.attempt})"
         self._apply_class()
+        self.update_text()
+
+    def glyph(self) -> tuple[str, str]:
+        """The state as one glyph and its colour, for the tab strip."""
+        if self.state == "connected":
+            return "●", "green"
+        if self.state in ("connecting", "closing"):
+            return "◌", "yellow"
+        return ("✖", "red") if self.error else ("○", "")
+
+    def set_rtt(self, rtt_ms: float) -> None:
+        """Show a ping's round trip."""
+        self.rtt_ms = rtt_ms
         self.update_text()
 
     def set_failed(self, message: str) -> None:
@@ -113,6 +149,7 @@ class StatusBar(Horizontal):
         self.set_class(self.error is not None, "-error")
         try:
             self.query_one("#disconnect", Button).disabled = self.state == "disconnected"
+            self.query_one("#ping", Button).disabled = self.state != "connected"
         except Exception:  # noqa: BLE001 - not mounted yet
             pass
 
@@ -132,10 +169,12 @@ class StatusBar(Horizontal):
             if self.extensions:
                 t.append("  " + ", ".join(self.extensions), style="cyan")
             t.append(f"  up {_duration(now - self.since)}", style="grey62")
+            if self.rtt_ms is not None:
+                t.append(f"  ping {self.rtt_ms:.1f} ms", style="grey62")
         else:
             t.append("○ Disconnected", style="bold red" if self.error else "bold")
             if self.detail:
-                t.append(f"  closed {self.detail}", style="grey62")
+                t.append(f"  {self.detail}", style="grey62")
             if self.error:
                 t.append(f"  {self.error}", style="red")
         return t
