@@ -26,7 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from wsblock.document.readfile import read_text
+from wsblock.document.yamlread import YamlError, read_yaml
 
 __all__ = [
     "SECRET_NAME",
@@ -124,13 +125,12 @@ def _env_files(voiden: Path, profile: str | None) -> list[tuple[Path, bool]]:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(read_text(path))
     except OSError as e:
         raise VariableError(f"{path}: cannot read: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise VariableError(f"{path}{at}: not valid YAML: {getattr(e, 'problem', e)}") from None
+    except YamlError as e:
+        at = f":{e.line + 1}:{e.column + 1}" if e.line is not None and e.column is not None else ""
+        raise VariableError(f"{path}{at}: not valid YAML: {e.problem}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -226,7 +226,7 @@ def load_variables(
         dotenv = candidate if candidate.is_file() else None
     if dotenv is not None:
         try:
-            text = Path(dotenv).read_text(encoding="utf-8")
+            text = read_text(dotenv)  # a regular UTF-8 file only, with a size limit
         except OSError as e:
             raise VariableError(f"{dotenv}: cannot read: {e.strerror or e}") from None
         v.update(parse_dotenv(text, str(dotenv)), str(dotenv))
