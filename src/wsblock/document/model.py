@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlstyle
-from .readfile import read_bytes
-from .yamlread import YamlError, read_yaml
 from .errors import DocumentError
+from .readfile import read_bytes
 from .scanner import RawBlock, scan
+from .yamlread import YamlError, read_yaml
 
 __all__ = ["Block", "Document", "FrontMatter", "check_node", "node_text"]
 
