@@ -176,7 +176,7 @@ def environment_names(project_root: Path, profile: str | None = None) -> list[st
     """Every environment defined in ``.voiden/`` (for a picker), in file order."""
     names: list[str] = []
     for path, _ in _env_files(project_root / ".voiden", profile):
-        if path.is_file():
+        if path.exists():
             for n in _names(_read_yaml(path)):
                 if n not in names:
                     names.append(n)
@@ -209,7 +209,7 @@ def load_variables(
         found = False
         voiden = (project_root or Path.cwd()) / ".voiden"
         for path, secret in _env_files(voiden, profile):
-            if not path.is_file():
+            if not path.exists():  # present but unreadable (a FIFO...) is an error, said
                 continue
             chain, whole = _environment_chain(_read_yaml(path), environment, path)
             found = found or whole
@@ -223,7 +223,7 @@ def load_variables(
     dotenv = env_file
     if dotenv is None and not environment and project_root is not None:
         candidate = project_root / ".env"
-        dotenv = candidate if candidate.is_file() else None
+        dotenv = candidate if candidate.exists() else None
     if dotenv is not None:
         try:
             text = read_text(dotenv)  # a regular UTF-8 file only, with a size limit

@@ -127,7 +127,8 @@ def fmt(files: tuple[str, ...], check_only: bool) -> None:
             original = read_text(path)  # a regular UTF-8 file only, with a size limit
             doc = Document.parse(original, path=path)
         except (OSError, DocumentError) as e:
-            click.echo(f"✖ {path}: {getattr(e, 'strerror', None) or e}", err=True)
+            shown = e if isinstance(e, DocumentError) else f"{path}: {getattr(e, 'strerror', None) or e}"
+            click.echo(f"✖ {shown}", err=True)
             bad += 1
             continue
         for block in doc.blocks:

@@ -178,6 +178,8 @@ def _load(text: str, loader: type) -> Any:
         problem = e.problem or e.context or "invalid YAML"
         if e.context and e.problem and e.context not in problem:
             problem = f"{problem} ({e.context})"
+        if "nesting depth" in problem:  # the parser's own bound, met before ours
+            problem = f"the YAML is nested too deeply (the limit is {MAX_DEPTH} levels)"
         line = mark.line if mark is not None else None
         column = mark.column if mark is not None else None
         raise YamlError(problem, line, column) from None
