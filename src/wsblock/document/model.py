@@ -245,13 +245,15 @@ class Document:
         """Each non-empty segment, its text, and whether a line break must go before it."""
         last = ""
         last_whole_lines = False  # a block or the front matter: what follows starts a line
+        bom_only = False  # all so far is the file's BOM: no line is open yet
         for seg in self._segments:
             text = seg.raw if isinstance(seg, Block) else seg
             if not text:
                 continue
             whole_lines = isinstance(seg, (Block, FrontMatter))
-            line_open = bool(last) and not last.endswith("\n") and last != "\ufeff"  # a BOM is no line
+            line_open = bool(last) and not last.endswith("\n") and not bom_only
             yield seg, text, line_open and (whole_lines or last_whole_lines)
+            bom_only = not last and text == "\ufeff"
             last, last_whole_lines = text, whole_lines
 
     def save(self, path: str | Path | None = None) -> Path:

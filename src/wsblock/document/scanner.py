@@ -100,14 +100,14 @@ class _Lines:
         return "\n" if s.endswith("\n") else ""
 
 
-def scan(text: str, path: str | Path | None = None) -> Scan:
+def scan(text: str, path: str | Path | None = None, *, _bom: bool = True) -> Scan:
     """Find the front matter, the prose runs and the blocks of ``text``.
 
     Raises :class:`DocumentError` for a block that is not well formed (no ``---``
     after the fence, no closing ``---`` or fence).
     """
-    if text.startswith("\ufeff"):  # a BOM: kept as text, and the first line read without it
-        found = scan(text[1:], path)
+    if _bom and text.startswith("\ufeff"):  # a BOM: kept as text, the first line read without it
+        found = scan(text[1:], path, _bom=False)
         if found.front_matter is not None:
             found.front_matter.text = "\ufeff" + found.front_matter.text
         elif found.pieces and isinstance(found.pieces[0], str):
