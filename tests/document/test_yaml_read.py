@@ -20,7 +20,10 @@ VOIDEN_READS = {
     "010": 10, "0123": 123, "1:30": "1:30", "2025-04-01": "2025-04-01",
     "0o17": 15, "0x1F": 31, "~": None, "null": None, "1e3": 1000, "+12": 12,
     "'<<'": "<<", "1_000": "1_000", "0b101": "0b101", "True": True, "TRUE": True,
-    "false": False, ".5": 0.5, "1.": 1, "12345678901234567890": 1.2345678901234567e19,  # a JavaScript number
+    "false": False, ".5": 0.5, "1.": 1,
+    # One deliberate difference: integers beyond 2**53 keep their digits (Voiden holds
+    # 12345678901234567890 as the JavaScript number 12345678901234567000).
+    "12345678901234567890": 12345678901234567890,
 }
 
 

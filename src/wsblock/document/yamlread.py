@@ -90,8 +90,6 @@ class _CoreConstructor(yaml.constructor.SafeConstructor):
         number = int(value)
         if number == 0 and value.startswith("-"):
             return -0.0  # JavaScript's -0, which is how Voiden writes it
-        if abs(number) > 2**53:
-            return float(number)  # a JavaScript number, as Voiden holds it
         return number
 
     def construct_yaml_float(self, node: yaml.Node) -> float:
