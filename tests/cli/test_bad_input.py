@@ -215,3 +215,12 @@ def test_fresh_clone_has_its_samples() -> None:
     notice = (SAMPLES / "voiden" / "NOTICE.md").read_text()
     assert "Apache" in notice
     assert ECHO.is_file() and ENV.is_file()
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["ws://[::1"], ["invalid URL", "Invalid IPv6 URL"]),
+    (["ws://127.0.0.1:99999/"], ["the port must be 1-65535"]),
+    (["ws://127.0.0.1:9/", "-H", "X: {{V}}", "--env-var", "V=a\r\nb"], ["-H X", "carriage return"]),
+])
+def test_connect_checks_before_connecting(wsblock, tmp_path, args, words) -> None:
+    assert_clean(wsblock("connect", *args, "--log-dir", str(tmp_path)), *words)
