@@ -174,6 +174,9 @@ class _Run:
                     if loop.time() >= deadline:  # the expect timeout still holds,
                         break
                     await asyncio.sleep(0)  # and --timeout and Ctrl-C get their turn
+                    task = asyncio.current_task()
+                    if task is not None and task.cancelling():  # a cancel that wait_for lost
+                        raise asyncio.CancelledError
                     busy_since = loop.time()
             if self.closed.is_set():
                 why = "the connection closed"
