@@ -224,3 +224,10 @@ def test_fresh_clone_has_its_samples() -> None:
 ])
 def test_connect_checks_before_connecting(wsblock, tmp_path, args, words) -> None:
     assert_clean(wsblock("connect", *args, "--log-dir", str(tmp_path)), *words)
+
+
+def test_a_fifo_in_a_folder_is_said_not_skipped(wsblock, tmp_path) -> None:
+    os.mkfifo(tmp_path / "pipe.void")
+    write(tmp_path / "ok.void", request("ws://h/"))
+    r = wsblock("check", str(tmp_path), timeout=30)
+    assert_clean(r, "pipe.void", "not a regular file (a FIFO)", "WSS ws://h/")
