@@ -23,7 +23,9 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 __all__ = [
+    "MATCH_TIMEOUT",
     "MISSING",
+    "MatchTimeout",
     "MessageError",
     "OPERATORS",
     "Outcome",
@@ -51,6 +53,8 @@ def _json_error(content: str) -> MessageError | None:
         json.loads(content)
     except json.JSONDecodeError as e:
         return MessageError(f"invalid JSON: {e.msg}", e.lineno, e.colno)
+    except RecursionError:
+        return MessageError("invalid JSON: nested too deeply")
     return None
 
 
@@ -104,7 +108,7 @@ def pretty(fmt: str, content: str) -> str:
     if fmt == "json":
         try:
             return json.dumps(json.loads(content), indent=2, ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             return content
     if fmt == "xml":
         try:
@@ -177,11 +181,26 @@ def _typeof(actual: Any) -> str:
     return "string"
 
 
+#: How long one ``matches`` may run (seconds) before the row fails: a backtracking
+#: pattern (``^(a+)+$``) must not freeze the run, its timeouts or Ctrl-C.
+MATCH_TIMEOUT = 0.5
+
+
+class MatchTimeout(Exception):
+    """A ``matches`` pattern ran out of time; the row fails with this reason."""
+
+
 def _matches(actual: Any, expected: str) -> bool:
+    import regex
+
     try:
-        return re.search(expected, stringify(actual)) is not None
-    except re.error:
-        return False
+        return regex.search(expected, stringify(actual), timeout=MATCH_TIMEOUT) is not None
+    except TimeoutError:
+        raise MatchTimeout(
+            f"the pattern took longer than {MATCH_TIMEOUT:g} s (catastrophic backtracking?)"
+        ) from None
+    except (regex.error, RecursionError, OverflowError, ValueError):
+        return False  # checked before connecting (resolve): not reached for a file's rows
 
 
 _OPS: dict[str, tuple[tuple[str, ...], Callable[[Any, str], bool]]] = {
@@ -236,6 +255,8 @@ def canonical_operator(name: str) -> str | None:
 class Outcome:
     ok: bool
     actual: Any
+    #: Why the row could not be judged (a ``matches`` that timed out), or None.
+    reason: str | None = None
 
     @property
     def shown(self) -> str:
@@ -244,7 +265,10 @@ class Outcome:
 
 def evaluate(operator: str, actual: Any, expected: str) -> Outcome:
     """Apply a canonical *operator*; *actual* is :data:`MISSING` when the field is absent."""
-    return Outcome(_OPS[operator][1](actual, expected), actual)
+    try:
+        return Outcome(_OPS[operator][1](actual, expected), actual)
+    except MatchTimeout as e:
+        return Outcome(False, actual, str(e))
 
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

@@ -53,7 +53,7 @@ class Inbound:
             data = self.event.data
             try:
                 self._json = json.loads(data) if isinstance(data, str) else MISSING
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
                 self._json = MISSING
         return self._json
 
@@ -81,7 +81,7 @@ def judge(checks: tuple[Check, ...], get: Callable[[str], Any]) -> list[str]:
     for c in checks:
         out = evaluate(c.operator, get(c.field), c.expected)
         if not out.ok:
-            failed.append(f"{c.description}: {c.field} {c.operator} {c.expected!r}, actual {out.shown!r}")
+            failed.append(f"{c.description}: {c.field} {c.operator} {c.expected!r}, actual {out.shown!r}{f' ({out.reason})' if out.reason else ''}")
     return failed
 
 

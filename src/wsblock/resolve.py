@@ -29,6 +29,7 @@ from wsblock.document.views import (
     SocketRequest,
     view,
 )
+from wsblock.prechecks import field_problem, header_value_problem, pattern_problem, url_problem
 from wsblock.request import Check, Expect, Message, Options, Request, Step
 from wsblock.variables import SECRET_NAME, VariableError, Variables
 
@@ -95,7 +96,10 @@ def _choice(*allowed: str) -> Callable[[str], str]:
 def _path(base: Path | None) -> Callable[[str], Path]:
     def parse(text: str) -> Path:
         p = Path(text.strip()).expanduser()
-        return p if p.is_absolute() or base is None else base / p
+        p = p if p.is_absolute() or base is None else base / p
+        if not p.is_file():  # checked before connecting, not by the TLS handshake
+            raise ValueError(f"no such file: {p}" if not p.exists() else f"not a regular file: {p}")
+        return p
 
     return parse
 
@@ -156,6 +160,7 @@ def _rows(table, spec: RequestSpec, block: Block, width: int):
 
 def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
     out = []
+    field_kind = "expect" if kind else "assert"
     for n, (desc, fld, op, expected) in _rows(table, b.spec, block, 4):
         place = where(b.spec, block, f"{kind}row {n}")
         canon = canonical_operator(op)
@@ -164,8 +169,14 @@ def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
         if not fld.strip():
             raise ResolveError(f"no field in {place}")
         fld = canonical_field(fld) if kind == "" else fld.strip()  # Voiden's names (header.X...)
-        out.append(Check(desc or f"{fld} {op} {expected}", fld.strip(), canon,
-                         b.sub(expected, place), place))
+        problem = field_problem(fld, field_kind)
+        if problem:
+            raise ResolveError(f"{place}: {problem}")
+        value = b.sub(expected, place)
+        problem = pattern_problem(value) if canon == "matches" else None
+        if problem:
+            raise ResolveError(f"{place}: {problem}")
+        out.append(Check(desc or f"{fld} {op} {expected}", fld, canon, value, place))
     return tuple(out)
 
 
@@ -189,6 +200,8 @@ def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
         timeout = float(item.timeout) if item.timeout not in (None, "") else 5.0
     except (TypeError, ValueError):
         raise ResolveError(f"{place}: timeout must be seconds, got {item.timeout!r}") from None
+    if not timeout >= 0 or timeout == float("inf"):  # negative, NaN or infinite
+        raise ResolveError(f"{place}: timeout must be a number of seconds >= 0, got {item.timeout!r}")
     return Expect(name, timeout, _checks(b, item, block, f"expect {name!r} "), item.uid or "", place)
 
 
@@ -211,9 +224,12 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
     url = b.sub((head.url or "").strip(), where(spec, spec.head, "URL"))
     if not url or url in ("ws://", "wss://"):
         raise ResolveError(f"{where(spec, spec.head)}: the URL is empty")
-    scheme = urlsplit(url).scheme.lower()
+    scheme = url.partition(":")[0].lower() if "://" in url else ""
     if scheme not in ("ws", "wss"):
         raise ResolveError(f"{where(spec, spec.head)}: the URL must start with ws:// or wss://, got {url!r}")
+    problem = url_problem(url)
+    if problem:
+        raise ResolveError(f"{where(spec, spec.head, 'URL')}: {problem}")
 
     headers: list[tuple[str, str]] = []
     query: list[tuple[str, str]] = []
@@ -231,6 +247,9 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
                 name, value = b.sub(name, place).strip(), b.sub(value, place)
                 if not re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", name):
                     raise ResolveError(f"{place}: {name!r} is not a valid header name")
+                problem = header_value_problem(value)
+                if problem:
+                    raise ResolveError(f"{place} ({name}): {problem}")
                 if name.lower() in SECRET_HEADERS or SECRET_NAME.search(name):
                     b.secret(value)
                 headers.append((name, value))
@@ -270,6 +289,11 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
         for value in protos:
             listed += [p.strip() for p in value.split(",") if p.strip() and p.strip() not in listed]
         opts["subprotocols"] = tuple(listed)
+
+    for name, value in headers:  # auth-made headers too
+        problem = header_value_problem(value)
+        if problem:
+            raise ResolveError(f"{where(spec, spec.head)} header {name}: {problem}")
 
     return Request(
         name=spec.name,

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wsblock.document.readfile import read_text
+from wsblock.document.yamlread import YamlError, read_yaml
 from wsblock.fakervars import FakerError, fake, is_faker
 
 __all__ = [
@@ -171,15 +173,13 @@ def _env_path(children: object, name: str) -> list[str] | None:
 
 
 def _read_yaml(path: Path) -> dict:
-    # YAML 1.2 core, as Voiden reads it (PIN: 0123 is 123, on stays "on")
-    from wsblock.document import yamlstyle
-
+    # YAML 1.2 core, as Voiden reads it (PIN: 0123 is 123, on stays "on"), bounded.
     try:
-        data = yamlstyle.load(path.read_text(encoding="utf-8"))
+        data = read_yaml(read_text(path))
     except OSError as e:
         raise VariableError(f"{path}: cannot read: {e.strerror or e}") from None
-    except yamlstyle.YamlError as e:
-        at = f":{e.line + 1}:{(e.column or 0) + 1}" if e.line is not None else ""
+    except YamlError as e:
+        at = f":{e.line + 1}:{e.column + 1}" if e.line is not None and e.column is not None else ""
         raise VariableError(f"{path}{at}: not valid YAML: {e.problem}") from None
     if data is None:
         return {}
@@ -229,7 +229,7 @@ def environment_names(project_root: Path, profile: str | None = None) -> list[st
     """Every environment defined in ``.voiden/`` (for a picker), in file order."""
     names: list[str] = []
     for path, _ in _env_files(project_root / ".voiden", profile):
-        if path.is_file():
+        if path.exists():
             for n in _names(_read_yaml(path)):
                 if n not in names:
                     names.append(n)
@@ -262,7 +262,7 @@ def load_variables(
         found = False
         voiden = (project_root or Path.cwd()) / ".voiden"
         for path, secret in _env_files(voiden, profile):
-            if not path.is_file():
+            if not path.exists():  # present but unreadable (a FIFO...) is an error, said
                 continue
             chain, whole = _environment_chain(_read_yaml(path), environment, path)
             found = found or whole
@@ -276,10 +276,10 @@ def load_variables(
     dotenv = env_file
     if dotenv is None and not environment and project_root is not None:
         candidate = project_root / ".env"
-        dotenv = candidate if candidate.is_file() else None
+        dotenv = candidate if candidate.exists() else None
     if dotenv is not None:
         try:
-            text = Path(dotenv).read_text(encoding="utf-8")
+            text = read_text(dotenv)  # a regular UTF-8 file only, with a size limit
         except OSError as e:
             raise VariableError(f"{dotenv}: cannot read: {e.strerror or e}") from None
         v.update(parse_dotenv(text, str(dotenv)), str(dotenv))

@@ -140,7 +140,7 @@ def expand_paths(items: list[str]) -> list[Path]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*.void") if q.is_file())
+            out += sorted(q for q in p.rglob("*.void") if not q.is_dir())  # a FIFO... is said, not skipped
         elif any(c in item for c in "*?["):
             matches = sorted(Path(m) for m in glob.glob(item, recursive=True))
             if not matches:

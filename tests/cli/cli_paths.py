@@ -1,4 +1,4 @@
-"""Where things are, for the command's tests: the `wsblock` command and the shared samples."""
+"""Where things are, for the command's tests: the `wsblock` command and the samples (copied into tests/fixtures/samples)."""
 
 from __future__ import annotations
 
@@ -7,4 +7,4 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 WSBLOCK = str(BIN / "wsblock")
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"

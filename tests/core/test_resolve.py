@@ -57,19 +57,23 @@ def test_query_rows_merge_into_the_url_and_disabled_rows_are_dropped() -> None:
     assert req.url == "ws://h/p?x=0&a=1&b=two+words"
 
 
-def test_every_option() -> None:
+def test_every_option(tmp_path) -> None:
+    (tmp_path / "abs").mkdir()
+    for name in ("ca.pem", "abs/c.pem", "k.pem"):  # the files must exist (checked before connecting)
+        (tmp_path / name).write_text("x")
     rows = [["subprotocols", "graphql-transport-ws, chat"], ["origin", "https://o.test"],
             ["compression", "none"], ["connect-timeout", "3"], ["ping-interval", "0"],
             ["ping-timeout", "7"], ["max-message-size", "1MiB"], ["reconnect", "on"],
-            ["tls-verify", "false"], ["ca-file", "ca.pem"], ["client-cert", "/abs/c.pem"],
+            ["tls-verify", "false"], ["ca-file", "ca.pem"], ["client-cert", f"{tmp_path}/abs/c.pem"],
             ["client-key", "k.pem"], ["proxy", "none"]]
-    req = resolve(make(table("socket-options", rows)))
+    v = Variables()
+    req = resolve_request(group_requests(make(table("socket-options", rows)))[0], v, tmp_path)
     o = req.options
     assert o.subprotocols == ("graphql-transport-ws", "chat") and o.origin == "https://o.test"
     assert o.compression is False and o.connect_timeout == 3 and o.ping_interval is None
     assert o.ping_timeout == 7 and o.max_message_size == 1 << 20 and o.reconnect is True
-    assert o.tls_verify is False and o.ca_file == Path("/tmp/ca.pem")
-    assert o.client_cert == Path("/abs/c.pem") and o.proxy is None
+    assert o.tls_verify is False and o.ca_file == tmp_path / "ca.pem"
+    assert o.client_cert == tmp_path / "abs" / "c.pem" and o.proxy is None
     assert resolve(make()).options == Options()
 
 

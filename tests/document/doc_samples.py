@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,27 +11,18 @@ FIXTURES = HERE / "fixtures"
 REPO = HERE.parents[1]
 
 
-def samples_dir() -> Path | None:
-    """``shared/samples`` beside the checkout (``$WSBLOCK_SAMPLES`` overrides)."""
-    env = os.environ.get("WSBLOCK_SAMPLES")
-    candidates = [Path(env)] if env else [REPO.parent / "shared" / "samples", REPO / "shared" / "samples"]
-    for c in candidates:
-        if c.is_dir():
-            return c
-    return None
-
-
-SAMPLES = samples_dir()
+#: The Voiden sample project (Apache-2.0, see its NOTICE.md) and the WebSocket samples,
+#: copied into the repository so that a fresh clone runs every test.
+SAMPLES = REPO / "tests" / "fixtures" / "samples"
 #: Real files written by Voiden (and the project's WebSocket samples), found by glob.
-SAMPLE_FILES = sorted(SAMPLES.rglob("*.void")) if SAMPLES else []
+SAMPLE_FILES = sorted(SAMPLES.rglob("*.void"))
 #: This directory's own test files (CRLF, BOM, no final newline, several requests).
 FIXTURE_FILES = sorted(FIXTURES.glob("*.void"))
 
 
 @pytest.fixture
 def samples() -> Path:
-    if SAMPLES is None:
-        pytest.skip("shared/samples is not beside the checkout (set WSBLOCK_SAMPLES)")
+    assert SAMPLES.is_dir(), f"the samples are missing: {SAMPLES}"
     return SAMPLES
 
 

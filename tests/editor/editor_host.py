@@ -14,9 +14,7 @@ from textual.app import App, ComposeResult
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.model import EditSession
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-if not SAMPLES.exists():
-    SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 ECHO = SAMPLES / "wss" / "echo.void"
 
 

@@ -13,9 +13,7 @@ from wsblock.app.editor.model import ChangedOnDisk, EditSession, NeedsName, void
 from wsblock.app.editor.templates import SLASH_ITEMS, filter_items, new_block
 from wsblock.document import Document
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
-if not SAMPLES.exists():
-    SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 ECHO = SAMPLES / "wss" / "echo.void"
 
 

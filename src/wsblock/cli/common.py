@@ -39,13 +39,28 @@ def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             pairs = parse_env_vars(env_vars)
         except VariableError as e:
-            raise BadInput(str(e)) from None
-        if env_file is not None and not env_file.is_file():
-            raise BadInput(f"{env_file}: no such .env file")
+            fail(str(e), EXIT_BAD_INPUT)  # outside `guarded`: no traceback, exit 2
+        if env_file is not None:
+            problem = env_file_problem(env_file)
+            if problem:
+                fail(problem, EXIT_BAD_INPUT)
         env = EnvChoice(environment, profile, env_file, pairs, project)
         return fn(*args, env=env, **kwargs)
 
     return wrapper
+
+
+def env_file_problem(path: Path) -> str | None:
+    """Why the ``-e`` file *path* cannot be used (missing, not a regular file, not UTF-8...)."""
+    from wsblock.document.readfile import read_text
+
+    try:
+        read_text(path)
+    except FileNotFoundError:
+        return f"{path}: no such .env file"
+    except OSError as e:
+        return f"{path}: cannot read the .env file: {e.strerror or e}"
+    return None
 
 
 def journal_dir(log_dir: Path | None) -> Path:

@@ -9,6 +9,7 @@ import click
 
 from wsblock.cli.common import EXIT_BAD_INPUT, EXIT_OK, env_options, guarded
 from wsblock.document import Document, DocumentError
+from wsblock.document.readfile import read_text
 from wsblock.document.views import HttpRequest, SocketRequest, view
 from wsblock.masking import Masker
 from wsblock.request import Expect, Options, Request
@@ -125,10 +126,11 @@ def fmt(files: tuple[str, ...], check_only: bool) -> None:
     changed = bad = 0
     for path in expand_paths(list(files)):
         try:
-            original = path.read_bytes().decode("utf-8")
+            original = read_text(path)  # a regular UTF-8 file only, with a size limit
             doc = Document.parse(original, path=path)
-        except (OSError, UnicodeDecodeError, DocumentError) as e:
-            click.echo(f"✖ {path}: {getattr(e, 'strerror', None) or e}", err=True)
+        except (OSError, DocumentError) as e:
+            shown = e if isinstance(e, DocumentError) else f"{path}: {getattr(e, 'strerror', None) or e}"
+            click.echo(f"✖ {shown}", err=True)
             bad += 1
             continue
         for block in doc.blocks:

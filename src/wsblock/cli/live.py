@@ -52,6 +52,12 @@ def _request(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], ins
         raise BadInput(str(e)) from None
     if not url.startswith(("ws://", "wss://")):
         raise BadInput(f"the URL must start with ws:// or wss://, got {url!r}")
+    from wsblock.prechecks import header_value_problem, url_problem  # checked before connecting
+
+    problem = url_problem(url) or next(
+        (f"-H {k}: {p}" for k, v in pairs if (p := header_value_problem(v))), None)
+    if problem:
+        raise BadInput(problem)
     opts = Options(subprotocols=protocols, tls_verify=not insecure)
     return Request(name="connect", url=url, headers=tuple(pairs), options=opts,
                    secrets=frozenset(s for s in secrets if s))

@@ -20,7 +20,9 @@ from typing import Any
 
 from . import fences, yamlstyle
 from .errors import DocumentError
+from .readfile import read_bytes
 from .scanner import RawBlock, scan
+from .yamlread import YamlError, read_yaml
 
 __all__ = ["Block", "Document", "FrontMatter", "check_node", "node_text"]
 
@@ -77,7 +79,7 @@ class Block:
     * ``source``: the file the block was read from (None for an unsaved text).
     """
 
-    __slots__ = ("_node", "raw", "line", "body_line", "source", "edited", "_newline",
+    __slots__ = ("_node", "raw", "_line", "_body_line", "source", "edited", "_newline",
                  "_opener", "_closer", "_end", "_doc")
 
     def __init__(self, node: dict, raw: str, *, line: int = 0, body_line: int = 0,
@@ -85,8 +87,8 @@ class Block:
                  closer: str = "```", end: str | None = None) -> None:
         self._node = node
         self.raw = raw
-        self.line = line
-        self.body_line = body_line
+        self._line = line
+        self._body_line = body_line
         self.source = source
         self.edited = False
         self._newline = newline
@@ -107,6 +109,28 @@ class Block:
     @property
     def node(self) -> dict:
         return self._node
+
+    # Line numbers are recomputed lazily, once after any number of edits (``fmt`` sets
+    # every block of a file: one pass, not one per block).
+    @property
+    def line(self) -> int:
+        if self._doc is not None and self._doc._stale:
+            self._doc._renumber_now()
+        return self._line
+
+    @line.setter
+    def line(self, value: int) -> None:
+        self._line = value
+
+    @property
+    def body_line(self) -> int:
+        if self._doc is not None and self._doc._stale:
+            self._doc._renumber_now()
+        return self._body_line
+
+    @body_line.setter
+    def body_line(self, value: int) -> None:
+        self._body_line = value
 
     @property
     def type(self) -> str:
@@ -132,7 +156,8 @@ class Block:
         node = check_node(node)
         self.raw = node_text(node, self._newline, self._opener, self._closer, self._end)
         self._node = node
-        self.body_line = self.line + _body_offset(node)
+        # The offset; absolute lines are renumbered lazily.
+        self._body_line = self._line + _body_offset(node)
         self.edited = True
         if self._doc is not None:
             self._doc._renumber()
@@ -185,8 +210,8 @@ class Document:
             fm = found.front_matter
             segments.append(FrontMatter(fm.text))
             try:
-                data = yamlstyle.load(fm.body)
-            except yamlstyle.YamlError as e:
+                data = read_yaml(fm.body)
+            except YamlError as e:
                 line = fm.body_line + e.line if e.line is not None else fm.body_line
                 warnings.append(f"{_place(path, line)}: front matter is not valid YAML: {e.problem}")
             else:
@@ -206,11 +231,12 @@ class Document:
     def load(cls, path: str | Path) -> Document:
         """Read and parse the file at ``path`` (UTF-8; bytes kept exactly).
 
-        ``OSError`` if it cannot be read; :class:`DocumentError` if it is not UTF-8
+        ``OSError`` if it cannot be read (:class:`~.readfile.NotReadable` for anything but a
+        regular file, or one over the size limit); :class:`DocumentError` if it is not UTF-8
         or not a well-formed ``.void`` file.
         """
         path = Path(path)
-        data = path.read_bytes()
+        data = read_bytes(path)  # a regular file only, with a size limit
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -233,12 +259,15 @@ class Document:
         """Each non-empty segment, its text, and whether a line break must go before it."""
         last = ""
         last_whole_lines = False  # a block or the front matter: what follows starts a line
+        bom_only = False  # all so far is the file's BOM: no line is open yet
         for seg in self._segments:
             text = seg.raw if isinstance(seg, Block) else seg
             if not text:
                 continue
             whole_lines = isinstance(seg, (Block, FrontMatter))
-            yield seg, text, bool(last) and not last.endswith("\n") and (whole_lines or last_whole_lines)
+            line_open = bool(last) and not last.endswith("\n") and not bom_only
+            yield seg, text, line_open and (whole_lines or last_whole_lines)
+            bom_only = not last and text == "\ufeff"
             last, last_whole_lines = text, whole_lines
 
     def save(self, path: str | Path | None = None) -> Path:
@@ -422,15 +451,20 @@ class Document:
     # -- internals -------------------------------------------------------------------
 
     def _renumber(self) -> None:
+        """Every block's line is to be recomputed (after an edit): lazily, on the next read."""
+        self._stale = True
+
+    def _renumber_now(self) -> None:
         """Recompute every block's line (after an edit changed line counts)."""
+        self._stale = False
         line = 1
         for seg, text, needs_break in self._texts():
             if needs_break:
                 line += 1  # dump() starts a new line here
             if isinstance(seg, Block):
-                offset = seg.body_line - seg.line
-                seg.line = line
-                seg.body_line = line + offset
+                offset = seg._body_line - seg._line
+                seg._line = line
+                seg._body_line = line + offset
             line += text.count("\n")
 
     def __repr__(self) -> str:
@@ -450,8 +484,8 @@ def _make_block(raw: RawBlock, path: str | Path | None, source: Path | None) -> 
     """A :class:`Block` from a scanned block; :class:`DocumentError` if its YAML is bad."""
     where = f"the ```void block at line {raw.line}"
     try:
-        node = yamlstyle.load(raw.body)
-    except yamlstyle.YamlError as e:
+        node = read_yaml(raw.body)
+    except YamlError as e:
         line = raw.body_line + e.line if e.line is not None else raw.line
         column = f" (column {e.column + 1})" if e.column is not None else ""
         raise DocumentError(f"invalid YAML in {where}: {e.problem}{column}", path, line) from None

@@ -103,19 +103,27 @@ class _Lines:
         return "\n" if s.endswith("\n") else ""
 
 
-def scan(text: str, path: str | Path | None = None) -> Scan:
+def scan(text: str, path: str | Path | None = None, *, _bom: bool = True) -> Scan:
     """Find the front matter, the prose runs and the blocks of ``text``.
 
     Raises :class:`DocumentError` for a block that is not well formed (no ``---``
     after the fence, no closing ``---`` or fence).
     """
+    if _bom and text.startswith("\ufeff"):  # a BOM: kept as text, the first line read without it
+        found = scan(text[1:], path, _bom=False)
+        if found.front_matter is not None:
+            found.front_matter.text = "\ufeff" + found.front_matter.text
+        elif found.pieces and isinstance(found.pieces[0], str):
+            found.pieces[0] = "\ufeff" + found.pieces[0]
+        else:
+            found.pieces.insert(0, "\ufeff")
+        return found
     lines = _Lines(text)
     newline = "\r\n" if lines.count and lines.ending(0) == "\r\n" else "\n"
     i = 0
     front: RawFrontMatter | None = None
     if lines.count:
-        first = lines.content(0).removeprefix("\ufeff")
-        if _DASHES.fullmatch(first):
+        if _DASHES.fullmatch(lines.content(0)):
             for j in range(1, lines.count):
                 if _FM_END.fullmatch(lines.content(j)):
                     end = lines.end(j)
