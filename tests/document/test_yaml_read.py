@@ -1,7 +1,7 @@
 """The one YAML reader (wsblock.document.yamlread): YAML 1.2 core as Voiden reads it, and bounded.
 
 The expected values are what Voiden's own reader (``yaml@2.7.0``, run through
-``../shared/voiden-oracle/run.js`` on a block holding these scalars) built from them.
+the Voiden oracle's ``run.js`` on a block holding these scalars) built from them.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from wsblock.document import Document
 from wsblock.document.views import new_block, view
 
 WSBLOCK = str(Path(sys.executable).parent / "wsblock")
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 
 def wsblock(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -12,11 +12,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fidelity_files import SHARED, messages, rows, write, wsblock, wss
+from fidelity_files import messages, rows, write, wsblock, wss
 
 from wsblock.document import Document
 from wsblock.document.views import new_block
 
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 ORACLE = SHARED / "voiden-oracle"
 pytestmark = pytest.mark.skipif(
     not (ORACLE / "run.js").is_file(),
