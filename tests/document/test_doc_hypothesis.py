@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wsblock.document import Document
+from wsblock.document import yamlread as yr
 from wsblock.document import yamlstyle as ys
 from wsblock.document.model import node_text
 
@@ -130,8 +131,8 @@ def test_any_value_reads_back_through_both_pyyaml_parsers(value: Any) -> None:
     assert _same(ys.load(text), {"k": _normal(value)})
     # the pure-Python parser too (used when libyaml refuses valid YAML); raw DEL, U+2028...
     # are written as Voiden writes them and only ys.load() reads them (issue 10 item 11)
-    if not ys._HAZARDS.search(text):
-            assert _same(yaml.load(text, Loader=ys._PyLoader), {"k": _normal(value)})  # noqa: S506
+    if not yr._HAZARDS.search(text):
+        assert _same(yaml.load(text, Loader=yr._PyLoader), {"k": _normal(value)})  # noqa: S506
 
 
 @settings(max_examples=300, deadline=None)

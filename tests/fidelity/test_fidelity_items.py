@@ -174,7 +174,7 @@ def test_item9_new_blocks_have_voidens_attributes() -> None:
 def test_item10_voiden_assertion_names(tmp_path: Path) -> None:
     f = write(tmp_path / "a.void", wss("ws://h/x"),
               rows("assertions", ["s", "statusCode", "equals", "101"], ["h", "header.Upgrade", "equals", "websocket"],
-                   ["t", "responseTime", "lessThan", "5000"], ["e", "body", "isNotEmpty", ""]))
+                   ["t", "responseTime", "lessThan", "5000"], ["e", "subprotocol", "isNotEmpty", ""]))
     r = wsblock("check", str(f))
     assert r.returncode == 0, r.stdout
     assert "status equals 101" in r.stdout and "headers.Upgrade equals websocket" in r.stdout

@@ -157,6 +157,38 @@ def read_yaml(text: str) -> Any:
     """
     if len(text) > MAX_CHARS:
         raise YamlError(f"the YAML is too large ({len(text):,} characters; the limit is {MAX_CHARS:,})")
+    found = set(_HAZARDS.findall(text))
+    if not found:
+        return _load_either(text)
+    # DEL, C1 controls, U+2028/U+2029 are text for Voiden; PyYAML rejects the first and
+    # breaks lines at the others: read them as private-use stand-ins, then put them back.
+    swap: dict[str, str] = {}
+    code = 0xF0000
+    for c in sorted(found):
+        while chr(code) in text:
+            code += 1
+        swap[c] = chr(code)
+        code += 1
+    back = {v: k for k, v in swap.items()}
+    value = _load_either(_HAZARDS.sub(lambda m: swap[m.group(0)], text))
+    pattern = re.compile("[" + "".join(back) + "]")
+    return _restore(value, lambda t: pattern.sub(lambda m: back[m.group(0)], t))
+
+
+_HAZARDS = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _restore(value: Any, fix: Any) -> Any:
+    if isinstance(value, str):
+        return fix(value)
+    if isinstance(value, list):
+        return [_restore(v, fix) for v in value]
+    if isinstance(value, dict):
+        return {_restore(k, fix): _restore(v, fix) for k, v in value.items()}
+    return value
+
+
+def _load_either(text: str) -> Any:
     try:
         return _load(text, _Loader)
     except YamlError:
