@@ -8,6 +8,7 @@ from view_app import ViewApp
 
 from wsblock.app.widgets.response.activity_log import ActivityLog
 from wsblock.app.widgets.response.detail import MessageDetail
+from wsblock.request import Request
 
 SIZE = (140, 50)
 
@@ -409,3 +410,30 @@ async def test_counters_say_1_row(tmp_path):
         v.model.note("two lines")
         v._update_counters()
         assert str(v.query_one("#counters").render()).endswith("· 2 rows")
+
+
+async def test_secrets_are_masked_on_screen_text_and_binary(tmp_path):
+    """Issue 8 item 16: a secret in a payload is masked in the log and in the detail,
+    in a binary payload too (its hex dump)."""
+    secret = "s3cr3t-t0ken"
+    req = Request(name="echo", url="ws://127.0.0.1:9/echo", secrets=frozenset({secret}))
+    app = ViewApp(req, tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        app.server.receive(f"token={secret}")
+        app.server.receive(b"\x00" + secret.encode() + b"\xff")
+        await settle(pilot)
+        log = v.query_one(ActivityLog)
+        lines = [log.render_line(y).text for y in range(log.size.height)]
+        shown = "\n".join(lines)
+        assert secret not in shown and secret.encode().hex(" ")[:20] not in shown
+        log.focus()
+        detail = v.query_one(MessageDetail)
+        await pilot.press("up", "enter")  # the binary row
+        await pilot.pause()
+        assert secret.encode().hex(" ")[:20] not in detail.body and "|.s3cr3t" not in detail.body
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert secret not in detail.body and "••••••" in detail.body

@@ -158,7 +158,7 @@ class ActivityLog(ScrollView, can_focus=True):
             text_style = _ERR_TEXT if _is_failure(model, row) else _SYS_TEXT
         head = f"{clock} "
         room = width - len(head) - 2 - len(size)
-        payload = one_line(model.payloads[row], max(0, room), model.is_binary(row))
+        payload = one_line(model.shown(row), max(0, room), model.is_binary(row))
         segments = [
             Segment(head, _TIME),
             Segment(ARROW[direction] + " ", _ARROW_STYLE[direction]),

@@ -21,6 +21,8 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from wsblock.engine import Session
 from wsblock.engine.stream import EventStream
+from wsblock.journal import Journal
+from wsblock.masking import Masker
 from wsblock.request import Message, Request
 
 from .activity_log import ActivityLog, human_size
@@ -74,7 +76,7 @@ class ConnectionView(Vertical):
         saved: list[tuple[str, str, str, str]] | None = None,
         on_save: Callable[[str, str, str, str], object] | None = None,
         session_factory: Callable[[Request], Session] | None = None,
-        journal_factory: Callable[[Request], object] | None = None,
+        journal_factory: Callable[[Request], Journal | None] | None = None,
         export_dir: Path | None = None,
         **kwargs,
     ) -> None:
@@ -87,8 +89,11 @@ class ConnectionView(Vertical):
         self.journal_factory = journal_factory or default_journal_factory
         self.export_dir = export_dir
         self.model = LogModel()
+        self.model.masker = Masker(request.secrets)
+        self._journal_trouble: str | None = None  # set from the journal's thread
+        self._journal_trouble_shown = False
         self.session: Session | None = None
-        self.journal = None
+        self.journal: Journal | None = None
         self._consumers: list = []
         self._streams: list[EventStream] = []
         self._filter_timer = None
@@ -166,6 +171,7 @@ class ConnectionView(Vertical):
         stream = session.subscribe()
         self._streams.append(stream)
         if self.journal is not None:
+            self.journal.on_error = self._journal_failed
             session.add_listener(self.journal.record)
         self._consumers.append(self.run_worker(self._consume(stream), group="consume"))
         try:
@@ -178,6 +184,13 @@ class ConnectionView(Vertical):
         model = self.model
         status = self.status
         while batch := await stream.batch():  # empty: the stream is closed and drained
+            journal = self.journal
+            if journal is not None:
+                journal.write_now()  # on disk before it is drawn: kill -9 loses nothing shown
+            if self._journal_trouble is not None and not self._journal_trouble_shown:
+                self._journal_trouble_shown = True
+                model.note(self._journal_trouble)
+                self.notify(self._journal_trouble, severity="error", timeout=10)
             before = (status.state, status.error)
             for ev in model.extend(batch):
                 status.apply_event(ev)
@@ -185,6 +198,13 @@ class ConnectionView(Vertical):
                     self._focus_composer()
             if (status.state, status.error) != before:
                 self.post_message(self.StateChanged(self, *status.glyph()))
+
+    def _journal_failed(self, exc: OSError) -> None:
+        """The journal's ``on_error`` (any thread): shown with the next batch."""
+        self._journal_trouble = (
+            f"the journal cannot be written ({exc.strerror or exc}); the connection goes on, "
+            "but this session is not fully recorded"
+        )
 
     def focus_composer_on_open(self, unmoved: Callable[[], bool]) -> None:
         """When the connection opens, focus the composer if ``unmoved()`` says the user

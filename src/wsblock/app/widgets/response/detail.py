@@ -47,7 +47,7 @@ def sniff(text: str) -> str | None:
 def render_message(model: LogModel, row: int) -> tuple[str, str, str | None]:
     """(header, body, language) for a row."""
     kind = model.kind(row)
-    payload = model.payloads[row]
+    payload = model.shown(row)
     # each thing once: the time, the arrow and the kind (which says the direction),
     # the size, and the type of the payload
     arrow = ARROW[model.direction(row)]

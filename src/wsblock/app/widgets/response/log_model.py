@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wsblock.engine.events import Event
+from wsblock.masking import Masker
 from wsblock.words import describe
 
 KINDS = (
@@ -74,6 +75,7 @@ class LogModel:
         self.sizes = array("I")
         self.meta = bytearray()
         self.payloads: list[str | bytes | None] = []
+        self.masker = Masker(())  # the request's secrets: masked in every rendering
         self.events: dict[int, Event] = {}  # row -> full event, for system rows only
         self.count_in = 0
         self.count_out = 0
@@ -177,6 +179,16 @@ class LogModel:
                 extend(range(start, len(self.meta)))
         self.version += 1
         return system
+
+    def shown(self, row: int) -> str | bytes | None:
+        """Row *row*'s payload as it may be shown: secrets masked (binary as bytes, so
+        that the hex dump and the one-line hex hide them too)."""
+        payload = self.payloads[row]
+        if payload is None or not self.masker:
+            return payload
+        if isinstance(payload, bytes):
+            return self.masker.mask_bytes(payload)
+        return self.masker.mask(payload)
 
     def note(self, text: str) -> None:
         """A line of the app's own (an error resolving a message, ...)."""
