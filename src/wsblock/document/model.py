@@ -31,7 +31,7 @@ class FrontMatter(str):
     """The front matter segment (``---`` lines included): a ``str``, told apart by type."""
 
 
-def check_node(node: Any) -> dict:
+def check_node(node: Any) -> dict[str, Any]:
     """A deep copy of ``node`` if it can be a block node; ``ValueError`` if it cannot.
 
     (Values YAML cannot hold raise ``TypeError`` when the node is written.)
@@ -43,7 +43,7 @@ def check_node(node: Any) -> dict:
     return copy.deepcopy(dict(node))
 
 
-def node_text(node: Mapping, newline: str = "\n", opener: str = "```void", closer: str = "```",
+def node_text(node: Mapping[str, Any], newline: str = "\n", opener: str = "```void", closer: str = "```",
               end: str | None = None) -> str:
     """The fenced text of a block node, as Voiden writes it.
 
@@ -82,7 +82,7 @@ class Block:
     __slots__ = ("_node", "raw", "_line", "_body_line", "source", "edited", "_newline",
                  "_opener", "_closer", "_end", "_doc")
 
-    def __init__(self, node: dict, raw: str, *, line: int = 0, body_line: int = 0,
+    def __init__(self, node: dict[str, Any], raw: str, *, line: int = 0, body_line: int = 0,
                  source: Path | None = None, newline: str = "\n", opener: str = "```void",
                  closer: str = "```", end: str | None = None) -> None:
         self._node = node
@@ -98,7 +98,7 @@ class Block:
         self._doc: Document | None = None
 
     @classmethod
-    def from_node(cls, node: Mapping, *, newline: str = "\n", source: Path | None = None) -> Block:
+    def from_node(cls, node: Mapping[str, Any], *, newline: str = "\n", source: Path | None = None) -> Block:
         """A new block for ``node``, written in Voiden's style."""
         node = check_node(node)
         block = cls(node, node_text(node, newline), body_line=_body_offset(node), source=source,
@@ -107,7 +107,7 @@ class Block:
         return block
 
     @property
-    def node(self) -> dict:
+    def node(self) -> dict[str, Any]:
         return self._node
 
     # Line numbers are recomputed lazily, once after any number of edits (``fmt`` sets
@@ -134,7 +134,7 @@ class Block:
 
     @property
     def type(self) -> str:
-        return self._node["type"]
+        return str(self._node["type"])
 
     @property
     def uid(self) -> str | None:
@@ -143,12 +143,12 @@ class Block:
         return uid if isinstance(uid, str) else None
 
     @property
-    def attrs(self) -> dict:
+    def attrs(self) -> dict[str, Any]:
         """``node["attrs"]``, or an empty dict."""
         attrs = self._node.get("attrs")
         return attrs if isinstance(attrs, dict) else {}
 
-    def set_node(self, node: Mapping) -> None:
+    def set_node(self, node: Mapping[str, Any]) -> None:
         """Replace the node; the block (and only it) is re-emitted in Voiden's style.
 
         ``node`` is copied. ``ValueError``/``TypeError`` if it is not a block node.
@@ -177,7 +177,7 @@ class Document:
     """
 
     def __init__(self, segments: list[str | Block], *, path: str | Path | None = None,
-                 newline: str = "\n", front_matter: dict | None = None,
+                 newline: str = "\n", front_matter: dict[str, Any] | None = None,
                  warnings: list[str] | None = None) -> None:
         self.path = Path(path) if path is not None else None
         #: The line ending of the file (the first one found), used for new blocks.
@@ -204,7 +204,7 @@ class Document:
         found = scan(text, path)
         source = Path(path) if path is not None else None
         segments: list[str | Block] = []
-        front_matter: dict | None = None
+        front_matter: dict[str, Any] | None = None
         warnings: list[str] = []
         if found.front_matter is not None:
             fm = found.front_matter
@@ -315,7 +315,7 @@ class Document:
         return [s for s in self._segments if isinstance(s, Block)]
 
     @property
-    def front_matter(self) -> dict | None:
+    def front_matter(self) -> dict[str, Any] | None:
         """The parsed front matter (None when there is none, or it is not a mapping)."""
         return self._front_matter
 
@@ -335,7 +335,7 @@ class Document:
 
     # -- editing blocks --------------------------------------------------------------
 
-    def insert_block(self, index: int, node: Mapping) -> Block:
+    def insert_block(self, index: int, node: Mapping[str, Any]) -> Block:
         """Insert a new block for ``node`` so that it becomes ``blocks[index]``.
 
         It is placed in the text right after the block it follows (``blocks[index -
@@ -429,7 +429,7 @@ class Document:
         del self._segments[segment_index]
         self._renumber()
 
-    def set_front_matter(self, data: Mapping | None) -> None:
+    def set_front_matter(self, data: Mapping[str, Any] | None) -> None:
         """Replace the front matter with ``data`` written in Voiden's style (None removes it)."""
         has = bool(self._segments) and isinstance(self._segments[0], FrontMatter)
         if data is None:
@@ -471,7 +471,7 @@ class Document:
         return f"<Document {self.path or '<unsaved>'}: {len(self.blocks)} blocks>"
 
 
-def _body_offset(node: Mapping) -> int:
+def _body_offset(node: Mapping[str, Any]) -> int:
     """Lines from a block's opening fence to its first YAML line (1 for a YAML fence, 2 after ``---``)."""
     return 1 if fences.is_fenced_type(node.get("type")) else 2
 

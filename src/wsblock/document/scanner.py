@@ -110,14 +110,14 @@ def scan(text: str, path: str | Path | None = None, *, _bom: bool = True) -> Sca
     after the fence, no closing ``---`` or fence).
     """
     if _bom and text.startswith("\ufeff"):  # a BOM: kept as text, the first line read without it
-        found = scan(text[1:], path, _bom=False)
-        if found.front_matter is not None:
-            found.front_matter.text = "\ufeff" + found.front_matter.text
-        elif found.pieces and isinstance(found.pieces[0], str):
-            found.pieces[0] = "\ufeff" + found.pieces[0]
+        inner = scan(text[1:], path, _bom=False)
+        if inner.front_matter is not None:
+            inner.front_matter.text = "\ufeff" + inner.front_matter.text
+        elif inner.pieces and isinstance(inner.pieces[0], str):
+            inner.pieces[0] = "\ufeff" + inner.pieces[0]
         else:
-            found.pieces.insert(0, "\ufeff")
-        return found
+            inner.pieces.insert(0, "\ufeff")
+        return inner
     lines = _Lines(text)
     newline = "\r\n" if lines.count and lines.ending(0) == "\r\n" else "\n"
     i = 0
@@ -147,7 +147,9 @@ def scan(text: str, path: str | Path | None = None, *, _bom: bool = True) -> Sca
             i += 1
             continue
         m = _VOID_OPEN.fullmatch(line)
-        found = _block(lines, i, len(m.group(1)), path) if m else fenced_block(lines, i, RawBlock)
+        found: tuple[RawBlock, int] | None = (
+            _block(lines, i, len(m.group(1)), path) if m else fenced_block(lines, i, RawBlock)
+        )
         if found is not None:
             block, i_next = found
             start = lines.starts[i]

@@ -74,8 +74,9 @@ def text_of(value: Any) -> str:
     Both read as the same text; nothing reads as ``""``.
     """
     if isinstance(value, Mapping):
-        if isinstance(value.get("text"), str):
-            return value["text"]
+        text = value.get("text")
+        if isinstance(text, str):
+            return text
         return text_of(value.get("content"))
     if isinstance(value, list):
         return "".join(text_of(v) for v in value)
@@ -98,19 +99,19 @@ def _truthy(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def _children(node: Mapping) -> list:
+def _children(node: Mapping[str, Any]) -> list[Any]:
     content = node.get("content")
     return content if isinstance(content, list) else []
 
 
-def _child(node: Mapping, type_: str) -> Mapping | None:
+def _child(node: Mapping[str, Any], type_: str) -> Mapping[str, Any] | None:
     for c in _children(node):
         if isinstance(c, Mapping) and c.get("type") == type_:
             return c
     return None
 
 
-def _attrs(node: Mapping) -> Mapping:
+def _attrs(node: Mapping[str, Any]) -> Mapping[str, Any]:
     attrs = node.get("attrs")
     return attrs if isinstance(attrs, Mapping) else {}
 
@@ -133,7 +134,7 @@ class Row:
 
     cells: list[str]
     disabled: bool = False
-    raw: Mapping | None = field(default=None, compare=False, repr=False)
+    raw: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def cell(self, index: int) -> str:
         """Cell ``index`` as text, ``""`` past the end of the row."""
@@ -145,14 +146,14 @@ class Row:
         return not any(c.strip() for c in self.cells)
 
 
-def new_row(cells: Sequence[Any] = (), disabled: bool = False, width: int = 0) -> dict:
+def new_row(cells: Sequence[Any] = (), disabled: bool = False, width: int = 0) -> dict[str, Any]:
     """A row node ``{attrs: {disabled}, row: [...]}``, padded to ``width`` cells."""
     values = [_cell_value(c) for c in cells]
     values += [None] * (width - len(values))
     return {"attrs": {"disabled": bool(disabled)}, "row": values}
 
 
-def _table_rows_raw(table: Mapping) -> list:
+def _table_rows_raw(table: Mapping[str, Any]) -> list[Any]:
     """The row nodes of a table, the simple form (``rows``) or ProseMirror's (``tableRow``)."""
     rows = table.get("rows")
     if isinstance(rows, list):
@@ -165,7 +166,7 @@ def _table_rows_raw(table: Mapping) -> list:
     return out
 
 
-def _read_rows(node: Mapping) -> list[Row]:
+def _read_rows(node: Mapping[str, Any]) -> list[Row]:
     table = _child(node, "table")
     if table is None:
         return []
@@ -179,7 +180,7 @@ def _read_rows(node: Mapping) -> list[Row]:
     return out
 
 
-def _edit_rows(node: Mapping, edit: Callable[[list], None]) -> dict:
+def _edit_rows(node: Mapping[str, Any], edit: Callable[[list[Any]], None]) -> dict[str, Any]:
     """A copy of ``node`` whose first table's rows list went through ``edit``."""
     new = copy.deepcopy(dict(node))
     content = new.get("content")
@@ -201,7 +202,7 @@ def _edit_rows(node: Mapping, edit: Callable[[list], None]) -> dict:
 class _TableMixin:
     """Reading and editing the table of a node (``node["content"][0]``, a ``table``)."""
 
-    node: dict
+    node: dict[str, Any]
     #: How many cells a new row has.
     COLUMNS: ClassVar[int] = 2
 
@@ -218,12 +219,12 @@ class _TableMixin:
     def _width(self) -> int:
         return max([len(r.cells) for r in self.rows] + [self.COLUMNS])
 
-    def set_cell(self, row: int, column: int, value: Any) -> dict:
+    def set_cell(self, row: int, column: int, value: Any) -> dict[str, Any]:
         """A new node with cell ``(row, column)`` set (the row grows as needed)."""
         if column < 0:
             raise IndexError(f"no column {column}")
 
-        def edit(rows: list) -> None:
+        def edit(rows: list[Any]) -> None:
             r = _row_node(rows, row)
             cells = list(r.get("row") or [])
             cells += [None] * (column + 1 - len(cells))
@@ -232,45 +233,45 @@ class _TableMixin:
 
         return _edit_rows(self.node, edit)
 
-    def set_row(self, row: int, cells: Sequence[Any]) -> dict:
+    def set_row(self, row: int, cells: Sequence[Any]) -> dict[str, Any]:
         """A new node with the cells of row ``row`` replaced."""
 
-        def edit(rows: list) -> None:
+        def edit(rows: list[Any]) -> None:
             _row_node(rows, row)["row"] = [_cell_value(c) for c in cells]
 
         return _edit_rows(self.node, edit)
 
-    def add_row(self, cells: Sequence[Any] = (), *, at: int | None = None, disabled: bool = False) -> dict:
+    def add_row(self, cells: Sequence[Any] = (), *, at: int | None = None, disabled: bool = False) -> dict[str, Any]:
         """A new node with a row added at ``at`` (default: at the end), padded to the table's width."""
         new = new_row(cells, disabled, self._width())
 
-        def edit(rows: list) -> None:
+        def edit(rows: list[Any]) -> None:
             rows.insert(len(rows) if at is None else at, new)
 
         return _edit_rows(self.node, edit)
 
-    def delete_row(self, row: int) -> dict:
+    def delete_row(self, row: int) -> dict[str, Any]:
         """A new node without row ``row``."""
 
-        def edit(rows: list) -> None:
+        def edit(rows: list[Any]) -> None:
             _row_node(rows, row)
             del rows[row]
 
         return _edit_rows(self.node, edit)
 
-    def move_row(self, row: int, new_index: int) -> dict:
+    def move_row(self, row: int, new_index: int) -> dict[str, Any]:
         """A new node with row ``row`` moved to position ``new_index``."""
 
-        def edit(rows: list) -> None:
+        def edit(rows: list[Any]) -> None:
             _row_node(rows, row)
             rows.insert(new_index, rows.pop(row))
 
         return _edit_rows(self.node, edit)
 
-    def set_disabled(self, row: int, disabled: bool = True) -> dict:
+    def set_disabled(self, row: int, disabled: bool = True) -> dict[str, Any]:
         """A new node with row ``row`` disabled (commented out) or enabled."""
 
-        def edit(rows: list) -> None:
+        def edit(rows: list[Any]) -> None:
             r = _row_node(rows, row)
             attrs = dict(r.get("attrs") or {}) if isinstance(r.get("attrs"), Mapping) else {}
             attrs["disabled"] = bool(disabled)
@@ -278,12 +279,12 @@ class _TableMixin:
 
         return _edit_rows(self.node, edit)
 
-    def toggle_disabled(self, row: int) -> dict:
+    def toggle_disabled(self, row: int) -> dict[str, Any]:
         """A new node with row ``row`` switched between enabled and disabled."""
         return self.set_disabled(row, not self.rows[row].disabled)
 
 
-def _row_node(rows: list, index: int) -> dict:
+def _row_node(rows: list[Any], index: int) -> dict[str, Any]:
     if not -len(rows) <= index < len(rows):
         raise IndexError(f"no row {index} (the table has {len(rows)})")
     r = rows[index]
@@ -302,8 +303,8 @@ class BlockView:
 
     TYPE: ClassVar[str | None] = None
 
-    def __init__(self, node: Mapping, block: Block | None = None) -> None:
-        self.node: dict = node if isinstance(node, dict) else dict(node)
+    def __init__(self, node: Mapping[str, Any], block: Block | None = None) -> None:
+        self.node: dict[str, Any] = node if isinstance(node, dict) else dict(node)
         self.block = block
 
     @property
@@ -316,10 +317,10 @@ class BlockView:
         return uid if isinstance(uid, str) else None
 
     @property
-    def attrs(self) -> Mapping:
+    def attrs(self) -> Mapping[str, Any]:
         return _attrs(self.node)
 
-    def with_attrs(self, **attrs: Any) -> dict:
+    def with_attrs(self, **attrs: Any) -> dict[str, Any]:
         """A new node with these ``attrs`` set (others kept, in their order)."""
         new = copy.deepcopy(self.node)
         merged = dict(_attrs(new))
@@ -353,15 +354,15 @@ class SocketRequest(BlockView):
         """gRPC (``GRPCS``/``GRPC`` method, or a ``proto`` child): kept, not run here."""
         return self.method.upper() in ("GRPC", "GRPCS") or _child(self.node, "proto") is not None
 
-    def with_url(self, url: str) -> dict:
+    def with_url(self, url: str) -> dict[str, Any]:
         """A new node with the URL set (an ``surl`` child is added if missing)."""
         return self._with_child_text("surl", url, {})
 
-    def with_method(self, method: str) -> dict:
+    def with_method(self, method: str) -> dict[str, Any]:
         """A new node with the method set (``smethod``'s text and ``attrs.method``)."""
         return self._with_child_text("smethod", method, {"method": method})
 
-    def _with_child_text(self, type_: str, text: str, attrs: dict) -> dict:
+    def _with_child_text(self, type_: str, text: str, attrs: dict[str, Any]) -> dict[str, Any]:
         new = copy.deepcopy(self.node)
         content = new.get("content")
         if not isinstance(content, list):
@@ -475,7 +476,7 @@ class Auth(_TableMixin, BlockView):
         where = (f.get("add_to") or f.get("in") or "header").strip().lower()
         return "query" if where == "query" else "header"
 
-    def with_auth_type(self, auth_type: str) -> dict:
+    def with_auth_type(self, auth_type: str) -> dict[str, Any]:
         """A new node of another type, with that type's rows (values of same-named rows kept)."""
         old = {r.cell(0).strip().lower(): r.raw for r in self.rows if r.raw is not None}
         rows = []
@@ -529,8 +530,8 @@ class Unknown(BlockView):
 class _ItemView:
     """An item of a ``socket-messages`` block: its ``node`` and ``index`` in the block."""
 
-    def __init__(self, node: Mapping, index: int) -> None:
-        self.node: dict = node if isinstance(node, dict) else dict(node)
+    def __init__(self, node: Mapping[str, Any], index: int) -> None:
+        self.node: dict[str, Any] = node if isinstance(node, dict) else dict(node)
         self.index = index
 
     @property
@@ -538,7 +539,7 @@ class _ItemView:
         return str(self.node.get("type", ""))
 
     @property
-    def attrs(self) -> Mapping:
+    def attrs(self) -> Mapping[str, Any]:
         return _attrs(self.node)
 
     @property
@@ -554,7 +555,7 @@ class _ItemView:
     def disabled(self) -> bool:
         return _truthy(self.attrs.get("disabled"))
 
-    def with_attrs(self, **attrs: Any) -> dict:
+    def with_attrs(self, **attrs: Any) -> dict[str, Any]:
         """A new item node with these ``attrs`` set."""
         new = copy.deepcopy(self.node)
         new["attrs"] = {**_attrs(new), **attrs}
@@ -584,7 +585,7 @@ class SocketMessage(_ItemView):
             return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         return text_of(value)
 
-    def with_content(self, text: str) -> dict:
+    def with_content(self, text: str) -> dict[str, Any]:
         """A new item node with this content."""
         new = copy.deepcopy(self.node)
         new["content"] = text
@@ -635,7 +636,7 @@ class SocketMessages(BlockView):
     def messages(self) -> list[SocketMessage]:
         return [i for i in self.items if isinstance(i, SocketMessage)]
 
-    def _edit(self, edit: Callable[[list], None]) -> dict:
+    def _edit(self, edit: Callable[[list[Any]], None]) -> dict[str, Any]:
         new = copy.deepcopy(self.node)
         content = new.get("content")
         if not isinstance(content, list):
@@ -643,51 +644,51 @@ class SocketMessages(BlockView):
         edit(content)
         return new
 
-    def replace_item(self, index: int, item: Mapping) -> dict:
+    def replace_item(self, index: int, item: Mapping[str, Any]) -> dict[str, Any]:
         """A new block node with item ``index`` replaced by ``item``."""
 
-        def edit(content: list) -> None:
+        def edit(content: list[Any]) -> None:
             _check_index(content, index)
             content[index] = copy.deepcopy(dict(item))
 
         return self._edit(edit)
 
-    def insert_item(self, index: int | None, item: Mapping) -> dict:
+    def insert_item(self, index: int | None, item: Mapping[str, Any]) -> dict[str, Any]:
         """A new block node with ``item`` inserted at ``index`` (None: at the end)."""
         return self._edit(lambda c: c.insert(len(c) if index is None else index, copy.deepcopy(dict(item))))
 
     def add_message(self, name: str = "", format: str = "text", content: str = "", *,
-                    encoding: str | None = None, disabled: bool = False, at: int | None = None) -> dict:
+                    encoding: str | None = None, disabled: bool = False, at: int | None = None) -> dict[str, Any]:
         """A new block node with a ``socket-message`` added (at the end by default)."""
         return self.insert_item(at, new_message(name, format, content, encoding=encoding, disabled=disabled))
 
     def add_expect(self, name: str = "", timeout: float = 5, rows: Sequence[Sequence[Any]] = (), *,
-                   at: int | None = None) -> dict:
+                   at: int | None = None) -> dict[str, Any]:
         """A new block node with a ``socket-expect`` added (at the end by default)."""
         return self.insert_item(at, new_expect(name, timeout, rows))
 
-    def delete_item(self, index: int) -> dict:
+    def delete_item(self, index: int) -> dict[str, Any]:
         """A new block node without item ``index``."""
 
-        def edit(content: list) -> None:
+        def edit(content: list[Any]) -> None:
             _check_index(content, index)
             del content[index]
 
         return self._edit(edit)
 
-    def move_item(self, index: int, new_index: int) -> dict:
+    def move_item(self, index: int, new_index: int) -> dict[str, Any]:
         """A new block node with item ``index`` moved to ``new_index``."""
 
-        def edit(content: list) -> None:
+        def edit(content: list[Any]) -> None:
             _check_index(content, index)
             content.insert(new_index, content.pop(index))
 
         return self._edit(edit)
 
-    def set_disabled(self, index: int, disabled: bool = True) -> dict:
+    def set_disabled(self, index: int, disabled: bool = True) -> dict[str, Any]:
         """A new block node with item ``index`` disabled or enabled (``attrs.disabled``)."""
 
-        def edit(content: list) -> None:
+        def edit(content: list[Any]) -> None:
             _check_index(content, index)
             item = dict(content[index])
             item["attrs"] = {**_attrs(item), "disabled": bool(disabled)}
@@ -695,7 +696,7 @@ class SocketMessages(BlockView):
 
         return self._edit(edit)
 
-    def toggle_disabled(self, index: int) -> dict:
+    def toggle_disabled(self, index: int) -> dict[str, Any]:
         """A new block node with item ``index`` switched between enabled and disabled."""
         children = _children(self.node)
         _check_index(children, index)
@@ -703,7 +704,7 @@ class SocketMessages(BlockView):
         return self.set_disabled(index, not current)
 
 
-def _check_index(content: list, index: int) -> None:
+def _check_index(content: list[Any], index: int) -> None:
     if not -len(content) <= index < len(content):
         raise IndexError(f"no item {index} (the block has {len(content)})")
 
@@ -720,8 +721,10 @@ _VIEWS: dict[str, type[BlockView]] = {
 }
 
 
-def view(block: Block | Mapping) -> BlockView:
+def view(block: Block | Mapping[str, Any]) -> BlockView:
     """The typed view of a block (or of a bare node dict); :class:`Unknown` for other types."""
+    node: Mapping[str, Any]
+    source: Block | None
     if isinstance(block, Block):
         node, source = block.node, block
     elif isinstance(block, Mapping):
@@ -737,12 +740,12 @@ def view(block: Block | Mapping) -> BlockView:
 # ---------------------------------------------------------------------------------------
 
 
-def _table(rows: Sequence[Sequence[Any]], width: int = 2) -> list[dict]:
+def _table(rows: Sequence[Sequence[Any]], width: int = 2) -> list[dict[str, Any]]:
     return [{"type": "table", "rows": [new_row(r, False, width) for r in rows]}]
 
 
 def new_message(name: str = "", format: str = "text", content: str = "", *,
-                encoding: str | None = None, disabled: bool = False) -> dict:
+                encoding: str | None = None, disabled: bool = False) -> dict[str, Any]:
     """A ``socket-message`` item node (``attrs``: uid, name, format, disabled[, encoding])."""
     attrs: dict[str, Any] = {"uid": new_uid(), "name": name, "format": format, "disabled": bool(disabled)}
     if encoding and encoding != "base64":
@@ -750,7 +753,7 @@ def new_message(name: str = "", format: str = "text", content: str = "", *,
     return {"type": "socket-message", "attrs": attrs, "content": content}
 
 
-def new_expect(name: str = "", timeout: float = 5, rows: Sequence[Sequence[Any]] = ()) -> dict:
+def new_expect(name: str = "", timeout: float = 5, rows: Sequence[Sequence[Any]] = ()) -> dict[str, Any]:
     """A ``socket-expect`` item node with a table of ``[description, field, operator, expected]`` rows."""
     return {
         "type": "socket-expect",
@@ -759,7 +762,7 @@ def new_expect(name: str = "", timeout: float = 5, rows: Sequence[Sequence[Any]]
     }
 
 
-def _wss() -> dict:
+def _wss() -> dict[str, Any]:
     return {
         "type": "socket-request",
         "attrs": {"uid": new_uid()},
@@ -771,7 +774,7 @@ def _wss() -> dict:
     }
 
 
-def _auth(auth_type: str) -> dict:
+def _auth(auth_type: str) -> dict[str, Any]:
     node: dict[str, Any] = {
         "type": "auth",
         "attrs": {"uid": new_uid(), "authType": auth_type, "importedFrom": "", "oauth2Config": ""},
@@ -782,11 +785,11 @@ def _auth(auth_type: str) -> dict:
     return node
 
 
-def _kv_table(type_: str) -> dict:
+def _kv_table(type_: str) -> dict[str, Any]:
     return {"type": type_, "attrs": {"uid": new_uid(), "importedFrom": ""}, "content": _table([[]])}
 
 
-_NEW_BLOCKS: dict[str, Callable[[], dict]] = {
+_NEW_BLOCKS: dict[str, Callable[[], dict[str, Any]]] = {
     "wss": _wss,
     "headers": lambda: _kv_table("headers-table"),
     "query": lambda: _kv_table("query-table"),
@@ -813,7 +816,7 @@ _ALIASES = {
 NEW_BLOCK_KINDS: tuple[str, ...] = tuple(_NEW_BLOCKS)
 
 
-def new_block(kind: str) -> dict:
+def new_block(kind: str) -> dict[str, Any]:
     """The node of a new block of ``kind`` (see :data:`NEW_BLOCK_KINDS`), with fresh uids.
 
     ``wss`` is a ``socket-request`` (method ``WSS``, URL ``wss://``); ``headers`` and

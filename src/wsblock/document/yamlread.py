@@ -66,7 +66,7 @@ _CORE_FLOAT = re.compile(
 class _CoreResolver(yaml.resolver.BaseResolver):
     """Implicit types of the YAML 1.2 core schema, and nothing else."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: dict[str, Any] = {}
 
 
 for _tag, _regexp, _first in (
@@ -81,7 +81,7 @@ for _tag, _regexp, _first in (
 class _CoreConstructor(yaml.constructor.SafeConstructor):
     """Numbers as YAML 1.2 reads them; duplicate keys refused."""
 
-    def construct_yaml_int(self, node: yaml.Node) -> int | float:
+    def construct_yaml_int(self, node: yaml.Node) -> int | float:  # type: ignore[override]
         value = str(self.construct_scalar(node))  # type: ignore[arg-type]
         if value.startswith("0o"):
             return int(value[2:], 8)
@@ -100,9 +100,9 @@ class _CoreConstructor(yaml.constructor.SafeConstructor):
             return -math.inf if value.startswith("-") else math.inf
         return float(value)
 
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
         if isinstance(node, yaml.MappingNode):
-            seen: set = set()
+            seen: set[Any] = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=True)
                 try:
@@ -117,11 +117,11 @@ class _CoreConstructor(yaml.constructor.SafeConstructor):
                         key_node.start_mark,
                     )
                 seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
+        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type,return-value]
 
 
-_CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.construct_yaml_int)
-_CoreConstructor.add_constructor("tag:yaml.org,2002:float", _CoreConstructor.construct_yaml_float)
+_CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.construct_yaml_int)  # type: ignore[type-var]
+_CoreConstructor.add_constructor("tag:yaml.org,2002:float", _CoreConstructor.construct_yaml_float)  # type: ignore[type-var]
 
 
 class _PyLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
@@ -138,9 +138,9 @@ class _PyLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
 _Loader: type = _PyLoader
 if getattr(yaml, "__with_libyaml__", False):  # the C parser, same resolver and constructor
 
-    class _CLoader(yaml.cyaml.CParser, _CoreConstructor, _CoreResolver):  # type: ignore[misc]
+    class _CLoader(yaml.cyaml.CParser, _CoreConstructor, _CoreResolver):  # type: ignore[misc,name-defined]
         def __init__(self, stream: str) -> None:
-            yaml.cyaml.CParser.__init__(self, stream)
+            yaml.cyaml.CParser.__init__(self, stream)  # type: ignore[attr-defined]
             _CoreConstructor.__init__(self)
             _CoreResolver.__init__(self)
 
@@ -225,7 +225,7 @@ def _check_events(loader: Any) -> None:
     """Walk the event stream once: depth, alias expansion and tags, before anything is built."""
     sizes: dict[str, int] = {}  # anchor -> expanded node count, once its node is complete
     open_anchors: set[str] = set()
-    stack: list[list] = []  # [anchor, node count] of each open collection
+    stack: list[list[Any]] = []  # [anchor, node count] of each open collection
     added = 0
     try:
         while loader.check_event():
@@ -242,7 +242,7 @@ def _check_events(loader: Any) -> None:
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in open_anchors:
                     raise YamlError(f"the alias *{event.anchor} is inside its own anchor", *_mark(event))
-                size = sizes.get(event.anchor, 1)
+                size = sizes.get(event.anchor or "", 1)
                 added += size
                 if added > MAX_ALIAS_NODES:
                     raise YamlError(

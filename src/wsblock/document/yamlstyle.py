@@ -110,7 +110,7 @@ def _is_collection(value: Any) -> bool:
     )
 
 
-def _stringify_map(value: Mapping, ctx: _Ctx) -> str:
+def _stringify_map(value: Mapping[str, Any], ctx: _Ctx) -> str:
     if not value:
         return "{}"
     item_ctx = replace(ctx, implicit_key=False)
@@ -118,7 +118,7 @@ def _stringify_map(value: Mapping, ctx: _Ctx) -> str:
     return ("\n" + ctx.indent).join(lines)
 
 
-def _stringify_seq(value: Sequence, ctx: _Ctx) -> str:
+def _stringify_seq(value: Sequence[Any], ctx: _Ctx) -> str:
     if not value:
         return "[]"
     item_ctx = replace(ctx, indent=ctx.indent + "  ", implicit_key=False)
@@ -232,8 +232,8 @@ def _read_as_other_type(text: str, safe11: bool) -> bool:
         return False
     if _YAML11_EXTRA.fullmatch(text):
         return True
-    tag = _RESOLVER11.resolve(yaml.ScalarNode, text, (True, False))
-    return tag != "tag:yaml.org,2002:str"
+    tag = _RESOLVER11.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag != "tag:yaml.org,2002:str")
 
 
 def _stringify_string(value: str, ctx: _Ctx) -> str:
