@@ -437,3 +437,28 @@ async def test_secrets_are_masked_on_screen_text_and_binary(tmp_path):
         await pilot.press("up", "enter")
         await pilot.pause()
         assert secret not in detail.body and "••••••" in detail.body
+
+
+async def test_what_the_log_draws_is_already_in_the_journal(tmp_path):
+    """Issue 8 item 13: each batch goes to the journal file before the log draws it (a
+    journal that never flushes by itself shows that write_now() did it)."""
+    from wsblock.journal import Journal
+
+    journals: list[Journal] = []
+
+    def journal_factory(request):
+        j = Journal.create(log_dir=tmp_path, name="view", flush_interval=3600)
+        journals.append(j)
+        return j
+
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.journal_factory = journal_factory
+        v.connect()
+        await settle(pilot)
+        app.server.receive("first", "second")
+        await settle(pilot)
+        assert v.model.count_in == 2
+        on_disk = journals[0].path.read_text()
+        assert '"first"' in on_disk and '"second"' in on_disk
