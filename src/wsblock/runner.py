@@ -98,6 +98,8 @@ class _Run:
         self.expects_left = sum(not isinstance(step, Message) for step in request.steps)
         if journal is not None:
             self.session.add_listener(journal.record)
+        self.stream = self.session.subscribe()
+        self.pump_task: asyncio.Task[None] | None = None
 
     def emit(self, kind: str, **fields: Any) -> None:
         """A runner event (expect/assert): journaled and reported like the session's."""
@@ -108,10 +110,10 @@ class _Run:
         self.listener(event)
 
     async def pump(self) -> None:
-        stream = self.session.subscribe()
+        """Hand every event to the listener, in order, until the stream is closed and empty."""
+        stream = self.stream
         journal = self.journal
-        while True:
-            batch = await stream.batch()
+        while batch := await stream.batch():
             if journal is not None:
                 # What is reported is on disk first: a killed process never loses a
                 # message it has shown (a failed write is said by the journal's on_error).
@@ -202,11 +204,11 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
     run = _Run(request, listener, journal)
     if stopper is not None:
         stopper.sessions.add(run.session)
-    pump = asyncio.create_task(run.pump())
+    pump = run.pump_task = asyncio.create_task(run.pump())
     judged_by_assertions = any(c.field in ("connected", "status") for c in request.assertions)
     try:
         connected = await run.session.connect()
-        await asyncio.sleep(0)  # let the pump see the connect events first
+        await _delivered(run)  # the pump has seen the connect events
         if not connected:
             if not judged_by_assertions:
                 result.fail(f"could not connect to {request.url}: {_why(run)}", masker)
@@ -214,7 +216,7 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
             for step in request.steps:
                 if isinstance(step, Message):
                     if run.closed.is_set() or not await run.session.send(step):
-                        await _drain(run)
+                        await _delivered(run)
                         result.fail(f"message {step.name!r} ({step.where}) not sent: the connection "
                                     f"closed ({_why(run)})", masker)
                         break
@@ -231,15 +233,15 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
             if not run.closed.is_set():
                 await run.session.close(1000, "")
             await run.session.wait_closed()
-            await asyncio.sleep(0)
+            await _delivered(run)
             ev = run.close_event
             if ev is not None and (ev.by == "error" or ev.code == 1006) and not any(
                 c.field.startswith("close") for c in request.assertions
             ):
                 what = "dropped" if ev.code == 1006 else "was failed by the client"
                 result.fail(f"the connection {what}: {_why(run)}", masker)
-        # Let the pump report everything the session emitted before judging.
-        await _drain(run)
+        # The pump has reported everything the session emitted before judging.
+        await _delivered(run)
         failed = _judge(request.assertions, run.assertion_value)
         for c in request.assertions:
             ok = not any(f.startswith(f"{c.description}:") for f in failed)
@@ -254,8 +256,9 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
     finally:
         if run.session.state.name != "DISCONNECTED":
             await _close_within(run.session, CLOSE_GRACE)
-        await _drain(run)
-        pump.cancel()
+        # Every event reported, none lost: the stream ends, the pump empties it and stops.
+        run.stream.close()
+        await asyncio.wait({pump})
         if stopper is not None:
             stopper.sessions.discard(run.session)
         result.sent = run.session.stats.sent
@@ -279,10 +282,15 @@ async def _close_within(session: Session, grace: float) -> None:
         raise task.exception()  # type: ignore[misc]
 
 
-async def _drain(run: _Run) -> None:
-    """Give the pump a chance to hand over every event already emitted."""
-    for _ in range(3):
-        await asyncio.sleep(0)
+async def _delivered(run: _Run) -> None:
+    """Wait until the pump has handed over every event emitted so far (or has stopped)."""
+    pump = run.pump_task
+    waiter = asyncio.ensure_future(run.stream.delivered())
+    if pump is None:
+        await waiter
+        return
+    await asyncio.wait({waiter, pump}, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
 
 
 def _why(run: _Run) -> str:

@@ -15,6 +15,7 @@ from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journ
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
+from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.masking import Masker
 from wsblock.request import Message, Options, Request
@@ -119,11 +120,10 @@ class _Printer:
         self.write([self.console.paint(text, style) if style else text])
 
 
-async def _pump(session: Session, printer: _Printer, echo: bool, state: dict,
-                journal: Journal) -> None:
-    stream = session.subscribe()
-    while True:
-        events = await stream.batch()
+async def _pump(session: Session, stream: EventStream, printer: _Printer, echo: bool,
+                state: dict, journal: Journal) -> None:
+    """Print every event, in order, until the stream is closed and empty."""
+    while events := await stream.batch():
         # On disk before it is shown: a killed process never loses a printed message.
         journal.write_now()
         printer.batch(events)
@@ -199,12 +199,13 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
                    "connection goes on, the exit code will be 1", err=True)
 
     journal.on_error = journal_trouble
-    pump = asyncio.create_task(_pump(session, printer, echo, state, journal))
+    stream = session.subscribe()
+    pump = asyncio.create_task(_pump(session, stream, printer, echo, state, journal))
+
     loop = asyncio.get_running_loop()
     errors = 0
     try:
         if not await session.connect():
-            await asyncio.sleep(0)
             return EXIT_FAILED
         if interactive:
             printer.prompting = True
@@ -256,14 +257,13 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
         if not state["closed"]:
             await session.close(1000, "")
         await session.wait_closed()
-        await asyncio.sleep(0)
     finally:
         if session.state.name != "DISCONNECTED":
             await session.close(1000, "")
             await session.wait_closed()
-        for _ in range(3):
-            await asyncio.sleep(0)
-        pump.cancel()
+        # Every event printed, none lost: the stream ends, the pump empties it and stops.
+        stream.close()
+        await asyncio.wait({pump})
         try:
             journal.close()
         except JournalError:

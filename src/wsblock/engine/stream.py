@@ -26,11 +26,12 @@ class EventStream:
     made, until :meth:`close` is called.
     """
 
-    __slots__ = ("_queue", "_ready", "_closed", "_on_close")
+    __slots__ = ("_queue", "_ready", "_idle", "_closed", "_on_close")
 
     def __init__(self, on_close: Callable[[EventStream], None] | None = None) -> None:
         self._queue: deque[Event] = deque()
         self._ready = asyncio.Event()
+        self._idle = asyncio.Event()  # the consumer came back for more and nothing waits
         self._closed = False
         self._on_close = on_close
 
@@ -40,12 +41,14 @@ class EventStream:
         """Append one event. Never waits; ignored once the stream is closed."""
         if not self._closed:
             self._queue.append(event)
+            self._idle.clear()
             self._ready.set()
 
     def push_many(self, events: Iterable[Event]) -> None:
         """Append several events, in order. Never waits; ignored once closed."""
         if not self._closed:
             self._queue.extend(events)
+            self._idle.clear()
             self._ready.set()
 
     # The consumer side.
@@ -57,6 +60,7 @@ class EventStream:
         """
         queue = self._queue
         while not queue:
+            self._idle.set()  # everything taken so far has been handled
             if self._closed:
                 return []
             self._ready.clear()
@@ -80,6 +84,7 @@ class EventStream:
             EOFError: The stream is closed and drained.
         """
         while not self._queue:
+            self._idle.set()
             if self._closed:
                 raise EOFError("the event stream is closed")
             self._ready.clear()
@@ -93,6 +98,16 @@ class EventStream:
                 yield await self.get()
             except EOFError:
                 return
+
+    async def delivered(self) -> None:
+        """Wait until every event pushed so far has been taken *and handled*: the consumer
+        has come back for more (:meth:`batch` or :meth:`get` found nothing pending).
+
+        This is how a caller knows that its consumer has reported everything the session
+        emitted up to now (before judging assertions, before closing a journal), without
+        counting scheduler turns. It waits for a consumer: await it only while one runs.
+        """
+        await self._idle.wait()
 
     def __len__(self) -> int:
         """How many events wait to be taken."""

@@ -270,9 +270,12 @@ class ConnectionView(Vertical):
             except Exception:  # noqa: BLE001
                 pass
         self._end_streams()
-        await asyncio.sleep(0.05)
+        # The streams are closed: each consumer draws what is left, then ends by itself.
         for worker in self._consumers:
-            worker.cancel()
+            try:
+                await asyncio.wait_for(worker.wait(), 2)
+            except Exception:  # noqa: BLE001 - a consumer that failed or hangs: stop it
+                worker.cancel()
         if self.journal is not None:
             try:
                 self.journal.close()
