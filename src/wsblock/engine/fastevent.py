@@ -22,7 +22,7 @@ from .events import Event
 
 
 def _make_twin() -> type:
-    fields = []
+    fields: list[Any] = []
     for f in dataclasses.fields(Event):
         if f.default is dataclasses.MISSING:
             fields.append((f.name, f.type))

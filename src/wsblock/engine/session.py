@@ -38,6 +38,7 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from ..request import Format, Message, Request
 from .backoff import Backoff
@@ -309,13 +310,13 @@ class Session:
                 for item in batch.items:
                     cls = type(item)
                     if cls is str:
-                        size = len(item) if item.isascii() else len(item.encode())  # type: ignore[union-attr]
-                        append(make("received", ts, mono, "in", "text", None, item, size))
+                        size = len(item) if item.isascii() else len(item.encode())  # type: ignore[union-attr,arg-type]
+                        append(make("received", ts, mono, "in", "text", None, item, size))  # type: ignore[arg-type]
                         count += 1
                         size_in += size
                     elif cls is bytes:
                         size = len(item)  # type: ignore[arg-type]
-                        append(make("received", ts, mono, "in", "binary", None, item, size))
+                        append(make("received", ts, mono, "in", "binary", None, item, size))  # type: ignore[arg-type]
                         count += 1
                         size_in += size
                     else:
@@ -406,7 +407,7 @@ class Session:
             raise TypeError(f"send_bytes() needs bytes, not {type(data).__name__}")
         return await self._send(bytes(data), "binary", None, name)
 
-    async def _send(self, data: str | bytes, kind: str, fmt: str | None, name: str | None) -> bool:
+    async def _send(self, data: str | bytes, kind: Literal["text", "binary"], fmt: str | None, name: str | None) -> bool:
         transport = self._transport
         if self._state is not State.CONNECTED or transport is None:
             self._problem(describe.not_connected("send"))
@@ -482,10 +483,10 @@ class Session:
         waits: list[asyncio.Task[object]] = []
         if self._attempt_task is not None:
             self._attempt_task.cancel()
-            waits.append(self._attempt_task)  # type: ignore[arg-type]
+            waits.append(self._attempt_task)
         run = self._run_task
         if run is not None:
-            waits.append(run)  # type: ignore[arg-type]
+            waits.append(run)
             if self._state is not State.CONNECTED and self._state is not State.CLOSING:
                 run.cancel()  # waiting to reconnect, or reconnecting
         if self._state is State.CONNECTED and self._transport is not None:
@@ -564,7 +565,7 @@ class Session:
 
     def _emit(self, kind: Kind, **fields: object) -> None:
         ts, mono = self._clock.now()
-        self._publish(new_event(kind, ts, mono, **fields))
+        self._publish(new_event(kind, ts, mono, **fields))  # type: ignore[arg-type]
 
     def _publish(self, event: Event) -> None:
         self._hub.publish(event)

@@ -41,7 +41,9 @@ def ssl_context(options: Options) -> ssl.SSLContext:
     if cert is not None:
         try:
             context.load_cert_chain(
-                _readable(cert, "client-cert"), _readable(key, "client-key"), password=_no_password
+                _readable(cert, "client-cert"),  # type: ignore[arg-type]  # cert is set here
+                _readable(key, "client-key"),
+                password=_no_password,
             )
         except ssl.SSLError as exc:
             if _encrypted(key or cert):

@@ -223,18 +223,18 @@ class _Connection(ClientConnection):
         data = event.data  # type: ignore[union-attr]
         if opcode is _TEXT:
             if event.fin:  # type: ignore[union-attr]
-                self._text(data)
+                self._text(data)  # type: ignore[arg-type]
             else:
-                self._fragments, self._fragmented_text = [data], True
+                self._fragments, self._fragmented_text = [data], True  # type: ignore[list-item]
         elif opcode is _BINARY:
             if event.fin:  # type: ignore[union-attr]
                 self._items.append(data if type(data) is bytes else bytes(data))
             else:
-                self._fragments, self._fragmented_text = [data], False
+                self._fragments, self._fragmented_text = [data], False  # type: ignore[list-item]
         elif opcode is _CONT:
             fragments = self._fragments
             assert fragments is not None  # the protocol checks continuations
-            fragments.append(data)
+            fragments.append(data)  # type: ignore[arg-type]
             if event.fin:  # type: ignore[union-attr]
                 self._fragments = None
                 whole = b"".join(fragments)
