@@ -77,7 +77,7 @@ async def serve(
         port,
         ssl=ssl,
         process_request=echo.process_request,
-        select_subprotocol=_select_subprotocol,
+        select_subprotocol=_select_subprotocol,  # type: ignore[arg-type]  # Subprotocol is a str
         max_size=MAX_SIZE,
         ping_interval=None,  # only /ping pings: clients see predictable frames
     )

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wsblock.document import Document
 from wsblock.document.requests import RequestSpec
 from wsblock.request import Request
 from wsblock.variables import Variables
@@ -34,7 +35,7 @@ class Project:
     profile: str | None = None
     env_file: Path | None = None
     env_vars: Mapping[str, str] = field(default_factory=dict)
-    doc: object | None = None
+    doc: Document | None = None
     root: Path | None = None
     folder: Path | None = None
     #: ``--project DIR`` (None: the folder opened, else found from the file).
@@ -65,7 +66,6 @@ class Project:
         return project
 
     def reload(self) -> None:
-        from wsblock.document import Document
 
         if self.path is None:
             self.doc = Document.parse("")
@@ -106,7 +106,8 @@ class Project:
         Made anew each time, so edited environment files are read again on every run.
         """
         env = EnvChoice(self.environment, self.profile, self.env_file, dict(self.env_vars))
-        return Workspace(self.path, self.doc, self.root or Path.cwd(), env)
+        doc = self.doc if self.doc is not None else Document.parse("")
+        return Workspace(self.path, doc, self.root or Path.cwd(), env)
 
     def environments(self) -> list[str]:
         return self.workspace().environments()

@@ -100,7 +100,7 @@ class _Printer:
             mask = self.masker.mask
             for e in events:
                 if e.kind == "received":
-                    lines.append(payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data))
+                    lines.append(payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data or ""))
                 elif e.kind in ("open", "close", "error", "reconnect"):
                     self.console.event(e)  # the connection's life goes to stderr
         if lines:

@@ -331,13 +331,14 @@ class MainScreen(Screen):
             id=f"conn-{n}",
         )
         title = tab_title(n, request.name, request.url, _document_title(self.project.doc))
-        pane = TabPane(f"○ {title}", view, id=f"tab-{n}")
-        self._titles[pane.id] = title
+        pane_id = f"tab-{n}"
+        pane = TabPane(f"○ {title}", view, id=pane_id)
+        self._titles[pane_id] = title
         tabs = self.tabs
         await tabs.add_pane(pane)
         if self._has_idle():
             await tabs.remove_pane(IDLE)
-        tabs.active = pane.id
+        tabs.active = pane_id
         # once connected, the focus goes to the composer (unless the user moved it meanwhile)
         if self._in_editor():
             self._editor_focus = self.focused  # F6 goes back there

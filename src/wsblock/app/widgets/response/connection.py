@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message as TMessage
+from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from wsblock.engine import Session
@@ -96,7 +97,7 @@ class ConnectionView(Vertical):
         self.journal: Journal | None = None
         self._consumers: list = []
         self._streams: list[EventStream] = []
-        self._filter_timer = None
+        self._filter_timer: Timer | None = None
         self._last_rate_at = time.monotonic()
         self._last_rate_count = 0
         self.rate = 0.0
@@ -427,7 +428,8 @@ class ConnectionView(Vertical):
             self.notify("Not connected", severity="warning")
             return
         try:
-            await self.session.send(Message(name="composer", format=fmt, data=data))
+            message = Message(name="composer", format=fmt, data=data)  # type: ignore[arg-type]
+            await self.session.send(message)
         except Exception as e:  # noqa: BLE001
             self.model.note(f"not sent: {e}")
             self.notify(str(e), title="Not sent", severity="error")

@@ -202,8 +202,9 @@ class LogModel:
         self.version += 1
 
     def clear(self) -> None:
-        keep = self.filter
-        self.__init__()
+        keep, masker = self.filter, self.masker
+        LogModel.__init__(self)
+        self.masker = masker
         self.set_filter(keep)
 
     # -- reading a row ------------------------------------------------------------------
