@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -115,7 +116,7 @@ def commit(session, widget: Widget) -> None:
         pass  # the field outlived its place (it is being replaced)
 
 
-class EditInput(EditorPart, Input):
+class EditInput(EditorPart, Input):  # type: ignore[misc]  # both define _on_paste (issue 9 item 2)
     """An Input of the editor: Tab accepts a ``{{variable}}`` suggestion when one shows.
 
     ``on_enter(time)``, when set, handles Enter at once (before the keys after it).
@@ -336,7 +337,7 @@ class RowEditor(EditorPart, Horizontal):
             yield keyed(
                 EditInput(value, placeholder=name, compact=True, classes=f"cell col-{col}",
                           suggester=VariableSuggester(g.editor.variable_names),
-                          on_enter=lambda cut, col=col: self._enter(col, cut)),
+                          on_enter=partial(self._enter, col)),
                 ("cell", g.index, g.item, self.row, col),
             )
 
@@ -531,7 +532,8 @@ class MessageItemEditor(EditorPart, Vertical):
     """
 
     def __init__(self, owner: MessagesEditor, item: int, data: dict) -> None:
-        attrs = data.get("attrs") if isinstance(data.get("attrs"), dict) else {}
+        attrs = data.get("attrs")
+        attrs = attrs if isinstance(attrs, dict) else {}
         super().__init__(classes="-disabled" if attrs.get("disabled") else "")
         self.owner = owner
         self.item = item
@@ -586,7 +588,7 @@ class MessageItemEditor(EditorPart, Vertical):
     def validate(self) -> None:
         from wsblock.checks import validate
 
-        fmt, encoding = split_format(self.query_one(".item-format", Select).value or "text")
+        fmt, encoding = split_format(str(self.query_one(".item-format", Select).value or "text"))
         text = self.query_one(MessageContent).text
         label = self.query_one(".validation", Static)
         err = None
@@ -605,7 +607,7 @@ class MessageItemEditor(EditorPart, Vertical):
             label.set_class(False, "-invalid")
 
     @on(Input.Changed, ".item-name")
-    def _name(self, event: Input.Changed) -> None:
+    def _name_changed(self, event: Input.Changed) -> None:
         event.stop()
         commit(self.session, event.input)
 

@@ -10,6 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from textual.widgets.button import ButtonVariant
+from textual.widgets.input import Selection
 
 _BOX_CSS = """
     {name} {{ align: center middle; }}
@@ -29,7 +31,7 @@ class _Choice(ModalScreen[str]):
 
     BINDINGS = [Binding("escape", "choose('cancel')", "Cancel", show=False)]
     TITLE_TEXT = ""
-    BUTTONS: list[tuple[str, str, str]] = []  # (id, label, variant)
+    BUTTONS: list[tuple[str, str, ButtonVariant]] = []  # (id, label, variant)
     CANCEL = "cancel"
 
     def __init__(self, text: str) -> None:
@@ -124,7 +126,7 @@ class SaveAs(ModalScreen[Path | None]):
         field = self.query_one("#save-name", Input)
         field.focus()
         stem = self.default[: -len(".void")] if self.default.endswith(".void") else self.default
-        field.selection = (0, len(stem)) if hasattr(field, "selection") else None
+        field.selection = Selection(0, len(stem))
 
     def path(self) -> Path | None:
         name = self.query_one("#save-name", Input).value.strip()

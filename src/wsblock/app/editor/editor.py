@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
@@ -126,7 +127,7 @@ class DocumentEditor(VerticalScroll):
         self._pending = 0  # edits not rebuilt yet
         self._replaying = False
         self._target: Refresh | None = None  # where the focus goes after the edits
-        self._watchdog = None
+        self._watchdog: Timer | None = None
         session.listeners.append(self._session_changed)
 
     # -- composition --------------------------------------------------------------------
@@ -202,13 +203,13 @@ class DocumentEditor(VerticalScroll):
             return False
         self.screen.set_focus(widget)  # now, not later: held keys are sent to it next
         if isinstance(widget, Input):
-            pos = len(widget.value) if end or cursor is None else int(cursor)
+            pos = len(widget.value) if end or cursor is None else int(cursor)  # type: ignore[call-overload]
             widget.cursor_position = min(pos, len(widget.value))
         elif isinstance(widget, TextArea):
             if end:
                 widget.move_cursor(widget.document.end)
             elif cursor is not None:
-                row, col = cursor  # type: ignore[misc]
+                row, col = int(cursor[0]), int(cursor[1])  # type: ignore[index]  # (row, col)
                 last = widget.document.line_count - 1
                 row = min(row, last)
                 col = min(col, len(widget.document.get_line(row)))
@@ -647,7 +648,7 @@ class DocumentEditor(VerticalScroll):
                     return False
                 continue
             except ChangedOnDisk:
-                choice = await self.app.push_screen_wait(dialogs.ChangedOnDisk(s.path, s.dirty))
+                choice = await self.app.push_screen_wait(dialogs.ChangedOnDisk(s.path or "", s.dirty))
                 if choice == "overwrite":
                     force = True
                     continue
@@ -696,7 +697,7 @@ class DocumentEditor(VerticalScroll):
             else:
                 s.keep_mine()
 
-        self.app.push_screen(dialogs.ChangedOnDisk(s.path, True), chosen)
+        self.app.push_screen(dialogs.ChangedOnDisk(s.path or "", True), chosen)
 
     async def _overwrite(self) -> None:
         try:

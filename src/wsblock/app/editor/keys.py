@@ -108,13 +108,13 @@ class EditorPart:
     def document_editor(self) -> DocumentEditor | None:
         for node in self.ancestors:  # type: ignore[attr-defined]
             if hasattr(node, "take_key"):
-                return node  # type: ignore[return-value]
+                return node
         return None
 
     def hand_over(self, event: events.Key | events.Paste) -> bool:
         """Give ``event`` to the editor if it was typed after the edit under way."""
         editor = self.document_editor()
-        if editor is not None and editor.take_key(self, event):
+        if editor is not None and editor.take_key(self, event):  # type: ignore[arg-type]
             event.prevent_default()
             event.stop()
             return True

@@ -111,25 +111,19 @@ def rows_of(node: dict) -> list[tuple[list[str], bool]]:
     for r in (tbl or {}).get("rows") or []:
         if not isinstance(r, dict):
             continue
-        cells = r.get("row") if isinstance(r.get("row"), list) else []
-        attrs = r.get("attrs") if isinstance(r.get("attrs"), dict) else {}
+        cells = r.get("row")
+        cells = cells if isinstance(cells, list) else []
+        attrs = r.get("attrs")
+        attrs = attrs if isinstance(attrs, dict) else {}
         out.append(([_cell(c) for c in cells], bool(attrs.get("disabled", False))))
     return out
 
 
 def _cell(value) -> str:
     """A cell (or a node's text content) as text, as the document layer reads it."""
-    try:
-        from wsblock.document.views import cell_text
-    except ImportError:  # pragma: no cover - the document layer always has it
-        cell_text = None
-    if cell_text is not None:
-        return cell_text(value)
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    from wsblock.document.views import cell_text
+
+    return cell_text(value)
 
 
 def part_of(node: dict, part_type: str) -> dict | None:
@@ -150,7 +144,8 @@ def method_of(node: dict) -> str:
     part = part_of(node, "smethod")
     if not part:
         return "WSS"
-    attrs = part.get("attrs") if isinstance(part.get("attrs"), dict) else {}
+    attrs = part.get("attrs")
+    attrs = attrs if isinstance(attrs, dict) else {}
     return _cell(attrs.get("method") or part.get("content") or "WSS")
 
 
@@ -205,7 +200,7 @@ class EditSession:
 
     @classmethod
     def from_text(cls, text: str, path: str | Path | None = None) -> EditSession:
-        return cls(Document.parse(text, path=path), path)
+        return cls(Document.parse(text, path=path), Path(path) if path is not None else None)
 
     # -- state --------------------------------------------------------------------------
     @property
@@ -298,7 +293,7 @@ class EditSession:
 
     def raw_prose(self, k: int) -> str:
         segs = self.doc.segments
-        return "".join(segs[i] for i in self._gap_segments(k)[1])
+        return "".join(str(segs[i]) for i in self._gap_segments(k)[1])
 
     def prose(self, k: int) -> str:
         """Gap ``k``'s text as the editor shows it (its last line ending dropped)."""
@@ -389,7 +384,7 @@ class EditSession:
         if 0 <= k < self.gap_count():
             _pos, idx = self._gap_segments(k)
             segs = self.doc.segments
-            if len(idx) > 1 and all(not segs[i].strip() for i in idx):
+            if len(idx) > 1 and all(not str(segs[i]).strip() for i in idx):
                 for i in reversed(idx[1:]):
                     self.doc.remove_text(i)
 
@@ -453,6 +448,7 @@ class EditSession:
     def _edit_rows(self, index: int, item: int | None, fn, key: object = None) -> None:
         def edit(node: dict) -> None:
             tbl = table_of(self._table_node(node, item), create=True)
+            assert tbl is not None  # create=True makes one
             fn(tbl["rows"])
 
         self.edit_node(index, edit, key)
@@ -544,7 +540,7 @@ class EditSession:
                 cells = old.get(label)
                 value = cells[1] if cells and len(cells) > 1 and cells[1] else default
                 rows.append(templates.row(label, value))
-            tbl["rows"] = rows
+            tbl["rows"] = rows  # type: ignore[index]
 
         self.edit_node(index, fn)
 

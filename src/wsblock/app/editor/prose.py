@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
+from textual.binding import BindingType
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
@@ -66,7 +67,7 @@ class ProseEditor(EditorPart, TextArea):
 
     SLASH_KEYS = ("up", "down", "enter", "tab", "escape")
     # none of its own (TextArea's still apply): the slash menu's keys are in _on_key
-    BINDINGS: list = []
+    BINDINGS: ClassVar[list[BindingType]] = []
 
     DEFAULT_CSS = """
     ProseEditor {
