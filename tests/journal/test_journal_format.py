@@ -12,14 +12,8 @@ import pytest
 from journal_events import T0, at, every_kind
 
 from wsblock.engine.events import Event
-from wsblock.journal import (  # the two serialisers compared
-    MASK,
-    Masker,
-    _general_line,
-    _lines,
-    dumps_event,
-    event_to_dict,
-)
+from wsblock.journal import MASK, Masker, dumps_event, event_to_dict
+from wsblock.journal.records import _general_line, _lines  # the two serialisers compared
 
 SECRET = "s3cr3t-T0ken"
 

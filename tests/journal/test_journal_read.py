@@ -15,7 +15,8 @@ import pytest
 from journal_events import T0, every_kind
 
 import wsblock
-import wsblock.journal as journal_module
+import wsblock.journal.records as journal_records  # the session record reads the clock
+import wsblock.journal.writer as journal_module  # Journal.create reads the clock there
 from wsblock.engine.events import Event
 from wsblock.journal import (
     CSV_COLUMNS,
@@ -48,6 +49,7 @@ def journal_at(
 
     with monkeypatch.context() as m:
         m.setattr(journal_module, "datetime", Frozen)
+        m.setattr(journal_records, "datetime", Frozen)
         with Journal.create(log_dir, name, url=f"wss://{name}.test/") as j:
             for event in events:
                 j.record(event)

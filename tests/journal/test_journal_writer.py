@@ -22,7 +22,8 @@ import pytest
 from journal_events import T0, every_kind
 
 import wsblock
-import wsblock.journal as journal_module
+import wsblock.journal.records as journal_records  # the session record reads the clock
+import wsblock.journal.writer as journal_module  # Journal.create reads the clock there
 from wsblock.engine.events import Event
 from wsblock.journal import (
     MASK,
@@ -85,6 +86,7 @@ def test_a_clash_gets_a_numbered_name(log_dir: Path, monkeypatch: pytest.MonkeyP
             return cls(2026, 11, 25, 16, 40, 0, tzinfo=UTC)
 
     monkeypatch.setattr(journal_module, "datetime", Frozen)
+    monkeypatch.setattr(journal_records, "datetime", Frozen)
     with Journal.create(log_dir, "echo") as a, Journal.create(log_dir, "echo") as b:
         with Journal.create(log_dir, "echo") as c:
             pass

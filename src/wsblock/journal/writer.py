@@ -1,0 +1,461 @@
+"""The journal writer: a buffer flushed every 25 ms, a flusher thread, durability."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import json
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from operator import attrgetter
+from pathlib import Path
+
+from wsblock.engine.events import Event
+from wsblock.masking import Masker
+
+from .records import _encode, _format_ts, _lines, _session_record, dumps_event
+from .store import SUFFIX, JournalError, _slug, default_log_dir
+
+FLUSH_INTERVAL = 0.025
+"""The longest time, in seconds, between two flushes while events are pending. A
+quarter of the 100 ms loss budget: the rest is for serialising what a flood brought
+meanwhile (about 2 µs an event) and for the fallbacks (see Durability above)."""
+
+
+_CHUNK = 1024
+"""Events serialised and written at a time, at most..."""
+
+
+_CHUNK_BYTES = 4 << 20
+"""... and payload bytes (a chunk of one bigger message excepted)."""
+
+
+_monotonic = time.monotonic
+
+
+_WAIT_FOR_FLUSH = 1.0  # seconds record() waits for another thread's flush, at most
+
+
+_size_of = attrgetter("size")
+
+
+def _chunks(events: list[Event]) -> Iterator[tuple[int, int]]:
+    """Split ``events`` into runs (start, end) of at most :data:`_CHUNK` events and,
+    unless a single event is bigger, :data:`_CHUNK_BYTES` of payload: a flush of a
+    few big messages must not hold several copies of all of them at once."""
+    for start in range(0, len(events), _CHUNK):
+        end = min(start + _CHUNK, len(events))
+        try:
+            sizes = list(map(_size_of, events[start:end]))
+            total = sum(sizes)
+        except (TypeError, AttributeError):  # None (events with no payload), or worse
+            sizes = [getattr(e, "size", 0) for e in events[start:end]]
+            sizes = [size if type(size) is int else 0 for size in sizes]
+            total = sum(sizes)
+        if total <= _CHUNK_BYTES:
+            yield start, end
+            continue
+        begin, run = start, 0
+        for i, size in enumerate(sizes, start):
+            if run and run + size > _CHUNK_BYTES:
+                yield begin, i
+                begin, run = i, 0
+            run += size
+        yield begin, end
+
+
+_NO_LOOP = object()  # Journal._timer: no asyncio loop in the recording thread
+
+
+class _LateWriter:
+    """Replaces a closed journal's pending list: an event recorded after ``close()``
+    is appended to the file at once instead of being lost."""
+
+    __slots__ = ("_journal",)
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    def append(self, event: Event) -> None:
+        self._journal._write_late([event])
+
+    def extend(self, events: Iterable[Event]) -> None:
+        self._journal._write_late(list(events))
+
+    def __len__(self) -> int:
+        return 0
+
+
+class Journal:
+    """Appends a session's events to an NDJSON file, within 100 ms, secrets masked.
+
+    Use :meth:`create` to open a new file in the log directory; pass :meth:`record`
+    to :meth:`wsblock.engine.Session.add_listener`; :meth:`close` at the end (or use
+    the journal as a context manager). Thread-safe: ``record`` may be called from
+    any thread, ``flush`` and ``close`` too.
+    """
+
+    path: Path
+    """The journal file."""
+    name: str
+    """The session's name, as given (unmasked)."""
+    masker: Masker
+    """Masks the secrets in everything written."""
+    flush_interval: float
+    """The longest time, in seconds, between two flushes while events are pending."""
+    error: BaseException | None
+    """The last error of a write or of a serialisation, if any (kept for diagnosis)."""
+    on_error: Callable[[OSError], None] | None
+    """Called at once (in the thread that wrote) when a write fails -- a full disk, a
+    removed folder -- and again after the journal recovered and failed anew. The events
+    stay pending and are written by the next flush that succeeds."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        name: str = "session",
+        secrets: Masker | Iterable[str | None] = (),
+        url: str | None = None,
+        file: str | os.PathLike[str] | None = None,
+        flush_interval: float = FLUSH_INTERVAL,
+    ) -> None:
+        """Create the journal file ``path`` (it must not exist) and start flushing.
+
+        The first record, event ``session``, is written at once. Raises
+        ``FileExistsError`` if ``path`` exists, ``OSError`` if it cannot be created.
+        """
+        self.path = Path(path)
+        self.name = name
+        self.masker = _as_masker(secrets)
+        self.flush_interval = flush_interval
+        self.error = None
+        self.on_error = None
+        self._failing = False  # on_error was called and no write succeeded since
+        self._pending: list[Event] | _LateWriter = []
+        self._unwritten = b""
+        self._unwritten_events = 0
+        self._written = 0
+        self._lock = threading.Lock()
+        self._closed = False
+        self._due = time.monotonic() + flush_interval  # when the next flush is due
+        self._timer: asyncio.TimerHandle | object | None = None  # see _arm()
+        self._armed_at = 0.0
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
+        self._fd = os.open(self.path, flags, 0o600)
+        try:
+            self._write(_encode(_session_record(self.masker, name, url, file) + "\n"))
+        except BaseException:
+            os.close(self._fd)
+            raise
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"wsblock-journal:{self.path.name}", daemon=True
+        )
+        self._thread.start()
+        atexit.register(self.close)
+
+    @classmethod
+    def create(
+        cls,
+        log_dir: str | os.PathLike[str] | None = None,
+        name: str = "session",
+        secrets: Masker | Iterable[str | None] = (),
+        *,
+        url: str | None = None,
+        file: str | os.PathLike[str] | None = None,
+        flush_interval: float = FLUSH_INTERVAL,
+    ) -> Journal:
+        """Open a new journal ``<log_dir>/<UTC now>-<slug of name>.ndjson``.
+
+        ``log_dir`` defaults to :func:`default_log_dir`. ``secrets`` is a
+        :class:`~wsblock.masking.Masker` or the secret values; they are masked in
+        everything written, the name and URL included. ``url`` and ``file`` (the
+        ``.void`` file) go into the first record.
+        """
+        masker = _as_masker(secrets)
+        directory = Path(log_dir) if log_dir is not None else default_log_dir()
+        stem = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + _slug(masker.mask(name))
+        for n in range(1, 10_000):
+            path = directory / f"{stem}{'' if n == 1 else f'-{n}'}{SUFFIX}"
+            try:
+                return cls(
+                    path,
+                    name=name,
+                    secrets=masker,
+                    url=url,
+                    file=file,
+                    flush_interval=flush_interval,
+                )
+            except FileExistsError:
+                continue
+        raise JournalError(f"cannot create a journal in {directory}: too many named {stem}")
+
+    # -- the hot path ---------------------------------------------------------------
+
+    def record(self, event: Event) -> None:
+        """Journal ``event``: append it to the pending list; no I/O, no formatting, except
+        when a flush is due (every 25 ms at most), which is then done here.
+
+        Meant as a :meth:`~wsblock.engine.Session.add_listener` listener. The event is
+        on disk within 100 ms. After :meth:`close` the event is written at once.
+        """
+        self._pending.append(event)
+        if self._timer is None:
+            self._arm()
+        if _monotonic() >= self._due:
+            self._flush_due()
+
+    def record_many(self, events: Iterable[Event]) -> None:
+        """Journal several events, in order: :meth:`record` for a batch, cheaper."""
+        self._pending.extend(events)
+        if self._timer is None:
+            self._arm()
+        if _monotonic() >= self._due:
+            self._flush_due()
+
+    # -- flushing -------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closed
+
+    @property
+    def written(self) -> int:
+        """How many events were written so far (the session record not counted)."""
+        return self._written
+
+    @property
+    def pending(self) -> int:
+        """How many recorded events wait for the next flush."""
+        return len(self._pending)
+
+    def flush(self) -> None:
+        """Write every event recorded so far, now. Raises ``OSError`` if the write fails
+        (what was not written is kept and retried by the next flush)."""
+        with self._lock:
+            self._flush_locked()
+
+    def write_now(self) -> None:
+        """Write every event recorded so far, now, as :meth:`flush`, but never raise: a
+        failed write is reported through :attr:`on_error`. Front ends call it before they
+        show a batch, so that what a user saw is on disk even if the process is killed."""
+        with self._lock:
+            try:
+                self._flush_locked()
+            except OSError:
+                pass  # reported by _write
+
+    def _flush_due(self) -> None:
+        """A flush from record() or the event loop timer. Never raises (see ``error``).
+
+        If another thread is flushing, that flush has run for an interval already
+        (else this one would not be due): that thread is starved of the GIL by this
+        one (see :meth:`_arm`) or has a big backlog. Waiting for it lends it the GIL;
+        then what came meanwhile is flushed here.
+        """
+        timer = self._timer
+        if timer is _NO_LOOP or (
+            timer is not None and _monotonic() - self._armed_at > 4 * self.flush_interval
+        ):
+            # Look for a running loop again at the next record() (the loop may have
+            # started, or the timer's loop may be gone).
+            self._timer = None
+        if not self._lock.acquire(timeout=_WAIT_FOR_FLUSH):
+            return  # it is still writing: the next due flush tries again
+        try:
+            self._flush_locked()
+        except Exception as exc:  # a listener must not raise into the engine
+            self.error = exc
+        finally:
+            self._lock.release()
+
+    def _arm(self) -> None:
+        """When an asyncio loop runs in this thread, have it flush in ``flush_interval``.
+
+        The timer covers the last events of a burst when the engine's thread is too busy
+        to let the background thread take the GIL (CPython lets a thread that keeps
+        releasing and taking the GIL for short system calls starve the others for
+        hundreds of milliseconds). In plain code ``_NO_LOOP`` marks the look-up done.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._timer = _NO_LOOP
+            return
+        self._armed_at = _monotonic()
+        self._timer = loop.call_at(loop.time() + self.flush_interval, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self._fd >= 0:
+            self._flush_due()
+
+    def _flush_locked(self) -> None:
+        if self._fd < 0:
+            return
+        self._due = _monotonic() + self.flush_interval
+        if self._unwritten:
+            self._write(self._unwritten)
+            self._written += self._unwritten_events
+            self._unwritten_events = 0
+        pending = self._pending
+        if not isinstance(pending, list):
+            return
+        # Events appended meanwhile stay for the next flush: record() never sees a
+        # swapped list, so none is lost.
+        count = len(pending)
+        events = pending[:count]
+        del pending[:count]
+        # In chunks, so that memory stays small and hot.
+        for start, end in _chunks(events):
+            try:
+                self._write(_encode(self._serialise(events[start:end])))
+            except OSError:
+                # The rest of this chunk waits in _unwritten, the next chunks go back
+                # to the front of the queue: the next flush writes them, in order.
+                self._unwritten_events = end - start
+                pending[0:0] = events[end:]
+                raise
+            self._written += end - start
+
+    def _serialise(self, events: list[Event]) -> str:
+        """The lines of ``events``, each ending with a newline."""
+        try:
+            lines = _lines(events, self.masker)
+        except Exception:
+            lines = [self._safe_line(e) for e in events]
+        lines.append("")
+        return "\n".join(lines)
+
+    def _safe_line(self, event: object) -> str:
+        """An event that cannot be serialised becomes an ``error`` record that says so,
+        rather than stopping the journal."""
+        try:
+            return dumps_event(event, self.masker)  # type: ignore[arg-type]
+        except Exception as exc:
+            self.error = exc
+            reason = f"the journal could not write an event: {exc!r}"
+            record = {
+                "ts": _format_ts(datetime.now(UTC)),
+                "event": "error",
+                "dir": "sys",
+                "error": "journal",
+                "reason": self.masker.mask(reason),
+            }
+            return json.dumps(record, ensure_ascii=False)
+
+    def _write(self, data: bytes, fd: int | None = None) -> None:
+        """Write all of ``data``; on error keep the rest for the next attempt."""
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self._fd if fd is None else fd, view) :]
+        except OSError as exc:
+            self.error = exc
+            self._unwritten = bytes(view)
+            if not self._failing:
+                self._failing = True
+                callback = self.on_error
+                if callback is not None:
+                    try:
+                        callback(exc)
+                    except Exception:  # a report must not stop the journal
+                        pass
+            raise
+        self._unwritten = b""
+        self._failing = False
+
+    def _write_late(self, events: list[Event]) -> None:
+        """After close: append ``events`` (and what a failed write left) to the file at
+        once. Never raises: a listener must not raise into the engine; see ``error``."""
+        with self._lock:
+            # What a failed write left (the end of a line already begun) goes first.
+            data = self._unwritten + (_encode(self._serialise(events)) if events else b"")
+            if not data:
+                return
+            self._unwritten = data
+            self._unwritten_events += len(events)
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
+                try:
+                    self._write(data, fd)
+                finally:
+                    os.close(fd)
+            except OSError as exc:
+                self.error = exc  # what is left stays in _unwritten
+                return
+            self._written += self._unwritten_events
+            self._unwritten_events = 0
+
+    def _run(self) -> None:
+        """The background thread: flushes what record() and the event loop left.
+
+        It steps in only when a flush is overdue by another ``flush_interval``: while
+        events flow, the recording thread flushes (see :meth:`record`), and a flusher
+        thread starved of the GIL must not hold the lock meanwhile.
+        """
+        interval = self.flush_interval
+        while not self._stop.wait(max(0.001, self._due + interval - _monotonic())):
+            if _monotonic() < self._due + interval:
+                continue  # flushed by record() or the event loop meanwhile
+            try:
+                self.flush()
+            except Exception as exc:  # kept in .error; close() reports a lasting failure
+                self.error = exc
+
+    def close(self) -> None:
+        """Write what is pending and close the file. Idempotent.
+
+        Raises :class:`JournalError` if events could not be written.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._due = math.inf
+            self._timer = _NO_LOOP
+        atexit.unregister(self.close)
+        self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join()
+        error: OSError | None = None
+        try:
+            self.flush()
+        except OSError as exc:
+            error = exc
+        with self._lock:
+            stragglers = self._pending
+            self._pending = _LateWriter(self)
+            os.close(self._fd)
+            self._fd = -1
+        # Recorded by another thread during the last flush, or left by a failed write:
+        # one more try, appending to the file.
+        self._write_late(list(stragglers) if isinstance(stragglers, list) else [])
+        if self._unwritten:
+            error = self.error if isinstance(self.error, OSError) else error
+            raise JournalError(f"could not write the journal {self.path}: {error}") from error
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<Journal {self.path} {state}, {self._written} events written>"
+
+
+def _as_masker(secrets: Masker | Iterable[str | None] | str) -> Masker:
+    if isinstance(secrets, Masker):
+        return secrets
+    if isinstance(secrets, str):
+        return Masker((secrets,))
+    return Masker(secrets)
