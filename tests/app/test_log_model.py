@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from wsblock.app.exporting import export_model
+from wsblock.app.widgets.response.connection import export_session
 from wsblock.app.widgets.response.log_model import Filter, LogModel
 from wsblock.engine.events import Event
 
@@ -99,11 +99,14 @@ def test_memory_per_row_is_small():
     assert sys.getsizeof(payload) < 150
 
 
-def test_export_formats():
+def test_export_without_a_journal_is_the_journals_export(tmp_path):
+    """One exporter: the log's rows go through the journal's export (same columns)."""
+    from wsblock.journal import CSV_COLUMNS
+
     m = LogModel()
     m.extend([ev("open", 0.0, status=101), msg("out", "hi"), msg("in", b"\xff")])
-    nd = export_model(m, "ndjson").splitlines()
+    nd = export_session(None, m, "ndjson", tmp_path / "s.ndjson").read_text().splitlines()
     assert len(nd) == 3 and '"data": "hi"' in nd[1] and '"data_b64": "/w=="' in nd[2]
-    assert export_model(m, "json").lstrip().startswith("[")
-    csv_text = export_model(m, "csv")
-    assert csv_text.splitlines()[0].startswith("ts,event,dir")
+    assert export_session(None, m, "json", tmp_path / "s.json").read_text().lstrip().startswith("[")
+    csv_text = export_session(None, m, "csv", tmp_path / "s.csv").read_text()
+    assert csv_text.splitlines()[0] == ",".join(CSV_COLUMNS)

@@ -487,13 +487,28 @@ class ConnectionView(Vertical):
     def export(self, fmt: str, path: Path | None = None) -> Path | None:
         """Export the session from the journal as json, csv or ndjson (to ``path``, or
         the default path: see :meth:`export_folder`)."""
-        from wsblock.app.exporting import export_journal
-
         target = path or self.default_export_path(fmt)
         try:
-            export_journal(self.journal, self.model, fmt, target)
+            export_session(self.journal, self.model, fmt, target)
         except Exception as e:  # noqa: BLE001
             self.notify(str(e), title="Export failed", severity="error")
             return None
         self.notify(f"Exported to {target}")
         return target
+
+
+def export_session(journal: Journal | None, model: LogModel, fmt: str, target: Path) -> Path:
+    """Write a tab's session as *fmt* to *target* through the journal's one exporter
+    (the same records, columns and time format as ``wsblock export``): from the journal
+    on disk, or, when it could not be created, from the log's rows, secrets masked."""
+    from wsblock.journal import event_to_dict, export, read_session
+
+    target = Path(target)
+    if journal is not None:
+        journal.flush()
+        records = read_session(journal.path)
+    else:
+        records = (event_to_dict(model.as_event(row), model.masker) for row in range(len(model)))
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        export(records, fmt, out)
+    return target

@@ -240,6 +240,27 @@ class LogModel:
     def event(self, row: int) -> Event | None:
         return self.events.get(row)
 
+    def as_event(self, row: int) -> Event:
+        """Row *row* as an engine event (a system row's own; a message rebuilt from the
+        columns), so that the journal's export can write it."""
+        kept = self.events.get(row)
+        if kept is not None:
+            return kept
+        payload = self.payloads[row]
+        kind = self.kind(row)
+        if kind not in ("sent", "received", "ping", "pong"):  # an app note
+            return Event("error", self.timestamp(row), 0.0, "sys", reason=str(payload or ""))
+        return Event(
+            kind,  # type: ignore[arg-type]
+            self.timestamp(row),
+            0.0,
+            DIR_NAME[self.direction(row)],  # type: ignore[arg-type]
+            "binary" if self.is_binary(row) else "text",
+            None,
+            payload,
+            self.sizes[row],
+        )
+
     # -- filtering ----------------------------------------------------------------------
     def set_filter(self, flt: Filter) -> None:
         """Apply *flt* (``re.error`` for a bad regular expression, filter unchanged)."""
