@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from wsblock import __version__
-from wsblock.cli.app import demo, open_, serve
-from wsblock.cli.files import check, fmt
-from wsblock.cli.live import connect, echo_server
-from wsblock.cli.load import load
-from wsblock.cli.run import run
-from wsblock.cli.sessions import export, sessions
+
+# Each command's module is imported when that command runs (or for --help): `connect`
+# never pays for the app, the load-test engine or the format tools.
+COMMANDS = {
+    "demo": "wsblock.cli.app:demo",
+    "open": "wsblock.cli.app:open_",
+    "serve": "wsblock.cli.app:serve",
+    "run": "wsblock.cli.run:run",
+    "connect": "wsblock.cli.live:connect",
+    "echo-server": "wsblock.cli.live:echo_server",
+    "check": "wsblock.cli.files:check",
+    "fmt": "wsblock.cli.files:fmt",
+    "sessions": "wsblock.cli.sessions:sessions",
+    "export": "wsblock.cli.sessions:export",
+    "load": "wsblock.cli.load:load",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="wsblock")
 def cli() -> None:
     """wsblock: a WebSocket client whose requests live in plain-text .void files.
@@ -26,10 +55,6 @@ def cli() -> None:
       wsblock connect ws://127.0.0.1:8765/echo      # a line-mode client
       wsblock check api.void -e .env                # parse, resolve and validate
     """
-
-
-for command in (demo, open_, serve, run, connect, echo_server, check, fmt, sessions, export, load):
-    cli.add_command(command)
 
 
 def main() -> None:
