@@ -36,7 +36,9 @@ def fmt(text: str) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("-n", type=int, action="append", help="block counts (default 4000 and 20000)")
     sizes = ap.parse_args().n or [4000, 20000]
     print(f"{'blocks':>8} {'parse s':>9} {'fmt s':>9} {'fmt us/block':>13} {'fmt/parse':>10}")

@@ -78,14 +78,22 @@ def void_file(path: Path, url: str, pairs: int) -> Path:
               - 'body'
               - 'starts-with'
               - 'message {n:04d}'""")
-    msgs = "```void\n---\ntype: socket-messages\nattrs:\n  uid: msgs\ncontent:\n" + "\n".join(items) + "\n---\n```\n"
+    msgs = (
+        "```void\n---\ntype: socket-messages\nattrs:\n  uid: msgs\ncontent:\n"
+        + "\n".join(items)
+        + "\n---\n```\n"
+    )
     path.write_text("---\nversion: 0.20.1\n---\n\n## Bench\n\n" + head + "\n" + msgs)
     return path
 
 
 def start_server() -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([WSBLOCK, "echo-server", "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [WSBLOCK, "echo-server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     for line in proc.stdout:
         if line.startswith("listening "):
             return proc, int(line.split()[1])
@@ -100,8 +108,12 @@ def children_cpu() -> float:
 def load(path: Path, *args: str) -> tuple[dict, float]:
     """Run `wsblock load --json`; its summary and the CPU seconds it used."""
     before = children_cpu()
-    p = subprocess.run([WSBLOCK, "load", str(path), "--json", "--fail-if", "errors > 0", *args],
-                       capture_output=True, text=True, timeout=600)
+    p = subprocess.run(
+        [WSBLOCK, "load", str(path), "--json", "--fail-if", "errors > 0", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     cpu = children_cpu() - before
     lines = [json.loads(x) for x in p.stdout.splitlines() if x.strip()]
     if not lines or lines[-1].get("event") != "load-summary":
@@ -145,30 +157,55 @@ def main() -> None:
             total = m["out"] + m["in"]
             conv = next(r for r in s["requests"] if r["name"] == "conversation")
             echo = next(r for r in s["requests"] if r["name"] == "echo")
-            print(f"one worker process, {a.users} users x {a.pairs} send/expect pairs, {a.seconds:g} s:")
-            print(f"  {conv['rps']:.0f} conversations/s, {m['out_per_s'] + m['in_per_s']:,.0f} messages/s "
-                  f"({m['out_per_s']:,.0f} out + {m['in_per_s']:,.0f} in); reply p50 {echo['p50_ms']} ms, "
-                  f"p99 {echo['p99_ms']} ms")
+            print(
+                f"one worker process, {a.users} users x {a.pairs} send/expect pairs, {a.seconds:g} s:"
+            )
+            print(
+                f"  {conv['rps']:.0f} conversations/s, {m['out_per_s'] + m['in_per_s']:,.0f} messages/s "
+                f"({m['out_per_s']:,.0f} out + {m['in_per_s']:,.0f} in); reply p50 {echo['p50_ms']} ms, "
+                f"p99 {echo['p99_ms']} ms"
+            )
             per_msg = cpu / total * 1e6 if total else float("nan")
-            print(f"  CPU of the load process: {cpu:.2f} s = {per_msg:.1f} µs per message "
-                  f"({cpu / a.seconds:.0%} of one core)")
-            ref = subprocess.run([sys.executable, "-c", REFERENCE, url, str(a.pairs), str(a.seconds)],
-                                 capture_output=True, text=True, timeout=600)
+            print(
+                f"  CPU of the load process: {cpu:.2f} s = {per_msg:.1f} µs per message "
+                f"({cpu / a.seconds:.0%} of one core)"
+            )
+            ref = subprocess.run(
+                [sys.executable, "-c", REFERENCE, url, str(a.pairs), str(a.seconds)],
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             rmsgs, rcpu = ref.stdout.split()
             ref_per = float(rcpu) / int(rmsgs) * 1e6
-            print(f"  reference, websocket-client in a bare loop (1 connection): "
-                  f"{int(rmsgs) / a.seconds:,.0f} messages/s, {ref_per:.1f} µs CPU per message")
-            print(f"  => Locust + wsblock cost {per_msg / ref_per:.2f}x the bare transport per message, "
-                  f"{per_msg - ref_per:.1f} µs more")
+            print(
+                f"  reference, websocket-client in a bare loop (1 connection): "
+                f"{int(rmsgs) / a.seconds:,.0f} messages/s, {ref_per:.1f} µs CPU per message"
+            )
+            print(
+                f"  => Locust + wsblock cost {per_msg / ref_per:.2f}x the bare transport per message, "
+                f"{per_msg - ref_per:.1f} µs more"
+            )
             linger = void_file(Path(tmp) / "linger.void", url, 1)
             for c in (int(x) for x in a.connections.split(",")):
                 hold = max(5.0, c / 400)
-                s, cpu = load(linger, "-u", str(c), "-r", str(min(c, 500)), "-t", f"{hold + 3:g}s",
-                              "--linger", f"{hold + 10:g}")
+                s, cpu = load(
+                    linger,
+                    "-u",
+                    str(c),
+                    "-r",
+                    str(min(c, 500)),
+                    "-t",
+                    f"{hold + 3:g}s",
+                    "--linger",
+                    f"{hold + 10:g}",
+                )
                 connect = next(r for r in s["requests"] if r["name"] == "connect")
-                print(f"  {c} users lingering: {s['connections']['peak']} connections open at once, "
-                      f"connect p50 {connect['p50_ms']} ms / p99 {connect['p99_ms']} ms, "
-                      f"errors {sum(s['errors'].values())}")
+                print(
+                    f"  {c} users lingering: {s['connections']['peak']} connections open at once, "
+                    f"connect p50 {connect['p50_ms']} ms / p99 {connect['p99_ms']} ms, "
+                    f"errors {sum(s['errors'].values())}"
+                )
     finally:
         server.terminate()
         server.wait()

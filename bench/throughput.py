@@ -39,7 +39,9 @@ def start_flood() -> tuple[subprocess.Popen, int]:
     if not FLOOD.is_file():
         sys.exit(f"bench: the flood server is missing: {FLOOD}")
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(FLOOD), str(port)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(FLOOD), str(port)], stdout=subprocess.PIPE, text=True
+    )
     line = proc.stdout.readline()
     if not line.startswith("listening"):
         sys.exit(f"bench: the flood server did not start: {line!r}")
@@ -49,8 +51,9 @@ def start_flood() -> tuple[subprocess.Popen, int]:
 def timed(cmd: list[str], out: Path, env: dict | None = None) -> float:
     with open(out, "wb") as f:
         t = time.perf_counter()
-        subprocess.run(cmd, stdout=f, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                       check=True, env=env)
+        subprocess.run(
+            cmd, stdout=f, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, check=True, env=env
+        )
         return time.perf_counter() - t
 
 
@@ -94,10 +97,14 @@ def main() -> None:
     print(f"{args.n:,} messages of {args.size} bytes, median of {args.repeat} runs")
     for name, ts in times.items():
         med = statistics.median(ts)
-        print(f"  {name:30s} {med:7.3f} s  {args.n / med:>10,.0f} msg/s  {med / ref:5.2f}x reference")
+        print(
+            f"  {name:30s} {med:7.3f} s  {args.n / med:>10,.0f} msg/s  {med / ref:5.2f}x reference"
+        )
     journals = list((tmp / "state").rglob("*.ndjson"))
     if journals:
-        print(f"  journal of the last wsblock run: {lines(max(journals, key=os.path.getmtime)):,} lines")
+        print(
+            f"  journal of the last wsblock run: {lines(max(journals, key=os.path.getmtime)):,} lines"
+        )
     shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -21,7 +21,13 @@ from wsblock.words import describe
 __all__ = ["Console", "clock", "use_color"]
 
 _RESET = "\x1b[0m"
-_STYLE = {"out": "\x1b[36m", "in": "\x1b[32m", "sys": "\x1b[2m", "bad": "\x1b[31m", "ok": "\x1b[32m"}
+_STYLE = {
+    "out": "\x1b[36m",
+    "in": "\x1b[32m",
+    "sys": "\x1b[2m",
+    "bad": "\x1b[31m",
+    "ok": "\x1b[32m",
+}
 ARROW = {"out": "→", "in": "←", "sys": "●"}
 
 
@@ -55,8 +61,13 @@ def payload_text(event: Event, masker: Masker | None = None) -> str:
 class Console:
     """Writes events as human lines to a stream."""
 
-    def __init__(self, stream: TextIO | None = None, masker: Masker | None = None,
-                 color: bool | None = None, width: int = 240):
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        masker: Masker | None = None,
+        color: bool | None = None,
+        width: int = 240,
+    ):
         self.stream = stream or sys.stdout
         self.masker = masker or Masker(())
         self.color = use_color(self.stream) if color is None else color
@@ -94,4 +105,3 @@ class Console:
 
     def flush(self) -> None:
         self.stream.flush()
-

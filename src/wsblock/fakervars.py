@@ -28,8 +28,11 @@ _MAP: dict[tuple[str, str], Any] = {
     ("string", "uuid"): lambda f, a, k: str(uuid.uuid4()),
     ("string", "alpha"): lambda f, a, k: "".join(f.random_letters(_n(a, k, 1))),
     ("string", "alphanumeric"): lambda f, a, k: "".join(
-        f.random_choices("abcdefghijklmnopqrstuvwxyz0123456789", length=_n(a, k, 1))),
-    ("string", "numeric"): lambda f, a, k: "".join(f.random_choices("0123456789", length=_n(a, k, 1))),
+        f.random_choices("abcdefghijklmnopqrstuvwxyz0123456789", length=_n(a, k, 1))
+    ),
+    ("string", "numeric"): lambda f, a, k: "".join(
+        f.random_choices("0123456789", length=_n(a, k, 1))
+    ),
     ("person", "firstName"): lambda f, a, k: f.first_name(),
     ("person", "lastName"): lambda f, a, k: f.last_name(),
     ("person", "fullName"): lambda f, a, k: f.name(),
@@ -53,9 +56,15 @@ _MAP: dict[tuple[str, str], Any] = {
     ("lorem", "words"): lambda f, a, k: " ".join(f.words(_n(a, k, 3))),
     ("lorem", "sentence"): lambda f, a, k: f.sentence(),
     ("lorem", "paragraph"): lambda f, a, k: f.paragraph(),
-    ("number", "int"): lambda f, a, k: str(f.random_int(int(k.get("min", 0)), int(k.get("max", a[0] if a else 9999)))),
-    ("number", "float"): lambda f, a, k: str(round(f.pyfloat(min_value=k.get("min", 0), max_value=k.get("max", 1)),
-                                                   int(k.get("fractionDigits", 2)))),
+    ("number", "int"): lambda f, a, k: str(
+        f.random_int(int(k.get("min", 0)), int(k.get("max", a[0] if a else 9999)))
+    ),
+    ("number", "float"): lambda f, a, k: str(
+        round(
+            f.pyfloat(min_value=k.get("min", 0), max_value=k.get("max", 1)),
+            int(k.get("fractionDigits", 2)),
+        )
+    ),
     ("datatype", "boolean"): lambda f, a, k: "true" if f.pybool() else "false",
     ("date", "past"): lambda f, a, k: f.past_datetime().isoformat(),
     ("date", "future"): lambda f, a, k: f.future_datetime().isoformat(),

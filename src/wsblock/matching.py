@@ -81,7 +81,9 @@ def judge(checks: tuple[Check, ...], get: Callable[[str], Any]) -> list[str]:
     for c in checks:
         out = evaluate(c.operator, get(c.field), c.expected)
         if not out.ok:
-            failed.append(f"{c.description}: {c.field} {c.operator} {c.expected!r}, actual {out.shown!r}{f' ({out.reason})' if out.reason else ''}")
+            failed.append(
+                f"{c.description}: {c.field} {c.operator} {c.expected!r}, actual {out.shown!r}{f' ({out.reason})' if out.reason else ''}"
+            )
     return failed
 
 

@@ -37,8 +37,17 @@ EXPECT_FIELDS: dict[str, set[str]] = {
 }
 #: Assertion fields: exact names, and prefixes (``headers.<name>``).
 ASSERT_FIELDS: dict[str, set[str]] = {
-    "names": {"connected", "status", "subprotocol", "closeCode", "closeReason", "sent.count",
-              "received.count", "duration", "responseTime"},
+    "names": {
+        "connected",
+        "status",
+        "subprotocol",
+        "closeCode",
+        "closeReason",
+        "sent.count",
+        "received.count",
+        "duration",
+        "responseTime",
+    },
     "prefixes": {"headers."},
 }
 

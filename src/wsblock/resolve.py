@@ -51,8 +51,19 @@ def where(spec: RequestSpec, block: Block, detail: str = "") -> str:
 
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|kib|kb|k|mib|mb|m|gib|gb|g)?\s*$", re.IGNORECASE)
-_UNITS = {None: 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1 << 20, "mb": 1 << 20,
-          "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+_UNITS = {
+    None: 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1024,
+    "kib": 1024,
+    "m": 1 << 20,
+    "mb": 1 << 20,
+    "mib": 1 << 20,
+    "g": 1 << 30,
+    "gb": 1 << 30,
+    "gib": 1 << 30,
+}
 
 
 def parse_size(text: str) -> int:
@@ -106,7 +117,10 @@ def _path(base: Path | None) -> Callable[[str], Path]:
 
 def _option_parsers(base: Path | None) -> dict[str, tuple[str, Callable[[str], object]]]:
     return {
-        "subprotocols": ("subprotocols", lambda t: tuple(p.strip() for p in t.split(",") if p.strip())),
+        "subprotocols": (
+            "subprotocols",
+            lambda t: tuple(p.strip() for p in t.split(",") if p.strip()),
+        ),
         "origin": ("origin", lambda t: t.strip() or None),
         "compression": ("compression", lambda t: _choice("deflate", "none")(t) == "deflate"),
         "connect-timeout": ("connect_timeout", _seconds),
@@ -189,7 +203,9 @@ def _message(b: _Builder, item: SocketMessage, block: Block, n: int) -> Message:
     if err is not None:
         at = f" at line {err.line}, column {err.column}" if err.line else ""
         raise ResolveError(f"{place}: {err}{at}")
-    data: str | bytes = decode_binary(content, item.encoding or "base64") if fmt == "binary" else content
+    data: str | bytes = (
+        decode_binary(content, item.encoding or "base64") if fmt == "binary" else content
+    )
     return Message(name, fmt, data, item.uid or "", place)  # type: ignore[arg-type]
 
 
@@ -201,8 +217,12 @@ def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
     except (TypeError, ValueError):
         raise ResolveError(f"{place}: timeout must be seconds, got {item.timeout!r}") from None
     if not timeout >= 0 or timeout == float("inf"):  # negative, NaN or infinite
-        raise ResolveError(f"{place}: timeout must be a number of seconds >= 0, got {item.timeout!r}")
-    return Expect(name, timeout, _checks(b, item, block, f"expect {name!r} "), item.uid or "", place)
+        raise ResolveError(
+            f"{place}: timeout must be a number of seconds >= 0, got {item.timeout!r}"
+        )
+    return Expect(
+        name, timeout, _checks(b, item, block, f"expect {name!r} "), item.uid or "", place
+    )
 
 
 def _merge_query(url: str, params: list[tuple[str, str]]) -> str:
@@ -213,7 +233,9 @@ def _merge_query(url: str, params: list[tuple[str, str]]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path | None = None) -> Request:
+def resolve_request(
+    spec: RequestSpec, variables: Variables, project_root: Path | None = None
+) -> Request:
     """Build the :class:`Request` for *spec* (links already resolved)."""
     b = _Builder(spec, variables)
     head = view(spec.head)
@@ -226,7 +248,9 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
         raise ResolveError(f"{where(spec, spec.head)}: the URL is empty")
     scheme = url.partition(":")[0].lower() if "://" in url else ""
     if scheme not in ("ws", "wss"):
-        raise ResolveError(f"{where(spec, spec.head)}: the URL must start with ws:// or wss://, got {url!r}")
+        raise ResolveError(
+            f"{where(spec, spec.head)}: the URL must start with ws:// or wss://, got {url!r}"
+        )
     problem = url_problem(url)
     if problem:
         raise ResolveError(f"{where(spec, spec.head, 'URL')}: {problem}")
@@ -264,7 +288,9 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
                 place = where(spec, block, f"row {n} ({key.strip()})")
                 k = key.strip().lower()
                 if k not in parsers:
-                    raise ResolveError(f"unknown option {key.strip()!r} in {place}; known: {', '.join(parsers)}")
+                    raise ResolveError(
+                        f"unknown option {key.strip()!r} in {place}; known: {', '.join(parsers)}"
+                    )
                 attr, parse = parsers[k]
                 try:
                     opts[attr] = parse(b.sub(value, place))

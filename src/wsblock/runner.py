@@ -103,8 +103,13 @@ class _Run:
 
     def emit(self, kind: str, **fields: Any) -> None:
         """A runner event (expect/assert): journaled and reported like the session's."""
-        event = Event(kind, datetime.now(UTC), time.monotonic() - self.t0,  # type: ignore[arg-type]
-                      request=self.request.name, **fields)
+        event = Event(
+            kind,  # type: ignore[arg-type]
+            datetime.now(UTC),
+            time.monotonic() - self.t0,
+            request=self.request.name,
+            **fields,
+        )
         if self.journal is not None:
             self.journal.record(event)
         self.listener(event)
@@ -123,7 +128,11 @@ class _Run:
                 if event.kind == "sent":
                     self.last_sent_mono = event.mono
                 elif event.kind == "received" and self.expects_left:
-                    latency = None if self.last_sent_mono is None else (event.mono - self.last_sent_mono) * 1000
+                    latency = (
+                        None
+                        if self.last_sent_mono is None
+                        else (event.mono - self.last_sent_mono) * 1000
+                    )
                     self.inbox.append(_Inbound(event, latency))
                     self.arrived.set()
                 elif event.kind == "open":
@@ -180,17 +189,31 @@ class _Run:
     def assertion_value(self, name: str) -> Any:
         s, ev = self.session, self.close_event
         end = self.closed_at or time.monotonic()
-        return assertion_value(name, Facts(
-            connected=self.opened_at is not None, status=s.status, headers=s.response_headers or (),
-            subprotocol=s.subprotocol, close_code=ev.code if ev else None,
-            close_reason=(ev.reason or "") if ev else None, sent=s.stats.sent,
-            received=s.stats.received,
-            duration_ms=None if self.opened_at is None else (end - self.opened_at) * 1000,
-            handshake_ms=None if self.opened_at is None else (self.opened_at - self.t0) * 1000))
+        return assertion_value(
+            name,
+            Facts(
+                connected=self.opened_at is not None,
+                status=s.status,
+                headers=s.response_headers or (),
+                subprotocol=s.subprotocol,
+                close_code=ev.code if ev else None,
+                close_reason=(ev.reason or "") if ev else None,
+                sent=s.stats.sent,
+                received=s.stats.received,
+                duration_ms=None if self.opened_at is None else (end - self.opened_at) * 1000,
+                handshake_ms=None if self.opened_at is None else (self.opened_at - self.t0) * 1000,
+            ),
+        )
 
 
-async def run_request(request: Request, listener: Listener, *, journal: Journal | None = None,
-                      linger: float = 1.0, stopper: Stopper | None = None) -> RequestResult:
+async def run_request(
+    request: Request,
+    listener: Listener,
+    *,
+    journal: Journal | None = None,
+    linger: float = 1.0,
+    stopper: Stopper | None = None,
+) -> RequestResult:
     """Run one request to the end; never raises for network trouble (it fails the result).
 
     Cancelled (a time limit, Ctrl-C), it closes with 1000 and gives the closing handshake
@@ -217,8 +240,11 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
                 if isinstance(step, Message):
                     if run.closed.is_set() or not await run.session.send(step):
                         await _delivered(run)
-                        result.fail(f"message {step.name!r} ({step.where}) not sent: the connection "
-                                    f"closed ({_why(run)})", masker)
+                        result.fail(
+                            f"message {step.name!r} ({step.where}) not sent: the connection "
+                            f"closed ({_why(run)})",
+                            masker,
+                        )
                         break
                 else:
                     failure = await run.expect(step)
@@ -235,8 +261,10 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
             await run.session.wait_closed()
             await _delivered(run)
             ev = run.close_event
-            if ev is not None and (ev.by == "error" or ev.code == 1006) and not any(
-                c.field.startswith("close") for c in request.assertions
+            if (
+                ev is not None
+                and (ev.by == "error" or ev.code == 1006)
+                and not any(c.field.startswith("close") for c in request.assertions)
             ):
                 what = "dropped" if ev.code == 1006 else "was failed by the client"
                 result.fail(f"the connection {what}: {_why(run)}", masker)
@@ -245,8 +273,12 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
         failed = _judge(request.assertions, run.assertion_value)
         for c in request.assertions:
             ok = not any(f.startswith(f"{c.description}:") for f in failed)
-            run.emit("assert", ok=ok, name=c.description,
-                     reason=None if ok else next(f for f in failed if f.startswith(f"{c.description}:")))
+            run.emit(
+                "assert",
+                ok=ok,
+                name=c.description,
+                reason=None if ok else next(f for f in failed if f.startswith(f"{c.description}:")),
+            )
         for f in failed:
             result.fail(f"assertion {f}", masker)
     except asyncio.CancelledError:
@@ -269,6 +301,7 @@ async def run_request(request: Request, listener: Listener, *, journal: Journal 
 
 async def _close_within(session: Session, grace: float) -> None:
     """Close with 1000; cut the connection if the closing handshake takes over ``grace``."""
+
     async def close() -> None:
         await session.close(1000, "")
         await session.wait_closed()

@@ -93,7 +93,8 @@ class Variables:
                 raise VariableError(
                     f"unknown runtime variable {{{{{expr}}}}}{place}: Voiden captures it with a "
                     "runtime-variables block and keeps it in .voiden/.process.env.json, which "
-                    "does not define it") from None
+                    "does not define it"
+                ) from None
             if VARIABLE.fullmatch(m.group(0)):
                 raise VariableError(f"unknown variable {{{{{expr}}}}}{place}") from None
             raise VariableError(f"cannot resolve {{{{{expr}}}}}{place}") from None
@@ -165,8 +166,9 @@ def _env_path(children: object, name: str) -> list[str] | None:
         for sep in (".", "/"):
             if name.startswith(key + sep):
                 node = children[key]
-                rest = _env_path(node.get("children") if isinstance(node, dict) else None,
-                                 name[len(key) + 1:])
+                rest = _env_path(
+                    node.get("children") if isinstance(node, dict) else None, name[len(key) + 1 :]
+                )
                 if rest is not None:
                     return [key, *rest]
     return None
@@ -315,6 +317,9 @@ def _process_vars(project_root: Path, environment: str | None) -> dict[str, str]
     for key, value in merged.items():
         if value is None:
             continue
-        out[f"process.{key}"] = (json.dumps(value, separators=(",", ":"))
-                                 if isinstance(value, (dict, list)) else _as_text(value))
+        out[f"process.{key}"] = (
+            json.dumps(value, separators=(",", ":"))
+            if isinstance(value, (dict, list))
+            else _as_text(value)
+        )
     return out

@@ -92,7 +92,10 @@ class Workspace:
         if self._vars is None:
             try:
                 self._vars = load_variables(
-                    self.root, self.env.environment, self.env.profile, self.env.env_file,
+                    self.root,
+                    self.env.environment,
+                    self.env.profile,
+                    self.env.env_file,
                     dict(self.env.env_vars),
                 )
             except VariableError as e:
@@ -140,7 +143,9 @@ def expand_paths(items: list[str]) -> list[Path]:
     for item in items:
         p = Path(item)
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*.void") if not q.is_dir())  # a FIFO... is said, not skipped
+            out += sorted(
+                q for q in p.rglob("*.void") if not q.is_dir()
+            )  # a FIFO... is said, not skipped
         elif any(c in item for c in "*?["):
             matches = sorted(Path(m) for m in glob.glob(item, recursive=True))
             if not matches:

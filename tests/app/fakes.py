@@ -31,7 +31,9 @@ class FakeTransport:
         await asyncio.sleep(0)
         if self.refuse:
             raise ConnectFailed(
-                Problem("refused", "connection refused by 127.0.0.1:9: nothing listens on that port")
+                Problem(
+                    "refused", "connection refused by 127.0.0.1:9: nothing listens on that port"
+                )
             )
         return Handshake(101, (), "chat", ("permessage-deflate",))
 

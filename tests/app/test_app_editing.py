@@ -123,8 +123,9 @@ async def test_ctrl_f4_closes_the_file_tab_asking_about_changes(demo):
             pilot, lambda: str(app.main.query_one("#file-title").render()) == "wsblock · demo.void"
         )
         assert app.project.path == demo
-        assert await until(pilot, lambda: app.focused is not None
-                           and area.current in app.focused.ancestors)
+        assert await until(
+            pilot, lambda: app.focused is not None and area.current in app.focused.ancestors
+        )
         # the last one: a new untitled file takes its place
         await pilot.press("ctrl+f4")
         assert await until(pilot, lambda: area.current.session.path is None)
@@ -367,9 +368,7 @@ def test_run_app_and_python_m_take_a_folder_or_a_missing_file(tmp_path, monkeypa
     assert not (tmp_path / "new.void").exists()
 
 
-async def test_variable_completion_offers_the_files_and_environments_first(
-    tmp_path, monkeypatch
-):
+async def test_variable_completion_offers_the_files_and_environments_first(tmp_path, monkeypatch):
     """Issue 11.11: `{{` offers the file's and the environment's variables before the
     process environment's (ECHO_AAA sorts first but comes from the process)."""
     monkeypatch.setenv("ECHO_AAA", "from the process")

@@ -233,7 +233,9 @@ async def test_disconnect_with_a_chosen_code_and_reason_validated(tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog  # refused: 1006 is never sent
-        assert "1006 (abnormal closure) is reserved" in str(dialog.query_one("#close-error").render())
+        assert "1006 (abnormal closure) is reserved" in str(
+            dialog.query_one("#close-error").render()
+        )
         code.value = "4001"
         dialog.query_one("#close-reason").value = "done here"
         dialog.query_one("#close-reason").focus()
@@ -378,7 +380,9 @@ async def test_export_asks_where_to_write(tmp_path, monkeypatch):
         box.value = str(tmp_path / "no-such-folder" / "x.csv")
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is dialog and "no folder" in str(dialog.query_one("#export-error").render())
+        assert app.screen is dialog and "no folder" in str(
+            dialog.query_one("#export-error").render()
+        )
         box.value = "mine.csv"  # relative: to the offered folder
         await pilot.press("enter")
         await settle(pilot)
@@ -390,9 +394,7 @@ async def test_export_asks_where_to_write(tmp_path, monkeypatch):
 
     folder = tmp_path / "requests"
     folder.mkdir()
-    app = ViewApp(
-        request=Request(name="echo", url="ws://127.0.0.1:9/echo", file=folder / "a.void")
-    )
+    app = ViewApp(request=Request(name="echo", url="ws://127.0.0.1:9/echo", file=folder / "a.void"))
     async with app.run_test(size=SIZE):
         assert app.view.default_export_path("json").parent == folder
 

@@ -40,7 +40,10 @@ def test_echo_server_paths_are_in_its_help_and_the_readme(tmp_path):
 
 def test_demo_headless_removes_its_temporary_folder(tmp_path):
     out = subprocess.run(
-        [WSBLOCK, "demo", "--headless"], capture_output=True, text=True, env=_env(tmp_path),
+        [WSBLOCK, "demo", "--headless"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
         timeout=120,
     )
     match = re.search(r"running (\S+demo\.void)", out.stderr)
@@ -141,7 +144,10 @@ def test_serve_demo_works_as_is_in_chromium(tmp_path, chromium):  # noqa: F811
 
 def test_make_demo_installs_only_what_the_demo_needs():
     out = subprocess.run(
-        ["make", "--no-print-directory", "-n", "-B", "demo"], capture_output=True, text=True, cwd=ROOT
+        ["make", "--no-print-directory", "-n", "-B", "demo"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert out.returncode == 0, out.stderr
     installs = [line for line in out.stdout.splitlines() if "pip install" in line]

@@ -15,17 +15,16 @@ APP = Path(__file__).resolve().parents[2] / "src" / "wsblock" / "app"
 #: Non-ASCII characters known to be in DejaVu Sans Mono (checked with
 #: ``fc-list ':charset=HEX' family``); box drawing and block elements (U+2500-U+259F)
 #: are drawn by terminals and xterm.js themselves.
-RENDERS = set(
-    "–—…·•←↑→↓↪⇄⏎▶○◌●☐☑✉✔✕✖❐◷▸▾▼▲≡⊕"
-    "“”‘’é×°±"
-)
+RENDERS = set("–—…·•←↑→↓↪⇄⏎▶○◌●☐☑✉✔✕✖❐◷▸▾▼▲≡⊕“”‘’é×°±")
 
 
 def unrenderable(text: str) -> set[str]:
     return {
         ch
         for ch in text
-        if ord(ch) > 0x7F and ch not in RENDERS and not 0x2500 <= ord(ch) <= 0x259F
+        if ord(ch) > 0x7F
+        and ch not in RENDERS
+        and not 0x2500 <= ord(ch) <= 0x259F
         and ch not in "\u00a0"
     }
 

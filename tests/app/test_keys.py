@@ -106,7 +106,9 @@ async def test_tabs_are_named_after_the_request_and_show_its_state(demo, echo_ur
     """Issue 11.6: not all "Welcome to wsblock"; the state readable in the tab strip."""
     from wsblock.app.screens.main import tab_title
 
-    assert tab_title(2, "Welcome to wsblock", "ws://h:1/echo?x=1", "Welcome to wsblock") == "2. /echo"
+    assert (
+        tab_title(2, "Welcome to wsblock", "ws://h:1/echo?x=1", "Welcome to wsblock") == "2. /echo"
+    )
     assert tab_title(1, "Orders feed", "wss://h/v1/orders", "My API") == "1. Orders feed"
     assert tab_title(3, "request 3", "wss://h", None) == "3. h"
     app = make_app(demo, env_vars={"ECHO_URL": echo_url})

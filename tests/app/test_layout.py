@@ -44,7 +44,9 @@ async def test_the_response_side_is_readable(demo, echo_url, size, files):
         await pilot.press("ctrl+j")
         assert await until(
             pilot,
-            lambda: app.main.connections() and app.main.connections()[0].status.state == "connected",
+            lambda: (
+                app.main.connections() and app.main.connections()[0].status.state == "connected"
+            ),
         )
         await pilot.pause(0.3)
         view = app.main.connections()[0]

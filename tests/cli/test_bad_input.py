@@ -34,7 +34,9 @@ ENV_COMMANDS = [
 
 @pytest.mark.parametrize("command", ENV_COMMANDS, ids=lambda c: c[0])
 def test_env_var_without_equals_is_exit_2(wsblock, command) -> None:
-    assert_clean(wsblock(*command, "--env-var", "NOEQUALS"), "--env-var 'NOEQUALS': expected KEY=VALUE")
+    assert_clean(
+        wsblock(*command, "--env-var", "NOEQUALS"), "--env-var 'NOEQUALS': expected KEY=VALUE"
+    )
 
 
 @pytest.mark.parametrize("command", ENV_COMMANDS, ids=lambda c: c[0])
@@ -44,6 +46,7 @@ def test_missing_env_file_is_exit_2(wsblock, command, tmp_path) -> None:
 
 
 # -- 2. YAML alias bombs and huge documents --------------------------------------------
+
 
 def _bomb(levels: int = 12) -> str:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
@@ -70,27 +73,34 @@ def test_alias_bomb_in_a_block_for_fmt_and_check(wsblock, tmp_path) -> None:
 
 # -- 3. deep nesting, bad URLs, invalid UTF-8, YAML tags ----------------------------------
 
+
 def test_deep_nesting_in_a_block_and_in_a_json_message(wsblock, tmp_path) -> None:
     deep = tmp_path / "deep.void"
     deep.write_text(block("type: x\nattrs: " + "[" * 5000 + "]" * 5000))
     for command in ("fmt", "check"):
         assert_clean(wsblock(command, str(deep)), "nested too deeply")
-    js = write(tmp_path / "js.void", request("ws://h/"),
-               messages(f"""  - type: socket-message
+    js = write(
+        tmp_path / "js.void",
+        request("ws://h/"),
+        messages(f"""  - type: socket-message
     attrs:
       uid: m
       name: deep
       format: json
-    content: '{"[" * 100000}{"]" * 100000}'"""))
+    content: '{"[" * 100000}{"]" * 100000}'"""),
+    )
     assert_clean(wsblock("check", str(js)), "message 'deep'", "nested too deeply")
 
 
-@pytest.mark.parametrize(("url", "words"), [
-    ("ws://[::1", ["Invalid IPv6 URL"]),
-    ("ws://127.0.0.1:99999/", ["the port must be 1-65535"]),
-    ("ws://127.0.0.1:0/", ["the port must be 1-65535"]),
-    ("ws://:80/", ["no host"]),
-])
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("ws://[::1", ["Invalid IPv6 URL"]),
+        ("ws://127.0.0.1:99999/", ["the port must be 1-65535"]),
+        ("ws://127.0.0.1:0/", ["the port must be 1-65535"]),
+        ("ws://:80/", ["no host"]),
+    ],
+)
 def test_bad_urls_are_caught_by_check_and_run(wsblock, tmp_path, url, words) -> None:
     f = write(tmp_path / "u.void", request(url))
     for command in ("check", "run"):
@@ -110,8 +120,16 @@ def test_invalid_utf8_in_env_files(wsblock, tmp_path) -> None:
     assert_clean(wsblock("check", str(f), "--environment", "dev"), "env-public.yaml", "not UTF-8")
 
 
-@pytest.mark.parametrize("tag", ["!!binary aGVsbG8=", "!!set {a, b}", "!!timestamp 2025-01-01",
-                                 "!!python/object:os.system {}", "!custom x"])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!binary aGVsbG8=",
+        "!!set {a, b}",
+        "!!timestamp 2025-01-01",
+        "!!python/object:os.system {}",
+        "!custom x",
+    ],
+)
 def test_yaml_tags_outside_the_core_schema_in_fmt(wsblock, tmp_path, tag) -> None:
     f = tmp_path / "t.void"
     f.write_text(block(f"type: x\nattrs:\n  v: {tag}"))
@@ -120,6 +138,7 @@ def test_yaml_tags_outside_the_core_schema_in_fmt(wsblock, tmp_path, tag) -> Non
 
 
 # -- 4. regular files only, with a size limit ------------------------------------------
+
 
 def test_dev_zero_fifo_and_symlink_are_refused(wsblock, tmp_path) -> None:
     fifo = tmp_path / "fifo.void"
@@ -151,6 +170,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path) -> None:
 
 # -- 6. a BOM does not hide the first block ---------------------------------------------
 
+
 def test_bom_keeps_the_first_block(wsblock, tmp_path) -> None:
     f = tmp_path / "bom.void"
     f.write_bytes(b"\xef\xbb\xbf" + ECHO.read_bytes())
@@ -168,21 +188,37 @@ def test_bom_keeps_the_first_block(wsblock, tmp_path) -> None:
 
 # -- 7. checked before connecting -------------------------------------------------------
 
-@pytest.mark.parametrize(("parts", "words"), [
-    ([table("assertions-table", [["d", "closeReason", "matches", "(unclosed"]])],
-     ["assertions-table row 1", "invalid regular expression '(unclosed'"]),
-    ([messages(expect("e", [["d", "body", "matches", "[z-a]"]]))],
-     ["expect 'e'", "invalid regular expression"]),
-    ([messages(expect("neg", [["d", "body", "exists", ""]], timeout=-1))],
-     ["expect 'neg'", "timeout must be a number of seconds >= 0"]),
-    ([table("assertions-table", [["d", "recieved.count", "equals", "3"]])],
-     ["unknown field 'recieved.count'", "assertions-table row 1"]),
-    ([messages(expect("f", [["d", "bdy", "equals", "x"]]))],
-     ["unknown field 'bdy' for an expectation"]),
-    ([table("socket-options", [["ca-file", "missing-ca.pem"]])],
-     ["socket-options row 1 (ca-file)", "no such file", "missing-ca.pem"]),
-    ([table("socket-options", [["client-cert", "missing.crt"]])], ["no such file"]),
-])
+
+@pytest.mark.parametrize(
+    ("parts", "words"),
+    [
+        (
+            [table("assertions-table", [["d", "closeReason", "matches", "(unclosed"]])],
+            ["assertions-table row 1", "invalid regular expression '(unclosed'"],
+        ),
+        (
+            [messages(expect("e", [["d", "body", "matches", "[z-a]"]]))],
+            ["expect 'e'", "invalid regular expression"],
+        ),
+        (
+            [messages(expect("neg", [["d", "body", "exists", ""]], timeout=-1))],
+            ["expect 'neg'", "timeout must be a number of seconds >= 0"],
+        ),
+        (
+            [table("assertions-table", [["d", "recieved.count", "equals", "3"]])],
+            ["unknown field 'recieved.count'", "assertions-table row 1"],
+        ),
+        (
+            [messages(expect("f", [["d", "bdy", "equals", "x"]]))],
+            ["unknown field 'bdy' for an expectation"],
+        ),
+        (
+            [table("socket-options", [["ca-file", "missing-ca.pem"]])],
+            ["socket-options row 1 (ca-file)", "no such file", "missing-ca.pem"],
+        ),
+        ([table("socket-options", [["client-cert", "missing.crt"]])], ["no such file"]),
+    ],
+)
 def test_checked_before_connecting(wsblock, tmp_path, parts, words) -> None:
     f = write(tmp_path / "c.void", request("ws://127.0.0.1:9/"), *parts)
     assert_clean(wsblock("check", str(f)), *words)
@@ -192,7 +228,11 @@ def test_checked_before_connecting(wsblock, tmp_path, parts, words) -> None:
 
 
 def test_header_value_with_cr_lf_is_refused_before_connecting(wsblock, tmp_path) -> None:
-    f = write(tmp_path / "h.void", request("ws://127.0.0.1:9/"), table("headers-table", [["X-A", "{{V}}"]]))
+    f = write(
+        tmp_path / "h.void",
+        request("ws://127.0.0.1:9/"),
+        table("headers-table", [["X-A", "{{V}}"]]),
+    )
     for command in ("check", "run"):
         r = wsblock(command, str(f), "--env-var", "V=a\r\nX-Injected: 1")
         assert_clean(r, "headers-table row 1", "X-A", "carriage return")
@@ -201,10 +241,17 @@ def test_header_value_with_cr_lf_is_refused_before_connecting(wsblock, tmp_path)
 
 
 def test_known_fields_pass(wsblock, tmp_path) -> None:
-    f = write(tmp_path / "k.void", request("ws://127.0.0.1:9/"),
-              messages(expect("e", [["d", "body.a[0].b", "matches", "^x+$"], ["t", "type", "eq", "text"]])),
-              table("assertions-table", [["h", "headers.X-Thing", "exists", ""],
-                                         ["c", "closeCode", "equals", "1000"]]))
+    f = write(
+        tmp_path / "k.void",
+        request("ws://127.0.0.1:9/"),
+        messages(
+            expect("e", [["d", "body.a[0].b", "matches", "^x+$"], ["t", "type", "eq", "text"]])
+        ),
+        table(
+            "assertions-table",
+            [["h", "headers.X-Thing", "exists", ""], ["c", "closeCode", "equals", "1000"]],
+        ),
+    )
     r = wsblock("check", str(f))
     assert r.code == 0, r.out + r.err
 
@@ -217,11 +264,17 @@ def test_fresh_clone_has_its_samples() -> None:
     assert ECHO.is_file() and ENV.is_file()
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["ws://[::1"], ["invalid URL", "Invalid IPv6 URL"]),
-    (["ws://127.0.0.1:99999/"], ["the port must be 1-65535"]),
-    (["ws://127.0.0.1:9/", "-H", "X: {{V}}", "--env-var", "V=a\r\nb"], ["-H X", "carriage return"]),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["ws://[::1"], ["invalid URL", "Invalid IPv6 URL"]),
+        (["ws://127.0.0.1:99999/"], ["the port must be 1-65535"]),
+        (
+            ["ws://127.0.0.1:9/", "-H", "X: {{V}}", "--env-var", "V=a\r\nb"],
+            ["-H X", "carriage return"],
+        ),
+    ],
+)
 def test_connect_checks_before_connecting(wsblock, tmp_path, args, words) -> None:
     assert_clean(wsblock("connect", *args, "--log-dir", str(tmp_path)), *words)
 

@@ -49,7 +49,9 @@ def test_json_events(wsblock, echo_cli) -> None:
 
 
 def test_format_validates_each_line(wsblock, echo_cli) -> None:
-    r = wsblock("connect", echo_cli.url("/echo"), "--format", "json", input='{"ok": 1}\n{"bad": }\n')
+    r = wsblock(
+        "connect", echo_cli.url("/echo"), "--format", "json", input='{"ok": 1}\n{"bad": }\n'
+    )
     assert r.out.splitlines() == ['{"ok": 1}']
     assert "line 2: invalid JSON" in r.err and "not sent" in r.err
     assert r.code == 1
@@ -63,7 +65,7 @@ def test_binary_lines_are_base64(wsblock, echo_cli) -> None:
 
 def test_echo_sends_received_messages_back(wsblock, websocketd) -> None:
     # websocketd runs a script that greets, then reports the line it is sent back.
-    peer = websocketd("echo hi; read line; echo \"got $line\"")
+    peer = websocketd('echo hi; read line; echo "got $line"')
     r = wsblock("connect", peer.url("/"), "--echo", "--linger", "5", input="")
     assert r.out.splitlines()[:2] == ["hi", "got hi"]
 
@@ -85,9 +87,13 @@ def test_refused_and_bad_url(wsblock, free_port) -> None:
 def test_kill_9_during_a_flood_leaves_a_readable_journal(echo_cli, tmp_path: Path) -> None:
     """Everything received more than 100 ms before a SIGKILL is in the journal."""
     env = dict(os.environ, XDG_STATE_HOME=str(tmp_path), NO_COLOR="1")
-    proc = subprocess.Popen([WSBLOCK, "connect", echo_cli.url("/flood?n=5000000&size=16")],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            env=env)
+    proc = subprocess.Popen(
+        [WSBLOCK, "connect", echo_cli.url("/flood?n=5000000&size=16")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     # Read what wsblock printed; a message is journaled before it is printed.
     seen = 0
     marks: list[tuple[float, int]] = []

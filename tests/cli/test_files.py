@@ -13,7 +13,9 @@ ALL_SAMPLES = sorted(SAMPLES.rglob("*.void"))
 
 
 def test_check_lists_the_request_with_everything(wsblock) -> None:
-    r = wsblock("check", str(SAMPLES / "wss" / "echo.void"), "-e", str(SAMPLES / "wss" / ".env.example"))
+    r = wsblock(
+        "check", str(SAMPLES / "wss" / "echo.void"), "-e", str(SAMPLES / "wss" / ".env.example")
+    )
     assert r.code == 0, r.err
     out = r.out
     assert "1 Echo: a first WebSocket conversation  WSS ws://127.0.0.1:8765/echo?room=lobby" in out
@@ -26,8 +28,11 @@ def test_check_lists_the_request_with_everything(wsblock) -> None:
 
 
 def test_check_masks_secrets(wsblock, tmp_path) -> None:
-    f = write(tmp_path / "s.void", request("ws://h/x?k={{KEY}}"),
-              table("headers-table", [["X-Api-Token", "t0ps3cret"], ["Cookie", "sid=abc123"]]))
+    f = write(
+        tmp_path / "s.void",
+        request("ws://h/x?k={{KEY}}"),
+        table("headers-table", [["X-Api-Token", "t0ps3cret"], ["Cookie", "sid=abc123"]]),
+    )
     r = wsblock("check", str(f), "--env-var", "API_KEY_X=1", "--env-var", "KEY=k3yvalue")
     assert r.code == 0, r.err
     for secret in ("t0ps3cret", "sid=abc123"):
@@ -44,18 +49,31 @@ def test_check_samples_of_voiden(wsblock) -> None:
 @pytest.mark.parametrize(
     ("parts", "expected"),
     [
-        ([request("ws://h/"), messages(message("m", "json", '{"a": }'))],
-         ["message 'm'", "invalid JSON", "line 1, column 7"]),
-        ([request("ws://h/"), messages(message("x", "xml", "<a>\n<b></a>"))],
-         ["message 'x'", "malformed XML", "line 2"]),
-        ([request("ws://h/"), messages(message("b", "binary", "@@@"))], ["message 'b'", "invalid base64"]),
+        (
+            [request("ws://h/"), messages(message("m", "json", '{"a": }'))],
+            ["message 'm'", "invalid JSON", "line 1, column 7"],
+        ),
+        (
+            [request("ws://h/"), messages(message("x", "xml", "<a>\n<b></a>"))],
+            ["message 'x'", "malformed XML", "line 2"],
+        ),
+        (
+            [request("ws://h/"), messages(message("b", "binary", "@@@"))],
+            ["message 'b'", "invalid base64"],
+        ),
         ([request("ws://{{NOPE}}/")], ["unknown variable {{NOPE}}", "socket-request URL"]),
-        ([request("ws://h/"), table("socket-options", [["ping-interval", "soon"]])],
-         ["socket-options row 1 (ping-interval)", "expected a number of seconds"]),
-        ([request("ws://h/"), table("socket-options", [["colour", "red"]])],
-         ["unknown option 'colour'", "row 1"]),
-        ([request("ws://h/"), table("assertions-table", [["d", "status", "resembles", "1"]])],
-         ["unknown operator 'resembles'", "assertions-table row 1"]),
+        (
+            [request("ws://h/"), table("socket-options", [["ping-interval", "soon"]])],
+            ["socket-options row 1 (ping-interval)", "expected a number of seconds"],
+        ),
+        (
+            [request("ws://h/"), table("socket-options", [["colour", "red"]])],
+            ["unknown option 'colour'", "row 1"],
+        ),
+        (
+            [request("ws://h/"), table("assertions-table", [["d", "status", "resembles", "1"]])],
+            ["unknown operator 'resembles'", "assertions-table row 1"],
+        ),
         ([request("http://h/")], ["must start with ws:// or wss://"]),
     ],
 )
@@ -78,8 +96,10 @@ def test_check_broken_file_missing_file_and_bad_link(wsblock, tmp_path) -> None:
     assert r.code == 2 and "missing.void: no such file" in r.out
     (tmp_path / ".voiden").mkdir()
     link = tmp_path / "link.void"
-    link.write_text(request("ws://h/") + "\n```void\n---\ntype: linkedBlock\nattrs:\n  uid: l1\n"
-                    "  blockUid: 1234\n  originalFile: /nowhere.void\n---\n```\n")
+    link.write_text(
+        request("ws://h/") + "\n```void\n---\ntype: linkedBlock\nattrs:\n  uid: l1\n"
+        "  blockUid: 1234\n  originalFile: /nowhere.void\n---\n```\n"
+    )
     r = wsblock("check", str(link))
     assert r.code == 2 and "/nowhere.void" in r.out and "1234" in r.out and "link.void:" in r.out
 
@@ -104,8 +124,10 @@ def test_fmt_check_passes_on_every_sample(wsblock, sample: Path) -> None:
 
 def test_fmt_rewrites_to_voiden_style(wsblock, tmp_path) -> None:
     f = tmp_path / "ugly.void"
-    f.write_text(request("ws://h/") + "\n```void\n---\ntype: query-table\nattrs: {uid: q1}\n"
-                 "content:\n- type: table\n  rows:\n  - attrs: {disabled: false}\n    row: [a, '1']\n---\n```\n")
+    f.write_text(
+        request("ws://h/") + "\n```void\n---\ntype: query-table\nattrs: {uid: q1}\n"
+        "content:\n- type: table\n  rows:\n  - attrs: {disabled: false}\n    row: [a, '1']\n---\n```\n"
+    )
     r = wsblock("fmt", "--check", str(f))
     assert r.code == 1 and "would reformat" in r.out
     before = f.read_text()

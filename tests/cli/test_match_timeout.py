@@ -20,8 +20,11 @@ def test_a_pattern_that_times_out_fails_the_row_with_the_reason() -> None:
 
 def _flood(tmp_path, url: str, n: int, timeout: float):
     sends = [message(f"m{i}", "text", VICTIM) for i in range(n)]
-    return write(tmp_path / "evil.void", request(url),
-                 messages(*sends, expect("evil", [["aa", "body", "matches", EVIL]], timeout=timeout)))
+    return write(
+        tmp_path / "evil.void",
+        request(url),
+        messages(*sends, expect("evil", [["aa", "body", "matches", EVIL]], timeout=timeout)),
+    )
 
 
 def test_the_row_fails_with_that_reason_in_a_run(wsblock, echo_cli, tmp_path) -> None:
@@ -61,8 +64,13 @@ def test_ctrl_c_holds_against_many_slow_matches(echo_cli, tmp_path, state_dir) -
     # 80 messages x 0.5 s of matching: 40 s if Ctrl-C waited for them
     f = _flood(tmp_path, echo_cli.url("/echo"), 80, timeout=120)
     env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1")
-    proc = subprocess.Popen([WSBLOCK, "run", str(f), "--json", "--linger", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [WSBLOCK, "run", str(f), "--json", "--linger", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         for line in proc.stdout:  # matching starts once the replies arrive
             if '"received"' in line or '"dir": "in"' in line or '"dir":"in"' in line:

@@ -11,10 +11,18 @@ from void_files import expect, message, messages, request, table, write
 
 
 def test_the_sample_passes_against_the_embedded_server(wsblock, echo_cli, state_dir) -> None:
-    r = wsblock("run", str(SAMPLES / "wss" / "echo.void"), "--env-var", f"ECHO_URL={echo_cli.base}",
-                "--env-var", "USER=ada", "--linger", "0.1")
+    r = wsblock(
+        "run",
+        str(SAMPLES / "wss" / "echo.void"),
+        "--env-var",
+        f"ECHO_URL={echo_cli.base}",
+        "--env-var",
+        "USER=ada",
+        "--linger",
+        "0.1",
+    )
     assert r.code == 0, r.out + r.err
-    assert "→ {\"op\": \"hello\", \"user\": \"ada\"}" in r.out
+    assert '→ {"op": "hello", "user": "ada"}' in r.out
     assert "← just some text" in r.out
     assert "✔ expect echoed hello" in r.out
     assert "✔ assert got three echoes" in r.out
@@ -28,14 +36,25 @@ def test_the_sample_passes_against_the_embedded_server(wsblock, echo_cli, state_
 
 def test_env_file_as_the_spec_shows(wsblock, echo_cli, tmp_path) -> None:
     env = tmp_path / ".env"
-    env.write_text((SAMPLES / "wss" / ".env.example").read_text().replace("ws://127.0.0.1:8765", echo_cli.base))
+    env.write_text(
+        (SAMPLES / "wss" / ".env.example").read_text().replace("ws://127.0.0.1:8765", echo_cli.base)
+    )
     r = wsblock("run", str(SAMPLES / "wss" / "echo.void"), "-e", str(env), "--linger", "0")
     assert r.code == 0, r.out + r.err
 
 
 def test_json_output_is_one_event_per_line(wsblock, echo_cli) -> None:
-    r = wsblock("run", str(SAMPLES / "wss" / "echo.void"), "--env-var", f"ECHO_URL={echo_cli.base}",
-                "--env-var", "USER=ada", "--json", "--linger", "0")
+    r = wsblock(
+        "run",
+        str(SAMPLES / "wss" / "echo.void"),
+        "--env-var",
+        f"ECHO_URL={echo_cli.base}",
+        "--env-var",
+        "USER=ada",
+        "--json",
+        "--linger",
+        "0",
+    )
     assert r.code == 0, r.err
     records = [json.loads(line) for line in r.out.splitlines()]
     kinds = [rec["event"] for rec in records]
@@ -49,10 +68,17 @@ def test_json_output_is_one_event_per_line(wsblock, echo_cli) -> None:
     assert next(rec for rec in records if rec["event"] == "result")["ok"] is True
 
 
-def test_failed_expectation_exits_1_naming_rows_and_actual_values(wsblock, echo_cli, tmp_path) -> None:
-    f = write(tmp_path / "f.void", request(echo_cli.url("/echo")),
-              messages(message("hi", "json", '{"op": "hi"}'),
-                       expect("bye", [["op is bye", "body.op", "equals", "bye"]], timeout=0.3)))
+def test_failed_expectation_exits_1_naming_rows_and_actual_values(
+    wsblock, echo_cli, tmp_path
+) -> None:
+    f = write(
+        tmp_path / "f.void",
+        request(echo_cli.url("/echo")),
+        messages(
+            message("hi", "json", '{"op": "hi"}'),
+            expect("bye", [["op is bye", "body.op", "equals", "bye"]], timeout=0.3),
+        ),
+    )
     r = wsblock("run", str(f), "--junit", str(tmp_path / "j.xml"))
     assert r.code == 1
     assert "expect 'bye' (f.void:" in r.out
@@ -63,10 +89,18 @@ def test_failed_expectation_exits_1_naming_rows_and_actual_values(wsblock, echo_
 
 
 def test_failed_assertion_exits_1(wsblock, echo_cli, tmp_path) -> None:
-    f = write(tmp_path / "a.void", request(echo_cli.url("/echo")),
-              messages(message("hi", "text", "hello")),
-              table("assertions-table", [["two back", "received.count", "equals", "2"],
-                                         ["opened", "connected", "equals", "true"]]))
+    f = write(
+        tmp_path / "a.void",
+        request(echo_cli.url("/echo")),
+        messages(message("hi", "text", "hello")),
+        table(
+            "assertions-table",
+            [
+                ["two back", "received.count", "equals", "2"],
+                ["opened", "connected", "equals", "true"],
+            ],
+        ),
+    )
     r = wsblock("run", str(f), "--linger", "0.2")
     assert r.code == 1
     assert "two back: received.count equals '2', actual '1'" in r.out
@@ -81,9 +115,14 @@ def test_refused_connection_exits_1(wsblock, free_port, tmp_path) -> None:
 
 
 def test_a_rejection_can_be_the_expected_outcome(wsblock, ws_peer, tmp_path) -> None:
-    f = write(tmp_path / "rej.void", request(ws_peer.url("/reject?status=401&body=go%20away")),
-              table("assertions-table", [["refused", "connected", "equals", "false"],
-                                         ["401", "status", "equals", "401"]]))
+    f = write(
+        tmp_path / "rej.void",
+        request(ws_peer.url("/reject?status=401&body=go%20away")),
+        table(
+            "assertions-table",
+            [["refused", "connected", "equals", "false"], ["401", "status", "equals", "401"]],
+        ),
+    )
     r = wsblock("run", str(f))
     assert r.code == 0, r.out
     assert "HTTP 401" in r.out and "go away" in r.out
@@ -91,8 +130,11 @@ def test_a_rejection_can_be_the_expected_outcome(wsblock, ws_peer, tmp_path) -> 
 
 def test_bad_input_exits_2_before_anything_is_sent(wsblock, echo_cli, tmp_path, state_dir) -> None:
     good = write(tmp_path / "1-good.void", request(echo_cli.url("/echo")))
-    bad = write(tmp_path / "2-bad.void", request(echo_cli.url("/echo")),
-                messages(message("broken", "json", '{"a": }')))
+    bad = write(
+        tmp_path / "2-bad.void",
+        request(echo_cli.url("/echo")),
+        messages(message("broken", "json", '{"a": }')),
+    )
     r = wsblock("run", str(good), str(bad))
     assert r.code == 2
     assert "2-bad.void" in r.err and "'broken'" in r.err and "line 1, column 7" in r.err
@@ -114,10 +156,15 @@ def test_usage_error_exits_2(wsblock) -> None:
 
 
 def test_secrets_are_masked_in_output_and_journal(wsblock, echo_cli, tmp_path, state_dir) -> None:
-    f = write(tmp_path / "s.void", request(echo_cli.url("/echo")),
-              table("headers-table", [["Authorization", "Bearer {{TOKEN}}"]]),
-              messages(message("auth", "json", '{"token": "{{TOKEN}}"}'),
-                       expect("back", [["token echoed", "body.token", "equals", "{{TOKEN}}"]])))
+    f = write(
+        tmp_path / "s.void",
+        request(echo_cli.url("/echo")),
+        table("headers-table", [["Authorization", "Bearer {{TOKEN}}"]]),
+        messages(
+            message("auth", "json", '{"token": "{{TOKEN}}"}'),
+            expect("back", [["token echoed", "body.token", "equals", "{{TOKEN}}"]]),
+        ),
+    )
     r = wsblock("run", str(f), "--env-var", "TOKEN=sup3rs3cret", "--linger", "0")
     assert r.code == 0, r.out  # the expectation saw the real value
     assert "sup3rs3cret" not in r.out + r.err
@@ -142,8 +189,11 @@ def test_http_and_grpc_requests_are_skipped_not_failed(wsblock, echo_cli, tmp_pa
 
 
 def test_request_option_bail_and_timeout(wsblock, echo_cli, free_port, tmp_path) -> None:
-    f = write(tmp_path / "two.void", request(f"ws://127.0.0.1:{free_port}/", "Dead"),
-              request(echo_cli.url("/echo"), "Alive"))
+    f = write(
+        tmp_path / "two.void",
+        request(f"ws://127.0.0.1:{free_port}/", "Dead"),
+        request(echo_cli.url("/echo"), "Alive"),
+    )
     r = wsblock("run", str(f), "--request", "Alive", "--linger", "0")
     assert r.code == 0 and "Dead" not in r.out
     r = wsblock("run", str(f), "--request", "2", "--linger", "0")
@@ -152,40 +202,66 @@ def test_request_option_bail_and_timeout(wsblock, echo_cli, free_port, tmp_path)
     assert r.code == 2 and "no request 'Nope'" in r.err
     r = wsblock("run", str(f), "--bail", "--linger", "0")
     assert r.code == 1 and "▶ two.void › Alive" not in r.out
-    slow = write(tmp_path / "slow.void", request(echo_cli.url("/echo")),
-                 messages(expect("never", [["x", "body", "equals", "never"]], timeout=30)))
+    slow = write(
+        tmp_path / "slow.void",
+        request(echo_cli.url("/echo")),
+        messages(expect("never", [["x", "body", "equals", "never"]], timeout=30)),
+    )
     r = wsblock("run", str(slow), "--timeout", "0.5")
     assert r.code == 1 and "timed out after 0.5 s" in r.out
 
 
 def test_against_the_ws_peer_headers_query_subprotocol(wsblock, ws_peer, tmp_path) -> None:
-    f = write(tmp_path / "p.void", request(ws_peer.url("/headers")),
-              table("headers-table", [["X-Client", "wsblock-test"], ["Sec-WebSocket-Protocol", "chat"]]),
-              table("query-table", [["room", "lobby"]]),
-              messages(expect("headers", [["client header", "body", "contains", "wsblock-test"],
-                                          ["query", "body.query.room", "equals", "lobby"],
-                                          ["protocol", "body.protocol", "equals", "chat"]])),
-              table("assertions-table", [["negotiated", "subprotocol", "equals", "chat"],
-                                         ["101", "status", "equals", "101"]]))
+    f = write(
+        tmp_path / "p.void",
+        request(ws_peer.url("/headers")),
+        table("headers-table", [["X-Client", "wsblock-test"], ["Sec-WebSocket-Protocol", "chat"]]),
+        table("query-table", [["room", "lobby"]]),
+        messages(
+            expect(
+                "headers",
+                [
+                    ["client header", "body", "contains", "wsblock-test"],
+                    ["query", "body.query.room", "equals", "lobby"],
+                    ["protocol", "body.protocol", "equals", "chat"],
+                ],
+            )
+        ),
+        table(
+            "assertions-table",
+            [["negotiated", "subprotocol", "equals", "chat"], ["101", "status", "equals", "101"]],
+        ),
+    )
     r = wsblock("run", str(f), "--linger", "0")
     assert r.code == 0, r.out
 
 
 def test_ws_peer_speaks_first_and_closes_with_4001(wsblock, ws_peer, tmp_path) -> None:
-    f = write(tmp_path / "first.void", request(ws_peer.url("/first")),
-              messages(expect("greeting", [["hello", "body", "equals", "hello from ws"]])))
+    f = write(
+        tmp_path / "first.void",
+        request(ws_peer.url("/first")),
+        messages(expect("greeting", [["hello", "body", "equals", "hello from ws"]])),
+    )
     assert wsblock("run", str(f), "--linger", "0").code == 0
-    f = write(tmp_path / "close.void", request(ws_peer.url("/close?code=4001&reason=bye")),
-              table("assertions-table", [["code", "closeCode", "equals", "4001"],
-                                         ["reason", "closeReason", "equals", "bye"]]))
+    f = write(
+        tmp_path / "close.void",
+        request(ws_peer.url("/close?code=4001&reason=bye")),
+        table(
+            "assertions-table",
+            [["code", "closeCode", "equals", "4001"], ["reason", "closeReason", "equals", "bye"]],
+        ),
+    )
     r = wsblock("run", str(f), "--linger", "5")
     assert r.code == 0, r.out
     assert 'closed 4001 "bye" by server' in r.out
 
 
 def test_ws_peer_flood(wsblock, ws_peer, tmp_path) -> None:
-    f = write(tmp_path / "flood.void", request(ws_peer.url("/flood?n=20000&size=32")),
-              table("assertions-table", [["all", "received.count", "equals", "20000"]]))
+    f = write(
+        tmp_path / "flood.void",
+        request(ws_peer.url("/flood?n=20000&size=32")),
+        table("assertions-table", [["all", "received.count", "equals", "20000"]]),
+    )
     r = wsblock("run", str(f), "--linger", "10", "--json")
     assert r.code == 0, r.out[-2000:]
     assert sum('"event": "received"' in line for line in r.out.splitlines()) == 20000
@@ -201,10 +277,15 @@ def test_a_journal_folder_that_cannot_be_made_is_bad_input(wsblock, echo_cli, tm
 
 
 def test_a_timeout_keeps_the_results_of_requests_that_ended(wsblock, echo_cli, tmp_path) -> None:
-    f = write(tmp_path / "t.void", request(echo_cli.url("/echo"), "Quick"),
-              request(echo_cli.url("/echo"), "Stuck"),
-              messages(expect("never", [["x", "body", "equals", "never"]], timeout=30)))
-    r = wsblock("run", str(f), "--timeout", "3", "--linger", "0", "--junit", str(tmp_path / "j.xml"))
+    f = write(
+        tmp_path / "t.void",
+        request(echo_cli.url("/echo"), "Quick"),
+        request(echo_cli.url("/echo"), "Stuck"),
+        messages(expect("never", [["x", "body", "equals", "never"]], timeout=30)),
+    )
+    r = wsblock(
+        "run", str(f), "--timeout", "3", "--linger", "0", "--junit", str(tmp_path / "j.xml")
+    )
     assert r.code == 1
     assert "✔ passed  t.void › Quick" in r.out
     assert "1 passed, 1 failed" in r.out and "timed out after 3 s" in r.out

@@ -30,7 +30,9 @@ from void_files import request, table, write
         ("/big", 1009, "max-message-size"),
     ],
 )
-def test_item9_a_connection_the_client_failed_fails_the_request(wsblock, hostile, tmp_path, path, code, words):
+def test_item9_a_connection_the_client_failed_fails_the_request(
+    wsblock, hostile, tmp_path, path, code, words
+):
     f = write(tmp_path / "h.void", request(hostile.url(path), "hostile"))
     r = wsblock("run", str(f), "--linger", "0.5", timeout=30)
     assert r.code == 1, r.out + r.err
@@ -38,8 +40,11 @@ def test_item9_a_connection_the_client_failed_fails_the_request(wsblock, hostile
 
 
 def test_item9_an_assertion_that_expects_the_close_passes(wsblock, hostile, tmp_path):
-    f = write(tmp_path / "h.void", request(hostile.url("/utf8"), "hostile"),
-              table("assertions-table", [["closed 1007", "closeCode", "equals", "1007"]]))
+    f = write(
+        tmp_path / "h.void",
+        request(hostile.url("/utf8"), "hostile"),
+        table("assertions-table", [["closed 1007", "closeCode", "equals", "1007"]]),
+    )
     r = wsblock("run", str(f), "--linger", "0.5", timeout=30)
     assert r.code == 0, r.out + r.err
 
@@ -67,8 +72,13 @@ def _started(proc: subprocess.Popen) -> None:
 
 def _popen_run(f: Path, state: Path, *args: str) -> subprocess.Popen:
     env = dict(os.environ, XDG_STATE_HOME=str(state), NO_COLOR="1")
-    return subprocess.Popen([WSBLOCK, "run", str(f), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [WSBLOCK, "run", str(f), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _journal_records(state: Path) -> list[dict]:
@@ -136,9 +146,13 @@ async def test_item12_run_keeps_no_message_it_does_not_need(echo_server):
 def test_item13_what_connect_printed_is_in_the_journal_after_kill_9(echo_cli, tmp_path):
     state = tmp_path / "state"
     env = dict(os.environ, XDG_STATE_HOME=str(state), NO_COLOR="1")
-    proc = subprocess.Popen([WSBLOCK, "connect", echo_cli.url("/flood?n=2000000&size=16&seq=1")],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env)
+    proc = subprocess.Popen(
+        [WSBLOCK, "connect", echo_cli.url("/flood?n=2000000&size=16&seq=1")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     assert proc.stdout is not None
     printed = 0
     while printed < 50_000:
@@ -149,7 +163,9 @@ def test_item13_what_connect_printed_is_in_the_journal_after_kill_9(echo_cli, tm
     proc.wait()
     files = sorted((state / "wsblock" / "sessions").glob("*.ndjson"))
     lines = files[-1].read_bytes().splitlines()
-    received = sum(b'"event":"received"' in line or b'"event": "received"' in line for line in lines)
+    received = sum(
+        b'"event":"received"' in line or b'"event": "received"' in line for line in lines
+    )
     assert received >= printed, (received, printed)
 
 
@@ -162,9 +178,14 @@ def test_item14_a_journal_that_cannot_be_written_is_said_at_once(echo_cli, tmp_p
     env = dict(os.environ, XDG_STATE_HOME=str(state), NO_COLOR="1")
     # Files may not grow past 20 kB (as a full disk): the journal fails, stdout (a pipe)
     # does not, and the connection goes on to the end.
-    proc = subprocess.run([WSBLOCK, "connect", echo_cli.url("/flood?n=3000&size=16")],
-                          input=b"", capture_output=True, env=env, timeout=60,
-                          preexec_fn=_limit_file_size)
+    proc = subprocess.run(
+        [WSBLOCK, "connect", echo_cli.url("/flood?n=3000&size=16")],
+        input=b"",
+        capture_output=True,
+        env=env,
+        timeout=60,
+        preexec_fn=_limit_file_size,
+    )
     assert proc.returncode == 1
     assert b"the journal cannot be written" in proc.stderr, proc.stderr
     assert len(proc.stdout.splitlines()) == 3000
@@ -202,8 +223,17 @@ def test_item16_a_secret_in_a_binary_payload_is_masked(wsblock, echo_cli, tmp_pa
 
     secret = "s3cr3t-t0ken-value"
     payload = base64.b64encode(b"\x00\x01" + secret.encode() + b"\x02").decode()
-    r = wsblock("connect", echo_cli.url("/echo"), "-H", "Authorization: Bearer {{TOKEN}}",
-                "--env-var", f"TOKEN={secret}", "--format", "binary", input=payload + "\n")
+    r = wsblock(
+        "connect",
+        echo_cli.url("/echo"),
+        "-H",
+        "Authorization: Bearer {{TOKEN}}",
+        "--env-var",
+        f"TOKEN={secret}",
+        "--format",
+        "binary",
+        input=payload + "\n",
+    )
     assert r.code == 0, r.err
     shown = base64.b64decode(r.out.strip().removeprefix("base64:"))
     assert secret.encode() not in shown and "••••••".encode() in shown

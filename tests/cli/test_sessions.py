@@ -11,8 +11,16 @@ from cli_paths import SAMPLES
 
 def test_sessions_list_and_export_every_format(wsblock, echo_cli, tmp_path) -> None:
     assert "no sessions recorded yet" in wsblock("sessions").out
-    r = wsblock("run", str(SAMPLES / "wss" / "echo.void"), "--env-var", f"ECHO_URL={echo_cli.base}",
-                "--env-var", "USER=ada", "--linger", "0")
+    r = wsblock(
+        "run",
+        str(SAMPLES / "wss" / "echo.void"),
+        "--env-var",
+        f"ECHO_URL={echo_cli.base}",
+        "--env-var",
+        "USER=ada",
+        "--linger",
+        "0",
+    )
     assert r.code == 0
     listed = wsblock("sessions").out.splitlines()
     assert len(listed) == 1 and "echo-a-first-websocket-conversation" in listed[0]
@@ -39,14 +47,29 @@ def test_export_unknown_session_is_bad_input(wsblock) -> None:
 
 
 def test_export_searches_by_text_regex_and_direction(wsblock, echo_cli) -> None:
-    r = wsblock("run", str(SAMPLES / "wss" / "echo.void"), "--env-var", f"ECHO_URL={echo_cli.base}",
-                "--env-var", "USER=ada", "--linger", "0")
+    r = wsblock(
+        "run",
+        str(SAMPLES / "wss" / "echo.void"),
+        "--env-var",
+        f"ECHO_URL={echo_cli.base}",
+        "--env-var",
+        "USER=ada",
+        "--linger",
+        "0",
+    )
     assert r.code == 0
     sid = wsblock("sessions").out.split()[0]
-    got = [json.loads(line) for line in wsblock("export", sid, "--search", "JUST SOME").out.splitlines()]
+    got = [
+        json.loads(line)
+        for line in wsblock("export", sid, "--search", "JUST SOME").out.splitlines()
+    ]
     assert {(g["event"], g["dir"]) for g in got} == {("sent", "out"), ("received", "in")}
-    got = [json.loads(line) for line in
-           wsblock("export", sid, "--regex", r"seq=\"\d\"", "--direction", "in").out.splitlines()]
+    got = [
+        json.loads(line)
+        for line in wsblock(
+            "export", sid, "--regex", r"seq=\"\d\"", "--direction", "in"
+        ).out.splitlines()
+    ]
     assert [(g["event"], g["data"]) for g in got] == [("received", '<ping seq="1"/>')]
     r = wsblock("export", sid, "--regex", "(")
     assert r.code == 2 and "--regex" in r.err

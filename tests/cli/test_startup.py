@@ -22,11 +22,15 @@ print(" ".join(sorted(n for n in before if n.startswith("wsblock."))))
 
 
 def test_connect_never_imports_the_app_or_the_load_engine() -> None:
-    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                         timeout=60, check=True).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True
+    ).stdout.splitlines()
     loaded_by_connect = out[0].split() if out and out[0] else []
-    assert not [n for n in loaded_by_connect if not n.startswith("wsblock.")] , loaded_by_connect
-    assert not [n for n in loaded_by_connect if n.startswith(("wsblock.app", "wsblock.load",
-                                                               "wsblock.runner"))]
+    assert not [n for n in loaded_by_connect if not n.startswith("wsblock.")], loaded_by_connect
+    assert not [
+        n
+        for n in loaded_by_connect
+        if n.startswith(("wsblock.app", "wsblock.load", "wsblock.runner"))
+    ]
     at_start = out[1].split() if len(out) > 1 else []
     assert at_start == ["wsblock.cli", "wsblock.cli.main"], at_start

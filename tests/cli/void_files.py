@@ -14,7 +14,8 @@ def block(node_yaml: str) -> str:
 def request(url: str, title: str = "A request") -> str:
     return f"""## {title}
 
-{block(f'''
+{
+        block(f'''
 type: socket-request
 attrs:
   uid: req-{abs(hash((url, title))) % 10**8}
@@ -28,12 +29,14 @@ content:
     attrs:
       uid: u-1
     content: "{url}"
-''')}"""
+''')
+    }"""
 
 
 def table(kind: str, rows: list[list[str]], extra_attrs: str = "") -> str:
     body = "\n".join(
-        "      - attrs:\n          disabled: false\n        row:\n" + "\n".join(f"          - '{c}'" for c in r)
+        "      - attrs:\n          disabled: false\n        row:\n"
+        + "\n".join(f"          - '{c}'" for c in r)
         for r in rows
     )
     return block(f"""
@@ -86,4 +89,3 @@ def write(path: Path, *parts: str) -> Path:
     path.write_text("---\nversion: 0.20.1\ngeneratedBy: Voiden app\n---\n\n" + "\n".join(parts))
     Document.load(path)  # the test's own file must parse
     return path
-

@@ -106,9 +106,13 @@ def test_pretty() -> None:
     assert pretty("json", "{bad") == "{bad"
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(), c, max_size=3),
-                    max_leaves=10))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(), c, max_size=3),
+        max_leaves=10,
+    )
+)
 def test_any_json_validates(value: object) -> None:
     import json
 

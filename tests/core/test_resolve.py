@@ -25,8 +25,13 @@ def make(*nodes: dict, url: str = "wss://api.test/ws") -> Document:
 
 
 def table(kind: str, rows: list[list[str]], **attrs) -> dict:
-    return {"type": kind, "attrs": {"uid": f"u-{kind}", **attrs},
-            "content": [{"type": "table", "rows": [{"attrs": {"disabled": False}, "row": r} for r in rows]}]}
+    return {
+        "type": kind,
+        "attrs": {"uid": f"u-{kind}", **attrs},
+        "content": [
+            {"type": "table", "rows": [{"attrs": {"disabled": False}, "row": r} for r in rows]}
+        ],
+    }
 
 
 def resolve(doc: Document, values: dict[str, str] | None = None, secret: set[str] = frozenset()):
@@ -39,14 +44,28 @@ def resolve(doc: Document, values: dict[str, str] | None = None, secret: set[str
 def test_bearer_basic_and_api_key() -> None:
     req = resolve(make(table("auth", [["token", "t0k3n"]], authType="bearer")))
     assert ("Authorization", "Bearer t0k3n") in req.headers and "t0k3n" in req.secrets
-    req = resolve(make(table("auth", [["username", "ada"], ["password", "pw1234"]], authType="basic")))
+    req = resolve(
+        make(table("auth", [["username", "ada"], ["password", "pw1234"]], authType="basic"))
+    )
     assert ("Authorization", "Basic " + base64.b64encode(b"ada:pw1234").decode()) in req.headers
     assert "pw1234" in req.secrets
-    req = resolve(make(table("auth", [["key", "X-Key"], ["value", "k-v-1"], ["add_to", "query"]],
-                             authType="apiKey")))
+    req = resolve(
+        make(
+            table(
+                "auth",
+                [["key", "X-Key"], ["value", "k-v-1"], ["add_to", "query"]],
+                authType="apiKey",
+            )
+        )
+    )
     assert req.url.endswith("?X-Key=k-v-1") and "k-v-1" in req.secrets
-    req = resolve(make(table("auth", [["key", "X-Key"], ["value", "k-v-1"], ["in", "header"]],
-                             authType="apiKey")))
+    req = resolve(
+        make(
+            table(
+                "auth", [["key", "X-Key"], ["value", "k-v-1"], ["in", "header"]], authType="apiKey"
+            )
+        )
+    )
     assert ("X-Key", "k-v-1") in req.headers
 
 
@@ -59,13 +78,27 @@ def test_query_rows_merge_into_the_url_and_disabled_rows_are_dropped() -> None:
 
 def test_every_option(tmp_path) -> None:
     (tmp_path / "abs").mkdir()
-    for name in ("ca.pem", "abs/c.pem", "k.pem"):  # the files must exist (checked before connecting)
+    for name in (
+        "ca.pem",
+        "abs/c.pem",
+        "k.pem",
+    ):  # the files must exist (checked before connecting)
         (tmp_path / name).write_text("x")
-    rows = [["subprotocols", "graphql-transport-ws, chat"], ["origin", "https://o.test"],
-            ["compression", "none"], ["connect-timeout", "3"], ["ping-interval", "0"],
-            ["ping-timeout", "7"], ["max-message-size", "1MiB"], ["reconnect", "on"],
-            ["tls-verify", "false"], ["ca-file", "ca.pem"], ["client-cert", f"{tmp_path}/abs/c.pem"],
-            ["client-key", "k.pem"], ["proxy", "none"]]
+    rows = [
+        ["subprotocols", "graphql-transport-ws, chat"],
+        ["origin", "https://o.test"],
+        ["compression", "none"],
+        ["connect-timeout", "3"],
+        ["ping-interval", "0"],
+        ["ping-timeout", "7"],
+        ["max-message-size", "1MiB"],
+        ["reconnect", "on"],
+        ["tls-verify", "false"],
+        ["ca-file", "ca.pem"],
+        ["client-cert", f"{tmp_path}/abs/c.pem"],
+        ["client-key", "k.pem"],
+        ["proxy", "none"],
+    ]
     v = Variables()
     req = resolve_request(group_requests(make(table("socket-options", rows)))[0], v, tmp_path)
     o = req.options
@@ -78,29 +111,57 @@ def test_every_option(tmp_path) -> None:
 
 
 def test_sec_websocket_protocol_header_sets_subprotocols() -> None:
-    req = resolve(make(table("headers-table", [["Sec-WebSocket-Protocol", "chat, v2"], ["X-A", "1"]])))
+    req = resolve(
+        make(table("headers-table", [["Sec-WebSocket-Protocol", "chat, v2"], ["X-A", "1"]]))
+    )
     assert req.options.subprotocols == ("chat", "v2")
     assert [k for k, _ in req.headers] == ["X-A"]
 
 
 def test_sizes() -> None:
-    assert parse_size("16MiB") == 16 << 20 and parse_size("512 KiB") == 512 << 10 and parse_size("0") == 0
+    assert (
+        parse_size("16MiB") == 16 << 20
+        and parse_size("512 KiB") == 512 << 10
+        and parse_size("0") == 0
+    )
     with pytest.raises(ValueError):
         parse_size("lots")
 
 
 def test_messages_and_expects_become_steps_in_order() -> None:
-    msgs = {"type": "socket-messages", "attrs": {"uid": "m"}, "content": [
-        {"type": "socket-message", "attrs": {"uid": "1", "name": "a", "format": "json"},
-         "content": '{"n": "{{N}}"}'},
-        {"type": "socket-expect", "attrs": {"uid": "2", "name": "b", "timeout": 2},
-         "content": [{"type": "table", "rows": [{"attrs": {"disabled": False},
-                                                 "row": ["d", "body.n", "eq", "{{N}}"]}]}]},
-        {"type": "socket-message", "attrs": {"uid": "3", "name": "off", "format": "text",
-                                             "disabled": True}, "content": "x"},
-        {"type": "socket-message", "attrs": {"uid": "4", "name": "bin", "format": "binary",
-                                             "encoding": "hex"}, "content": "00ff"},
-    ]}
+    msgs = {
+        "type": "socket-messages",
+        "attrs": {"uid": "m"},
+        "content": [
+            {
+                "type": "socket-message",
+                "attrs": {"uid": "1", "name": "a", "format": "json"},
+                "content": '{"n": "{{N}}"}',
+            },
+            {
+                "type": "socket-expect",
+                "attrs": {"uid": "2", "name": "b", "timeout": 2},
+                "content": [
+                    {
+                        "type": "table",
+                        "rows": [
+                            {"attrs": {"disabled": False}, "row": ["d", "body.n", "eq", "{{N}}"]}
+                        ],
+                    }
+                ],
+            },
+            {
+                "type": "socket-message",
+                "attrs": {"uid": "3", "name": "off", "format": "text", "disabled": True},
+                "content": "x",
+            },
+            {
+                "type": "socket-message",
+                "attrs": {"uid": "4", "name": "bin", "format": "binary", "encoding": "hex"},
+                "content": "00ff",
+            },
+        ],
+    }
     req = resolve(make(msgs), {"N": "7"})
     a, b, c = req.steps
     assert isinstance(a, Message) and a.data == '{"n": "7"}'
@@ -110,8 +171,11 @@ def test_messages_and_expects_become_steps_in_order() -> None:
 
 
 def test_secret_variables_are_collected_only_where_used() -> None:
-    req = resolve(make(table("headers-table", [["X-Plain", "{{A}}"]]), url="ws://h/{{S}}"),
-                  {"A": "public-value", "S": "hidden-path", "UNUSED": "zzz"}, secret={"S", "UNUSED"})
+    req = resolve(
+        make(table("headers-table", [["X-Plain", "{{A}}"]]), url="ws://h/{{S}}"),
+        {"A": "public-value", "S": "hidden-path", "UNUSED": "zzz"},
+        secret={"S", "UNUSED"},
+    )
     assert req.secrets == {"hidden-path"}
 
 

@@ -70,8 +70,9 @@ def test_precedence_process_then_yaml_then_dotenv_then_env_var(project: Path) ->
     env_file = project / "vars.env"
     env_file.write_text("LEVEL=from-dotenv\nFROM_DOTENV=yes\n")
     proc = {"LEVEL": "from-process", "HOST": "from-process", "ONLY_PROCESS": "p"}
-    v = load_variables(project, "dev", env_file=env_file, env_vars={"FROM_DOTENV": "cli"},
-                       process_env=proc)
+    v = load_variables(
+        project, "dev", env_file=env_file, env_vars={"FROM_DOTENV": "cli"}, process_env=proc
+    )
     assert v.values["ONLY_PROCESS"] == "p"  # 1 only
     assert v.values["HOST"] == "dev.example"  # 2 wins over 1
     assert v.values["LEVEL"] == "from-dotenv"  # 3 wins over 2
@@ -84,7 +85,9 @@ def test_a_secret_stays_secret_when_overridden(project: Path) -> None:
 
 
 def test_profiles(project: Path) -> None:
-    (project / ".voiden" / "env-staging-public.yaml").write_text("stage:\n  variables:\n    HOST: st\n")
+    (project / ".voiden" / "env-staging-public.yaml").write_text(
+        "stage:\n  variables:\n    HOST: st\n"
+    )
     v = load_variables(project, "stage", profile="staging", process_env={})
     assert v.values["HOST"] == "st"
     assert environment_names(project, "staging") == ["stage"]
@@ -93,7 +96,12 @@ def test_profiles(project: Path) -> None:
 
 
 def test_environment_names_for_a_picker(project: Path) -> None:
-    assert environment_names(project) == ["dev", "dev.eu", "dev.eu.one", "prod"]  # as Voiden names them
+    assert environment_names(project) == [
+        "dev",
+        "dev.eu",
+        "dev.eu.one",
+        "prod",
+    ]  # as Voiden names them
 
 
 def test_project_dotenv_used_when_no_environment_selected(tmp_path: Path) -> None:
@@ -110,7 +118,7 @@ def test_unknown_variable_names_it_and_the_place() -> None:
 
 
 def test_dotenv_syntax() -> None:
-    text = '# c\nexport A=1\nB="two words"\nC=\'x y\'\nD=val # note\n\nE=\n'
+    text = "# c\nexport A=1\nB=\"two words\"\nC='x y'\nD=val # note\n\nE=\n"
     assert parse_dotenv(text) == {"A": "1", "B": "two words", "C": "x y", "D": "val", "E": ""}
     with pytest.raises(VariableError, match=r"f.env:2"):
         parse_dotenv("A=1\nnot a pair\n", "f.env")

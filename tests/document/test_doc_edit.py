@@ -62,7 +62,9 @@ def test_insert_block_at_the_start_and_the_end() -> None:
     doc.insert_block(len(doc.blocks), {"type": "last"})
     doc.insert_block(-1, {"type": "before-last"})
     assert [b.type for b in doc.blocks] == ["first", "a", "b", "before-last", "last"]
-    assert doc.dump().startswith("---\nversion: 0.20.1\n---\n\n# Title\n\n```void\n---\ntype: first\n")
+    assert doc.dump().startswith(
+        "---\nversion: 0.20.1\n---\n\n# Title\n\n```void\n---\ntype: first\n"
+    )
     _check_lines(doc)
 
 
@@ -111,10 +113,15 @@ def test_set_node_re_emits_one_block_and_keeps_lines_current() -> None:
     doc = Document.parse(TEXT)
     a, b = doc.blocks
     a.set_node({"type": "a", "attrs": {"uid": "A"}, "content": ["one", "two", "three"]})
-    assert a.raw == "```void\n---\ntype: a\nattrs:\n  uid: A\ncontent:\n  - one\n  - two\n  - three\n---\n```\n"
+    assert (
+        a.raw
+        == "```void\n---\ntype: a\nattrs:\n  uid: A\ncontent:\n  - one\n  - two\n  - three\n---\n```\n"
+    )
     assert b.line == 16 + 4
     _check_lines(doc)
-    assert doc.dump().endswith("between\n\n```void\n---\ntype: b\nattrs:\n  uid: B\n---\n```\nthe end\n")
+    assert doc.dump().endswith(
+        "between\n\n```void\n---\ntype: b\nattrs:\n  uid: B\n---\n```\nthe end\n"
+    )
 
 
 def test_set_node_copies_and_validates() -> None:
@@ -155,7 +162,9 @@ def test_prose_editing() -> None:
 def test_front_matter_editing() -> None:
     doc = Document.parse(TEXT)
     doc.set_front_matter({"version": "0.21.0", "generatedAt": "2026-11-25T12:00:00.000Z"})
-    assert doc.dump().startswith("---\nversion: 0.21.0\ngeneratedAt: 2026-11-25T12:00:00.000Z\n---\n\n# Title")
+    assert doc.dump().startswith(
+        "---\nversion: 0.21.0\ngeneratedAt: 2026-11-25T12:00:00.000Z\n---\n\n# Title"
+    )
     assert doc.front_matter == {"version": "0.21.0", "generatedAt": "2026-11-25T12:00:00.000Z"}
     assert Document.parse(doc.dump()).front_matter == doc.front_matter
     _check_lines(doc)
@@ -170,7 +179,11 @@ def test_new_blocks_in_a_crlf_document_use_crlf() -> None:
     doc.insert_block(1, new_block("headers"))
     out = doc.dump()
     assert "\n" not in out.replace("\r\n", "")
-    assert [b.type for b in Document.parse(out).blocks] == ["socket-request", "headers-table", "socket-messages"]
+    assert [b.type for b in Document.parse(out).blocks] == [
+        "socket-request",
+        "headers-table",
+        "socket-messages",
+    ]
 
 
 def test_save_is_atomic_and_keeps_the_file_mode(tmp_path: Path) -> None:

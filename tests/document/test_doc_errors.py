@@ -17,7 +17,11 @@ def _error(text: str, path: str = "req.void") -> DocumentError:
     err = e.value
     assert str(err).startswith(f"{path}:{err.line}: ")
     assert err.path == Path(path)
-    assert "Traceback" not in str(err) and "yaml." not in str(err) and "<unicode string>" not in str(err)
+    assert (
+        "Traceback" not in str(err)
+        and "yaml." not in str(err)
+        and "<unicode string>" not in str(err)
+    )
     return err
 
 
@@ -108,7 +112,7 @@ def test_what_is_not_a_block_is_prose() -> None:
         "```void \n---\ntype: x\n---\n```\n"  # trailing blank after void: still a block
         "    ```void\n    not a block (indented code)\n    ```\n"
         "```voids\nnot void\n```\n"
-        "```json\n{\"type\": 1}\n```\n"
+        '```json\n{"type": 1}\n```\n'
         "````\n```void\nnot a block either\n```\n````\n"
         "---\n\n> ```void\n> quoted\n"
     )

@@ -24,39 +24,141 @@ from wsblock.document.requests import group_requests
 from wsblock.document.views import _VIEWS, BlockView, SocketMessages, view
 
 BLOCK_TYPES = [*sorted(_VIEWS), "socket-message", "socket-expect", "table", "x-custom", ""]
-ATTR_KEYS = ["uid", "url", "method", "name", "format", "encoding", "timeout", "disabled", "authType",
-             "blockUid", "originalFile", "label", "colorIndex", "add_to", "in", "content", "rows", "row"]
+ATTR_KEYS = [
+    "uid",
+    "url",
+    "method",
+    "name",
+    "format",
+    "encoding",
+    "timeout",
+    "disabled",
+    "authType",
+    "blockUid",
+    "originalFile",
+    "label",
+    "colorIndex",
+    "add_to",
+    "in",
+    "content",
+    "rows",
+    "row",
+]
 SCALARS = st.one_of(
-    st.text(max_size=12), st.integers(-(10**6), 10**6), st.booleans(), st.none(),
+    st.text(max_size=12),
+    st.integers(-(10**6), 10**6),
+    st.booleans(),
+    st.none(),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from(["WSS", "GRPCS", "bearer", "basic", "apiKey", "json", "xml", "binary", "hex",
-                     "ws://h/", "{{X}}", "on", "010", "1:30", "-1", "nan", "\ufeff", "\x00", "\u2028"]),
+    st.sampled_from(
+        [
+            "WSS",
+            "GRPCS",
+            "bearer",
+            "basic",
+            "apiKey",
+            "json",
+            "xml",
+            "binary",
+            "hex",
+            "ws://h/",
+            "{{X}}",
+            "on",
+            "010",
+            "1:30",
+            "-1",
+            "nan",
+            "\ufeff",
+            "\x00",
+            "\u2028",
+        ]
+    ),
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(ATTR_KEYS + ["type", "attrs"]), inner, max_size=4)
-    | st.fixed_dictionaries({"type": st.sampled_from(BLOCK_TYPES), "attrs": st.dictionaries(
-        st.sampled_from(ATTR_KEYS), inner, max_size=4)}, optional={"content": inner, "rows": inner}),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(ATTR_KEYS + ["type", "attrs"]), inner, max_size=4)
+        | st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(BLOCK_TYPES),
+                "attrs": st.dictionaries(st.sampled_from(ATTR_KEYS), inner, max_size=4),
+            },
+            optional={"content": inner, "rows": inner},
+        )
+    ),
     max_leaves=20,
 )
 NODES = st.fixed_dictionaries(
     {"type": st.sampled_from(BLOCK_TYPES[:-1])},
-    optional={"attrs": st.one_of(st.dictionaries(st.sampled_from(ATTR_KEYS), VALUES, max_size=5), VALUES),
-              "content": VALUES},
+    optional={
+        "attrs": st.one_of(st.dictionaries(st.sampled_from(ATTR_KEYS), VALUES, max_size=5), VALUES),
+        "content": VALUES,
+    },
 )
 # Raw YAML bodies: hostile fragments, as a user or an attacker might type them.
 YAML_BITS = [
-    "type: x\n", "type: socket-request\n", "attrs:\n", "  uid: a\n", "content:\n", "  - ", "- ", "a: ",
-    "&a ", "*a ", "&b [1, 2]\n", "*b\n", "!!binary aGk=\n", "!!set {a}\n", "!!timestamp 2025-01-01\n",
-    "!!python/object:os.system {}\n", "!x ", "[" * 200, "]" * 200, "{" * 50, "? ", ": ", "\t", "'", '"',
-    "|\n", ">-\n", "  ", "\n", "#c\n", "---\n", "...\n", "%YAML 1.2\n", "<<: *a\n", "\ufeff", "\r\n",
-    "\x00", "0123", "on", "~", "\u2028",
+    "type: x\n",
+    "type: socket-request\n",
+    "attrs:\n",
+    "  uid: a\n",
+    "content:\n",
+    "  - ",
+    "- ",
+    "a: ",
+    "&a ",
+    "*a ",
+    "&b [1, 2]\n",
+    "*b\n",
+    "!!binary aGk=\n",
+    "!!set {a}\n",
+    "!!timestamp 2025-01-01\n",
+    "!!python/object:os.system {}\n",
+    "!x ",
+    "[" * 200,
+    "]" * 200,
+    "{" * 50,
+    "? ",
+    ": ",
+    "\t",
+    "'",
+    '"',
+    "|\n",
+    ">-\n",
+    "  ",
+    "\n",
+    "#c\n",
+    "---\n",
+    "...\n",
+    "%YAML 1.2\n",
+    "<<: *a\n",
+    "\ufeff",
+    "\r\n",
+    "\x00",
+    "0123",
+    "on",
+    "~",
+    "\u2028",
 ]
 RAW_BODIES = st.lists(st.sampled_from(YAML_BITS), max_size=12).map("".join)
 PROSE = st.one_of(
-    st.sampled_from(["# Title\n", "text\n", "\n", "```\n", "```void\n", "~~~\n", "---\n", "```json\n{}\n```\n",
-                     "\ufeff", "\r\n", "    ```void\n", "````void\n", "```void \n---\n"]),
+    st.sampled_from(
+        [
+            "# Title\n",
+            "text\n",
+            "\n",
+            "```\n",
+            "```void\n",
+            "~~~\n",
+            "---\n",
+            "```json\n{}\n```\n",
+            "\ufeff",
+            "\r\n",
+            "    ```void\n",
+            "````void\n",
+            "```void \n---\n",
+        ]
+    ),
     st.text(max_size=20),
 )
 
@@ -74,8 +176,12 @@ def hostile_documents(draw: st.DrawFn) -> str:
             body = draw(RAW_BODIES)
         else:
             body = ys.dump(draw(NODES))
-        parts.append(draw(st.sampled_from(["```void\n", "````void\n", "```void  \n"])) + "---\n" + body
-                     + draw(st.sampled_from(["---\n```\n", "---\n````\n", "---\n", "```\n", "---\n\n```"])))
+        parts.append(
+            draw(st.sampled_from(["```void\n", "````void\n", "```void  \n"]))
+            + "---\n"
+            + body
+            + draw(st.sampled_from(["---\n```\n", "---\n````\n", "---\n", "```\n", "---\n\n```"]))
+        )
     text = "".join(parts)
     if draw(st.integers(0, 4)) == 0:
         text = text.replace("\n", "\r\n")

@@ -16,13 +16,78 @@ from wsblock.document import yamlstyle as ys
 from wsblock.document.model import node_text
 
 TRICKY = [
-    '"', "'", ":", ": ", "#", " #", "-", "- ", "?", "? ", "{", "}", "[", "]", ",", "&", "*", "!",
-    "|", ">", "%", "@", "`", "\\", "\n", "\n\n", "\t", " ", "  ", "---", "...", "yes", "No", "on",
-    "OFF", "y", "true", "False", "null", "~", "1", "010", "0o17", "0x1F", "1.5", "-2e3", ".inf",
-    "1_000", "2025-04-01", "12:30", "<<", "=", "é", "ü", "😀", "日本", "\u00a0", "\u2028", "\x85",
-    "\r", "\r\n", "\x00", "\x1b", "\ufeff", "{{VAR}}", "wss://h/p?q=1#f", "```", "```void",
+    '"',
+    "'",
+    ":",
+    ": ",
+    "#",
+    " #",
+    "-",
+    "- ",
+    "?",
+    "? ",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    "&",
+    "*",
+    "!",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "\\",
+    "\n",
+    "\n\n",
+    "\t",
+    " ",
+    "  ",
+    "---",
+    "...",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "true",
+    "False",
+    "null",
+    "~",
+    "1",
+    "010",
+    "0o17",
+    "0x1F",
+    "1.5",
+    "-2e3",
+    ".inf",
+    "1_000",
+    "2025-04-01",
+    "12:30",
+    "<<",
+    "=",
+    "é",
+    "ü",
+    "😀",
+    "日本",
+    "\u00a0",
+    "\u2028",
+    "\x85",
+    "\r",
+    "\r\n",
+    "\x00",
+    "\x1b",
+    "\ufeff",
+    "{{VAR}}",
+    "wss://h/p?q=1#f",
+    "```",
+    "```void",
 ]
-NUMBERS_AS_TEXT = st.from_regex(r"[-+]?(0|[1-9][0-9]{0,5})(\.[0-9]{1,3})?([eE][-+]?[0-9]{1,2})?", fullmatch=True)
+NUMBERS_AS_TEXT = st.from_regex(
+    r"[-+]?(0|[1-9][0-9]{0,5})(\.[0-9]{1,3})?([eE][-+]?[0-9]{1,2})?", fullmatch=True
+)
 PIECES = st.one_of(
     st.sampled_from(TRICKY),
     st.text(max_size=10),
@@ -42,25 +107,44 @@ SCALARS = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20),
     st.floats(allow_nan=False, allow_infinity=True),
 )
-KEYS = st.one_of(st.sampled_from(["type", "attrs", "uid", "name", "content", "row", "rows", "disabled"]),
-                 TEXTS.filter(lambda s: len(s) < 40))
+KEYS = st.one_of(
+    st.sampled_from(["type", "attrs", "uid", "name", "content", "row", "rows", "disabled"]),
+    TEXTS.filter(lambda s: len(s) < 40),
+)
 VALUES = st.recursive(
     SCALARS,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
     max_leaves=16,
 )
-TYPES = st.one_of(st.sampled_from(["socket-request", "headers-table", "socket-messages", "x-custom"]),
-                  TEXTS.filter(bool))
+TYPES = st.one_of(
+    st.sampled_from(["socket-request", "headers-table", "socket-messages", "x-custom"]),
+    TEXTS.filter(bool),
+)
 NODES = st.fixed_dictionaries(
     {"type": TYPES, "attrs": st.dictionaries(KEYS, SCALARS, max_size=5)},
     optional={"content": VALUES},
 )
 # Prose lines that cannot open a fence (an unclosed one would make the rest prose).
 PROSE_LINE = st.one_of(
-    st.sampled_from(["# Heading", "## *Emphasis* `code` 🚀", "", "---", "* item", "> quote", "prose text",
-                     "```json\n{\"type\": 1}\n```", "~~~\n```void\n~~~", "inline ```void here",
-                     "    ```void (indented code)", "Setext\n------"]),
-    st.text(st.characters(blacklist_characters="\n\r`~", blacklist_categories=("Cs",)), max_size=40),
+    st.sampled_from(
+        [
+            "# Heading",
+            "## *Emphasis* `code` 🚀",
+            "",
+            "---",
+            "* item",
+            "> quote",
+            "prose text",
+            '```json\n{"type": 1}\n```',
+            "~~~\n```void\n~~~",
+            "inline ```void here",
+            "    ```void (indented code)",
+            "Setext\n------",
+        ]
+    ),
+    st.text(
+        st.characters(blacklist_characters="\n\r`~", blacklist_categories=("Cs",)), max_size=40
+    ),
 )
 
 

@@ -26,7 +26,9 @@ def _block(node: dict) -> str:
 
 
 def _link(uid: str, original: str, own: str = "link-uid") -> str:
-    return _block({"type": "linkedBlock", "attrs": {"uid": own, "blockUid": uid, "originalFile": original}})
+    return _block(
+        {"type": "linkedBlock", "attrs": {"uid": own, "blockUid": uid, "originalFile": original}}
+    )
 
 
 def _wss(uid: str, url: str) -> dict:
@@ -84,11 +86,17 @@ def test_several_requests_separators_and_loose_blocks() -> None:
 
 def test_names_come_from_the_nearest_heading_since_the_previous_request() -> None:
     text = (
-        "# File title\n\n## Login\n\nprose\n\n" + _block(_wss("a", "wss://a"))
-        + "\n### Details of login\n\n" + _block(new_block("headers"))
-        + "\n```bash\n# not a heading\n```\n\n" + _block(_wss("b", "wss://b"))
-        + "\n" + _block(new_block("separator")) + _block(_wss("c", "wss://c"))
-        + "\n## [Linked](http://x) <b>name</b> 🚀\n\n" + _block(_wss("d", "wss://d"))
+        "# File title\n\n## Login\n\nprose\n\n"
+        + _block(_wss("a", "wss://a"))
+        + "\n### Details of login\n\n"
+        + _block(new_block("headers"))
+        + "\n```bash\n# not a heading\n```\n\n"
+        + _block(_wss("b", "wss://b"))
+        + "\n"
+        + _block(new_block("separator"))
+        + _block(_wss("c", "wss://c"))
+        + "\n## [Linked](http://x) <b>name</b> 🚀\n\n"
+        + _block(_wss("d", "wss://d"))
     )
     names = [s.name for s in group_requests(Document.parse(text))]
     assert names == ["Login", "Details of login", "request 3", "Linked name"]
@@ -110,7 +118,10 @@ def test_no_requests() -> None:
 @pytest.mark.parametrize(
     ("heading", "clean"),
     [
-        ("🛡️ Initiate Protocol: First Contact with a Block", "Initiate Protocol: First Contact with a Block"),
+        (
+            "🛡️ Initiate Protocol: First Contact with a Block",
+            "Initiate Protocol: First Contact with a Block",
+        ),
         ("**🧊 The Good, The Bad and The Dev**", "The Good, The Bad and The Dev"),
         ("▶️ Try it out:", "Try it out:"),
         ("_Echo_ `ws` ~~old~~ server 👩🏽‍💻", "Echo ws old server"),
@@ -151,14 +162,28 @@ def test_imports_resolve_into_blocks(project: Path) -> None:
     assert spec.kind == "http" and spec.head.type == "linkedBlock"  # a linked head
     resolved = resolve_links(spec)
     assert resolved is not spec and spec.head.type == "linkedBlock"
-    assert resolved.head.type == "request" and resolved.head.uid == "90fca34b-0a6f-4b3e-a1bd-a3e3840bb4d8"
+    assert (
+        resolved.head.type == "request"
+        and resolved.head.uid == "90fca34b-0a6f-4b3e-a1bd-a3e3840bb4d8"
+    )
     assert resolved.head.source == project / "blocks" / "json.void"
     types = [b.type for b in resolved.blocks]
     # the section's blocks, the fileLink above the head included (Voiden's grouping)
-    assert types == ["fileLink", "fileLink", "headers-table", "fileLink", "query-table", "fileLink",
-                     "json_body", "table"]
+    assert types == [
+        "fileLink",
+        "fileLink",
+        "headers-table",
+        "fileLink",
+        "query-table",
+        "fileLink",
+        "json_body",
+        "table",
+    ]
     headers = view(resolved.blocks[2])
-    assert isinstance(headers, HeadersTable) and headers.rows[1].cells == ["Content-Type", "application/json"]
+    assert isinstance(headers, HeadersTable) and headers.rows[1].cells == [
+        "Content-Type",
+        "application/json",
+    ]
     assert resolved.blocks[2].source == project / "blocks" / "headers.void"
     assert resolved.blocks[0] is spec.blocks[0]  # blocks that are not links are the same objects
 
@@ -179,7 +204,9 @@ def test_links_need_a_root_to_head_requests(project: Path) -> None:
 
 def test_a_missing_file_names_the_target_uid_and_the_link(project: Path) -> None:
     path = project / "mine.void"
-    path.write_text(_block(_wss("head", "wss://x")) + "\n" + _link("some-uid", "/blocks/missing.void"))
+    path.write_text(
+        _block(_wss("head", "wss://x")) + "\n" + _link("some-uid", "/blocks/missing.void")
+    )
     doc = Document.load(path)
     (spec,) = group_requests(doc)
     line = doc.blocks[-1].line
@@ -190,12 +217,16 @@ def test_a_missing_file_names_the_target_uid_and_the_link(project: Path) -> None
     assert err.source == path and err.line == line
     message = str(err)
     assert message.startswith(f"{path}:{line}: ")
-    assert "/blocks/missing.void" in message and "some-uid" in message and "does not exist" in message
+    assert (
+        "/blocks/missing.void" in message and "some-uid" in message and "does not exist" in message
+    )
 
 
 def test_a_missing_uid_names_the_target_uid_and_the_link(project: Path) -> None:
     path = project / "mine.void"
-    path.write_text(_block(_wss("head", "wss://x")) + "prose\n" + _link("nope", "/blocks/headers.void"))
+    path.write_text(
+        _block(_wss("head", "wss://x")) + "prose\n" + _link("nope", "/blocks/headers.void")
+    )
     doc = Document.load(path)
     (spec,) = group_requests(doc)
     line = doc.blocks[-1].line
@@ -228,7 +259,10 @@ def test_links_to_links_are_followed_and_cycles_are_found(project: Path) -> None
     path.write_text(_block(_wss("head", "wss://x")) + _link("in-a", "/a.void"))
     (spec,) = group_requests(Document.load(path))
     resolved = resolve_links(spec)
-    assert resolved.blocks[0].type == "headers-table" and resolved.blocks[0].source == project / "c.void"
+    assert (
+        resolved.blocks[0].type == "headers-table"
+        and resolved.blocks[0].source == project / "c.void"
+    )
 
     (project / "c.void").write_text(_link("in-a", "/a.void", own="in-c"))
     (spec,) = group_requests(Document.load(path))
@@ -239,7 +273,9 @@ def test_links_to_links_are_followed_and_cycles_are_found(project: Path) -> None
 
 def test_a_link_without_attributes(project: Path) -> None:
     path = project / "mine.void"
-    path.write_text(_block(_wss("head", "wss://x")) + _block({"type": "linkedBlock", "attrs": {"uid": "l"}}))
+    path.write_text(
+        _block(_wss("head", "wss://x")) + _block({"type": "linkedBlock", "attrs": {"uid": "l"}})
+    )
     (spec,) = group_requests(Document.load(path))
     with pytest.raises(LinkError) as e:
         resolve_links(spec)
@@ -247,12 +283,17 @@ def test_a_link_without_attributes(project: Path) -> None:
 
 
 def test_a_linked_websocket_head_and_a_linked_separator(project: Path) -> None:
-    (project / "lib.void").write_text(_block(_wss("lib-head", "wss://lib")) + _block(
-        {"type": "request-separator", "attrs": {"uid": "lib-sep"}}))
+    (project / "lib.void").write_text(
+        _block(_wss("lib-head", "wss://lib"))
+        + _block({"type": "request-separator", "attrs": {"uid": "lib-sep"}})
+    )
     path = project / "mine.void"
     path.write_text(
-        "## From the library\n\n" + _link("lib-head", "/lib.void", own="l1") + _block(new_block("headers"))
-        + _link("lib-sep", "/lib.void", own="l2") + _block(new_block("query"))
+        "## From the library\n\n"
+        + _link("lib-head", "/lib.void", own="l1")
+        + _block(new_block("headers"))
+        + _link("lib-sep", "/lib.void", own="l2")
+        + _block(new_block("query"))
     )
     (spec,) = group_requests(Document.load(path))
     assert (spec.name, spec.kind, len(spec.blocks)) == ("From the library", "wss", 1)
@@ -261,7 +302,9 @@ def test_a_linked_websocket_head_and_a_linked_separator(project: Path) -> None:
 
 
 def test_a_link_outside_the_project_is_refused(project: Path) -> None:
-    (project.parent / "secret.void").write_text(_block({"type": "headers-table", "attrs": {"uid": "s"}}))
+    (project.parent / "secret.void").write_text(
+        _block({"type": "headers-table", "attrs": {"uid": "s"}})
+    )
     path = project / "mine.void"
     path.write_text(_block(_wss("head", "wss://x")) + _link("s", "/../secret.void"))
     (spec,) = group_requests(Document.load(path))

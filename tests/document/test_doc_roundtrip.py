@@ -91,8 +91,12 @@ def _migrated(text: str) -> str:
     """``text`` with our blocks' old ```void form rewritten as YAML code fences (what fmt does)."""
     import re
 
-    return re.sub(r"```void(\r?\n)---\r?\n(type: socket-(?:options|messages)\r?\n.*?)---\r?\n```",
-                  r"```yaml\1\2```", text, flags=re.S)
+    return re.sub(
+        r"```void(\r?\n)---\r?\n(type: socket-(?:options|messages)\r?\n.*?)---\r?\n```",
+        r"```yaml\1\2```",
+        text,
+        flags=re.S,
+    )
 
 
 @pytest.mark.parametrize("path", ALL_FILES, ids=ids(ALL_FILES))
@@ -172,4 +176,4 @@ def test_an_edited_last_block_keeps_the_missing_final_newline() -> None:
     last = doc.blocks[-1]
     msgs = view(last)
     last.set_node(msgs.replace_item(0, msgs.items[0].with_content("{}")))
-    assert doc.dump().endswith("content: \"{}\"\r\n```")  # socket-messages: a YAML code fence
+    assert doc.dump().endswith('content: "{}"\r\n```')  # socket-messages: a YAML code fence

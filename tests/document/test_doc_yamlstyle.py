@@ -82,8 +82,8 @@ def test_safe_mode_differs_from_voiden_only_by_quoting_and_escapes() -> None:
         ("0x1F", '"0x1F"'),
         ('{"op": "hello", "user": "{{USER}}"}', """'{"op": "hello", "user": "{{USER}}"}'"""),
         ("it's", "it's"),
-        ("it's \"a\": b", '"it\'s \\"a\\": b"'),
-        ("it's \"quoted\"", "it's \"quoted\""),
+        ('it\'s "a": b', '"it\'s \\"a\\": b"'),
+        ('it\'s "quoted"', 'it\'s "quoted"'),
         ("a: b", '"a: b"'),
         ("a #b", '"a #b"'),
         ("a#b", "a#b"),
@@ -111,11 +111,30 @@ def test_scalars_as_voiden_writes_them(value: object, expected: str) -> None:
     assert ys.dump({"k": value}) == f"k: {expected}\n"
 
 
-@pytest.mark.parametrize("word", ["yes", "No", "ON", "off", "y", "N", "1_000", "0b101", "017",
-                                  "2025-04-01", "1:30", "<<", "=", "~"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "N",
+        "1_000",
+        "0b101",
+        "017",
+        "2025-04-01",
+        "1:30",
+        "<<",
+        "=",
+        "~",
+    ],
+)
 def test_yaml11_lookalikes_are_quoted_in_safe_mode_only(word: str) -> None:
     strict, safe = ys.dump({"k": word}, yaml11_safe=False), ys.dump({"k": word}, yaml11_words=True)
-    assert ys.dump({"k": word}) == strict  # by default: quoted exactly as yaml@2.7.0 quotes (item 9)
+    assert (
+        ys.dump({"k": word}) == strict
+    )  # by default: quoted exactly as yaml@2.7.0 quotes (item 9)
     if word in ("~", "017"):  # a null and an int in YAML 1.2 too
         assert strict == safe == f'k: "{word}"\n'
         return
@@ -127,8 +146,16 @@ def test_yaml11_lookalikes_are_quoted_in_safe_mode_only(word: str) -> None:
 
 def test_long_plain_values_fold_at_80_columns_as_in_headers_void() -> None:
     token = "4f3a9c8b7a1d5e6f89c2d0e4b6a7c9f1d8e2b3c5f4a6e7d9c0b1e3a2d5f8c9b"
-    node = {"content": [{"type": "table", "rows": [{"attrs": {"disabled": False},
-                                                    "row": ["Authorization", f"Bearer {token}"]}]}]}
+    node = {
+        "content": [
+            {
+                "type": "table",
+                "rows": [
+                    {"attrs": {"disabled": False}, "row": ["Authorization", f"Bearer {token}"]}
+                ],
+            }
+        ]
+    }
     assert ys.dump(node) == (
         "content:\n"
         "  - type: table\n"
@@ -144,7 +171,7 @@ def test_long_plain_values_fold_at_80_columns_as_in_headers_void() -> None:
 
 
 def test_multi_line_text_is_a_block_literal() -> None:
-    assert ys.dump({"body": "{\n  \"a\": 1\n}"}) == 'body: |-\n  {\n    "a": 1\n  }\n'
+    assert ys.dump({"body": '{\n  "a": 1\n}'}) == 'body: |-\n  {\n    "a": 1\n  }\n'
     assert ys.dump({"body": "line\n"}) == "body: |\n  line\n"
     assert ys.dump({"body": "line\n\n"}) == "body: |+\n  line\n\n"
     assert ys.dump({"body": "  indented\nnext"}) == "body: |2-\n    indented\n  next\n"
@@ -152,7 +179,11 @@ def test_multi_line_text_is_a_block_literal() -> None:
 
 
 def test_collections_are_block_style_with_sequences_indented_under_their_key() -> None:
-    node = {"type": "x", "attrs": {"uid": "u"}, "content": [{"type": "z", "content": [["a", "b"], []]}]}
+    node = {
+        "type": "x",
+        "attrs": {"uid": "u"},
+        "content": [{"type": "z", "content": [["a", "b"], []]}],
+    }
     assert ys.dump(node) == (
         "type: x\n"
         "attrs:\n"
@@ -173,7 +204,13 @@ def test_keys_are_quoted_when_needed() -> None:
 
 
 def test_yaml11_hazardous_characters_are_escaped_in_safe_mode() -> None:
-    for ch, esc in (("\u2028", "\\L"), ("\u2029", "\\P"), ("\x85", "\\N"), ("\x7f", "\\x7f"), ("\ufffe", "\\ufffe")):
+    for ch, esc in (
+        ("\u2028", "\\L"),
+        ("\u2029", "\\P"),
+        ("\x85", "\\N"),
+        ("\x7f", "\\x7f"),
+        ("\ufffe", "\\ufffe"),
+    ):
         raw = ys.dump({"k": f"a{ch}b"})  # by default raw, as Voiden writes it; ys.load reads it
         assert ch in raw and ys.load(raw) == {"k": f"a{ch}b"}
         out = ys.dump({"k": f"a{ch}b"}, yaml11_words=True)
@@ -193,7 +230,9 @@ def test_a_first_line_starting_with_a_tab_gets_an_indentation_indicator() -> Non
     out = ys.dump({"k": ["\tindented\nnext"]})
     assert out == "k:\n  - |2-\n    \tindented\n    next\n"
     assert ys.load(out) == {"k": ["\tindented\nnext"]}
-    assert yaml.load(out, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
+    assert yaml.load(
+        out, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader
+    )
 
 
 def test_loader_reads_voidens_yaml_1_2() -> None:
@@ -231,8 +270,19 @@ def test_unwritable_values_raise_type_error() -> None:
 
 
 def test_js_number_formatting() -> None:
-    cases = {1.5: "1.5", 2.0: "2", 1e21: "1e+21", 1e-7: "1e-7", 1e-6: "0.000001", 123456.789: "123456.789",
-             -0.0: "-0", math.inf: ".inf", -math.inf: "-.inf", 1e20: "100000000000000000000", 0.1: "0.1"}
+    cases = {
+        1.5: "1.5",
+        2.0: "2",
+        1e21: "1e+21",
+        1e-7: "1e-7",
+        1e-6: "0.000001",
+        123456.789: "123456.789",
+        -0.0: "-0",
+        math.inf: ".inf",
+        -math.inf: "-.inf",
+        1e20: "100000000000000000000",
+        0.1: "0.1",
+    }
     for value, text in cases.items():
         assert ys.dump(value) == text + "\n"
 

@@ -25,7 +25,9 @@ def _fmt(n: int) -> Document:
 def test_lines_are_renumbered_once_for_any_number_of_edits(monkeypatch) -> None:
     calls = []
     real = ModelDocument._renumber_now
-    monkeypatch.setattr(ModelDocument, "_renumber_now", lambda self: (calls.append(1), real(self))[1])
+    monkeypatch.setattr(
+        ModelDocument, "_renumber_now", lambda self: (calls.append(1), real(self))[1]
+    )
     for n in (500, 2000):
         calls.clear()
         doc = _fmt(n)
@@ -44,6 +46,7 @@ def test_line_numbers_stay_right_after_edits() -> None:
 
 def test_fmt_time_grows_linearly() -> None:
     """N and 4N blocks: 4N may take at most ~2x of 4 times as long (quadratic would be 16x)."""
+
     def took(n: int) -> float:
         best = float("inf")
         for _ in range(2):

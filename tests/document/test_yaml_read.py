@@ -16,11 +16,29 @@ from wsblock.document.yamlread import MAX_ALIAS_NODES, MAX_DEPTH, YamlError, rea
 
 # scalar as written -> the value Voiden's yaml@2.7.0 reads
 VOIDEN_READS = {
-    "on": "on", "yes": "yes", "off": "off", "y": "y", "No": "No",
-    "010": 10, "0123": 123, "1:30": "1:30", "2025-04-01": "2025-04-01",
-    "0o17": 15, "0x1F": 31, "~": None, "null": None, "1e3": 1000, "+12": 12,
-    "'<<'": "<<", "1_000": "1_000", "0b101": "0b101", "True": True, "TRUE": True,
-    "false": False, ".5": 0.5, "1.": 1,
+    "on": "on",
+    "yes": "yes",
+    "off": "off",
+    "y": "y",
+    "No": "No",
+    "010": 10,
+    "0123": 123,
+    "1:30": "1:30",
+    "2025-04-01": "2025-04-01",
+    "0o17": 15,
+    "0x1F": 31,
+    "~": None,
+    "null": None,
+    "1e3": 1000,
+    "+12": 12,
+    "'<<'": "<<",
+    "1_000": "1_000",
+    "0b101": "0b101",
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    ".5": 0.5,
+    "1.": 1,
     # One deliberate difference: integers beyond 2**53 keep their digits (Voiden holds
     # 12345678901234567890 as the JavaScript number 12345678901234567000).
     "12345678901234567890": 12345678901234567890,
@@ -43,12 +61,16 @@ def test_pin_is_not_octal_and_on_is_not_true() -> None:
 
 def test_every_reader_uses_it(tmp_path) -> None:
     """Blocks, front matter and .voiden environments all read YAML 1.2 core."""
-    doc = Document.parse("---\nflag: on\n---\n```void\n---\ntype: x\nattrs:\n  pin: 0123\n---\n```\n")
+    doc = Document.parse(
+        "---\nflag: on\n---\n```void\n---\ntype: x\nattrs:\n  pin: 0123\n---\n```\n"
+    )
     assert doc.front_matter == {"flag": "on"} and doc.blocks[0].attrs == {"pin": 123}
     from wsblock.variables import load_variables
 
     (tmp_path / ".voiden").mkdir()
-    (tmp_path / ".voiden" / "env-public.yaml").write_text("dev:\n  variables:\n    A: on\n    PIN: 0123\n")
+    (tmp_path / ".voiden" / "env-public.yaml").write_text(
+        "dev:\n  variables:\n    A: on\n    PIN: 0123\n"
+    )
     v = load_variables(tmp_path, "dev", process_env={})
     assert v.substitute("{{A}} {{PIN}}", "t") == "on 123"
 
@@ -60,8 +82,18 @@ def test_duplicate_keys_and_recursive_aliases_are_errors() -> None:
         read_yaml("a: &x [1, *x]\n")
 
 
-@pytest.mark.parametrize("tag", ["!!binary aGk=", "!!set {a}", "!!timestamp 2025-01-01", "!!omap []",
-                                 "!!python/name:os.system", "!local x", "!!merge x"])
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!binary aGk=",
+        "!!set {a}",
+        "!!timestamp 2025-01-01",
+        "!!omap []",
+        "!!python/name:os.system",
+        "!local x",
+        "!!merge x",
+    ],
+)
 def test_tags_outside_the_core_schema_are_refused(tag) -> None:
     with pytest.raises(YamlError, match="is not supported"):
         read_yaml(f"v: {tag}\n")
@@ -78,14 +110,22 @@ def test_alias_bomb_is_refused_quickly() -> None:
     assert time.process_time() - start < 5  # a bound on a hang, not a speed target
     # a few honest aliases are fine
     assert read_yaml("a: &a {k: 1}\nb: *a\n") == {"a": {"k": 1}, "b": {"k": 1}}
-    many = "a: &a [" + ", ".join(["x"] * 1000) + "]\n" + "".join(f"b{i}: *a\n" for i in range(MAX_ALIAS_NODES // 1001 - 1))
+    many = (
+        "a: &a ["
+        + ", ".join(["x"] * 1000)
+        + "]\n"
+        + "".join(f"b{i}: *a\n" for i in range(MAX_ALIAS_NODES // 1001 - 1))
+    )
     assert len(read_yaml(many)) == MAX_ALIAS_NODES // 1001
 
 
 def test_depth_bound() -> None:
     assert read_yaml("[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)) is not None
-    for text in ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "[" * 100000,
-                 "".join("  " * i + "k:\n" for i in range(MAX_DEPTH + 5))):
+    for text in (
+        "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1),
+        "[" * 100000,
+        "".join("  " * i + "k:\n" for i in range(MAX_DEPTH + 5)),
+    ):
         with pytest.raises(YamlError, match="nested too deeply"):
             read_yaml(text)
 
@@ -100,5 +140,7 @@ def test_size_bound(monkeypatch) -> None:
 
 def test_a_block_error_names_the_file_and_line() -> None:
     with pytest.raises(DocumentError) as e:
-        Document.parse("text\n\n```void\n---\ntype: x\nattrs: !!binary aGk=\n---\n```\n", path="f.void")
+        Document.parse(
+            "text\n\n```void\n---\ntype: x\nattrs: !!binary aGk=\n---\n```\n", path="f.void"
+        )
     assert str(e.value).startswith("f.void:") and "!!binary" in str(e.value)

@@ -42,8 +42,9 @@ class EditorHost(App):
         self.changes = 0
 
     def compose(self) -> ComposeResult:
-        yield DocumentEditor(self.session, variables=self.variables, folder=self.folder,
-                             watch_disk=None)
+        yield DocumentEditor(
+            self.session, variables=self.variables, folder=self.folder, watch_disk=None
+        )
 
     @property
     def editor(self) -> DocumentEditor:

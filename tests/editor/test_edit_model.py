@@ -288,7 +288,9 @@ def test_void_files(tmp_path):
     (tmp_path / ".voiden" / "c.void").write_text("")
     (tmp_path / "x.txt").write_text("")
     assert [p.relative_to(tmp_path).as_posix() for p in void_files(tmp_path)] == [
-        "a.void", "sub/b.void"]
+        "a.void",
+        "sub/b.void",
+    ]
 
 
 @pytest.mark.parametrize("sample", sorted(SAMPLES.rglob("*.void")), ids=lambda p: p.name)

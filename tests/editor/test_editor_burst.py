@@ -83,8 +83,19 @@ async def test_two_blocks_and_their_fields_in_one_burst(tmp_path):
         app.query(ProseEditor).first().focus()
         await pilot.pause()
         # Tab: the URL's ▶ Run, then the text below the block
-        burst(app, *"/wss", "enter", *"h/ws", "tab", "tab",
-              *"/headers", "enter", *"X-Token", "tab", *"abc")
+        burst(
+            app,
+            *"/wss",
+            "enter",
+            *"h/ws",
+            "tab",
+            "tab",
+            *"/headers",
+            "enter",
+            *"X-Token",
+            "tab",
+            *"abc",
+        )
         await settled(pilot, app)
         assert [b.type for b in app.session.blocks] == ["socket-request", "headers-table"]
         assert app.session.url(0) == "wss://h/ws"
@@ -120,8 +131,13 @@ async def test_typing_right_after_moving_a_block(echo):
         burst(app, "alt+shift+down", *"2", "alt+shift+down", *"3", "alt+shift+c", *"4")
         await settled(pilot, app)
         types = [b.type for b in app.session.blocks]
-        assert types[:5] == ["socket-request", "headers-table", "socket-options",
-                             "query-table", "query-table"]
+        assert types[:5] == [
+            "socket-request",
+            "headers-table",
+            "socket-options",
+            "query-table",
+            "query-table",
+        ]
         assert app.session.rows(3) == [(["room", "lobby-123"], False)]
         assert app.session.rows(4) == [(["room", "lobby-1234"], False)]
         assert key_of(app) == ("cell", 4, None, 0, 1)
@@ -152,7 +168,10 @@ async def test_typing_right_after_ctrl_n_adds_a_row(echo):
         burst(app, "ctrl+n", *"X-Added", "tab", *"v")
         await settled(pilot, app)
         assert [r[0] for r in app.session.rows(h)] == [
-            ["X-Client", "wss-sample"], ["X-Added", "v"], ["X-Debug", "1"]]
+            ["X-Client", "wss-sample"],
+            ["X-Added", "v"],
+            ["X-Debug", "1"],
+        ]
         assert key_of(app) == ("cell", h, None, 1, 1)
 
 
@@ -242,8 +261,7 @@ async def test_held_keys_that_are_bindings_act_in_their_place(tmp_path):
         app.query(ProseEditor).first().focus()
         await pilot.pause()
         await pilot.press(*"/wss")
-        burst(app, "enter", *["backspace"] * 6, *"ws://h/xy", "left", "backspace", "end",
-              *"z")
+        burst(app, "enter", *["backspace"] * 6, *"ws://h/xy", "left", "backspace", "end", *"z")
         await settled(pilot, app)
         assert app.session.url(0) == "ws://h/yz"
         assert app.focused.cursor_position == len("ws://h/yz")

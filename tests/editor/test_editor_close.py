@@ -76,8 +76,9 @@ async def test_closing_the_last_file_leaves_an_untitled_one(echo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
         await pilot.press("ctrl+f4")
-        assert await until(pilot, lambda: app.area.current is not None
-                           and app.area.current.session.path is None)
+        assert await until(
+            pilot, lambda: app.area.current is not None and app.area.current.session.path is None
+        )
         assert len(app.area.editors) == 1
         assert await until(pilot, lambda: in_editor(app, app.area.current))
         await pilot.press(*"notes")  # a file to type in, at once

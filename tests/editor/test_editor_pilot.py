@@ -19,8 +19,13 @@ SIZE = (110, 60)
 
 
 def wsblock_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from wsblock.cli import main; main()", *args], capture_output=True,
-                          text=True, timeout=60, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-c", "from wsblock.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+    )
 
 
 async def focus(pilot, app, key) -> None:

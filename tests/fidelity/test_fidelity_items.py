@@ -17,7 +17,12 @@ MSG = ("hello", "json", '{"op": "hello"}')
 
 
 def test_item1_our_blocks_are_yaml_code_fences_with_the_same_views(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.void", wss("ws://h/x"), rows("socket-options", ["ping-interval", "5"]), messages(MSG))
+    f = write(
+        tmp_path / "a.void",
+        wss("ws://h/x"),
+        rows("socket-options", ["ping-interval", "5"]),
+        messages(MSG),
+    )
     text = f.read_text()
     assert "```yaml\ntype: socket-options\n" in text and "```yaml\ntype: socket-messages\n" in text
     assert "```void\n---\ntype: socket-options" not in text
@@ -31,7 +36,10 @@ def test_item1_our_blocks_are_yaml_code_fences_with_the_same_views(tmp_path: Pat
     old = text.replace("```yaml\ntype: socket-options\n", "```void\n---\ntype: socket-options\n", 1)
     old = re.sub(r"(type: socket-options\n.*?\n)```", r"\1---\n```", old, count=1, flags=re.S)
     (tmp_path / "old.void").write_text(old)
-    assert view(Document.load(tmp_path / "old.void").blocks[1]).rows[0].cells == ["ping-interval", "5"]
+    assert view(Document.load(tmp_path / "old.void").blocks[1]).rows[0].cells == [
+        "ping-interval",
+        "5",
+    ]
     assert wsblock("fmt", "--check", str(tmp_path / "old.void")).returncode == 1
     assert wsblock("fmt", str(tmp_path / "old.void")).returncode == 0
     assert (tmp_path / "old.void").read_text() == text
@@ -44,11 +52,18 @@ def test_item1_a_yaml_fence_of_prose_stays_prose() -> None:
 
 def test_item2_an_unresolved_link_is_an_error_not_a_vanished_request(tmp_path: Path) -> None:
     (tmp_path / ".voiden").mkdir()
-    link = {"type": "linkedBlock", "attrs": {"uid": "l1", "blockUid": "nope", "originalFile": "/gone.void"}}
+    link = {
+        "type": "linkedBlock",
+        "attrs": {"uid": "l1", "blockUid": "nope", "originalFile": "/gone.void"},
+    }
     f = write(tmp_path / "a.void", "# Linked\n\n", link)
     r = wsblock("check", str(f))
     assert r.returncode == 2, r.stdout
-    assert "gone.void" in r.stdout and str(tmp_path / "gone.void") in r.stdout and "a.void:" in r.stdout
+    assert (
+        "gone.void" in r.stdout
+        and str(tmp_path / "gone.void") in r.stdout
+        and "a.void:" in r.stdout
+    )
     empty = write(tmp_path / "b.void", "# Nothing\n\n", rows("headers", ["A", "1"]))
     assert "no block of this file is a runnable request" in wsblock("check", str(empty)).stdout
 
@@ -64,7 +79,10 @@ def test_item3_project_root_is_found_from_dot_voiden(tmp_path: Path) -> None:
 def test_item3_project_option_sets_the_root_for_links(tmp_path: Path) -> None:
     lib = write(tmp_path / "proj" / "lib" / "h.void", rows("headers", ["X-Lib", "1"]))
     uid = Document.load(lib).blocks[0].uid
-    link = {"type": "linkedBlock", "attrs": {"uid": "l1", "blockUid": uid, "originalFile": "/lib/h.void"}}
+    link = {
+        "type": "linkedBlock",
+        "attrs": {"uid": "l1", "blockUid": uid, "originalFile": "/lib/h.void"},
+    }
     f = write(tmp_path / "proj" / "req" / "a.void", wss("ws://h/x"), link)  # no .voiden/ nor .git
     assert wsblock("check", str(f)).returncode == 2  # the root is the file's folder: not found
     r = wsblock("check", "--project", str(tmp_path / "proj"), str(f))
@@ -82,8 +100,14 @@ def test_item3_app_project_and_folder_set_the_root(tmp_path: Path) -> None:
 
 
 def test_item4_grouping_a_section_is_one_request(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.void", rows("headers", ["X-Above", "1"]), wss("ws://h/a"),
-              new_block("separator"), wss("ws://h/b"), wss("ws://h/c"))
+    f = write(
+        tmp_path / "a.void",
+        rows("headers", ["X-Above", "1"]),
+        wss("ws://h/a"),
+        new_block("separator"),
+        wss("ws://h/b"),
+        wss("ws://h/c"),
+    )
     specs = group_requests(Document.load(f))
     assert [b.type for b in specs[0].blocks] == ["headers-table"]  # the table above the head
     assert not specs[0].warnings and "share one section" in specs[1].warnings[0]
@@ -94,26 +118,43 @@ def test_item4_grouping_a_section_is_one_request(tmp_path: Path) -> None:
 def test_item5_linked_file_is_expanded(tmp_path: Path) -> None:
     (tmp_path / ".voiden").mkdir()
     sep = new_block("separator")
-    write(tmp_path / "lib.void", new_block("separator"), rows("headers", ["X-All", "1"]), sep,
-          rows("headers", ["X-Section", "2"]))
-    whole = {"type": "linkedFile", "attrs": {"uid": "f1", "originalFile": "/lib.void", "sectionUid": None}}
-    part = {"type": "linkedFile", "attrs": {"uid": "f2", "originalFile": "/lib.void",
-                                            "sectionUid": sep["attrs"]["uid"]}}
+    write(
+        tmp_path / "lib.void",
+        new_block("separator"),
+        rows("headers", ["X-All", "1"]),
+        sep,
+        rows("headers", ["X-Section", "2"]),
+    )
+    whole = {
+        "type": "linkedFile",
+        "attrs": {"uid": "f1", "originalFile": "/lib.void", "sectionUid": None},
+    }
+    part = {
+        "type": "linkedFile",
+        "attrs": {"uid": "f2", "originalFile": "/lib.void", "sectionUid": sep["attrs"]["uid"]},
+    }
     f = write(tmp_path / "a.void", wss("ws://h/a"), part)
     (spec,) = group_requests(Document.load(f))
     assert [view(b).rows[0].cells for b in spec.blocks] == [["X-Section", "2"]]
     g = write(tmp_path / "b.void", wss("ws://h/a"), whole)
     specs = group_requests(Document.load(g))
-    assert [view(b).rows[0].cells for b in specs[0].blocks] == [["X-All", "1"]]  # then the separator
-    bad = write(tmp_path / "c.void", wss("ws://h/a"),
-                {"type": "linkedFile", "attrs": {"uid": "f3", "originalFile": "/missing.void"}})
+    assert [view(b).rows[0].cells for b in specs[0].blocks] == [
+        ["X-All", "1"]
+    ]  # then the separator
+    bad = write(
+        tmp_path / "c.void",
+        wss("ws://h/a"),
+        {"type": "linkedFile", "attrs": {"uid": "f3", "originalFile": "/missing.void"}},
+    )
     r = wsblock("check", str(bad))
     assert r.returncode == 2 and "missing.void" in r.stdout
 
 
 def test_item6_faker_process_and_unresolved_variables(tmp_path: Path) -> None:
     (tmp_path / ".voiden").mkdir()
-    (tmp_path / ".voiden" / ".process.env.json").write_text(json.dumps({"__global__": {"token": "abc"}}))
+    (tmp_path / ".voiden" / ".process.env.json").write_text(
+        json.dumps({"__global__": {"token": "abc"}})
+    )
     v = load_variables(tmp_path)
     assert v.substitute("{{process.token}}") == "abc"
     a, b = v.substitute("{{$faker.string.uuid()}}"), v.substitute("{{$faker.string.uuid()}}")
@@ -133,15 +174,22 @@ def test_item6_faker_process_and_unresolved_variables(tmp_path: Path) -> None:
 def test_item7_environment_names_as_voiden_writes_them(tmp_path: Path) -> None:
     (tmp_path / ".voiden").mkdir()
     (tmp_path / "env-public.yaml").write_text(  # an old root-level env file
-        "dev:\n  variables:\n    A: '1'\n  children:\n    eu:\n      variables:\n        B: '2'\n")
+        "dev:\n  variables:\n    A: '1'\n  children:\n    eu:\n      variables:\n        B: '2'\n"
+    )
     v = load_variables(tmp_path, environment="dev.eu")
     assert v.values["A"] == "1" and v.values["B"] == "2"
     assert load_variables(tmp_path, environment="dev/eu").values["B"] == "2"
     # read as YAML 1.2 core, as Voiden reads it
     (tmp_path / ".voiden" / "env-public.yaml").write_text(
-        "dev:\n  variables:\n    PIN: 0123\n    OCT: 010\n    FLAG: on\n    TIME: 1:30\n")
+        "dev:\n  variables:\n    PIN: 0123\n    OCT: 010\n    FLAG: on\n    TIME: 1:30\n"
+    )
     v = load_variables(tmp_path, environment="dev")
-    assert (v.values["PIN"], v.values["OCT"], v.values["FLAG"], v.values["TIME"]) == ("123", "10", "on", "1:30")
+    assert (v.values["PIN"], v.values["OCT"], v.values["FLAG"], v.values["TIME"]) == (
+        "123",
+        "10",
+        "on",
+        "1:30",
+    )
 
 
 def test_item8_method_names(tmp_path: Path) -> None:
@@ -153,11 +201,13 @@ def test_item8_method_names(tmp_path: Path) -> None:
 
 def test_item9_fmt_quotes_exactly_what_voiden_quotes(tmp_path: Path) -> None:
     f = tmp_path / "v.void"
-    f.write_text("---\nversion: 0.20.1\ngeneratedBy: Voiden app\ngeneratedAt: 2025-04-01T07:33:37.478Z\n---\n\n"
-                 "```void\n---\ntype: headers-table\nattrs:\n  uid: h1\n  importedFrom: \"\"\ncontent:\n"
-                 "  - type: table\n    rows:\n      - attrs:\n          disabled: false\n        row:\n"
-                 "          - on\n          - 1:30\n      - attrs:\n          disabled: false\n        row:\n"
-                 "          - yes\n          - 2025-04-01\n---\n```\n")
+    f.write_text(
+        "---\nversion: 0.20.1\ngeneratedBy: Voiden app\ngeneratedAt: 2025-04-01T07:33:37.478Z\n---\n\n"
+        '```void\n---\ntype: headers-table\nattrs:\n  uid: h1\n  importedFrom: ""\ncontent:\n'
+        "  - type: table\n    rows:\n      - attrs:\n          disabled: false\n        row:\n"
+        "          - on\n          - 1:30\n      - attrs:\n          disabled: false\n        row:\n"
+        "          - yes\n          - 2025-04-01\n---\n```\n"
+    )
     assert wsblock("fmt", "--check", str(f)).returncode == 0  # Voiden writes these plain
     doc = Document.load(f)
     assert view(doc.blocks[0]).rows[0].cells == ["on", "1:30"]  # read as YAML 1.2
@@ -172,9 +222,17 @@ def test_item9_new_blocks_have_voidens_attributes() -> None:
 
 
 def test_item10_voiden_assertion_names(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.void", wss("ws://h/x"),
-              rows("assertions", ["s", "statusCode", "equals", "101"], ["h", "header.Upgrade", "equals", "websocket"],
-                   ["t", "responseTime", "lessThan", "5000"], ["e", "subprotocol", "isNotEmpty", ""]))
+    f = write(
+        tmp_path / "a.void",
+        wss("ws://h/x"),
+        rows(
+            "assertions",
+            ["s", "statusCode", "equals", "101"],
+            ["h", "header.Upgrade", "equals", "websocket"],
+            ["t", "responseTime", "lessThan", "5000"],
+            ["e", "subprotocol", "isNotEmpty", ""],
+        ),
+    )
     r = wsblock("check", str(f))
     assert r.returncode == 0, r.stdout
     assert "status equals 101" in r.stdout and "headers.Upgrade equals websocket" in r.stdout
@@ -182,8 +240,12 @@ def test_item10_voiden_assertion_names(tmp_path: Path) -> None:
 
 
 def test_item11_u2028_and_del_load(tmp_path: Path) -> None:
-    f = write(tmp_path / "a.void", "# a\u2028b\x7f\n\n", wss("ws://h/x"),
-              messages(("m\u2028", "text", "a\u2028b\x7fc\x85d")))
+    f = write(
+        tmp_path / "a.void",
+        "# a\u2028b\x7f\n\n",
+        wss("ws://h/x"),
+        messages(("m\u2028", "text", "a\u2028b\x7fc\x85d")),
+    )
     doc = Document.load(f)
     assert view(doc.blocks[1]).items[0].content == "a\u2028b\x7fc\x85d"
     assert doc.dump() == f.read_bytes().decode("utf-8")

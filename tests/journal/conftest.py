@@ -38,5 +38,7 @@ def no_thread_leak() -> Iterator[None]:
 
     before = set(threading.enumerate())
     yield
-    left = [t.name for t in set(threading.enumerate()) - before if t.name.startswith("wsblock-journal")]
+    left = [
+        t.name for t in set(threading.enumerate()) - before if t.name.startswith("wsblock-journal")
+    ]
     assert not left, left

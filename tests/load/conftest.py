@@ -30,8 +30,14 @@ def env(state_dir: Path) -> dict[str, str]:
 @pytest.fixture
 def wsblock(tmp_path: Path):
     def run(*args: str, timeout: float = 60) -> Result:
-        p = subprocess.run([WSBLOCK, *args], input="", capture_output=True, text=True,
-                           timeout=timeout, env=env(tmp_path / "state"))
+        p = subprocess.run(
+            [WSBLOCK, *args],
+            input="",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env(tmp_path / "state"),
+        )
         return Result(p.returncode, p.stdout, p.stderr)
 
     return run
@@ -43,8 +49,14 @@ def spawn(tmp_path: Path):
     procs: list[subprocess.Popen] = []
 
     def start(*args: str) -> subprocess.Popen:
-        p = subprocess.Popen([WSBLOCK, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=env(tmp_path / "state"))
+        p = subprocess.Popen(
+            [WSBLOCK, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env(tmp_path / "state"),
+        )
         procs.append(p)
         return p
 
@@ -59,8 +71,12 @@ def spawn(tmp_path: Path):
 def echo_server() -> Iterator[Peer]:
     """``wsblock echo-server --port 0`` in a process of its own (a load test's server must
     not share the test's event loop)."""
-    proc = subprocess.Popen([WSBLOCK, "echo-server", "--port", "0"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [WSBLOCK, "echo-server", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     for line in proc.stdout:
         if line.startswith("listening "):
             break

@@ -16,9 +16,13 @@ from peers.fixtures import Peer, pick_free_port
 
 
 def echo_file(tmp_path: Path, url: str, *, assertion: bool = True) -> Path:
-    parts = [request(url, "Echo"),
-             messages(message("hello", "text", "hello"),
-                      expect("echoed hello", [["echo", "body", "equals", "hello"]]))]
+    parts = [
+        request(url, "Echo"),
+        messages(
+            message("hello", "text", "hello"),
+            expect("echoed hello", [["echo", "body", "equals", "hello"]]),
+        ),
+    ]
     if assertion:
         parts.append(table("assertions-table", [["closed ok", "closeCode", "equals", "1000"]]))
     return write(tmp_path / "echo.void", *parts)
@@ -54,8 +58,21 @@ def plausible(s: dict) -> None:
 def test_20_users_for_5_s_give_plausible_reply_latencies(wsblock, tmp_path, request, peer) -> None:
     server: Peer = request.getfixturevalue(peer)
     f = echo_file(tmp_path, server.url("/echo"))
-    r = wsblock("load", str(f), "-u", "20", "-r", "20", "-t", "5s", "--json",
-                "--fail-if", "p99(echoed hello) > 5s", "--fail-if", "errors > 0")
+    r = wsblock(
+        "load",
+        str(f),
+        "-u",
+        "20",
+        "-r",
+        "20",
+        "-t",
+        "5s",
+        "--json",
+        "--fail-if",
+        "p99(echoed hello) > 5s",
+        "--fail-if",
+        "errors > 0",
+    )
     assert r.code == 0, r.out + r.err
     s = summary(r.out)
     plausible(s)
@@ -67,6 +84,7 @@ def test_20_users_for_5_s_give_plausible_reply_latencies(wsblock, tmp_path, requ
 @pytest.fixture
 def slow_echo() -> Iterator[Peer]:
     """A server that echoes each message 50 ms after it arrived: a known reply latency."""
+
     def handler(ws) -> None:
         for msg in ws:
             time.sleep(0.05)
@@ -95,8 +113,22 @@ def test_reply_latency_is_measured_from_the_send(wsblock, tmp_path, slow_echo) -
 def test_a_threshold_that_holds_exits_1_and_is_named(wsblock, echo_server, tmp_path) -> None:
     f = echo_file(tmp_path, echo_server.url("/echo"))
     junit = tmp_path / "junit.xml"
-    r = wsblock("load", str(f), "-u", "3", "-r", "3", "-t", "2s", "--junit", str(junit),
-                "--fail-if", "count(echoed hello) > 0", "--fail-if", "p99(echoed hello) > 60s")
+    r = wsblock(
+        "load",
+        str(f),
+        "-u",
+        "3",
+        "-r",
+        "3",
+        "-t",
+        "2s",
+        "--junit",
+        str(junit),
+        "--fail-if",
+        "count(echoed hello) > 0",
+        "--fail-if",
+        "p99(echoed hello) > 60s",
+    )
     assert r.code == 1, r.out + r.err
     assert "✘ threshold crossed: count(echoed hello) > 0" in r.out
     assert "✔ threshold not crossed: p99(echoed hello) > 60s" in r.out
@@ -108,9 +140,12 @@ def test_a_threshold_that_holds_exits_1_and_is_named(wsblock, echo_server, tmp_p
 def test_a_bad_expression_exits_2_before_anything_is_sent(wsblock, tmp_path) -> None:
     port = pick_free_port()
     f = echo_file(tmp_path, f"ws://127.0.0.1:{port}/echo")
-    for expr, said in [("p99(echoed hello) >> 2", "expected METRIC"),
-                       ("p99(no such step) > 2ms", "no step named 'no such step'"),
-                       ("bogus > 1", "unknown metric"), ("errors > 1ms", "takes no unit")]:
+    for expr, said in [
+        ("p99(echoed hello) >> 2", "expected METRIC"),
+        ("p99(no such step) > 2ms", "no step named 'no such step'"),
+        ("bogus > 1", "unknown metric"),
+        ("errors > 1ms", "takes no unit"),
+    ]:
         r = wsblock("load", str(f), "-u", "1", "-t", "1s", "--fail-if", expr)
         assert r.code == 2, (expr, r.out, r.err)
         assert said in r.err and "Traceback" not in r.err
@@ -126,16 +161,26 @@ def test_a_refused_server_counts_errors_of_that_kind(wsblock, tmp_path) -> None:
     assert set(s["errors"]) == {"refused"} and s["errors"]["refused"] > 0
     connect = entry(s, "connect")
     assert connect["failures"] == connect["count"] == s["errors"]["refused"]
-    assert s["thresholds"][0] == {"expression": "errors > 0", "failed": True,
-                                  "actual": float(s["errors"]["refused"]), "reason": None}
+    assert s["thresholds"][0] == {
+        "expression": "errors > 0",
+        "failed": True,
+        "actual": float(s["errors"]["refused"]),
+        "reason": None,
+    }
 
 
-def test_a_rejected_handshake_and_a_server_close_are_their_own_kinds(wsblock, ws_peer, tmp_path) -> None:
-    f = write(tmp_path / "two.void",
-              request(ws_peer.url("/reject?status=403"), "Rejected"),
-              request(ws_peer.url("/close?code=4001&reason=bye"), "Closed"),
-              messages(message("hello", "text", "hello"),
-                       expect("never", [["echo", "body", "equals", "nope"]], timeout=2)))
+def test_a_rejected_handshake_and_a_server_close_are_their_own_kinds(
+    wsblock, ws_peer, tmp_path
+) -> None:
+    f = write(
+        tmp_path / "two.void",
+        request(ws_peer.url("/reject?status=403"), "Rejected"),
+        request(ws_peer.url("/close?code=4001&reason=bye"), "Closed"),
+        messages(
+            message("hello", "text", "hello"),
+            expect("never", [["echo", "body", "equals", "nope"]], timeout=2),
+        ),
+    )
     r = wsblock("load", str(f), "-u", "1", "-r", "1", "-t", "2s", "--json")
     assert r.code == 1, r.out + r.err
     s = summary(r.out)
@@ -144,35 +189,79 @@ def test_a_rejected_handshake_and_a_server_close_are_their_own_kinds(wsblock, ws
 
 
 def test_secrets_are_masked_in_every_output(wsblock, echo_server, tmp_path) -> None:
-    f = write(tmp_path / "secret.void", request(echo_server.url("/echo?token={{API_TOKEN}}"), "S"),
-              messages(message("hello", "text", "{{API_TOKEN}}"),
-                       expect("reply", [["echo", "body", "equals", "nope"]], timeout=0.3)))
+    f = write(
+        tmp_path / "secret.void",
+        request(echo_server.url("/echo?token={{API_TOKEN}}"), "S"),
+        messages(
+            message("hello", "text", "{{API_TOKEN}}"),
+            expect("reply", [["echo", "body", "equals", "nope"]], timeout=0.3),
+        ),
+    )
     csv = tmp_path / "rep"
     html = tmp_path / "rep.html"
-    r = wsblock("load", str(f), "--env-var", "API_TOKEN=s3cr3t-value", "-u", "1", "-t", "1s",
-                "--json", "--csv", str(csv), "--html", str(html))
+    r = wsblock(
+        "load",
+        str(f),
+        "--env-var",
+        "API_TOKEN=s3cr3t-value",
+        "-u",
+        "1",
+        "-t",
+        "1s",
+        "--json",
+        "--csv",
+        str(csv),
+        "--html",
+        str(html),
+    )
     assert r.code == 1, r.out + r.err
-    assert summary(r.out)["errors"] == {"expectation timeout": summary(r.out)["errors"]["expectation timeout"]}
-    for text in (r.out, r.err, html.read_text(), *(p.read_text() for p in tmp_path.glob("rep_*.csv"))):
+    assert summary(r.out)["errors"] == {
+        "expectation timeout": summary(r.out)["errors"]["expectation timeout"]
+    }
+    for text in (
+        r.out,
+        r.err,
+        html.read_text(),
+        *(p.read_text() for p in tmp_path.glob("rep_*.csv")),
+    ):
         assert "s3cr3t-value" not in text
     assert (tmp_path / "rep_stats.csv").read_text().count("\n") >= 3
 
 
 def test_each_user_gets_its_own_variables(wsblock, echo_server, tmp_path) -> None:
-    f = write(tmp_path / "users.void", request(echo_server.url("/echo"), "U"),
-              messages(message("hello", "text", "user {{load.user}}"),
-                       expect("mine", [["echo", "body", "equals", "user {{load.user}}"]]),
-                       ),
-              table("assertions-table", [["one", "received.count", "equals", "1"]]))
+    f = write(
+        tmp_path / "users.void",
+        request(echo_server.url("/echo"), "U"),
+        messages(
+            message("hello", "text", "user {{load.user}}"),
+            expect("mine", [["echo", "body", "equals", "user {{load.user}}"]]),
+        ),
+        table("assertions-table", [["one", "received.count", "equals", "1"]]),
+    )
     logs = tmp_path / "logs"
-    r = wsblock("load", str(f), "-u", "3", "-r", "3", "-t", "2s", "--json", "--journal",
-                "--log-dir", str(logs))
+    r = wsblock(
+        "load",
+        str(f),
+        "-u",
+        "3",
+        "-r",
+        "3",
+        "-t",
+        "2s",
+        "--json",
+        "--journal",
+        "--log-dir",
+        str(logs),
+    )
     assert r.code == 0, r.out + r.err
     assert entry(summary(r.out), "mine")["count"] > 0
     sent = set()
     for path in logs.glob("*.ndjson"):
-        mine = {rec["data"] for rec in map(json.loads, path.read_text().splitlines())
-                if rec["event"] == "sent"}
+        mine = {
+            rec["data"]
+            for rec in map(json.loads, path.read_text().splitlines())
+            if rec["event"] == "sent"
+        }
         assert len(mine) == 1, mine  # one user: always its own value
         sent |= mine
     assert sent == {"user 1", "user 2", "user 3"}
@@ -182,9 +271,11 @@ def test_other_commands_never_import_locust_or_gevent() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, wsblock.cli.main, wsblock.cli.load; "
-            "bad = [m for m in ('locust', 'gevent') if m in sys.modules]; "
-            "sys.exit(f'imported: {bad}' if bad else 0)")
+    code = (
+        "import sys, wsblock.cli.main, wsblock.cli.load; "
+        "bad = [m for m in ('locust', 'gevent') if m in sys.modules]; "
+        "sys.exit(f'imported: {bad}' if bad else 0)"
+    )
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
 
@@ -192,10 +283,37 @@ def test_other_commands_never_import_locust_or_gevent() -> None:
 def test_a_master_merges_the_counts_of_two_workers(spawn, echo_server, tmp_path) -> None:
     f = echo_file(tmp_path, echo_server.url("/echo"))
     port = str(pick_free_port())
-    master = spawn("load", str(f), "--master", "--master-bind-host", "127.0.0.1", "--master-port",
-                   port, "--expect-workers", "2", "-u", "6", "-r", "6", "-t", "4s", "--json")
-    workers = [spawn("load", str(f), "--worker", "--master-host", "127.0.0.1", "--master-port",
-                     port, "--json") for _ in range(2)]
+    master = spawn(
+        "load",
+        str(f),
+        "--master",
+        "--master-bind-host",
+        "127.0.0.1",
+        "--master-port",
+        port,
+        "--expect-workers",
+        "2",
+        "-u",
+        "6",
+        "-r",
+        "6",
+        "-t",
+        "4s",
+        "--json",
+    )
+    workers = [
+        spawn(
+            "load",
+            str(f),
+            "--worker",
+            "--master-host",
+            "127.0.0.1",
+            "--master-port",
+            port,
+            "--json",
+        )
+        for _ in range(2)
+    ]
     out, err = master.communicate(timeout=60)
     assert master.returncode == 0, out + err
     s = summary(out)
@@ -220,8 +338,22 @@ def test_the_journal_is_off_by_default_and_bounded_when_on(wsblock, echo_server,
     assert r.code == 0, r.out + r.err
     assert not list((tmp_path / "state").rglob("*.ndjson"))
     logs = tmp_path / "logs"
-    r = wsblock("load", str(f), "-u", "2", "-r", "2", "-t", "2s", "--journal", "--log-dir", str(logs),
-                "--journal-max-mb", "0.05", "--json")
+    r = wsblock(
+        "load",
+        str(f),
+        "-u",
+        "2",
+        "-r",
+        "2",
+        "-t",
+        "2s",
+        "--journal",
+        "--log-dir",
+        str(logs),
+        "--journal-max-mb",
+        "0.05",
+        "--json",
+    )
     assert r.code == 0, r.out + r.err
     files = sorted(logs.glob("*.ndjson"))
     assert len(files) == 2 and summary(r.out)["journal"]["sessions"] == 2
@@ -269,10 +401,15 @@ def test_web_ui_on_loopback_then_a_summary_at_the_end(spawn, echo_server, tmp_pa
 
 
 def test_a_failed_assertion_is_its_own_kind(wsblock, echo_server, tmp_path) -> None:
-    f = write(tmp_path / "assert.void", request(echo_server.url("/echo"), "A"),
-              messages(message("hello", "text", "hello"),
-                       expect("echoed hello", [["echo", "body", "equals", "hello"]])),
-              table("assertions-table", [["five", "received.count", "equals", "5"]]))
+    f = write(
+        tmp_path / "assert.void",
+        request(echo_server.url("/echo"), "A"),
+        messages(
+            message("hello", "text", "hello"),
+            expect("echoed hello", [["echo", "body", "equals", "hello"]]),
+        ),
+        table("assertions-table", [["five", "received.count", "equals", "5"]]),
+    )
     r = wsblock("load", str(f), "-u", "1", "-r", "1", "-t", "1s", "--json")
     assert r.code == 1, r.out + r.err
     s = summary(r.out)
@@ -283,8 +420,21 @@ def test_a_failed_assertion_is_its_own_kind(wsblock, echo_server, tmp_path) -> N
 
 def test_processes_runs_a_master_and_local_workers(wsblock, echo_server, tmp_path) -> None:
     f = echo_file(tmp_path, echo_server.url("/echo"))
-    r = wsblock("load", str(f), "--processes", "2", "--master-port", str(pick_free_port()),
-                "-u", "4", "-r", "4", "-t", "2s", "--json")
+    r = wsblock(
+        "load",
+        str(f),
+        "--processes",
+        "2",
+        "--master-port",
+        str(pick_free_port()),
+        "-u",
+        "4",
+        "-r",
+        "4",
+        "-t",
+        "2s",
+        "--json",
+    )
     assert r.code == 0, r.out + r.err
     s = summary(r.out)
     assert s["workers"] == 2
@@ -305,10 +455,15 @@ def test_tls_is_verified_and_a_failure_is_its_own_kind(wsblock, tls_files, tmp_p
         r = wsblock("load", str(f), "-u", "1", "-r", "1", "-t", "1s", "--json")
         assert r.code == 1, r.out + r.err
         assert set(summary(r.out)["errors"]) == {"tls"}
-        trusted = write(tmp_path / "trusted.void", request(url, "Echo"),
-                        table("socket-options", [["ca-file", str(tls_files.ca)]]),
-                        messages(message("hello", "text", "hello"),
-                                 expect("echoed hello", [["echo", "body", "equals", "hello"]])))
+        trusted = write(
+            tmp_path / "trusted.void",
+            request(url, "Echo"),
+            table("socket-options", [["ca-file", str(tls_files.ca)]]),
+            messages(
+                message("hello", "text", "hello"),
+                expect("echoed hello", [["echo", "body", "equals", "hello"]]),
+            ),
+        )
         r = wsblock("load", str(trusted), "-u", "1", "-r", "1", "-t", "1s", "--json")
         assert r.code == 0, r.out + r.err
         assert entry(summary(r.out), "echoed hello")["count"] > 0

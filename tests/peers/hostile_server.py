@@ -34,11 +34,16 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
         head = await reader.readuntil(b"\r\n\r\n")
         lines = head.split(b"\r\n")
         path = lines[0].split()[1].decode()
-        key = next(line.split(b":", 1)[1].strip() for line in lines
-                   if line.lower().startswith(b"sec-websocket-key"))
+        key = next(
+            line.split(b":", 1)[1].strip()
+            for line in lines
+            if line.lower().startswith(b"sec-websocket-key")
+        )
         accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
-        writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                     b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+        )
         writer.write(FRAMES[path])
         await writer.drain()
         if path == "/noclose":

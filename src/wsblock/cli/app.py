@@ -41,10 +41,16 @@ def open_(path: Path | None, env: EnvChoice) -> None:
 
 @click.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind (keep it local)."
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--demo", "with_demo", is_flag=True,
-              help="Serve the bundled demo file against the embedded echo server.")
+@click.option(
+    "--demo",
+    "with_demo",
+    is_flag=True,
+    help="Serve the bundled demo file against the embedded echo server.",
+)
 @env_options
 @guarded
 def serve(path: Path | None, host: str, port: int, with_demo: bool, env: EnvChoice) -> None:
@@ -65,8 +71,9 @@ def serve(path: Path | None, host: str, port: int, with_demo: bool, env: EnvChoi
     click.echo(f"● echo server on {url}; the demo file is {demo_path}", err=True)
     try:
         vars_ = {**dict(env.env_vars or {}), "ECHO_URL": url, "USER": "demo"}
-        _app().serve(demo_path, host, port, EnvChoice(env.environment, env.profile,
-                                                      env.env_file, vars_))
+        _app().serve(
+            demo_path, host, port, EnvChoice(env.environment, env.profile, env.env_file, vars_)
+        )
     finally:
         shutil.rmtree(demo_path.parent, ignore_errors=True)
 
@@ -107,7 +114,9 @@ class EchoServerThread:
 
 
 @click.command()
-@click.option("--headless", is_flag=True, help="Run the demo file headless instead of opening the app.")
+@click.option(
+    "--headless", is_flag=True, help="Run the demo file headless instead of opening the app."
+)
 @guarded
 def demo(headless: bool) -> None:
     """Start the embedded echo server and open the bundled demo file against it.
@@ -125,12 +134,19 @@ def demo(headless: bool) -> None:
 
             click.echo(f"● echo server on {url}; running {path}", err=True)
             code = run_command.main(
-                [str(path), "--env-var", f"ECHO_URL={url}", "--env-var", "USER=demo",
-                 "--linger", "0.2"],
-                standalone_mode=False)
+                [
+                    str(path),
+                    "--env-var",
+                    f"ECHO_URL={url}",
+                    "--env-var",
+                    "USER=demo",
+                    "--linger",
+                    "0.2",
+                ],
+                standalone_mode=False,
+            )
             raise SystemExit(code if isinstance(code, int) else EXIT_OK)
         _app().run_app(path, env, temporary=path.parent)
         raise SystemExit(EXIT_OK)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)  # the demo's copy goes with it
-

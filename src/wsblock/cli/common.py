@@ -21,21 +21,49 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a SIGINT
 def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``--environment``, ``--profile``, ``-e/--env``, ``--env-var`` -> an ``env`` argument."""
 
-    @click.option("--environment", "environment", metavar="A/B/C",
-                  help="A YAML environment of .voiden/ (children as a/b/c).")
-    @click.option("--profile", metavar="P", help="Use .voiden/env-P-public.yaml and env-P-private.yaml.")
-    @click.option("-e", "--env", "env_file", metavar="FILE", type=click.Path(path_type=Path),
-                  help="Load variables from a .env file (KEY=value lines).")
-    @click.option("--env-var", "env_vars", metavar="KEY=VALUE", multiple=True,
-                  help="Set a variable; wins over every other source. Repeatable.")
-    @click.option("--project", "project", metavar="DIR",
-                  type=click.Path(path_type=Path, file_okay=False, exists=True),
-                  help="The project root (the folder you open in Voiden): linkedBlock/linkedFile "
-                       "paths and .voiden/ are taken from it. Default: the nearest folder upwards "
-                       "holding .voiden/, else .git, else the file's folder.")
+    @click.option(
+        "--environment",
+        "environment",
+        metavar="A/B/C",
+        help="A YAML environment of .voiden/ (children as a/b/c).",
+    )
+    @click.option(
+        "--profile", metavar="P", help="Use .voiden/env-P-public.yaml and env-P-private.yaml."
+    )
+    @click.option(
+        "-e",
+        "--env",
+        "env_file",
+        metavar="FILE",
+        type=click.Path(path_type=Path),
+        help="Load variables from a .env file (KEY=value lines).",
+    )
+    @click.option(
+        "--env-var",
+        "env_vars",
+        metavar="KEY=VALUE",
+        multiple=True,
+        help="Set a variable; wins over every other source. Repeatable.",
+    )
+    @click.option(
+        "--project",
+        "project",
+        metavar="DIR",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="The project root (the folder you open in Voiden): linkedBlock/linkedFile "
+        "paths and .voiden/ are taken from it. Default: the nearest folder upwards "
+        "holding .voiden/, else .git, else the file's folder.",
+    )
     @functools.wraps(fn)
-    def wrapper(*args: Any, environment: str | None, profile: str | None, env_file: Path | None,
-                env_vars: tuple[str, ...], project: Path | None = None, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        environment: str | None,
+        profile: str | None,
+        env_file: Path | None,
+        env_vars: tuple[str, ...],
+        project: Path | None = None,
+        **kwargs: Any,
+    ) -> Any:
         try:
             pairs = parse_env_vars(env_vars)
         except VariableError as e:
@@ -106,7 +134,10 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as e:  # noqa: BLE001 - the last line of defence: no tracebacks
             if os.environ.get("WSBLOCK_DEBUG"):
                 raise
-            fail(f"internal error: {type(e).__name__}: {e} (set WSBLOCK_DEBUG=1 for a traceback, "
-                 "and please report it)", EXIT_FAILED)
+            fail(
+                f"internal error: {type(e).__name__}: {e} (set WSBLOCK_DEBUG=1 for a traceback, "
+                "and please report it)",
+                EXIT_FAILED,
+            )
 
     return wrapper

@@ -87,11 +87,15 @@ def check(files: tuple[str, ...], env: EnvChoice) -> None:
                     problems += 1
                     continue
                 if isinstance(head, HttpRequest):
-                    click.echo(f"  {spec.index} {spec.name}  HTTP {head.method} {head.url}"
-                               "  (skipped: HTTP requests run in Voiden)")
+                    click.echo(
+                        f"  {spec.index} {spec.name}  HTTP {head.method} {head.url}"
+                        "  (skipped: HTTP requests run in Voiden)"
+                    )
                 elif isinstance(head, SocketRequest):
-                    click.echo(f"  {spec.index} {spec.name}  {head.method} {head.url}"
-                               f"  (skipped: {head.method} requests are not supported)")
+                    click.echo(
+                        f"  {spec.index} {spec.name}  {head.method} {head.url}"
+                        f"  (skipped: {head.method} requests are not supported)"
+                    )
                 else:
                     click.echo(f"  {spec.index} {spec.name}  {spec.kind}  (skipped)")
                 continue
@@ -129,7 +133,11 @@ def fmt(files: tuple[str, ...], check_only: bool) -> None:
             original = read_text(path)  # a regular UTF-8 file only, with a size limit
             doc = Document.parse(original, path=path)
         except (OSError, DocumentError) as e:
-            shown = e if isinstance(e, DocumentError) else f"{path}: {getattr(e, 'strerror', None) or e}"
+            shown = (
+                e
+                if isinstance(e, DocumentError)
+                else f"{path}: {getattr(e, 'strerror', None) or e}"
+            )
             click.echo(f"✖ {shown}", err=True)
             bad += 1
             continue

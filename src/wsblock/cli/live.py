@@ -32,11 +32,13 @@ Type a line and Enter to send it. Commands:
 Ctrl+D closes the connection and quits."""
 
 
-def _request(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], insecure: bool,
-             env: EnvChoice) -> Request:
+def _request(
+    url: str, headers: tuple[str, ...], protocols: tuple[str, ...], insecure: bool, env: EnvChoice
+) -> Request:
     try:
-        variables = load_variables(Path.cwd(), env.environment, env.profile, env.env_file,
-                                   dict(env.env_vars))
+        variables = load_variables(
+            Path.cwd(), env.environment, env.profile, env.env_file, dict(env.env_vars)
+        )
         url = variables.substitute(url, "the URL")
         pairs = []
         secrets = set(variables.secrets_in(url))
@@ -56,12 +58,18 @@ def _request(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], ins
     from wsblock.prechecks import header_value_problem, url_problem  # checked before connecting
 
     problem = url_problem(url) or next(
-        (f"-H {k}: {p}" for k, v in pairs if (p := header_value_problem(v))), None)
+        (f"-H {k}: {p}" for k, v in pairs if (p := header_value_problem(v))), None
+    )
     if problem:
         raise BadInput(problem)
     opts = Options(subprotocols=protocols, tls_verify=not insecure)
-    return Request(name="connect", url=url, headers=tuple(pairs), options=opts,
-                   secrets=frozenset(s for s in secrets if s))
+    return Request(
+        name="connect",
+        url=url,
+        headers=tuple(pairs),
+        options=opts,
+        secrets=frozenset(s for s in secrets if s),
+    )
 
 
 def _message(line: str, fmt: str, n: int | None = None) -> Message:
@@ -100,7 +108,11 @@ class _Printer:
             mask = self.masker.mask
             for e in events:
                 if e.kind == "received":
-                    lines.append(payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data or ""))
+                    lines.append(
+                        payload_text(e, self.masker)
+                        if isinstance(e.data, bytes)
+                        else mask(e.data or "")
+                    )
                 elif e.kind in ("open", "close", "error", "reconnect"):
                     self.console.event(e)  # the connection's life goes to stderr
         if lines:
@@ -120,8 +132,14 @@ class _Printer:
         self.write([self.console.paint(text, style) if style else text])
 
 
-async def _pump(session: Session, stream: EventStream, printer: _Printer, echo: bool,
-                state: dict, journal: Journal) -> None:
+async def _pump(
+    session: Session,
+    stream: EventStream,
+    printer: _Printer,
+    echo: bool,
+    state: dict,
+    journal: Journal,
+) -> None:
     """Print every event, in order, until the stream is closed and empty."""
     while events := await stream.batch():
         # On disk before it is shown: a killed process never loses a printed message.
@@ -143,6 +161,7 @@ async def _pump(session: Session, stream: EventStream, printer: _Printer, echo: 
 
 def _stdin_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None]) -> None:
     """Read stdin in a thread (works for pipes, files and terminals alike)."""
+
     def reader() -> None:
         for line in sys.stdin:
             loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\r\n"))
@@ -183,8 +202,9 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
     return True
 
 
-async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger: float,
-                   log_dir: Path | None) -> int:
+async def _connect(
+    request: Request, fmt: str, as_json: bool, echo: bool, linger: float, log_dir: Path | None
+) -> int:
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     masker = Masker(request.secrets)
     printer = _Printer(masker, as_json, interactive)
@@ -195,8 +215,11 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
 
     def journal_trouble(exc: OSError) -> None:
         state["journal_failed"] = True
-        click.echo(f"wsblock: the journal cannot be written ({exc.strerror or exc}); the "
-                   "connection goes on, the exit code will be 1", err=True)
+        click.echo(
+            f"wsblock: the journal cannot be written ({exc.strerror or exc}); the "
+            "connection goes on, the exit code will be 1",
+            err=True,
+        )
 
     journal.on_error = journal_trouble
     stream = session.subscribe()
@@ -280,20 +303,58 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
 
 @click.command()
 @click.argument("url")
-@click.option("-H", "--header", "headers", multiple=True, metavar="'Name: value'", help="A handshake header. Repeatable.")
-@click.option("-s", "--subprotocol", "protocols", multiple=True, metavar="PROTO", help="Offer a subprotocol. Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xml", "binary"]), default="text",
-              show_default=True, help="Validate what is sent as this format (binary: base64 lines).")
+@click.option(
+    "-H",
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'Name: value'",
+    help="A handshake header. Repeatable.",
+)
+@click.option(
+    "-s",
+    "--subprotocol",
+    "protocols",
+    multiple=True,
+    metavar="PROTO",
+    help="Offer a subprotocol. Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "xml", "binary"]),
+    default="text",
+    show_default=True,
+    help="Validate what is sent as this format (binary: base64 lines).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Every event as NDJSON on stdout.")
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
 @click.option("--echo", is_flag=True, help="Send every received message back.")
-@click.option("--linger", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="S",
-              help="After the end of piped input, wait until S seconds pass with no message (or the server closes).")
-@click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR", help="Journal the session here.")
+@click.option(
+    "--linger",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    metavar="S",
+    help="After the end of piped input, wait until S seconds pass with no message (or the server closes).",
+)
+@click.option(
+    "--log-dir", type=click.Path(path_type=Path), metavar="DIR", help="Journal the session here."
+)
 @env_options
 @guarded
-def connect(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], fmt: str, as_json: bool,
-            insecure: bool, echo: bool, linger: float, log_dir: Path | None, env: EnvChoice) -> None:
+def connect(
+    url: str,
+    headers: tuple[str, ...],
+    protocols: tuple[str, ...],
+    fmt: str,
+    as_json: bool,
+    insecure: bool,
+    echo: bool,
+    linger: float,
+    log_dir: Path | None,
+    env: EnvChoice,
+) -> None:
     """A line-mode client: each input line is one message; received messages go to stdout.
 
     \b
@@ -357,4 +418,3 @@ def echo_server(host: str, port: int) -> None:
         asyncio.run(main())
     except KeyboardInterrupt:
         pass
-

@@ -43,45 +43,138 @@ def _command(cfg: LoadConfig) -> list[str]:
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @env_options
-@click.option("--request", "which", metavar="N|NAME", help="Load-test one request of the file (default: all, in order).")
-@click.option("-u", "--users", type=click.IntRange(min=1), default=1, show_default=True, help="Virtual users.")
-@click.option("-r", "--spawn-rate", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-              metavar="R", help="Users started per second.")
-@click.option("-t", "--run-time", callback=_duration, metavar="30s|5m|1h",
-              help="Stop after this long (required headless).")
-@click.option("--linger", type=click.FloatRange(min=0), default=0.0, show_default=True, metavar="S",
-              help="After the last step, wait S seconds for more messages or a close by the server.")
-@click.option("--fail-if", "fail_if", multiple=True, metavar="EXPR",
-              help="Exit 1 when EXPR holds, e.g. 'p99(echoed hello) > 200ms', 'errors > 0', 'rps < 100'. "
-                   "Repeatable. Default: 'errors > 0'.")
-@click.option("--json", "as_json", is_flag=True, help="NDJSON events on stdout; the last is load-summary.")
-@click.option("--csv", "csv_prefix", metavar="PREFIX", help="Locust's CSV reports: PREFIX_stats.csv ...")
-@click.option("--html", type=click.Path(path_type=Path), metavar="FILE", help="Locust's HTML report.")
-@click.option("--junit", type=click.Path(path_type=Path), metavar="FILE", help="JUnit XML, one test case per threshold.")
-@click.option("--master", is_flag=True, help="Run Locust's master: workers connect to it and do the work.")
+@click.option(
+    "--request",
+    "which",
+    metavar="N|NAME",
+    help="Load-test one request of the file (default: all, in order).",
+)
+@click.option(
+    "-u", "--users", type=click.IntRange(min=1), default=1, show_default=True, help="Virtual users."
+)
+@click.option(
+    "-r",
+    "--spawn-rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    metavar="R",
+    help="Users started per second.",
+)
+@click.option(
+    "-t",
+    "--run-time",
+    callback=_duration,
+    metavar="30s|5m|1h",
+    help="Stop after this long (required headless).",
+)
+@click.option(
+    "--linger",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    metavar="S",
+    help="After the last step, wait S seconds for more messages or a close by the server.",
+)
+@click.option(
+    "--fail-if",
+    "fail_if",
+    multiple=True,
+    metavar="EXPR",
+    help="Exit 1 when EXPR holds, e.g. 'p99(echoed hello) > 200ms', 'errors > 0', 'rps < 100'. "
+    "Repeatable. Default: 'errors > 0'.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="NDJSON events on stdout; the last is load-summary."
+)
+@click.option(
+    "--csv", "csv_prefix", metavar="PREFIX", help="Locust's CSV reports: PREFIX_stats.csv ..."
+)
+@click.option(
+    "--html", type=click.Path(path_type=Path), metavar="FILE", help="Locust's HTML report."
+)
+@click.option(
+    "--junit",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="JUnit XML, one test case per threshold.",
+)
+@click.option(
+    "--master", is_flag=True, help="Run Locust's master: workers connect to it and do the work."
+)
 @click.option("--worker", is_flag=True, help="Run a worker for a master (--master-host).")
-@click.option("--master-host", default="127.0.0.1", show_default=True, metavar="HOST",
-              help="The master a worker connects to.")
-@click.option("--master-port", type=click.IntRange(1, 65535), default=5557, show_default=True, metavar="PORT")
-@click.option("--master-bind-host", default="*", show_default=True, metavar="HOST",
-              help="Where the master listens for workers.")
-@click.option("--expect-workers", type=click.IntRange(min=1), default=1, show_default=True, metavar="K",
-              help="The master starts once K workers are connected.")
-@click.option("--processes", type=click.IntRange(min=1), metavar="N",
-              help="N worker processes on this machine (with a master here unless --worker).")
+@click.option(
+    "--master-host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="HOST",
+    help="The master a worker connects to.",
+)
+@click.option(
+    "--master-port", type=click.IntRange(1, 65535), default=5557, show_default=True, metavar="PORT"
+)
+@click.option(
+    "--master-bind-host",
+    default="*",
+    show_default=True,
+    metavar="HOST",
+    help="Where the master listens for workers.",
+)
+@click.option(
+    "--expect-workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="K",
+    help="The master starts once K workers are connected.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="N worker processes on this machine (with a master here unless --worker).",
+)
 @click.option("--web", is_flag=True, help="Locust's web UI on 127.0.0.1 instead of headless.")
-@click.option("--web-port", type=click.IntRange(1, 65535), default=8089, show_default=True, metavar="PORT")
+@click.option(
+    "--web-port", type=click.IntRange(1, 65535), default=8089, show_default=True, metavar="PORT"
+)
 @click.option("--journal", is_flag=True, help="Journal every user's sessions (off under load).")
-@click.option("--journal-max-mb", type=click.FloatRange(min=0, min_open=True), default=100.0,
-              show_default=True, metavar="MB", help="Stop journaling past this size (per process).")
+@click.option(
+    "--journal-max-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=100.0,
+    show_default=True,
+    metavar="MB",
+    help="Stop journaling past this size (per process).",
+)
 @click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR", help="Journal folder.")
 @guarded
-def load(file: Path, env: EnvChoice, which: str | None, users: int, spawn_rate: float,
-         run_time: float | None, linger: float, fail_if: tuple[str, ...], as_json: bool,
-         csv_prefix: str | None, html: Path | None, junit: Path | None, master: bool, worker: bool,
-         master_host: str, master_port: int, master_bind_host: str, expect_workers: int,
-         processes: int | None, web: bool, web_port: int, journal: bool, journal_max_mb: float,
-         log_dir: Path | None) -> None:
+def load(
+    file: Path,
+    env: EnvChoice,
+    which: str | None,
+    users: int,
+    spawn_rate: float,
+    run_time: float | None,
+    linger: float,
+    fail_if: tuple[str, ...],
+    as_json: bool,
+    csv_prefix: str | None,
+    html: Path | None,
+    junit: Path | None,
+    master: bool,
+    worker: bool,
+    master_host: str,
+    master_port: int,
+    master_bind_host: str,
+    expect_workers: int,
+    processes: int | None,
+    web: bool,
+    web_port: int,
+    journal: bool,
+    journal_max_mb: float,
+    log_dir: Path | None,
+) -> None:
     """Run FILE's WebSocket conversation as a load test on Locust.
 
     \b
@@ -113,14 +206,30 @@ def load(file: Path, env: EnvChoice, which: str | None, users: int, spawn_rate: 
         log_dir = journal_dir(log_dir)
     role = "worker" if worker else "master" if (master or processes) else "local"
     cfg = LoadConfig(
-        file=str(file), which=which, environment=env.environment, profile=env.profile,
-        env_file=str(env.env_file) if env.env_file else None, env_vars=dict(env.env_vars),
-        users=users, spawn_rate=spawn_rate, run_time=run_time, linger=linger,
-        fail_if=list(fail_if), as_json=as_json, csv=csv_prefix, html=str(html) if html else None,
-        junit=str(junit) if junit else None, role=role, master_host=master_host,
-        master_port=master_port, master_bind=master_bind_host,
+        file=str(file),
+        which=which,
+        environment=env.environment,
+        profile=env.profile,
+        env_file=str(env.env_file) if env.env_file else None,
+        env_vars=dict(env.env_vars),
+        users=users,
+        spawn_rate=spawn_rate,
+        run_time=run_time,
+        linger=linger,
+        fail_if=list(fail_if),
+        as_json=as_json,
+        csv=csv_prefix,
+        html=str(html) if html else None,
+        junit=str(junit) if junit else None,
+        role=role,
+        master_host=master_host,
+        master_port=master_port,
+        master_bind=master_bind_host,
         expect_workers=processes if (processes and not master) else expect_workers,
-        web=web, web_port=web_port, journal=journal, journal_max_mb=journal_max_mb,
+        web=web,
+        web_port=web_port,
+        journal=journal,
+        journal_max_mb=journal_max_mb,
         log_dir=str(log_dir) if log_dir else None,
         live=sys.stderr.isatty() and not as_json,
     )
@@ -131,8 +240,15 @@ def load(file: Path, env: EnvChoice, which: str | None, users: int, spawn_rate: 
         command = _command(cfg)
         os.execv(command[0], command)
     # N local workers (their own output off), beside a master here unless --worker.
-    wcfg = LoadConfig(**{**cfg.__dict__, "role": "worker", "as_json": False, "live": False,
-                         "master_host": "127.0.0.1" if not worker else master_host})
+    wcfg = LoadConfig(
+        **{
+            **cfg.__dict__,
+            "role": "worker",
+            "as_json": False,
+            "live": False,
+            "master_host": "127.0.0.1" if not worker else master_host,
+        }
+    )
     kids = [subprocess.Popen(_command(wcfg), stdout=subprocess.DEVNULL) for _ in range(processes)]
     head = None if worker else subprocess.Popen(_command(cfg))
 

@@ -41,8 +41,10 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup,
-             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="wsblock")
 def cli() -> None:
     """wsblock: a WebSocket client whose requests live in plain-text .void files.

@@ -45,15 +45,20 @@ def plan(paths: list[Path], env: EnvChoice, which: str | None) -> list[Planned]:
             if spec.kind == "http":
                 out.append(skipped(spec.name, path, spec.index, "HTTP requests run in Voiden"))
             elif spec.kind != "wss":
-                out.append(skipped(spec.name, path, spec.index, f"{spec.kind} requests are not supported"))
+                out.append(
+                    skipped(spec.name, path, spec.index, f"{spec.kind} requests are not supported")
+                )
             else:
                 try:
                     out.append(ws.resolve(spec))
                 except BadInput as e:
                     errors.append(str(e))
     if errors:
-        raise BadInput("\n".join(errors) if len(errors) == 1 else
-                       f"{len(errors)} problems:\n  " + "\n  ".join(errors))
+        raise BadInput(
+            "\n".join(errors)
+            if len(errors) == 1
+            else f"{len(errors)} problems:\n  " + "\n  ".join(errors)
+        )
     return out
 
 
@@ -86,10 +91,17 @@ class Reporter:
 
     def result(self, r: RequestResult) -> None:
         if self.as_json:
-            record = {"event": "result", "request": r.name, "file": str(r.file) if r.file else None,
-                      "ok": r.ok, "status": r.status, "sent": r.sent, "received": r.received,
-                      "duration_ms": round(r.duration * 1000, 1),
-                      "failures": [self.masker.mask(f) for f in r.failures]}
+            record = {
+                "event": "result",
+                "request": r.name,
+                "file": str(r.file) if r.file else None,
+                "ok": r.ok,
+                "status": r.status,
+                "sent": r.sent,
+                "received": r.received,
+                "duration_ms": round(r.duration * 1000, 1),
+                "failures": [self.masker.mask(f) for f in r.failures],
+            }
             if r.journal:
                 record["journal"] = str(r.journal)
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -102,7 +114,8 @@ class Reporter:
             self.console.line(f"  ✘ {self.masker.mask(f)}", "bad")
         mark, style = ("✔ passed", "ok") if r.ok else ("✘ failed", "bad")
         self.console.line(
-            f"{mark}  {where}{r.name}  {r.sent} out / {r.received} in  {r.duration:.2f} s", style)
+            f"{mark}  {where}{r.name}  {r.sent} out / {r.received} in  {r.duration:.2f} s", style
+        )
         if r.journal:
             self.console.line(f"  journal: {r.journal}", "sys")
 
@@ -111,8 +124,12 @@ class Reporter:
         failed = sum(r.status == "failed" for r in results)
         skip = sum(r.status == "skipped" for r in results)
         if self.as_json:
-            sys.stdout.write(json.dumps({"event": "summary", "passed": passed, "failed": failed,
-                                         "skipped": skip}) + "\n")
+            sys.stdout.write(
+                json.dumps(
+                    {"event": "summary", "passed": passed, "failed": failed, "skipped": skip}
+                )
+                + "\n"
+            )
         else:
             text = f"{passed} passed, {failed} failed" + (f", {skip} skipped" if skip else "")
             self.console.line(text, "bad" if failed else "ok")
@@ -128,14 +145,23 @@ class JournalTrouble:
     def __call__(self, exc: OSError) -> None:
         self.failed = True
         why = exc.strerror or str(exc)
-        sys.stderr.write(f"wsblock: the journal cannot be written ({why}); the connection "
-                         "goes on, the run will fail\n")
+        sys.stderr.write(
+            f"wsblock: the journal cannot be written ({why}); the connection "
+            "goes on, the run will fail\n"
+        )
         sys.stderr.flush()
 
 
-async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | None,
-                   linger: float, bail: bool, results: list[RequestResult],
-                   stopper: Stopper, trouble: JournalTrouble) -> None:
+async def _run_all(
+    planned: list[Planned],
+    reporter: Reporter,
+    log_dir: Path | None,
+    linger: float,
+    bail: bool,
+    results: list[RequestResult],
+    stopper: Stopper,
+    trouble: JournalTrouble,
+) -> None:
     """Run *planned* in order, appending to *results* as each ends (a timeout keeps them)."""
     for item in planned:
         if isinstance(item, RequestResult):
@@ -146,8 +172,9 @@ async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | N
         journal = Journal.create(log_dir=log_dir, name=item.name, secrets=item.secrets)
         journal.on_error = trouble
         try:
-            result = await run_request(item, reporter.event, journal=journal, linger=linger,
-                                       stopper=stopper)
+            result = await run_request(
+                item, reporter.event, journal=journal, linger=linger, stopper=stopper
+            )
         finally:
             try:
                 journal.close()
@@ -162,18 +189,46 @@ async def _run_all(planned: list[Planned], reporter: Reporter, log_dir: Path | N
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @env_options
-@click.option("--request", "which", metavar="N|NAME", help="Run one request of each file (number or name).")
+@click.option(
+    "--request", "which", metavar="N|NAME", help="Run one request of each file (number or name)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Events as NDJSON on stdout.")
-@click.option("--junit", type=click.Path(path_type=Path), metavar="FILE", help="Write a JUnit XML report.")
+@click.option(
+    "--junit", type=click.Path(path_type=Path), metavar="FILE", help="Write a JUnit XML report."
+)
 @click.option("--bail", is_flag=True, help="Stop at the first failing request.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), metavar="S", help="Time limit for the whole run.")
-@click.option("--linger", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="S",
-              help="After the last step, wait S seconds for more messages or a close by the server.")
-@click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR",
-              help="Journal sessions here instead of $XDG_STATE_HOME/wsblock/sessions.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="S",
+    help="Time limit for the whole run.",
+)
+@click.option(
+    "--linger",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    metavar="S",
+    help="After the last step, wait S seconds for more messages or a close by the server.",
+)
+@click.option(
+    "--log-dir",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Journal sessions here instead of $XDG_STATE_HOME/wsblock/sessions.",
+)
 @guarded
-def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool, junit: Path | None,
-        bail: bool, timeout: float | None, linger: float, log_dir: Path | None) -> None:
+def run(
+    paths: tuple[str, ...],
+    env: EnvChoice,
+    which: str | None,
+    as_json: bool,
+    junit: Path | None,
+    bail: bool,
+    timeout: float | None,
+    linger: float,
+    log_dir: Path | None,
+) -> None:
     """Run the WebSocket requests of PATHS (files, folders, globs) headless.
 
     \b
@@ -203,7 +258,8 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
         second one cuts them at once.
         """
         task = asyncio.ensure_future(
-            _run_all(planned, reporter, log_dir, linger, bail, results, stopper, trouble))
+            _run_all(planned, reporter, log_dir, linger, bail, results, stopper, trouble)
+        )
         interrupted = asyncio.Event()
         loop = asyncio.get_running_loop()
 
@@ -215,8 +271,9 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
         loop.add_signal_handler(signal.SIGINT, on_sigint)
         waiter = asyncio.ensure_future(interrupted.wait())
         try:
-            done, _ = await asyncio.wait({task, waiter}, timeout=timeout,
-                                         return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(
+                {task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
             if task in done:
                 task.result()
                 return None
@@ -251,4 +308,3 @@ def run(paths: tuple[str, ...], env: EnvChoice, which: str | None, as_json: bool
     if trouble.failed or any(r.status == "failed" for r in results):
         raise SystemExit(EXIT_FAILED)
     raise SystemExit(EXIT_OK)
-

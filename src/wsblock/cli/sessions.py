@@ -21,13 +21,24 @@ from wsblock.journal import (
 from wsblock.journal import export as export_records
 from wsblock.workspace import BadInput
 
-_LOG_DIR = click.option("--log-dir", type=click.Path(path_type=Path), metavar="DIR",
-                        help="Where sessions are journaled (default $XDG_STATE_HOME/wsblock/sessions).")
+_LOG_DIR = click.option(
+    "--log-dir",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Where sessions are journaled (default $XDG_STATE_HOME/wsblock/sessions).",
+)
 
 
 @click.command()
 @_LOG_DIR
-@click.option("-n", "--limit", type=int, default=20, show_default=True, help="How many, newest first (0: all).")
+@click.option(
+    "-n",
+    "--limit",
+    type=int,
+    default=20,
+    show_default=True,
+    help="How many, newest first (0: all).",
+)
 @guarded
 def sessions(log_dir: Path | None, limit: int) -> None:
     """List recorded sessions, newest first.
@@ -50,16 +61,41 @@ def sessions(log_dir: Path | None, limit: int) -> None:
 
 @click.command()
 @click.argument("session")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ndjson"]), default="ndjson", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), metavar="FILE", help="Write here instead of stdout.")
-@click.option("--search", "text", metavar="TEXT", help="Only events whose text holds TEXT (any case).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "ndjson"]),
+    default="ndjson",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Write here instead of stdout.",
+)
+@click.option(
+    "--search", "text", metavar="TEXT", help="Only events whose text holds TEXT (any case)."
+)
 @click.option("--regex", metavar="PATTERN", help="Only events whose text matches PATTERN.")
-@click.option("--direction", type=click.Choice(["in", "out", "sys"]), multiple=True,
-              help="Only events of this direction. Repeatable.")
+@click.option(
+    "--direction",
+    type=click.Choice(["in", "out", "sys"]),
+    multiple=True,
+    help="Only events of this direction. Repeatable.",
+)
 @_LOG_DIR
 @guarded
-def export(session: str, fmt: str, output: Path | None, text: str | None, regex: str | None,
-           direction: tuple[str, ...], log_dir: Path | None) -> None:
+def export(
+    session: str,
+    fmt: str,
+    output: Path | None,
+    text: str | None,
+    regex: str | None,
+    direction: tuple[str, ...],
+    log_dir: Path | None,
+) -> None:
     """Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name
     (the latest session of that name), or a journal file.
 

@@ -34,7 +34,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["FENCED_TYPES", "LANGUAGE", "OPENER", "fenced_block", "is_fenced_type", "is_fence_opener"]
+__all__ = [
+    "FENCED_TYPES",
+    "LANGUAGE",
+    "OPENER",
+    "fenced_block",
+    "is_fenced_type",
+    "is_fence_opener",
+]
 
 #: The block types this project adds, written as YAML code fences.
 FENCED_TYPES: tuple[str, ...] = ("socket-options", "socket-messages")

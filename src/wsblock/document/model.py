@@ -43,8 +43,13 @@ def check_node(node: Any) -> dict[str, Any]:
     return copy.deepcopy(dict(node))
 
 
-def node_text(node: Mapping[str, Any], newline: str = "\n", opener: str = "```void", closer: str = "```",
-              end: str | None = None) -> str:
+def node_text(
+    node: Mapping[str, Any],
+    newline: str = "\n",
+    opener: str = "```void",
+    closer: str = "```",
+    end: str | None = None,
+) -> str:
     """The fenced text of a block node, as Voiden writes it.
 
     ``socket-options`` and ``socket-messages`` are written as YAML code fences, which
@@ -79,12 +84,33 @@ class Block:
     * ``source``: the file the block was read from (None for an unsaved text).
     """
 
-    __slots__ = ("_node", "raw", "_line", "_body_line", "source", "edited", "_newline",
-                 "_opener", "_closer", "_end", "_doc")
+    __slots__ = (
+        "_node",
+        "raw",
+        "_line",
+        "_body_line",
+        "source",
+        "edited",
+        "_newline",
+        "_opener",
+        "_closer",
+        "_end",
+        "_doc",
+    )
 
-    def __init__(self, node: dict[str, Any], raw: str, *, line: int = 0, body_line: int = 0,
-                 source: Path | None = None, newline: str = "\n", opener: str = "```void",
-                 closer: str = "```", end: str | None = None) -> None:
+    def __init__(
+        self,
+        node: dict[str, Any],
+        raw: str,
+        *,
+        line: int = 0,
+        body_line: int = 0,
+        source: Path | None = None,
+        newline: str = "\n",
+        opener: str = "```void",
+        closer: str = "```",
+        end: str | None = None,
+    ) -> None:
         self._node = node
         self.raw = raw
         self._line = line
@@ -98,11 +124,18 @@ class Block:
         self._doc: Document | None = None
 
     @classmethod
-    def from_node(cls, node: Mapping[str, Any], *, newline: str = "\n", source: Path | None = None) -> Block:
+    def from_node(
+        cls, node: Mapping[str, Any], *, newline: str = "\n", source: Path | None = None
+    ) -> Block:
         """A new block for ``node``, written in Voiden's style."""
         node = check_node(node)
-        block = cls(node, node_text(node, newline), body_line=_body_offset(node), source=source,
-                    newline=newline)
+        block = cls(
+            node,
+            node_text(node, newline),
+            body_line=_body_offset(node),
+            source=source,
+            newline=newline,
+        )
         block.edited = True
         return block
 
@@ -176,9 +209,15 @@ class Document:
     :meth:`insert_text`, the front matter with :meth:`set_front_matter`.
     """
 
-    def __init__(self, segments: list[str | Block], *, path: str | Path | None = None,
-                 newline: str = "\n", front_matter: dict[str, Any] | None = None,
-                 warnings: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        segments: list[str | Block],
+        *,
+        path: str | Path | None = None,
+        newline: str = "\n",
+        front_matter: dict[str, Any] | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
         self.path = Path(path) if path is not None else None
         #: The line ending of the file (the first one found), used for new blocks.
         self.newline = newline
@@ -213,19 +252,24 @@ class Document:
                 data = read_yaml(fm.body)
             except YamlError as e:
                 line = fm.body_line + e.line if e.line is not None else fm.body_line
-                warnings.append(f"{_place(path, line)}: front matter is not valid YAML: {e.problem}")
+                warnings.append(
+                    f"{_place(path, line)}: front matter is not valid YAML: {e.problem}"
+                )
             else:
                 if isinstance(data, dict):
                     front_matter = data
                 elif data is not None:
-                    warnings.append(f"{_place(path, 1)}: front matter is not a mapping; kept as text")
+                    warnings.append(
+                        f"{_place(path, 1)}: front matter is not a mapping; kept as text"
+                    )
         for piece in found.pieces:
             if isinstance(piece, str):
                 segments.append(piece)
             else:
                 segments.append(_make_block(piece, path, source))
-        return cls(segments, path=path, newline=found.newline, front_matter=front_matter,
-                   warnings=warnings)
+        return cls(
+            segments, path=path, newline=found.newline, front_matter=front_matter, warnings=warnings
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Document:
@@ -494,14 +538,26 @@ def _make_block(raw: RawBlock, path: str | Path | None, source: Path | None) -> 
     if not isinstance(node, dict):
         raise DocumentError(
             f"{where} must hold a mapping {{type, attrs, content}}, not a {_kind(node)}",
-            path, raw.body_line,
+            path,
+            raw.body_line,
         )
     if "type" not in node:
         raise DocumentError(f"{where} has no 'type'", path, raw.body_line)
     if not isinstance(node["type"], str) or not node["type"]:
-        raise DocumentError(f"the 'type' of {where} must be a non-empty string", path, raw.body_line)
-    return Block(node, raw.text, line=raw.line, body_line=raw.body_line, source=source,
-                 newline=raw.newline, opener=raw.opener, closer=raw.closer, end=raw.end)
+        raise DocumentError(
+            f"the 'type' of {where} must be a non-empty string", path, raw.body_line
+        )
+    return Block(
+        node,
+        raw.text,
+        line=raw.line,
+        body_line=raw.body_line,
+        source=source,
+        newline=raw.newline,
+        opener=raw.opener,
+        closer=raw.closer,
+        end=raw.end,
+    )
 
 
 def _kind(value: Any) -> str:

@@ -78,7 +78,8 @@ def decode_utf8(data: bytes, path: str | Path | None = None) -> str:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise NotReadable(
-            f"not UTF-8 text (invalid byte 0x{data[e.start]:02x} at line {line}, offset {e.start})", path
+            f"not UTF-8 text (invalid byte 0x{data[e.start]:02x} at line {line}, offset {e.start})",
+            path,
         ) from None
 
 

@@ -25,8 +25,14 @@ from .errors import DocumentError, LinkError, place
 from .model import Block, Document, FrontMatter
 from .views import LinkedBlock, RequestSeparator, SocketRequest, view
 
-__all__ = ["LinkError", "RequestSpec", "clean_heading", "find_project_root", "group_requests",
-           "resolve_links"]
+__all__ = [
+    "LinkError",
+    "RequestSpec",
+    "clean_heading",
+    "find_project_root",
+    "group_requests",
+    "resolve_links",
+]
 
 HEAD_TYPES = ("socket-request", "request")
 SEPARATOR_TYPE = "request-separator"
@@ -217,17 +223,22 @@ def group_requests(doc: Document, project_root: str | Path | None = None) -> lis
         kinds = [_head_kind(b, peek) for b, _ in members]
         heads = [n for n, k in enumerate(kinds) if k is not None]
         if not heads:
-            dangling = [n for n, (b, _) in enumerate(members)
-                        if b.type in (LINK_TYPE, LINKED_FILE_TYPE) and peek(b) is None]
+            dangling = [
+                n
+                for n, (b, _) in enumerate(members)
+                if b.type in (LINK_TYPE, LINKED_FILE_TYPE) and peek(b) is None
+            ]
             if not dangling or root is None:
                 continue  # prose, or blocks that make no request (as in Voiden)
             heads, kinds[dangling[0]] = [dangling[0]], "wss"
         warning = ""
         if len(heads) > 1:
             lines = ", ".join(str(members[n][0].line) for n in heads)
-            warning = (f"{len(heads)} requests (lines {lines}) share one section with no "
-                       "request-separator between them, and Voiden takes a section as one "
-                       "request: add a separator (/separator) between them")
+            warning = (
+                f"{len(heads)} requests (lines {lines}) share one section with no "
+                "request-separator between them, and Voiden takes a section as one "
+                "request: add a separator (/separator) between them"
+            )
         for k, n in enumerate(heads):
             first = 0 if k == 0 else n
             last = heads[k + 1] if k + 1 < len(heads) else len(members)
@@ -235,9 +246,15 @@ def group_requests(doc: Document, project_root: str | Path | None = None) -> lis
             number = len(specs) + 1
             name = heading_text if count > used else ""
             used = max(used, count)
-            spec = RequestSpec(number, name or (label if k == 0 else "") or f"request {number}", str(kinds[n]), head,
-                               [b for b, _ in members[first:last] if b is not head],
-                               file=doc.path, line=head.line)
+            spec = RequestSpec(
+                number,
+                name or (label if k == 0 else "") or f"request {number}",
+                str(kinds[n]),
+                head,
+                [b for b, _ in members[first:last] if b is not head],
+                file=doc.path,
+                line=head.line,
+            )
             if warning:
                 spec.warnings.append(warning)
             specs.append(spec)
@@ -367,8 +384,13 @@ def resolve_links(spec: RequestSpec, project_root: str | Path | None = None) -> 
     return dataclasses.replace(spec, head=head, blocks=blocks)
 
 
-def _resolve(block: Block, root: Path, docs: dict[Path, Document], file: Path | None,
-             chain: list[tuple[Path, str, str]]) -> Block:
+def _resolve(
+    block: Block,
+    root: Path,
+    docs: dict[Path, Document],
+    file: Path | None,
+    chain: list[tuple[Path, str, str]],
+) -> Block:
     if block.type == LINKED_FILE_TYPE:  # group_requests expands those it can read
         _unreadable_linked_file(block, root, file)
     if block.type != LINK_TYPE:
@@ -379,20 +401,38 @@ def _resolve(block: Block, root: Path, docs: dict[Path, Document], file: Path | 
     here = place(source, block.line)
     uid, original = link.block_uid, link.original_file
     if not original:
-        raise LinkError(f"the linkedBlock at {here} has no attrs.originalFile", uid=uid or None,
-                        source=source, line=block.line)
+        raise LinkError(
+            f"the linkedBlock at {here} has no attrs.originalFile",
+            uid=uid or None,
+            source=source,
+            line=block.line,
+        )
     if not uid:
-        raise LinkError(f"the linkedBlock at {here} has no attrs.blockUid", target=original,
-                        source=source, line=block.line)
+        raise LinkError(
+            f"the linkedBlock at {here} has no attrs.blockUid",
+            target=original,
+            source=source,
+            line=block.line,
+        )
     path = _target_path(root, original)
     if path is None:
-        raise LinkError(f"the linkedBlock at {here} names {original}, which is outside the project {root}",
-                        target=original, uid=uid, source=source, line=block.line)
+        raise LinkError(
+            f"the linkedBlock at {here} names {original}, which is outside the project {root}",
+            target=original,
+            uid=uid,
+            source=source,
+            line=block.line,
+        )
     key = (path.resolve(), uid)
     if any((p, u) == key for p, u, _ in chain):
         steps = " -> ".join(w for _, _, w in chain)
-        raise LinkError(f"linked blocks form a cycle: {steps} -> {here} (block {uid} of {original})",
-                        target=original, uid=uid, source=source, line=block.line)
+        raise LinkError(
+            f"linked blocks form a cycle: {steps} -> {here} (block {uid} of {original})",
+            target=original,
+            uid=uid,
+            source=source,
+            line=block.line,
+        )
     doc = docs.get(key[0])
     if doc is None:
         try:
@@ -401,20 +441,29 @@ def _resolve(block: Block, root: Path, docs: dict[Path, Document], file: Path | 
             raise LinkError(
                 f"linked block {uid} not found: {original} does not exist "
                 f"(looked for {path}; the link is at {here})",
-                target=original, uid=uid, source=source, line=block.line,
+                target=original,
+                uid=uid,
+                source=source,
+                line=block.line,
             ) from None
         except (OSError, DocumentError) as e:
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
             raise LinkError(
                 f"linked block {uid} of {original} cannot be read ({path}): {reason} (the link is at {here})",
-                target=original, uid=uid, source=source, line=block.line,
+                target=original,
+                uid=uid,
+                source=source,
+                line=block.line,
             ) from None
         docs[key[0]] = doc
     target = doc.find(uid)
     if target is None:
         raise LinkError(
             f"linked block {uid} not found in {original} (looked in {path}; the link is at {here})",
-            target=original, uid=uid, source=source, line=block.line,
+            target=original,
+            uid=uid,
+            source=source,
+            line=block.line,
         )
     return _resolve(target, root, docs, doc.path, [*chain, (key[0], uid, here)])
 
@@ -426,12 +475,17 @@ def _unreadable_linked_file(block: Block, root: Path, file: Path | None) -> None
     original = _scalar(block.attrs.get("originalFile"))
     section = _scalar(block.attrs.get("sectionUid"))
     if not original:
-        raise LinkError(f"the linkedFile at {here} has no attrs.originalFile", source=source,
-                        line=block.line)
+        raise LinkError(
+            f"the linkedFile at {here} has no attrs.originalFile", source=source, line=block.line
+        )
     path = _target_path(root, original)
     if path is None:
-        raise LinkError(f"the linkedFile at {here} names {original}, which is outside the project {root}",
-                        target=original, source=source, line=block.line)
+        raise LinkError(
+            f"the linkedFile at {here} names {original}, which is outside the project {root}",
+            target=original,
+            source=source,
+            line=block.line,
+        )
     if not path.is_file():
         reason = f"{original} does not exist (looked for {path})"
     else:
@@ -440,9 +494,15 @@ def _unreadable_linked_file(block: Block, root: Path, file: Path | None) -> None
         except (OSError, DocumentError) as e:
             reason = f"{original} cannot be read ({path}): {getattr(e, 'strerror', None) or e}"
         else:
-            if section and not any(b.uid == section and b.type == SEPARATOR_TYPE for b in doc.blocks):
+            if section and not any(
+                b.uid == section and b.type == SEPARATOR_TYPE for b in doc.blocks
+            ):
                 reason = f"{original} ({path}) has no request-separator with uid {section}"
             else:
                 reason = f"{original} ({path}) cannot be included"
-    raise LinkError(f"the linkedFile at {here} does not resolve: {reason}", target=original,
-                    source=source, line=block.line)
+    raise LinkError(
+        f"the linkedFile at {here} does not resolve: {reason}",
+        target=original,
+        source=source,
+        line=block.line,
+    )

@@ -172,7 +172,9 @@ def _block(lines: _Lines, i: int, ticks: int, path: str | Path | None) -> tuple[
     """The block whose opening fence is line ``i``, and the index of the line after it."""
     opener_line = i + 1
     if i + 1 >= lines.count:
-        raise DocumentError("unterminated ```void block: the file ends after the fence", path, opener_line)
+        raise DocumentError(
+            "unterminated ```void block: the file ends after the fence", path, opener_line
+        )
     if not _DASHES.fullmatch(lines.content(i + 1)):
         raise DocumentError(
             f"a ```void block must start with a '---' line, found {_show(lines.content(i + 1))}",

@@ -35,10 +35,32 @@ from typing import Any, ClassVar
 from .model import Block
 
 __all__ = [
-    "AUTH_TYPES", "NEW_BLOCK_KINDS", "AssertionsTable", "Auth", "BlockView", "HeadersTable",
-    "HttpRequest", "LinkedBlock", "QueryTable", "RequestSeparator", "Row", "SocketExpect",
-    "SocketMessage", "SocketMessages", "SocketOptions", "SocketRequest", "Unknown", "UnknownItem",
-    "cell_text", "new_block", "new_expect", "new_message", "new_row", "new_uid", "text_of", "view",
+    "AUTH_TYPES",
+    "NEW_BLOCK_KINDS",
+    "AssertionsTable",
+    "Auth",
+    "BlockView",
+    "HeadersTable",
+    "HttpRequest",
+    "LinkedBlock",
+    "QueryTable",
+    "RequestSeparator",
+    "Row",
+    "SocketExpect",
+    "SocketMessage",
+    "SocketMessages",
+    "SocketOptions",
+    "SocketRequest",
+    "Unknown",
+    "UnknownItem",
+    "cell_text",
+    "new_block",
+    "new_expect",
+    "new_message",
+    "new_row",
+    "new_uid",
+    "text_of",
+    "view",
 ]
 
 #: The ``authType`` values of an ``auth`` block that this project knows.
@@ -161,7 +183,9 @@ def _table_rows_raw(table: Mapping[str, Any]) -> list[Any]:
     out = []
     for r in _children(table):
         if isinstance(r, Mapping) and r.get("type") == "tableRow":
-            cells = [text_of(c.get("content")) if isinstance(c, Mapping) else "" for c in _children(r)]
+            cells = [
+                text_of(c.get("content")) if isinstance(c, Mapping) else "" for c in _children(r)
+            ]
             out.append({"attrs": dict(_attrs(r)) or {"disabled": False}, "row": cells})
     return out
 
@@ -186,7 +210,10 @@ def _edit_rows(node: Mapping[str, Any], edit: Callable[[list[Any]], None]) -> di
     content = new.get("content")
     if not isinstance(content, list):
         content = new["content"] = []
-    n = next((k for k, c in enumerate(content) if isinstance(c, Mapping) and c.get("type") == "table"), None)
+    n = next(
+        (k for k, c in enumerate(content) if isinstance(c, Mapping) and c.get("type") == "table"),
+        None,
+    )
     if n is None:
         n = len(content)
         content.append({"type": "table"})
@@ -241,7 +268,9 @@ class _TableMixin:
 
         return _edit_rows(self.node, edit)
 
-    def add_row(self, cells: Sequence[Any] = (), *, at: int | None = None, disabled: bool = False) -> dict[str, Any]:
+    def add_row(
+        self, cells: Sequence[Any] = (), *, at: int | None = None, disabled: bool = False
+    ) -> dict[str, Any]:
         """A new node with a row added at ``at`` (default: at the end), padded to the table's width."""
         new = new_row(cells, disabled, self._width())
 
@@ -430,7 +459,9 @@ class SocketOptions(_TableMixin, BlockView):
     @property
     def options(self) -> dict[str, str]:
         """``key -> value`` of the enabled rows (keys stripped and lower-cased; last wins)."""
-        return {r.cell(0).strip().lower(): r.cell(1) for r in self.enabled_rows if r.cell(0).strip()}
+        return {
+            r.cell(0).strip().lower(): r.cell(1) for r in self.enabled_rows if r.cell(0).strip()
+        }
 
 
 class AssertionsTable(_TableMixin, BlockView):
@@ -467,7 +498,9 @@ class Auth(_TableMixin, BlockView):
     @property
     def fields(self) -> dict[str, str]:
         """``key -> value`` of the enabled rows (keys stripped and lower-cased)."""
-        return {r.cell(0).strip().lower(): r.cell(1) for r in self.enabled_rows if r.cell(0).strip()}
+        return {
+            r.cell(0).strip().lower(): r.cell(1) for r in self.enabled_rows if r.cell(0).strip()
+        }
 
     @property
     def api_key_location(self) -> str:
@@ -575,7 +608,9 @@ class SocketMessage(_ItemView):
     @property
     def encoding(self) -> str:
         """How binary content is written: ``base64`` (the default) or ``hex``."""
-        return "hex" if _scalar_text(self.attrs.get("encoding")).strip().lower() == "hex" else "base64"
+        return (
+            "hex" if _scalar_text(self.attrs.get("encoding")).strip().lower() == "hex" else "base64"
+        )
 
     @property
     def content(self) -> str:
@@ -628,7 +663,13 @@ class SocketMessages(BlockView):
             if not isinstance(child, Mapping):
                 continue
             kind = child.get("type")
-            cls = SocketMessage if kind == "socket-message" else SocketExpect if kind == "socket-expect" else UnknownItem
+            cls = (
+                SocketMessage
+                if kind == "socket-message"
+                else SocketExpect
+                if kind == "socket-expect"
+                else UnknownItem
+            )
             out.append(cls(child, n))
         return out
 
@@ -655,15 +696,33 @@ class SocketMessages(BlockView):
 
     def insert_item(self, index: int | None, item: Mapping[str, Any]) -> dict[str, Any]:
         """A new block node with ``item`` inserted at ``index`` (None: at the end)."""
-        return self._edit(lambda c: c.insert(len(c) if index is None else index, copy.deepcopy(dict(item))))
+        return self._edit(
+            lambda c: c.insert(len(c) if index is None else index, copy.deepcopy(dict(item)))
+        )
 
-    def add_message(self, name: str = "", format: str = "text", content: str = "", *,
-                    encoding: str | None = None, disabled: bool = False, at: int | None = None) -> dict[str, Any]:
+    def add_message(
+        self,
+        name: str = "",
+        format: str = "text",
+        content: str = "",
+        *,
+        encoding: str | None = None,
+        disabled: bool = False,
+        at: int | None = None,
+    ) -> dict[str, Any]:
         """A new block node with a ``socket-message`` added (at the end by default)."""
-        return self.insert_item(at, new_message(name, format, content, encoding=encoding, disabled=disabled))
+        return self.insert_item(
+            at, new_message(name, format, content, encoding=encoding, disabled=disabled)
+        )
 
-    def add_expect(self, name: str = "", timeout: float = 5, rows: Sequence[Sequence[Any]] = (), *,
-                   at: int | None = None) -> dict[str, Any]:
+    def add_expect(
+        self,
+        name: str = "",
+        timeout: float = 5,
+        rows: Sequence[Sequence[Any]] = (),
+        *,
+        at: int | None = None,
+    ) -> dict[str, Any]:
         """A new block node with a ``socket-expect`` added (at the end by default)."""
         return self.insert_item(at, new_expect(name, timeout, rows))
 
@@ -700,7 +759,11 @@ class SocketMessages(BlockView):
         """A new block node with item ``index`` switched between enabled and disabled."""
         children = _children(self.node)
         _check_index(children, index)
-        current = _truthy(_attrs(children[index]).get("disabled")) if isinstance(children[index], Mapping) else False
+        current = (
+            _truthy(_attrs(children[index]).get("disabled"))
+            if isinstance(children[index], Mapping)
+            else False
+        )
         return self.set_disabled(index, not current)
 
 
@@ -715,8 +778,18 @@ def _check_index(content: list[Any], index: int) -> None:
 
 _VIEWS: dict[str, type[BlockView]] = {
     cls.TYPE: cls
-    for cls in (SocketRequest, HttpRequest, HeadersTable, QueryTable, SocketOptions,
-                AssertionsTable, Auth, LinkedBlock, RequestSeparator, SocketMessages)
+    for cls in (
+        SocketRequest,
+        HttpRequest,
+        HeadersTable,
+        QueryTable,
+        SocketOptions,
+        AssertionsTable,
+        Auth,
+        LinkedBlock,
+        RequestSeparator,
+        SocketMessages,
+    )
     if cls.TYPE
 }
 
@@ -744,16 +817,29 @@ def _table(rows: Sequence[Sequence[Any]], width: int = 2) -> list[dict[str, Any]
     return [{"type": "table", "rows": [new_row(r, False, width) for r in rows]}]
 
 
-def new_message(name: str = "", format: str = "text", content: str = "", *,
-                encoding: str | None = None, disabled: bool = False) -> dict[str, Any]:
+def new_message(
+    name: str = "",
+    format: str = "text",
+    content: str = "",
+    *,
+    encoding: str | None = None,
+    disabled: bool = False,
+) -> dict[str, Any]:
     """A ``socket-message`` item node (``attrs``: uid, name, format, disabled[, encoding])."""
-    attrs: dict[str, Any] = {"uid": new_uid(), "name": name, "format": format, "disabled": bool(disabled)}
+    attrs: dict[str, Any] = {
+        "uid": new_uid(),
+        "name": name,
+        "format": format,
+        "disabled": bool(disabled),
+    }
     if encoding and encoding != "base64":
         attrs["encoding"] = encoding
     return {"type": "socket-message", "attrs": attrs, "content": content}
 
 
-def new_expect(name: str = "", timeout: float = 5, rows: Sequence[Sequence[Any]] = ()) -> dict[str, Any]:
+def new_expect(
+    name: str = "", timeout: float = 5, rows: Sequence[Sequence[Any]] = ()
+) -> dict[str, Any]:
     """A ``socket-expect`` item node with a table of ``[description, field, operator, expected]`` rows."""
     return {
         "type": "socket-expect",
@@ -767,8 +853,11 @@ def _wss() -> dict[str, Any]:
         "type": "socket-request",
         "attrs": {"uid": new_uid()},
         "content": [
-            {"type": "smethod", "attrs": {"uid": new_uid(), "method": "WSS", "importedFrom": "", "visible": True},
-             "content": "WSS"},
+            {
+                "type": "smethod",
+                "attrs": {"uid": new_uid(), "method": "WSS", "importedFrom": "", "visible": True},
+                "content": "WSS",
+            },
             {"type": "surl", "attrs": {"uid": new_uid()}, "content": "wss://"},
         ],
     }
@@ -798,18 +887,35 @@ _NEW_BLOCKS: dict[str, Callable[[], dict[str, Any]]] = {
     "auth-api-key": lambda: _auth("apiKey"),
     "auth-none": lambda: _auth("none"),
     "auth-inherit": lambda: _auth("inherit"),
-    "socket-options": lambda: {"type": "socket-options", "attrs": {"uid": new_uid()}, "content": _table([[]])},
-    "messages": lambda: {"type": "socket-messages", "attrs": {"uid": new_uid()},
-                         "content": [new_message("message 1")]},
-    "assertions": lambda: {"type": "assertions-table", "attrs": {"uid": new_uid(), "importedFrom": ""},
-                           "content": _table([[]], 4)},
-    "separator": lambda: {"type": "request-separator",
-                          "attrs": {"uid": new_uid(), "colorIndex": 0, "label": "New Request"}},
+    "socket-options": lambda: {
+        "type": "socket-options",
+        "attrs": {"uid": new_uid()},
+        "content": _table([[]]),
+    },
+    "messages": lambda: {
+        "type": "socket-messages",
+        "attrs": {"uid": new_uid()},
+        "content": [new_message("message 1")],
+    },
+    "assertions": lambda: {
+        "type": "assertions-table",
+        "attrs": {"uid": new_uid(), "importedFrom": ""},
+        "content": _table([[]], 4),
+    },
+    "separator": lambda: {
+        "type": "request-separator",
+        "attrs": {"uid": new_uid(), "colorIndex": 0, "label": "New Request"},
+    },
 }
 _ALIASES = {
-    "socket-request": "wss", "headers-table": "headers", "query-table": "query",
-    "options": "socket-options", "socket-messages": "messages", "assertions-table": "assertions",
-    "request-separator": "separator", "auth": "auth-bearer",
+    "socket-request": "wss",
+    "headers-table": "headers",
+    "query-table": "query",
+    "options": "socket-options",
+    "socket-messages": "messages",
+    "assertions-table": "assertions",
+    "request-separator": "separator",
+    "auth": "auth-bearer",
 }
 
 #: The kinds :func:`new_block` makes, in menu order.
@@ -828,5 +934,7 @@ def new_block(kind: str) -> dict[str, Any]:
     try:
         make = _NEW_BLOCKS[key]
     except KeyError:
-        raise KeyError(f"unknown block kind {kind!r}; known: {', '.join(NEW_BLOCK_KINDS)}") from None
+        raise KeyError(
+            f"unknown block kind {kind!r}; known: {', '.join(NEW_BLOCK_KINDS)}"
+        ) from None
     return make()

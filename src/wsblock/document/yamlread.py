@@ -124,8 +124,14 @@ _CoreConstructor.add_constructor("tag:yaml.org,2002:int", _CoreConstructor.const
 _CoreConstructor.add_constructor("tag:yaml.org,2002:float", _CoreConstructor.construct_yaml_float)  # type: ignore[type-var]
 
 
-class _PyLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-                yaml.composer.Composer, _CoreConstructor, _CoreResolver):
+class _PyLoader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _CoreConstructor,
+    _CoreResolver,
+):
     def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
@@ -156,7 +162,9 @@ def read_yaml(text: str) -> Any:
     pure-Python parser gets a second chance.
     """
     if len(text) > MAX_CHARS:
-        raise YamlError(f"the YAML is too large ({len(text):,} characters; the limit is {MAX_CHARS:,})")
+        raise YamlError(
+            f"the YAML is too large ({len(text):,} characters; the limit is {MAX_CHARS:,})"
+        )
     found = set(_HAZARDS.findall(text))
     if not found:
         return _load_either(text)
@@ -218,7 +226,9 @@ def _load(text: str, loader: type) -> Any:
     except yaml.YAMLError as e:
         raise YamlError(str(e).strip() or "invalid YAML") from None
     except RecursionError:  # a bound above should have stopped it first
-        raise YamlError(f"the YAML is nested too deeply (the limit is {MAX_DEPTH} levels)") from None
+        raise YamlError(
+            f"the YAML is nested too deeply (the limit is {MAX_DEPTH} levels)"
+        ) from None
 
 
 def _check_events(loader: Any) -> None:
@@ -241,13 +251,16 @@ def _check_events(loader: Any) -> None:
                     )
             if isinstance(event, yaml.AliasEvent):
                 if event.anchor in open_anchors:
-                    raise YamlError(f"the alias *{event.anchor} is inside its own anchor", *_mark(event))
+                    raise YamlError(
+                        f"the alias *{event.anchor} is inside its own anchor", *_mark(event)
+                    )
                 size = sizes.get(event.anchor or "", 1)
                 added += size
                 if added > MAX_ALIAS_NODES:
                     raise YamlError(
                         f"aliases expand the YAML too much (more than {MAX_ALIAS_NODES:,} nodes): "
-                        "an alias bomb?", *_mark(event),
+                        "an alias bomb?",
+                        *_mark(event),
                     )
                 if stack:
                     stack[-1][1] += size
@@ -258,8 +271,10 @@ def _check_events(loader: Any) -> None:
                     stack[-1][1] += 1
             elif isinstance(event, yaml.CollectionStartEvent):
                 if len(stack) >= MAX_DEPTH:
-                    raise YamlError(f"the YAML is nested too deeply (the limit is {MAX_DEPTH} levels)",
-                                    *_mark(event))
+                    raise YamlError(
+                        f"the YAML is nested too deeply (the limit is {MAX_DEPTH} levels)",
+                        *_mark(event),
+                    )
                 if event.anchor is not None:
                     open_anchors.add(event.anchor)
                 stack.append([event.anchor, 1])

@@ -48,8 +48,6 @@ __all__ = ["YamlError", "dump", "load", "needs_quotes"]
 load = read_yaml
 
 
-
-
 # ---------------------------------------------------------------------------------------
 # Dumping: eemeli/yaml v2's stringify with its defaults.
 # ---------------------------------------------------------------------------------------
@@ -83,7 +81,10 @@ def dump(value: Any, *, yaml11_safe: bool = True, yaml11_words: bool = False) ->
 
 def needs_quotes(text: str, *, yaml11_safe: bool = True, yaml11_words: bool = False) -> bool:
     """Whether ``text`` as a mapping value would be written quoted (or as a block)."""
-    return _stringify_string(text, _Ctx(indent=_INDENT_STEP, safe11=yaml11_safe, words11=yaml11_words)) != text
+    return (
+        _stringify_string(text, _Ctx(indent=_INDENT_STEP, safe11=yaml11_safe, words11=yaml11_words))
+        != text
+    )
 
 
 def _stringify(value: Any, ctx: _Ctx) -> str:
@@ -285,8 +286,14 @@ def _single_quoted(value: str, ctx: _Ctx) -> str:
 
 
 _NAMED_ESCAPES = {
-    "0000": "\\0", "0007": "\\a", "000b": "\\v", "001b": "\\e",
-    "0085": "\\N", "00a0": "\\_", "2028": "\\L", "2029": "\\P",
+    "0000": "\\0",
+    "0007": "\\a",
+    "000b": "\\v",
+    "001b": "\\e",
+    "0085": "\\N",
+    "00a0": "\\_",
+    "2028": "\\L",
+    "2029": "\\P",
 }
 
 

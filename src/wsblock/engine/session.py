@@ -407,7 +407,9 @@ class Session:
             raise TypeError(f"send_bytes() needs bytes, not {type(data).__name__}")
         return await self._send(bytes(data), "binary", None, name)
 
-    async def _send(self, data: str | bytes, kind: Literal["text", "binary"], fmt: str | None, name: str | None) -> bool:
+    async def _send(
+        self, data: str | bytes, kind: Literal["text", "binary"], fmt: str | None, name: str | None
+    ) -> bool:
         transport = self._transport
         if self._state is not State.CONNECTED or transport is None:
             self._problem(describe.not_connected("send"))

@@ -120,7 +120,11 @@ class WebsocketsTransport:
 
     async def close(self, code: int, reason: str) -> None:
         """Close on purpose and wait until the connection ended."""
-        if self._conn is not None and self._conn.protocol.close_sent is not None and not self._closing:
+        if (
+            self._conn is not None
+            and self._conn.protocol.close_sent is not None
+            and not self._closing
+        ):
             # A close frame went out before this call: the client had failed the
             # connection (invalid UTF-8, too big...), and that is how it ends.
             self._failed_first = True
@@ -187,7 +191,9 @@ class _Connection(ClientConnection):
         self._fragmented_text = False
         self._abort_timer: asyncio.TimerHandle | None = None
 
-    async def handshake(self, additional_headers: Any = None, user_agent_header: Any = None) -> None:
+    async def handshake(
+        self, additional_headers: Any = None, user_agent_header: Any = None
+    ) -> None:
         """A ``Host`` header of the request replaces the one built from the URL.
 
         websockets adds the request's headers to its own, which would send two

@@ -39,8 +39,9 @@ _BINARY = websocket.ABNF.OPCODE_BINARY
 
 
 class Recorder(Protocol):
-    def __call__(self, kind: str, name: str, ms: float, error: str | None = None,
-                 length: int = 0) -> None: ...
+    def __call__(
+        self, kind: str, name: str, ms: float, error: str | None = None, length: int = 0
+    ) -> None: ...
 
 
 class Meter:
@@ -120,9 +121,14 @@ def _proxy(request: Request) -> dict[str, Any]:
         return {"http_no_proxy": [urlsplit(request.url).hostname or ""]}
     p = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
     auth = (p.username, p.password or "") if p.username else None
-    return {"http_proxy_host": p.hostname, "http_proxy_port": p.port or 8080,
-            "proxy_type": p.scheme if p.scheme in ("socks4", "socks4a", "socks5", "socks5h") else "http",
-            "http_proxy_auth": auth}
+    return {
+        "http_proxy_host": p.hostname,
+        "http_proxy_port": p.port or 8080,
+        "proxy_type": p.scheme
+        if p.scheme in ("socks4", "socks4a", "socks5", "socks5h")
+        else "http",
+        "http_proxy_auth": auth,
+    }
 
 
 class _Conn:
@@ -131,8 +137,9 @@ class _Conn:
     def __init__(self, request: Request, meter: Meter, prefix: str, tap: Tap | None = None):
         self.request, self.meter, self.prefix, self.tap = request, meter, prefix, tap
         self.t0 = time.monotonic()
-        self.ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=False,
-                                      sslopt=_sslopt(request))
+        self.ws = websocket.WebSocket(
+            skip_utf8_validation=True, enable_multithread=False, sslopt=_sslopt(request)
+        )
         self.facts = Facts()
         self.opened_at: float | None = None
         self.close_code: int | None = None
@@ -148,7 +155,11 @@ class _Conn:
             opcode, frame = self.ws.recv_data_frame(False)
         except (websocket.WebSocketTimeoutException, TimeoutError):
             return None
-        except (websocket.WebSocketConnectionClosedException, OSError, websocket.WebSocketException):
+        except (
+            websocket.WebSocketConnectionClosedException,
+            OSError,
+            websocket.WebSocketException,
+        ):
             self._ended(1006, "")
             raise _Closed(1006) from None
         if opcode == _CLOSE:
@@ -173,16 +184,27 @@ class _Conn:
     def event(self, kind: str, **fields: Any) -> None:
         """An event for the journal (only with a tap), as the engine would emit it."""
         if self.tap is not None:
-            self.tap(Event(kind, datetime.now(UTC), time.monotonic() - self.t0,  # type: ignore[arg-type]
-                           request=self.request.name, **fields))
+            self.tap(
+                Event(
+                    kind,  # type: ignore[arg-type]
+                    datetime.now(UTC),
+                    time.monotonic() - self.t0,
+                    request=self.request.name,
+                    **fields,
+                )
+            )
 
     def _ended(self, code: int, reason: str, by: str = "server") -> None:
         if self.close_code is None:
             self.close_code = code
             if self.tap is not None:
                 by = "error" if code == 1006 else "client" if self.closing else by
-                self.event("close", code=1000 if by == "client" else code,
-                           reason="" if by == "client" else reason, by=by)
+                self.event(
+                    "close",
+                    code=1000 if by == "client" else code,
+                    reason="" if by == "client" else reason,
+                    by=by,
+                )
             self.facts.close_code, self.facts.close_reason = code, reason
             self._shut()
 
@@ -208,9 +230,14 @@ class _Conn:
         self.last_send = time.perf_counter()
         self.facts.sent += 1
         if self.tap is not None:
-            self.event("sent", dir="out", type="binary" if isinstance(data, bytes) else "text",
-                       format=step.format, data=data,
-                       size=len(data) if isinstance(data, bytes) else len(data.encode()))
+            self.event(
+                "sent",
+                dir="out",
+                type="binary" if isinstance(data, bytes) else "text",
+                format=step.format,
+                data=data,
+                size=len(data) if isinstance(data, bytes) else len(data.encode()),
+            )
         self.meter.out += 1
         self.meter.bytes_out += len(data) if isinstance(data, bytes) else len(data.encode())
         return True
@@ -240,12 +267,21 @@ class _Conn:
             self.facts.close_code, self.facts.close_reason = 1000, ""
 
 
-def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.0,
-         prefix: str = "", tap: Tap | None = None) -> bool:
+def play(
+    request: Request,
+    record: Recorder,
+    meter: Meter,
+    *,
+    linger: float = 0.0,
+    prefix: str = "",
+    tap: Tap | None = None,
+) -> bool:
     """One conversation of *request*; True when everything held. Never raises for the network."""
     masker = Masker(request.secrets)
+
     def name(n):
-        return (f"{prefix}{n}")
+        return f"{prefix}{n}"
+
     conn = _Conn(request, meter, prefix, tap)
     conn.event("connecting", url=request.url)
     o = request.options
@@ -254,15 +290,23 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
     failure: str | None = None
     try:
         conn.ws.connect(
-            request.url, timeout=o.connect_timeout, header=[f"{k}: {v}" for k, v in request.headers],
-            subprotocols=list(o.subprotocols) or None, origin=o.origin,
-            suppress_origin=o.origin is None, **_proxy(request),
+            request.url,
+            timeout=o.connect_timeout,
+            header=[f"{k}: {v}" for k, v in request.headers],
+            subprotocols=list(o.subprotocols) or None,
+            origin=o.origin,
+            suppress_origin=o.origin is None,
+            **_proxy(request),
         )
     except Exception as e:  # noqa: BLE001 - every failure to connect is an error of a kind
         kind = _connect_error(e)
         record("connect", name("connect"), (time.perf_counter() - t0) * 1000, kind)
-        conn.event("error", error=kind, reason=masker.mask(str(e))[:500],
-                   status=getattr(e, "status_code", None))
+        conn.event(
+            "error",
+            error=kind,
+            reason=masker.mask(str(e))[:500],
+            status=getattr(e, "status_code", None),
+        )
         conn.event("close", code=1006, reason="", by="error")
         conn.facts.status = getattr(e, "status_code", None)
         headers = getattr(e, "resp_headers", None) or {}
@@ -281,8 +325,12 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
         conn.facts.status = conn.ws.getstatus()
         conn.facts.headers = list((conn.ws.getheaders() or {}).items())
         conn.facts.subprotocol = conn.ws.getsubprotocol()
-        conn.event("open", status=conn.facts.status, subprotocol=conn.facts.subprotocol,
-                   headers=tuple(conn.facts.headers))
+        conn.event(
+            "open",
+            status=conn.facts.status,
+            subprotocol=conn.facts.subprotocol,
+            headers=tuple(conn.facts.headers),
+        )
         failure = _steps(request, conn, record, name)
         if failure is None and linger > 0 and conn.close_code is None:
             end = time.perf_counter() + linger
@@ -292,8 +340,11 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
             except _Closed:
                 pass
         conn.close(min(o.connect_timeout, 5.0))
-        if failure is None and conn.facts.close_code == 1006 and not any(
-                c.field.startswith("close") for c in request.assertions):
+        if (
+            failure is None
+            and conn.facts.close_code == 1006
+            and not any(c.field.startswith("close") for c in request.assertions)
+        ):
             failure = "closed 1006"
     if failure is None:
         failed = judge(request.assertions, lambda n: assertion_value(n, conn.facts))
@@ -308,7 +359,9 @@ def play(request: Request, record: Recorder, meter: Meter, *, linger: float = 0.
     return failure is None
 
 
-def _steps(request: Request, conn: _Conn, record: Recorder, name: Callable[[str], str]) -> str | None:
+def _steps(
+    request: Request, conn: _Conn, record: Recorder, name: Callable[[str], str]
+) -> str | None:
     """Play the steps; the kind of the first failure, or None."""
     for step in request.steps:
         if isinstance(step, Message):
@@ -316,14 +369,20 @@ def _steps(request: Request, conn: _Conn, record: Recorder, name: Callable[[str]
                 return f"closed {conn.close_code}"
             continue
         assert isinstance(step, Expect)
-        since = conn.last_send if conn.last_send is not None else conn.opened_at or time.perf_counter()
+        since = (
+            conn.last_send if conn.last_send is not None else conn.opened_at or time.perf_counter()
+        )
         deadline = time.perf_counter() + step.timeout
         try:
             while True:
                 left = deadline - time.perf_counter()
                 if left <= 0:
-                    record("expect", name(step.name), (time.perf_counter() - since) * 1000,
-                           "expectation timeout")
+                    record(
+                        "expect",
+                        name(step.name),
+                        (time.perf_counter() - since) * 1000,
+                        "expectation timeout",
+                    )
                     conn.event("expect", ok=False, name=step.name, reason="expectation timeout")
                     return "expectation timeout"
                 frame = conn.recv(left)

@@ -55,8 +55,9 @@ class _Journals:
         if not self.cfg.journal or self.stopped:
             return None
         secrets = set().union(*(r.secrets for r in requests))
-        journal = Journal.create(self.cfg.log_dir, name=name, secrets=secrets, url=requests[0].url,
-                                 file=self.cfg.file)
+        journal = Journal.create(
+            self.cfg.log_dir, name=name, secrets=secrets, url=requests[0].url, file=self.cfg.file
+        )
         self.open.append(journal)
         self.sessions += 1
 
@@ -75,8 +76,10 @@ class _Journals:
     def stop(self) -> None:
         if not self.stopped:
             self.stopped = True
-            sys.stderr.write(f"wsblock load: the journal reached --journal-max-mb "
-                             f"{self.cfg.journal_max_mb:g}: later events are not journaled\n")
+            sys.stderr.write(
+                f"wsblock load: the journal reached --journal-max-mb "
+                f"{self.cfg.journal_max_mb:g}: later events are not journaled\n"
+            )
         self.close()
 
     def close(self) -> None:
@@ -114,14 +117,21 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) 
                 _say_once(f"user {number}: {e}")
                 return
             self.prefixes = plan.prefixes(self.requests)
-            self.tap = journals.start(f"load user {number}" + (f" worker {worker}" if worker else ""),
-                                      self.requests)
+            self.tap = journals.start(
+                f"load user {number}" + (f" worker {worker}" if worker else ""), self.requests
+            )
 
-        def record(self, kind: str, name: str, ms: float, error: str | None = None,
-                   length: int = 0) -> None:
+        def record(
+            self, kind: str, name: str, ms: float, error: str | None = None, length: int = 0
+        ) -> None:
             self.environment.events.request.fire(
-                request_type=kind, name=name, response_time=ms, response_length=length,
-                exception=error, context={})
+                request_type=kind,
+                name=name,
+                response_time=ms,
+                response_length=length,
+                exception=error,
+                context={},
+            )
 
         @locust.task
         def conversation(self) -> None:
@@ -131,14 +141,22 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) 
                 return
             for request, prefix in zip(self.requests, self.prefixes, strict=True):
                 try:
-                    play(request, self.record, meter, linger=cfg.linger, prefix=prefix, tap=self.tap)
+                    play(
+                        request, self.record, meter, linger=cfg.linger, prefix=prefix, tap=self.tap
+                    )
                 except Exception as e:  # noqa: BLE001 - counted and said, never a traceback
                     if os.environ.get("WSBLOCK_DEBUG"):
                         raise
-                    self.record("conversation", f"{prefix}conversation", 0.0,
-                                f"internal error: {type(e).__name__}")
-                    _say_once(f"internal error in a conversation: {type(e).__name__}: {e} "
-                              "(set WSBLOCK_DEBUG=1 for a traceback, and please report it)")
+                    self.record(
+                        "conversation",
+                        f"{prefix}conversation",
+                        0.0,
+                        f"internal error: {type(e).__name__}",
+                    )
+                    _say_once(
+                        f"internal error in a conversation: {type(e).__name__}: {e} "
+                        "(set WSBLOCK_DEBUG=1 for a traceback, and please report it)"
+                    )
 
     return WsblockUser
 
@@ -155,8 +173,10 @@ class _Totals:
     def report(self, client_id: str, data: dict[str, Any]) -> None:  # worker side
         m = self.meter
         now = [m.out, m.inb, m.bytes_out, m.bytes_in]
-        data["wsblock"] = {"delta": [a - b for a, b in zip(now, self.sent, strict=True)],
-                           "peak": m.peak}
+        data["wsblock"] = {
+            "delta": [a - b for a, b in zip(now, self.sent, strict=True)],
+            "peak": m.peak,
+        }
         self.sent = now
 
     def received(self, client_id: str, data: dict[str, Any]) -> None:  # master side
@@ -169,44 +189,73 @@ class _Totals:
 
     def values(self, distributed: bool) -> dict[str, int]:
         if distributed:
-            return {"out": self.merged["out"], "in": self.merged["in"],
-                    "bytes_out": self.merged["bytes_out"], "bytes_in": self.merged["bytes_in"],
-                    "peak": sum(self.peaks.values())}
+            return {
+                "out": self.merged["out"],
+                "in": self.merged["in"],
+                "bytes_out": self.merged["bytes_out"],
+                "bytes_in": self.merged["bytes_in"],
+                "peak": sum(self.peaks.values()),
+            }
         m = self.meter
-        return {"out": m.out, "in": m.inb, "bytes_out": m.bytes_out, "bytes_in": m.bytes_in,
-                "peak": m.peak}
+        return {
+            "out": m.out,
+            "in": m.inb,
+            "bytes_out": m.bytes_out,
+            "bytes_in": m.bytes_in,
+            "peak": m.peak,
+        }
 
 
 def _pct(entry: Any, p: float) -> int | None:
     return entry.get_response_time_percentile(p) if entry.num_requests else None
 
 
-def summarize(cfg: LoadConfig, env: Environment, totals: _Totals, duration: float,
-              workers: int) -> dict[str, Any]:
+def summarize(
+    cfg: LoadConfig, env: Environment, totals: _Totals, duration: float, workers: int
+) -> dict[str, Any]:
     assert env.runner is not None
     stats = env.runner.stats
     entries = sorted(stats.entries.values(), key=lambda e: _KIND_ORDER.get(e.method, 1))
+
     def per_s(n):
-        return (n / duration if duration > 0 else 0.0)
-    requests = [{
-        "name": e.name, "kind": e.method, "count": e.num_requests, "failures": e.num_failures,
-        "p50_ms": _pct(e, 0.5), "p90_ms": _pct(e, 0.9), "p95_ms": _pct(e, 0.95),
-        "p99_ms": _pct(e, 0.99),
-        "max_ms": round(e.max_response_time, 3) if e.num_requests else None,
-        "avg_ms": round(e.avg_response_time, 3) if e.num_requests else None,
-        "rps": round(per_s(e.num_requests), 3),
-    } for e in entries]
+        return n / duration if duration > 0 else 0.0
+
+    requests = [
+        {
+            "name": e.name,
+            "kind": e.method,
+            "count": e.num_requests,
+            "failures": e.num_failures,
+            "p50_ms": _pct(e, 0.5),
+            "p90_ms": _pct(e, 0.9),
+            "p95_ms": _pct(e, 0.95),
+            "p99_ms": _pct(e, 0.99),
+            "max_ms": round(e.max_response_time, 3) if e.num_requests else None,
+            "avg_ms": round(e.avg_response_time, 3) if e.num_requests else None,
+            "rps": round(per_s(e.num_requests), 3),
+        }
+        for e in entries
+    ]
     errors: Counter[str] = Counter()
     for err in stats.errors.values():
         if err.method == "conversation":
             errors[str(err.error)] += err.occurrences
     t = totals.values(workers > 0)
     return {
-        "event": "load-summary", "file": cfg.file, "users": cfg.users,
-        "duration_s": round(duration, 3), "workers": workers, "requests": requests,
-        "messages": {"out": t["out"], "in": t["in"], "bytes_out": t["bytes_out"],
-                     "bytes_in": t["bytes_in"], "out_per_s": round(per_s(t["out"]), 3),
-                     "in_per_s": round(per_s(t["in"]), 3)},
+        "event": "load-summary",
+        "file": cfg.file,
+        "users": cfg.users,
+        "duration_s": round(duration, 3),
+        "workers": workers,
+        "requests": requests,
+        "messages": {
+            "out": t["out"],
+            "in": t["in"],
+            "bytes_out": t["bytes_out"],
+            "bytes_in": t["bytes_in"],
+            "out_per_s": round(per_s(t["out"]), 3),
+            "in_per_s": round(per_s(t["in"]), 3),
+        },
         "connections": {"peak": t["peak"]},
         "errors": dict(errors),
     }
@@ -234,13 +283,23 @@ def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -
         errors = sum(e.num_failures for e in conv)
         users = runner.user_count
         if cfg.as_json:
-            _emit({"event": "load-progress", "elapsed_s": round(time.monotonic() - started, 1),
-                   "users": users, "rps": round(rps, 1), "p99_ms": p99, "errors": errors,
-                   **({} if cfg.role == "master" else {"open": meter.open})})
+            _emit(
+                {
+                    "event": "load-progress",
+                    "elapsed_s": round(time.monotonic() - started, 1),
+                    "users": users,
+                    "rps": round(rps, 1),
+                    "p99_ms": p99,
+                    "errors": errors,
+                    **({} if cfg.role == "master" else {"open": meter.open}),
+                }
+            )
         elif cfg.live:
-            sys.stderr.write(f"\r\x1b[K{time.monotonic() - started:5.0f} s  users {users}  "
-                             f"{rps:.1f} conversations/s  p99 {p99} ms  errors {errors}"
-                             + ("" if cfg.role == "master" else f"  open {meter.open}"))
+            sys.stderr.write(
+                f"\r\x1b[K{time.monotonic() - started:5.0f} s  users {users}  "
+                f"{rps:.1f} conversations/s  p99 {p99} ms  errors {errors}"
+                + ("" if cfg.role == "master" else f"  open {meter.open}")
+            )
             sys.stderr.flush()
 
 
@@ -261,8 +320,9 @@ def _write_csv(env: Environment, prefix: str) -> None:
 
 
 def run(cfg: LoadConfig) -> int:
-    env_choice = EnvChoice(cfg.environment, cfg.profile, Path(cfg.env_file) if cfg.env_file else None,
-                           cfg.env_vars)
+    env_choice = EnvChoice(
+        cfg.environment, cfg.profile, Path(cfg.env_file) if cfg.env_file else None, cfg.env_vars
+    )
     plan = Plan.open(cfg.file, env_choice, cfg.which)
     first = plan.resolve()
     names = entry_names(first, plan.prefixes(first))
@@ -270,7 +330,10 @@ def run(cfg: LoadConfig) -> int:
     meter = Meter()
     totals = _Totals(meter)
     journals = _Journals(cfg)
-    env = Environment(user_classes=[_user_class(cfg, plan, meter, journals)], host=Masker(first[0].secrets).mask(first[0].url))
+    env = Environment(
+        user_classes=[_user_class(cfg, plan, meter, journals)],
+        host=Masker(first[0].secrets).mask(first[0].url),
+    )
     if cfg.role == "worker":
         runner: Any = env.create_worker_runner(cfg.master_host, cfg.master_port)
         env.events.report_to_master.add_listener(totals.report)
@@ -283,8 +346,13 @@ def run(cfg: LoadConfig) -> int:
         runner.greenlet.join()
         journals.close()
         if cfg.as_json:
-            _emit({"event": "worker-summary", "requests": dict(counts),
-                   "messages": {"out": meter.out, "in": meter.inb}})
+            _emit(
+                {
+                    "event": "worker-summary",
+                    "requests": dict(counts),
+                    "messages": {"out": meter.out, "in": meter.inb},
+                }
+            )
         return 0
     if cfg.role == "master":
         runner = env.create_master_runner(cfg.master_bind, cfg.master_port)
@@ -296,19 +364,33 @@ def run(cfg: LoadConfig) -> int:
     gevent.signal_handler(signal.SIGINT, stop.set)
     if cfg.web:
         env.create_web_ui("127.0.0.1", cfg.web_port)
-        sys.stderr.write(f"Locust's web UI: http://127.0.0.1:{cfg.web_port} (Ctrl+C ends the test)\n")
+        sys.stderr.write(
+            f"Locust's web UI: http://127.0.0.1:{cfg.web_port} (Ctrl+C ends the test)\n"
+        )
     if isinstance(runner, MasterRunner) and not cfg.web:
         said = -1
         while (ready := len(runner.clients.ready)) < cfg.expect_workers and not stop.is_set():
             if ready != said:
-                sys.stderr.write(f"waiting for workers: {ready} of {cfg.expect_workers} connected\n")
+                sys.stderr.write(
+                    f"waiting for workers: {ready} of {cfg.expect_workers} connected\n"
+                )
                 said = ready
             stop.wait(0.1)
     started = time.monotonic()
     if cfg.as_json:
-        _emit({"event": "load-start", "file": cfg.file, "users": cfg.users,
-               "spawn_rate": cfg.spawn_rate, "run_time_s": cfg.run_time, "role": cfg.role})
-    progress = gevent.spawn(_progress, cfg, env, meter, started) if (cfg.live or cfg.as_json) else None
+        _emit(
+            {
+                "event": "load-start",
+                "file": cfg.file,
+                "users": cfg.users,
+                "spawn_rate": cfg.spawn_rate,
+                "run_time_s": cfg.run_time,
+                "role": cfg.role,
+            }
+        )
+    progress = (
+        gevent.spawn(_progress, cfg, env, meter, started) if (cfg.live or cfg.as_json) else None
+    )
     if not cfg.web and not stop.is_set():
         runner.start(cfg.users, cfg.spawn_rate)
     stop.wait(cfg.run_time)
@@ -323,12 +405,21 @@ def run(cfg: LoadConfig) -> int:
     summary = summarize(cfg, env, totals, duration, workers)
     summary["thresholds"] = judge_thresholds(thresholds, summary)
     if cfg.journal:
-        summary["journal"] = {"dir": cfg.log_dir, "sessions": journals.sessions,
-                              "stopped": journals.stopped}
+        summary["journal"] = {
+            "dir": cfg.log_dir,
+            "sessions": journals.sessions,
+            "stopped": journals.stopped,
+        }
     if not any(r["kind"] == "conversation" and r["count"] for r in summary["requests"]):
         # A load test that measured nothing must not pass.
-        summary["thresholds"].append({"expression": "no conversation finished", "failed": True,
-                                      "actual": 0.0, "reason": None})
+        summary["thresholds"].append(
+            {
+                "expression": "no conversation finished",
+                "failed": True,
+                "actual": 0.0,
+                "reason": None,
+            }
+        )
     if cfg.csv:
         _write_csv(env, cfg.csv)
     if cfg.html:
@@ -348,8 +439,9 @@ def run(cfg: LoadConfig) -> int:
 def main() -> None:
     import logging
 
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr,
-                        format="locust: %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="locust: %(levelname)s %(message)s"
+    )
     cfg = LoadConfig.loads(sys.argv[1])
     try:
         code = run(cfg)
@@ -359,8 +451,10 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001 - never a traceback (WSBLOCK_DEBUG=1 shows it)
         if os.environ.get("WSBLOCK_DEBUG"):
             raise
-        sys.stderr.write(f"wsblock: internal error: {type(e).__name__}: {e} "
-                         "(set WSBLOCK_DEBUG=1 for a traceback, and please report it)\n")
+        sys.stderr.write(
+            f"wsblock: internal error: {type(e).__name__}: {e} "
+            "(set WSBLOCK_DEBUG=1 for a traceback, and please report it)\n"
+        )
         code = 1
     sys.stdout.flush()
     sys.exit(code)

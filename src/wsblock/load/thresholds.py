@@ -28,8 +28,12 @@ PER_ENTRY = (*TIMES, "rps", "count", "failures")
 GLOBAL = ("errors", "in_rate", "out_rate", "connections")
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
-    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
-    "==": operator.eq, "!=": operator.ne,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
 }
 _EXPR = re.compile(
     r"^\s*(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?P<name>[^()]*?)\s*\))?\s*"
@@ -55,14 +59,18 @@ class Threshold:
             errors = summary.get("errors", {})
             return float(errors.get(self.name, 0) if self.name else sum(errors.values()))
         if self.metric in ("in_rate", "out_rate"):
-            return float(summary["messages"]["in_per_s" if self.metric == "in_rate" else "out_per_s"])
+            return float(
+                summary["messages"]["in_per_s" if self.metric == "in_rate" else "out_per_s"]
+            )
         if self.metric == "connections":
             return float(summary["connections"]["peak"])
         wanted = self.name or "conversation"
         entry = next((r for r in summary["requests"] if r["name"] == wanted), None)
         if entry is None:
             return None
-        key = {"rps": "rps", "count": "count", "failures": "failures"}.get(self.metric, f"{self.metric}_ms")
+        key = {"rps": "rps", "count": "count", "failures": "failures"}.get(
+            self.metric, f"{self.metric}_ms"
+        )
         value = entry.get(key)
         return None if value is None else float(value)
 
@@ -78,13 +86,17 @@ def parse(text: str, names: set[str] | None = None) -> Threshold:
     """Read one expression; *names*: the entries that exist (an unknown one is an error)."""
     m = _EXPR.match(text)
     if not m:
-        raise ThresholdError(f"--fail-if {text!r}: expected METRIC[(NAME)] OP NUMBER, "
-                             "e.g. 'p99(echoed hello) > 200ms', 'errors > 0', 'rps < 100'")
+        raise ThresholdError(
+            f"--fail-if {text!r}: expected METRIC[(NAME)] OP NUMBER, "
+            "e.g. 'p99(echoed hello) > 200ms', 'errors > 0', 'rps < 100'"
+        )
     metric, name, op = m["metric"].lower(), m["name"], m["op"]
     value, unit = float(m["number"]), m["unit"]
     if metric not in PER_ENTRY + GLOBAL:
-        raise ThresholdError(f"--fail-if {text!r}: unknown metric {m['metric']!r} "
-                             f"(known: {', '.join(PER_ENTRY + GLOBAL)})")
+        raise ThresholdError(
+            f"--fail-if {text!r}: unknown metric {m['metric']!r} "
+            f"(known: {', '.join(PER_ENTRY + GLOBAL)})"
+        )
     if unit and metric not in TIMES:
         raise ThresholdError(f"--fail-if {text!r}: {metric} is not a time, it takes no unit")
     if unit == "s":
@@ -94,6 +106,7 @@ def parse(text: str, names: set[str] | None = None) -> Threshold:
     if name is not None and metric in ("in_rate", "out_rate", "connections"):
         raise ThresholdError(f"--fail-if {text!r}: {metric} takes no name")
     if name is not None and metric in PER_ENTRY and names is not None and name not in names:
-        raise ThresholdError(f"--fail-if {text!r}: no step named {name!r} "
-                             f"(known: {', '.join(sorted(names))})")
+        raise ThresholdError(
+            f"--fail-if {text!r}: no step named {name!r} (known: {', '.join(sorted(names))})"
+        )
     return Threshold(text.strip(), metric, name, op, value)

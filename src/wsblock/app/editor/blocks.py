@@ -124,8 +124,7 @@ class EditInput(EditorPart, Input):  # type: ignore[misc]  # both define _on_pas
 
     BINDINGS = [Binding("tab", "accept_or_next", "Complete", show=False)]
 
-    def __init__(self, *args, on_enter: Callable[[float], None] | None = None,
-                 **kwargs) -> None:
+    def __init__(self, *args, on_enter: Callable[[float], None] | None = None, **kwargs) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
         self.on_enter = on_enter
@@ -203,14 +202,26 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
     # priority: the edit waits for the field to take the keys typed before, and holds
     # the ones typed after (see DocumentEditor.edit)
     BINDINGS = [
-        Binding("alt+shift+up,ctrl+shift+up", "move_block(-1)", "Block up", show=False,
-                priority=True),
-        Binding("alt+shift+down,ctrl+shift+down", "move_block(1)", "Block down", show=False,
-                priority=True),
-        Binding("alt+shift+c,ctrl+shift+c", "duplicate_block", "Copy block", show=False,
-                priority=True),
-        Binding("alt+shift+delete,ctrl+shift+delete,alt+shift+x", "delete_block",
-                "Delete block", show=False, priority=True),
+        Binding(
+            "alt+shift+up,ctrl+shift+up", "move_block(-1)", "Block up", show=False, priority=True
+        ),
+        Binding(
+            "alt+shift+down,ctrl+shift+down",
+            "move_block(1)",
+            "Block down",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "alt+shift+c,ctrl+shift+c", "duplicate_block", "Copy block", show=False, priority=True
+        ),
+        Binding(
+            "alt+shift+delete,ctrl+shift+delete,alt+shift+x",
+            "delete_block",
+            "Delete block",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def __init__(self, editor: DocumentEditor, index: int, **kwargs) -> None:
@@ -233,14 +244,30 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="block-bar"):
             yield Static(escape(self.title()), classes="block-title")
-            yield EditButton("↑", lambda cut: self.action_move_block(-1, cut), classes="blk-up",
-                             tooltip="Move up (Alt+Shift+↑)")
-            yield EditButton("↓", lambda cut: self.action_move_block(1, cut), classes="blk-down",
-                             tooltip="Move down (Alt+Shift+↓)")
-            yield EditButton("❐", lambda cut: self.action_duplicate_block(cut),
-                             classes="blk-copy", tooltip="Duplicate (Alt+Shift+C)")
-            yield EditButton("✕", lambda cut: self.action_delete_block(cut), classes="blk-delete",
-                             tooltip="Delete (Alt+Shift+Delete)")
+            yield EditButton(
+                "↑",
+                lambda cut: self.action_move_block(-1, cut),
+                classes="blk-up",
+                tooltip="Move up (Alt+Shift+↑)",
+            )
+            yield EditButton(
+                "↓",
+                lambda cut: self.action_move_block(1, cut),
+                classes="blk-down",
+                tooltip="Move down (Alt+Shift+↓)",
+            )
+            yield EditButton(
+                "❐",
+                lambda cut: self.action_duplicate_block(cut),
+                classes="blk-copy",
+                tooltip="Duplicate (Alt+Shift+C)",
+            )
+            yield EditButton(
+                "✕",
+                lambda cut: self.action_delete_block(cut),
+                classes="blk-delete",
+                tooltip="Delete (Alt+Shift+Delete)",
+            )
         yield from self.fields()
 
     def fields(self) -> ComposeResult:
@@ -281,13 +308,21 @@ class RequestEditor(BlockEditor):
         with Horizontal(classes="req-line"):
             yield Static(escape(method), classes="method")
             yield keyed(
-                EditInput(self.session.url(self.index), placeholder="wss://host/path",
-                          classes="url", compact=True,
-                          suggester=VariableSuggester(self.editor.variable_names)),
+                EditInput(
+                    self.session.url(self.index),
+                    placeholder="wss://host/path",
+                    classes="url",
+                    compact=True,
+                    suggester=VariableSuggester(self.editor.variable_names),
+                ),
                 ("url", self.index),
             )
-            yield EditButton("▶ Run", lambda cut: self.editor.run_request_at(self.index),
-                             classes="req-run", tooltip="Run (Ctrl+J, F5)")
+            yield EditButton(
+                "▶ Run",
+                lambda cut: self.editor.run_request_at(self.index),
+                classes="req-run",
+                tooltip="Run (Ctrl+J, F5)",
+            )
 
     def first_field(self) -> tuple:
         return ("url", self.index)
@@ -314,8 +349,9 @@ class RowEditor(EditorPart, Horizontal):
     RowEditor Input { width: 1fr; margin-right: 1; }
     """
     BINDINGS = [
-        Binding("ctrl+slash,ctrl+underscore,ctrl+_", "toggle_row", "Enable/disable row",
-                priority=True),
+        Binding(
+            "ctrl+slash,ctrl+underscore,ctrl+_", "toggle_row", "Enable/disable row", priority=True
+        ),
         Binding("ctrl+n,insert", "add_row", "Add row", priority=True),
         Binding("ctrl+d", "delete_row", "Delete row", priority=True),
         Binding("alt+up", "move_row(-1)", "Row up", priority=True),
@@ -335,9 +371,14 @@ class RowEditor(EditorPart, Horizontal):
         for col, name in enumerate(g.columns):
             value = self.cells[col] if col < len(self.cells) else ""
             yield keyed(
-                EditInput(value, placeholder=name, compact=True, classes=f"cell col-{col}",
-                          suggester=VariableSuggester(g.editor.variable_names),
-                          on_enter=partial(self._enter, col)),
+                EditInput(
+                    value,
+                    placeholder=name,
+                    compact=True,
+                    classes=f"cell col-{col}",
+                    suggester=VariableSuggester(g.editor.variable_names),
+                    on_enter=partial(self._enter, col),
+                ),
                 ("cell", g.index, g.item, self.row, col),
             )
 
@@ -419,8 +460,14 @@ class TableEditor(EditorPart, Vertical):
     TableEditor .add-row { margin-left: 2; min-width: 9; }
     """
 
-    def __init__(self, editor: DocumentEditor, index: int, item: int | None,
-                 columns: tuple[str, ...], **kwargs) -> None:
+    def __init__(
+        self,
+        editor: DocumentEditor,
+        index: int,
+        item: int | None,
+        columns: tuple[str, ...],
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.editor = editor
         self.index = index
@@ -442,9 +489,12 @@ class TableEditor(EditorPart, Vertical):
                     yield Static(name)
         for n, (cells, disabled) in enumerate(rows):
             yield RowEditor(self, n, cells, disabled)
-        yield keyed(EditButton("+ row", self._add, classes="add-row",
-                               tooltip="Add a row (Ctrl+N in a row)"),
-                    ("add-row", self.index, self.item))
+        yield keyed(
+            EditButton(
+                "+ row", self._add, classes="add-row", tooltip="Add a row (Ctrl+N in a row)"
+            ),
+            ("add-row", self.index, self.item),
+        )
 
     def _add(self, cut: float | None) -> None:
         def change() -> tuple:
@@ -453,8 +503,7 @@ class TableEditor(EditorPart, Vertical):
 
         self.refresh_grid(change, cut=cut)
 
-    def refresh_grid(self, change: Callable[[], tuple | None], *,
-                     cut: float | None = None) -> None:
+    def refresh_grid(self, change: Callable[[], tuple | None], *, cut: float | None = None) -> None:
         self.editor.refresh_part(self, change, cut=cut)
 
 
@@ -479,12 +528,23 @@ class AuthEditor(BlockEditor):
     def fields(self) -> ComposeResult:
         current = self.session.auth_type(self.index)
         types = templates.AUTH_TYPES + ([current] if current not in templates.AUTH_TYPES else [])
-        yield keyed(EditSelect([(t, t) for t in types], value=current, allow_blank=False,
-                               compact=True, classes="auth-type"), ("auth-type", self.index))
+        yield keyed(
+            EditSelect(
+                [(t, t) for t in types],
+                value=current,
+                allow_blank=False,
+                compact=True,
+                classes="auth-type",
+            ),
+            ("auth-type", self.index),
+        )
         if current in ("none", "inherit"):
-            yield Static("no credentials" if current == "none" else
-                         "inherits the auth of the folder or project (as Voiden does)",
-                         classes="hint")
+            yield Static(
+                "no credentials"
+                if current == "none"
+                else "inherits the auth of the folder or project (as Voiden does)",
+                classes="hint",
+            )
         else:
             yield TableEditor(self.editor, self.index, None, COLUMNS["auth"])
 
@@ -549,12 +609,24 @@ class MessageItemEditor(EditorPart, Vertical):
         return self.owner.index
 
     def bar(self) -> ComposeResult:
-        yield EditButton("↑", lambda cut: self.owner.move_item(self.item, -1, cut),
-                         classes="item-up", tooltip="Move up")
-        yield EditButton("↓", lambda cut: self.owner.move_item(self.item, 1, cut),
-                         classes="item-down", tooltip="Move down")
-        yield EditButton("✕", lambda cut: self.owner.delete_item(self.item, cut),
-                         classes="item-delete", tooltip="Delete")
+        yield EditButton(
+            "↑",
+            lambda cut: self.owner.move_item(self.item, -1, cut),
+            classes="item-up",
+            tooltip="Move up",
+        )
+        yield EditButton(
+            "↓",
+            lambda cut: self.owner.move_item(self.item, 1, cut),
+            classes="item-down",
+            tooltip="Move down",
+        )
+        yield EditButton(
+            "✕",
+            lambda cut: self.owner.delete_item(self.item, cut),
+            classes="item-delete",
+            tooltip="Delete",
+        )
 
     def compose(self) -> ComposeResult:
         fmt = str(self.attrs.get("format") or "text")
@@ -568,17 +640,35 @@ class MessageItemEditor(EditorPart, Vertical):
         i, n = self.index, self.item
         with Horizontal(classes="item-bar"):
             yield Static("✉", classes="item-kind")
-            yield keyed(EditInput(str(self.attrs.get("name") or ""), placeholder="name",
-                                  compact=True, classes="item-name"), ("item-name", i, n))
-            yield keyed(EditSelect(options, value=value, allow_blank=False, compact=True,
-                                   classes="item-format"), ("item-format", i, n))
-            yield keyed(EditCheckbox("send", not self.attrs.get("disabled", False),
-                                     compact=True, classes="item-enabled",
-                                     tooltip="Unticked: kept, not sent"),
-                        ("item-enabled", i, n))
+            yield keyed(
+                EditInput(
+                    str(self.attrs.get("name") or ""),
+                    placeholder="name",
+                    compact=True,
+                    classes="item-name",
+                ),
+                ("item-name", i, n),
+            )
+            yield keyed(
+                EditSelect(
+                    options, value=value, allow_blank=False, compact=True, classes="item-format"
+                ),
+                ("item-format", i, n),
+            )
+            yield keyed(
+                EditCheckbox(
+                    "send",
+                    not self.attrs.get("disabled", False),
+                    compact=True,
+                    classes="item-enabled",
+                    tooltip="Unticked: kept, not sent",
+                ),
+                ("item-enabled", i, n),
+            )
             yield from self.bar()
-        editor = MessageContent.code_editor(content, language=LANGUAGE.get(fmt), soft_wrap=True,
-                                            show_line_numbers=True)
+        editor = MessageContent.code_editor(
+            content, language=LANGUAGE.get(fmt), soft_wrap=True, show_line_numbers=True
+        )
         yield keyed(editor, ("item-content", i, n))
         yield Static("", classes="validation")
 
@@ -602,8 +692,14 @@ class MessageItemEditor(EditorPart, Vertical):
             label.set_class(True, "-invalid")
         else:
             ok = {"json": "valid JSON", "xml": "well-formed XML", "binary": "valid binary"}
-            label.update(f"✔ {ok[fmt]}" if fmt in ok and text.strip() and err is None
-                         and (fmt != "binary" or "{{" not in text) else "")
+            label.update(
+                f"✔ {ok[fmt]}"
+                if fmt in ok
+                and text.strip()
+                and err is None
+                and (fmt != "binary" or "{{" not in text)
+                else ""
+            )
             label.set_class(False, "-invalid")
 
     @on(Input.Changed, ".item-name")
@@ -649,12 +745,26 @@ class ExpectItemEditor(MessageItemEditor):
         timeout = self.attrs.get("timeout")
         with Horizontal(classes="item-bar"):
             yield Static("◷", classes="item-kind")
-            yield keyed(EditInput(str(self.attrs.get("name") or ""), placeholder="name",
-                                  compact=True, classes="item-name"), ("item-name", i, n))
+            yield keyed(
+                EditInput(
+                    str(self.attrs.get("name") or ""),
+                    placeholder="name",
+                    compact=True,
+                    classes="item-name",
+                ),
+                ("item-name", i, n),
+            )
             yield Static("within", classes="timeout-label")
-            yield keyed(EditInput("" if timeout is None else str(timeout), placeholder="5",
-                                  compact=True, classes="item-timeout", restrict=r"[0-9.]*"),
-                        ("item-timeout", i, n))
+            yield keyed(
+                EditInput(
+                    "" if timeout is None else str(timeout),
+                    placeholder="5",
+                    compact=True,
+                    classes="item-timeout",
+                    restrict=r"[0-9.]*",
+                ),
+                ("item-timeout", i, n),
+            )
             yield Static("s", classes="timeout-label")
             yield from self.bar()
         yield TableEditor(self.owner.editor, i, n, COLUMNS["socket-expect"])
@@ -685,22 +795,34 @@ class MessagesEditor(BlockEditor):
             else:
                 yield Static(escape(f"[{data.get('type')}] kept as is"), classes="hint")
         with Horizontal(classes="items-bar"):
-            yield keyed(EditButton("+ message", lambda cut: self.add_item("message", cut),
-                                   classes="add-message"),
-                        ("add-item", self.index, "message"))
-            yield keyed(EditButton("+ expect", lambda cut: self.add_item("expect", cut),
-                                   classes="add-expect"),
-                        ("add-item", self.index, "expect"))
+            yield keyed(
+                EditButton(
+                    "+ message", lambda cut: self.add_item("message", cut), classes="add-message"
+                ),
+                ("add-item", self.index, "message"),
+            )
+            yield keyed(
+                EditButton(
+                    "+ expect", lambda cut: self.add_item("expect", cut), classes="add-expect"
+                ),
+                ("add-item", self.index, "expect"),
+            )
 
     def first_field(self) -> tuple:
-        return ("item-content", self.index, 0) if self.session.items(self.index) else (
-            "add-item", self.index, "message")
+        return (
+            ("item-content", self.index, 0)
+            if self.session.items(self.index)
+            else ("add-item", self.index, "message")
+        )
 
     def add_item(self, kind: str, cut: float | None = None) -> None:
         def change() -> tuple:
             n = self.session.add_item(self.index, kind)
-            return ("item-content", self.index, n) if kind == "message" else (
-                "cell", self.index, n, 0, 0)
+            return (
+                ("item-content", self.index, n)
+                if kind == "message"
+                else ("cell", self.index, n, 0, 0)
+            )
 
         self.editor.refresh_part(self, change, cut=cut)
 
@@ -719,8 +841,11 @@ class MessagesEditor(BlockEditor):
         def change() -> tuple:
             self.session.delete_item(self.index, item)
             left = len(self.session.items(self.index))
-            return ("item-name", self.index, min(item, left - 1)) if left else (
-                "add-item", self.index, "message")
+            return (
+                ("item-name", self.index, min(item, left - 1))
+                if left
+                else ("add-item", self.index, "message")
+            )
 
         self.editor.refresh_part(self, change, cut=cut)
 
@@ -759,9 +884,11 @@ class OtherBlockEditor(BlockEditor):
 
             method = part_of(node, "method")
             url = part_of(node, "url")
-            text = (f"HTTP {_cell(method.get('content')) if method else ''} "
-                    f"{_cell(url.get('content')) if url else ''}\n"
-                    "(HTTP requests are listed by check, not run here)")
+            text = (
+                f"HTTP {_cell(method.get('content')) if method else ''} "
+                f"{_cell(url.get('content')) if url else ''}\n"
+                "(HTTP requests are listed by check, not run here)"
+            )
         else:
             body = self.block.raw.split("\n")
             text = "\n".join(line for line in body[2:-2][:12])
@@ -785,8 +912,10 @@ EDITORS: dict[str, type[BlockEditor]] = {
 
 def editor_for(block, editor: DocumentEditor, index: int) -> BlockEditor:
     cls = EDITORS.get(block.type, OtherBlockEditor)
-    if cls is TableBlockEditor and not rows_of(block.node) and not isinstance(
-        block.node.get("content"), list | type(None)
+    if (
+        cls is TableBlockEditor
+        and not rows_of(block.node)
+        and not isinstance(block.node.get("content"), list | type(None))
     ):
         cls = OtherBlockEditor  # a table block whose content is not a list: show, keep
     if block.type == "socket-request" and method_of(block.node).upper().startswith("GRPC"):

@@ -89,8 +89,13 @@ class DocumentEditor(VerticalScroll):
     class RunRequested(Message):
         """Run request ``request_index`` (1-based, in file order, as ``group_requests``)."""
 
-        def __init__(self, editor: DocumentEditor, request_index: int, kind: str | None,
-                     block_index: int | None) -> None:
+        def __init__(
+            self,
+            editor: DocumentEditor,
+            request_index: int,
+            kind: str | None,
+            block_index: int | None,
+        ) -> None:
             super().__init__()
             self.editor = editor
             self.request_index = request_index
@@ -101,14 +106,22 @@ class DocumentEditor(VerticalScroll):
         def control(self) -> DocumentEditor:
             return self.editor
 
-    def __init__(self, session: EditSession, *, variables: VariableNames = None,
-                 folder: Path | None = None, watch_disk: float | None = 2.0,
-                 load_error: str | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        session: EditSession,
+        *,
+        variables: VariableNames = None,
+        folder: Path | None = None,
+        watch_disk: float | None = 2.0,
+        load_error: str | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.session = session
         self._variables = variables
-        self.folder = Path(folder) if folder else (session.path.parent if session.path
-                                                   else Path.cwd())
+        self.folder = (
+            Path(folder) if folder else (session.path.parent if session.path else Path.cwd())
+        )
         self.watch_disk = watch_disk
         self.load_error = load_error
         self.slash_menu = SlashMenu(classes="slash-menu")
@@ -337,9 +350,16 @@ class DocumentEditor(VerticalScroll):
             self._done()
             return
         part = refresh.part
-        replaced = (part.walk_children() if part is not None else
-                    [w for seg in self.children if isinstance(seg, ProseEditor | BlockEditor)
-                     for w in seg.walk_children(with_self=True)])
+        replaced = (
+            part.walk_children()
+            if part is not None
+            else [
+                w
+                for seg in self.children
+                if isinstance(seg, ProseEditor | BlockEditor)
+                for w in seg.walk_children(with_self=True)
+            ]
+        )
         for widget in replaced:
             if isinstance(widget, EditorPart):
                 widget.stale = True
@@ -432,8 +452,7 @@ class DocumentEditor(VerticalScroll):
             if origin is None or origin not in chain:
                 return None
             step = -1 if backward else 1
-            return Refresh(widget=chain[(chain.index(origin) + step) % len(chain)],
-                           rebuild=False)
+            return Refresh(widget=chain[(chain.index(origin) + step) % len(chain)], rebuild=False)
 
         self.edit(change, cut=cut)
 
@@ -456,8 +475,18 @@ class DocumentEditor(VerticalScroll):
             return False
         if self.focus_field(focus, cursor, end=end):
             return True
-        if focus[0] in ("cell", "item-name", "item-content", "url", "auth-type",
-                        "item-format", "item-enabled", "item-timeout", "add-row", "add-item"):
+        if focus[0] in (
+            "cell",
+            "item-name",
+            "item-content",
+            "url",
+            "auth-type",
+            "item-format",
+            "item-enabled",
+            "item-timeout",
+            "add-row",
+            "add-item",
+        ):
             return self.focus_field(("block", focus[1]))
         return False
 
@@ -514,8 +543,9 @@ class DocumentEditor(VerticalScroll):
 
         self.edit(change)
 
-    def refresh_part(self, part: Widget, change: Callable[[], tuple | None], *,
-                     cut: float | None = None) -> None:
+    def refresh_part(
+        self, part: Widget, change: Callable[[], tuple | None], *, cut: float | None = None
+    ) -> None:
         """A structural edit inside one block (rows, items, the auth type): ``change()``
         edits the session and returns the edit key to focus (None: nothing changed)."""
 
@@ -542,8 +572,14 @@ class DocumentEditor(VerticalScroll):
         if self.slash_menu.is_attached:
             self.slash_menu.display = False
 
-    def apply_slash(self, prose: ProseEditor, item: SlashItem, row: int | None = None, *,
-                    cut: float | None = None) -> None:
+    def apply_slash(
+        self,
+        prose: ProseEditor,
+        item: SlashItem,
+        row: int | None = None,
+        *,
+        cut: float | None = None,
+    ) -> None:
         """Turn line ``row`` (the cursor's) of ``prose``, a ``/…`` line, into ``item``."""
         row = prose.cursor_location[0] if row is None else row
         k = prose.k
@@ -602,15 +638,15 @@ class DocumentEditor(VerticalScroll):
         if number is None:
             self.notify("Put the cursor in a request to run it", severity="warning", timeout=3)
             return
-        self.post_message(self.RunRequested(self, number, self.session.request_kind(number),
-                                            block))
+        self.post_message(self.RunRequested(self, number, self.session.request_kind(number), block))
 
     def run_request_at(self, block_index: int) -> None:
         self._current_block = block_index
         number = self.session.request_index_at(block_index)
         if number is not None:
-            self.post_message(self.RunRequested(self, number,
-                                                self.session.request_kind(number), block_index))
+            self.post_message(
+                self.RunRequested(self, number, self.session.request_kind(number), block_index)
+            )
 
     def request_spec(self, number: int):
         """The document layer's ``RequestSpec`` of request ``number`` (for resolving it)."""
@@ -618,8 +654,9 @@ class DocumentEditor(VerticalScroll):
 
         return next((s for s in group_requests(self.session.doc) if s.index == number), None)
 
-    def add_saved_message(self, number: int, name: str, fmt: str, content: str,
-                          encoding: str = "base64") -> None:
+    def add_saved_message(
+        self, number: int, name: str, fmt: str, content: str, encoding: str = "base64"
+    ) -> None:
         """The composer's "Save to file": an undoable edit here (then Ctrl+S writes it)."""
 
         def change(here: tuple) -> Refresh:
@@ -648,7 +685,9 @@ class DocumentEditor(VerticalScroll):
                     return False
                 continue
             except ChangedOnDisk:
-                choice = await self.app.push_screen_wait(dialogs.ChangedOnDisk(s.path or "", s.dirty))
+                choice = await self.app.push_screen_wait(
+                    dialogs.ChangedOnDisk(s.path or "", s.dirty)
+                )
                 if choice == "overwrite":
                     force = True
                     continue
@@ -658,8 +697,12 @@ class DocumentEditor(VerticalScroll):
                     s.keep_mine()
                 return False
             except OSError as e:
-                self.notify(f"Cannot save {path or s.path}: {e.strerror or e}",
-                            title="Not saved", severity="error", timeout=8)
+                self.notify(
+                    f"Cannot save {path or s.path}: {e.strerror or e}",
+                    title="Not saved",
+                    severity="error",
+                    timeout=8,
+                )
                 return False
             self.folder = saved.parent
             self.notify(f"Saved {saved.name} in {saved.parent}", timeout=4)

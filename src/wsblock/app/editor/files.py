@@ -80,15 +80,25 @@ class EditorArea(Horizontal):
             self.area = area
             self.editor = editor
 
-    def __init__(self, path: Path | None = None, *, folder: Path | None = None,
-                 variables: VariableNames = None, watch_disk: float | None = 2.0,
-                 session: EditSession | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        folder: Path | None = None,
+        variables: VariableNames = None,
+        watch_disk: float | None = 2.0,
+        session: EditSession | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self.initial_path = Path(path) if path else None
         self.initial_session = session
         self.show_files = folder is not None
-        self.folder = Path(folder) if folder else (
-            self.initial_path.parent if self.initial_path else Path.cwd())
+        self.folder = (
+            Path(folder)
+            if folder
+            else (self.initial_path.parent if self.initial_path else Path.cwd())
+        )
         self.variables = variables
         self.watch_disk = watch_disk
         self._ids = itertools.count(1)
@@ -104,8 +114,7 @@ class EditorArea(Horizontal):
         if self.current is not None:
             self.call_after_refresh(self._focus_editor, self.current)
 
-    def _make_editor(self, path: Path | None, session: EditSession | None = None
-                     ) -> DocumentEditor:
+    def _make_editor(self, path: Path | None, session: EditSession | None = None) -> DocumentEditor:
         error = None
         if session is None:
             try:
@@ -113,8 +122,13 @@ class EditorArea(Horizontal):
             except (DocumentError, OSError) as e:
                 error = f"Cannot open {path}: {e}"
                 session = EditSession.untitled()
-        return DocumentEditor(session, variables=self.variables, folder=self.folder,
-                              watch_disk=self.watch_disk, load_error=error)
+        return DocumentEditor(
+            session,
+            variables=self.variables,
+            folder=self.folder,
+            watch_disk=self.watch_disk,
+            load_error=error,
+        )
 
     def _label(self, editor: DocumentEditor, closable: bool = False) -> str:
         """The tab's name (● unsaved); ✕ (a click closes it) when there are more."""
@@ -240,8 +254,7 @@ class EditorArea(Horizontal):
         pane = self._pane_of(event.editor)
         if pane is not None and pane.id:
             try:
-                self.tabs.get_tab(pane.id).label = self._label(event.editor,
-                                                               len(self.editors) > 1)
+                self.tabs.get_tab(pane.id).label = self._label(event.editor, len(self.editors) > 1)
             except Exception:  # noqa: BLE001 - the tab may be closing
                 pass
 
@@ -255,8 +268,10 @@ class EditorArea(Horizontal):
         if at is None or at.x < len(tab.label_text) - 2:
             return
         pane_id = ContentTab.sans_prefix(tab.id or "")
-        editor = next((e for e in self.editors
-                       if (p := self._pane_of(e)) is not None and p.id == pane_id), None)
+        editor = next(
+            (e for e in self.editors if (p := self._pane_of(e)) is not None and p.id == pane_id),
+            None,
+        )
         if editor is not None:
             event.stop()
             self._close_clicked(editor)

@@ -559,6 +559,7 @@ class EditSession:
 
     def set_item_format(self, index: int, item: int, fmt: str, encoding: str = "base64") -> None:
         """A message's format (``binary`` with ``encoding`` hex or base64)."""
+
         def fn(node: dict) -> None:
             attrs = items_of(node)[item].setdefault("attrs", {})
             attrs["format"] = fmt
@@ -615,8 +616,9 @@ class EditSession:
 
         self.edit_node(index, fn)
 
-    def append_message(self, number: int, name: str, fmt: str, content: str,
-                       encoding: str = "base64") -> int:
+    def append_message(
+        self, number: int, name: str, fmt: str, content: str, encoding: str = "base64"
+    ) -> int:
         """Add a saved message to request ``number`` (the composer's "Save to file").
 
         Appended to the request's last ``socket-messages`` block, or to a new one
@@ -629,9 +631,9 @@ class EditSession:
         item = templates.socket_message(name, fmt, content)
         if fmt == "binary" and encoding == "hex":
             item["attrs"]["encoding"] = "hex"
-        target = next((i for i in reversed(members) if blocks[i].type == "socket-messages"),
-                      None)
+        target = next((i for i in reversed(members) if blocks[i].type == "socket-messages"), None)
         if target is not None:
+
             def fn(node: dict) -> None:
                 if not isinstance(node.get("content"), list):
                     node["content"] = []
@@ -639,8 +641,7 @@ class EditSession:
 
             self.edit_node(target, fn)
             return target
-        node = {"type": "socket-messages", "attrs": {"uid": templates.new_uid()},
-                "content": [item]}
+        node = {"type": "socket-messages", "attrs": {"uid": templates.new_uid()}, "content": [item]}
         self.insert_block(members[-1] + 1, node)
         return members[-1] + 1
 
@@ -685,7 +686,7 @@ class EditSession:
         return None
 
     def request_kind(self, number: int) -> str | None:
-        """"wss", "grpc" or "http" for request ``number``."""
+        """ "wss", "grpc" or "http" for request ``number``."""
         specs = self._specs()
         if specs is not None:
             return next((s.kind for s in specs if s.index == number), None)

@@ -76,9 +76,16 @@ class ProseEditor(EditorPart, TextArea):
     ProseEditor:focus { border: none; background: $boost; }
     ProseEditor.-empty { color: $text-muted; }
     """
+
     def __init__(self, editor: DocumentEditor, k: int, text: str, **kwargs) -> None:
-        super().__init__(text, language="markdown", soft_wrap=True, show_line_numbers=False,
-                         tab_behavior="focus", **kwargs)
+        super().__init__(
+            text,
+            language="markdown",
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            **kwargs,
+        )
         self.editor = editor
         self.k = k
         self.edit_key = ("gap", k)

@@ -176,7 +176,8 @@ class SlashItem:
         if any(n.startswith(q) for n in names):
             return 1
         if any(q in n for n in names) or any(
-                w.startswith(q) for w in self.label.lower().replace(":", " ").split()):
+            w.startswith(q) for w in self.label.lower().replace(":", " ").split()
+        ):
             return 2
         return None
 

@@ -447,8 +447,8 @@ class MainScreen(Screen):
         """Under ``-narrow``, the side that has the focus is the one shown (F6 swaps)."""
         response = self.query("#response")
         focused = self.focused
-        on_response = bool(response) and focused is not None and (
-            response.first() in focused.ancestors
+        on_response = (
+            bool(response) and focused is not None and (response.first() in focused.ancestors)
         )
         self.set_class(on_response, "-on-response")
         self.set_class(not on_response, "-on-editor")
@@ -473,7 +473,9 @@ class MainScreen(Screen):
             composer.insert(event.character)
             return
         if in_editor:
-            why = "the focus is on a block, not a field: Tab moves to its fields, F6 to the composer"
+            why = (
+                "the focus is on a block, not a field: Tab moves to its fields, F6 to the composer"
+            )
         else:
             why = "no connection to type into: run a request first (Ctrl+J)"
         self.notify(f"{event.character!r} not typed: {why}", title="Key ignored", timeout=4)
