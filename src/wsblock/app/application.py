@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from .project import Project
 from .screens.main import MainScreen
+from .settings import Settings
 
 
 class WsblockApp(App):
@@ -36,10 +37,11 @@ class WsblockApp(App):
         self.session_factory = session_factory
         self.journal_factory = journal_factory
         self.export_dir = export_dir
+        self.settings = Settings(session_factory, journal_factory, export_dir, temporary)
         self.sub_title = project.title
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.project))
+        self.push_screen(MainScreen(self.project, self.settings))
 
     @property
     def main(self) -> MainScreen:

@@ -2,7 +2,7 @@
 
 Each editor reads its block from the session when composed and writes every change
 through the session (never the document directly). Structural edits (rows, items,
-blocks) go through :meth:`DocumentEditor.edit`, which recomposes the block or the whole
+blocks) go through :meth:`.editor.DocumentEditor.edit`, which recomposes the block or the whole
 document and holds the keys typed meanwhile; typing does not. Every field carries an
 ``edit_key`` so focus comes back to it after a recompose or an undo.
 """
@@ -30,7 +30,7 @@ from .keys import EditorPart
 from .model import EditError, method_of, rows_of
 
 if TYPE_CHECKING:
-    from .editor import DocumentEditor
+    from .host import EditorHost
 
 TITLES = {
     "socket-request": "WebSocket request",
@@ -200,7 +200,7 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
     BlockEditor .hint { color: $text-muted; height: auto; }
     """
     # priority: the edit waits for the field to take the keys typed before, and holds
-    # the ones typed after (see DocumentEditor.edit)
+    # the ones typed after (see editor.DocumentEditor.edit)
     BINDINGS = [
         Binding(
             "alt+shift+up,ctrl+shift+up", "move_block(-1)", "Block up", show=False, priority=True
@@ -224,7 +224,7 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
         ),
     ]
 
-    def __init__(self, editor: DocumentEditor, index: int, **kwargs) -> None:
+    def __init__(self, editor: EditorHost, index: int, **kwargs) -> None:
         super().__init__(**kwargs)
         self.editor = editor
         self.index = index
@@ -462,7 +462,7 @@ class TableEditor(EditorPart, Vertical):
 
     def __init__(
         self,
-        editor: DocumentEditor,
+        editor: EditorHost,
         index: int,
         item: int | None,
         columns: tuple[str, ...],
@@ -910,7 +910,7 @@ EDITORS: dict[str, type[BlockEditor]] = {
 }
 
 
-def editor_for(block, editor: DocumentEditor, index: int) -> BlockEditor:
+def editor_for(block, editor: EditorHost, index: int) -> BlockEditor:
     cls = EDITORS.get(block.type, OtherBlockEditor)
     if (
         cls is TableBlockEditor

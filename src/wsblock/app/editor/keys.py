@@ -23,7 +23,7 @@ dropped by widgets that are closing. So, from the moment of the edit:
   the rest wait for it.
 
 Tab, Shift+Tab and Enter (to the next cell) move the focus the same way
-(:meth:`DocumentEditor.move_focus`), so the keys typed after them reach the next field.
+(:meth:`.editor.DocumentEditor.move_focus`), so the keys typed after them reach the next field.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, TextArea
 
 if TYPE_CHECKING:
-    from .editor import DocumentEditor
+    from .host import EditorHost
 
 #: a kept key: ("key", key, character) or ("paste", text, None)
 Kept = tuple[str, str, "str | None"]
@@ -105,7 +105,7 @@ class EditorPart:
 
     stale = False
 
-    def document_editor(self) -> DocumentEditor | None:
+    def document_editor(self) -> EditorHost | None:
         for node in self.ancestors:  # type: ignore[attr-defined]
             if hasattr(node, "take_key"):
                 return node
@@ -156,7 +156,7 @@ class KeyHold(Widget):
     DEFAULT_CSS = "KeyHold { width: 0; height: 0; }"
     can_focus = False  # only while holding (not in the Tab order otherwise)
 
-    def __init__(self, editor: DocumentEditor) -> None:
+    def __init__(self, editor: EditorHost) -> None:
         super().__init__()
         self.editor = editor
 

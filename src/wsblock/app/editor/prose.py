@@ -15,7 +15,7 @@ from .keys import EditorPart
 from .templates import SlashItem, filter_items
 
 if TYPE_CHECKING:
-    from .editor import DocumentEditor
+    from .host import EditorHost
 
 SLASH_LINE = re.compile(r"/[\w-]*")
 PLACEHOLDER = "Type text, or / for a block (/wss: a WebSocket request)"
@@ -77,7 +77,7 @@ class ProseEditor(EditorPart, TextArea):
     ProseEditor.-empty { color: $text-muted; }
     """
 
-    def __init__(self, editor: DocumentEditor, k: int, text: str, **kwargs) -> None:
+    def __init__(self, editor: EditorHost, k: int, text: str, **kwargs) -> None:
         super().__init__(
             text,
             language="markdown",

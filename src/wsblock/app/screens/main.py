@@ -17,6 +17,7 @@ from textual.widgets import Button, Footer, Select, Static, TabbedContent, TabPa
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.files import EditorArea
 from wsblock.app.project import Project, ProjectError
+from wsblock.app.settings import Settings
 from wsblock.app.widgets.response.connection import ConnectionView
 from wsblock.app.widgets.response.status import StatusBar
 
@@ -100,9 +101,10 @@ class MainScreen(Screen):
         Binding("f6", "switch_side", "Editor ⇄ composer", show=False, priority=True),
     ]
 
-    def __init__(self, project: Project, **kwargs) -> None:
+    def __init__(self, project: Project, settings: Settings | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.project = project
+        self.settings = settings or Settings()
         self._ids = itertools.count(1)
         self._editor_focus: Widget | None = None  # where F6 goes back to in the editor
         self._titles: dict[str, str] = {}  # response tab id -> its title (without the glyph)
@@ -235,10 +237,7 @@ class MainScreen(Screen):
         if event.editor is self.editor:  # Save as gives the tab a new name
             self._follow(event.editor)
             self._retitle(event.editor)
-        from wsblock.app.application import WsblockApp
-
-        app = self.app
-        temporary = app.temporary if isinstance(app, WsblockApp) else None
+        temporary = self.settings.temporary
         path = event.editor.session.path
         if temporary is not None and path is not None and temporary in path.parents:
             self.notify(
@@ -301,10 +300,7 @@ class MainScreen(Screen):
     @work(group="tabs", exclusive=False)
     async def _open_tab(self, run: SimpleNamespace, request) -> ConnectionView:
         """A response tab connecting ``request``; ``run`` has the ``spec`` and its ``editor``."""
-        from wsblock.app.application import WsblockApp
-
-        app = self.app
-        assert isinstance(app, WsblockApp)
+        app = self.settings
         n = next(self._ids)
         saved = self.project.saved_messages(run.spec)
         editor: DocumentEditor | None = run.editor
