@@ -435,3 +435,23 @@ async def test_composer_message_saved_through_the_editor(echo):
         assert app.session.items(4)[-1]["content"] == "hi"
         assert app.session.dirty
         assert app.editor.request_spec(1).kind == "wss"
+
+
+async def test_tab_in_a_saved_message_moves_on_and_edits_nothing(echo):
+    """Issue 11 item 3: Tab in a saved message's editor moves to the next field, as F1
+    says and as in the composer; it never inserts spaces into the saved message."""
+    app = EditorHost(echo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        m = 4
+        before = app.session.items(m)[0]["content"]
+        await focus(pilot, app, ("item-content", m, 0))
+        content = app.focused
+        await pilot.press("tab")
+        await pilot.pause(0.2)
+        assert app.focused is not content
+        assert app.session.items(m)[0]["content"] == before
+        assert not app.session.dirty
+        await pilot.press("shift+tab")
+        await pilot.pause(0.2)
+        assert app.focused is content

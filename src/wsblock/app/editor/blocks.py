@@ -667,7 +667,11 @@ class MessageItemEditor(EditorPart, Vertical):
             )
             yield from self.bar()
         editor = MessageContent.code_editor(
-            content, language=LANGUAGE.get(fmt), soft_wrap=True, show_line_numbers=True
+            content,
+            language=LANGUAGE.get(fmt),
+            soft_wrap=True,
+            show_line_numbers=True,
+            tab_behavior="focus",  # Tab moves on, as in the composer (F1)
         )
         yield keyed(editor, ("item-content", i, n))
         yield Static("", classes="validation")
