@@ -170,6 +170,23 @@ def test_undo_redo_and_coalescing(echo):
     assert not s.redo()
 
 
+def test_undo_steps_are_per_pause_in_typing(echo):
+    """Issue 11 item 4: a burst of typing in one field is one step; after a pause of
+    UNDO_PAUSE the next keys start another, so one Ctrl+Z never takes back minutes."""
+    s = EditSession.open(echo)
+    now = [100.0]
+    s.clock = lambda: now[0]
+    for url in ("ws://a", "ws://ab"):  # one burst
+        s.set_url(0, url)
+        now[0] += 0.2
+    now[0] += s.UNDO_PAUSE  # a pause (the user ran the request, read the log...)
+    for url in ("ws://abc", "ws://abcd"):  # a second burst in the same field
+        s.set_url(0, url)
+        now[0] += 0.2
+    assert s.undo() and s.url(0) == "ws://ab"  # the second burst only
+    assert s.undo() and s.url(0) != "ws://a"  # then the first
+
+
 def test_blocks_delete_move_duplicate(echo):
     s = EditSession.open(echo)
     types = [b.type for b in s.blocks]

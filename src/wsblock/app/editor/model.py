@@ -17,6 +17,7 @@ import copy
 import datetime as _dt
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +170,9 @@ class EditSession:
     """One open document, its edits, their undo history, and its file."""
 
     MAX_UNDO = 500
+    #: Typing in one field is one undo step until a pause this long (seconds), as in
+    #: every editor: one Ctrl+Z never takes back minutes of edits.
+    UNDO_PAUSE = 1.0
 
     def __init__(self, doc: Document, path: Path | None = None, *, new: bool = False) -> None:
         self.doc = doc
@@ -182,6 +186,8 @@ class EditSession:
         self._undo: list[str] = []
         self._redo: list[str] = []
         self._last_key: object = None
+        self._last_at = 0.0
+        self.clock: Callable[[], float] = time.monotonic  # for the undo pause (tests set it)
         self.version = 0
         self.listeners: list[Callable[[EditSession], None]] = []
 
@@ -237,8 +243,16 @@ class EditSession:
     # -- history ------------------------------------------------------------------------
     def _record(self, key: object = None) -> None:
         """Snapshot before an edit; edits with the same non-None ``key`` in a row coalesce."""
-        if key is not None and key == self._last_key and self._undo:
+        now = self.clock()
+        if (
+            key is not None
+            and key == self._last_key
+            and self._undo
+            and now - self._last_at < self.UNDO_PAUSE
+        ):
+            self._last_at = now
             return
+        self._last_at = now
         self._undo.append(self.doc.dump())
         if len(self._undo) > self.MAX_UNDO:
             del self._undo[0]
