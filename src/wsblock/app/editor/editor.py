@@ -367,12 +367,15 @@ class DocumentEditor(VerticalScroll):
 
     async def _rebuild(self, refresh: Refresh) -> None:
         try:
-            if refresh.part is None:
-                old = [w for w in self.children if isinstance(w, ProseEditor | BlockEditor)]
-                await self.remove_children(old)
-                await self.mount_all(list(self.segments()))
-            elif refresh.part.is_attached:
-                await refresh.part.recompose()
+            # One repaint when the new widgets are in: never a frame with the old ones
+            # gone and the new ones not there yet (an undo used to flash an empty editor).
+            with self.app.batch_update():
+                if refresh.part is None:
+                    old = [w for w in self.children if isinstance(w, ProseEditor | BlockEditor)]
+                    await self.remove_children(old)
+                    await self.mount_all(list(self.segments()))
+                elif refresh.part.is_attached:
+                    await refresh.part.recompose()
         finally:
             self._done()
 
