@@ -296,6 +296,9 @@ async def run_request(
         result.sent = run.session.stats.sent
         result.received = run.session.stats.received
         result.duration = time.monotonic() - run.t0
+    crash = None if pump.cancelled() else pump.exception()
+    if crash is not None:  # a listener failed: events were not all reported; say so
+        raise crash
     return result
 
 

@@ -9,6 +9,10 @@ function is still a circle in the design, and so is one under ``if TYPE_CHECKING
 from __future__ import annotations
 
 import ast
+import functools
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -61,7 +65,18 @@ def _imports(path: Path, modules: set[str]) -> set[str]:
     return found
 
 
+@functools.cache
 def _graph() -> dict[str, set[str]]:
+    """The import graph, read in a fresh interpreter: CPython 3.11's ``ast`` can raise
+    ``SystemError`` (recursion depth mismatch) in a process where a ``RecursionError``
+    was caught before, as the parsers' deep-nesting tests do."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--graph"], capture_output=True, text=True, check=True
+    ).stdout
+    return {mod: set(targets) for mod, targets in json.loads(out).items()}
+
+
+def _read_graph() -> dict[str, set[str]]:
     paths = sorted((SRC / PACKAGE).rglob("*.py"))
     modules = {_module_name(p) for p in paths}
     graph = {_module_name(p): _imports(p, modules) for p in paths}
@@ -146,3 +161,7 @@ def test_the_app_never_touches_a_socket() -> None:
         if target.startswith("wsblock.engine.") and target.endswith("_transport")
     )
     assert not offenders, offenders
+
+
+if __name__ == "__main__" and "--graph" in sys.argv:
+    print(json.dumps({mod: sorted(targets) for mod, targets in _read_graph().items()}))
