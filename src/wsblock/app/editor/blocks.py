@@ -680,16 +680,12 @@ class MessageItemEditor(EditorPart, Vertical):
         self.validate()
 
     def validate(self) -> None:
-        from wsblock.checks import validate
+        from wsblock.draftcheck import check_draft
 
         fmt, encoding = split_format(str(self.query_one(".item-format", Select).value or "text"))
         text = self.query_one(MessageContent).text
         label = self.query_one(".validation", Static)
-        err = None
-        # {{NAME}} is replaced when sent: check the text with a stand-in value
-        probe = VARIABLE.sub("0", text)
-        if text.strip() and (fmt in ("json", "xml") or (fmt == "binary" and "{{" not in text)):
-            err = validate(fmt, probe, encoding)
+        err = check_draft(fmt, text, encoding)
         if err is not None:
             where = f"line {err.line}: " if getattr(err, "line", None) else ""
             label.update(escape(f"✖ {where}{err}"))

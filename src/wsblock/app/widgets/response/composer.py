@@ -9,7 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static, TextArea
 
-from wsblock.checks import decode_binary, pretty, validate
+from wsblock.checks import decode_binary, pretty
+from wsblock.draftcheck import check_draft
 
 #: (label, value) of the format selector; a value is "format" or "binary:encoding".
 FORMATS = [
@@ -136,9 +137,7 @@ class Composer(Vertical):
         """Check the text in its format; show the error (line, column) and block Send."""
         fmt, encoding = self.fmt, self.encoding
         text = self.text
-        err = validate(fmt, text, encoding) if text.strip() or fmt in ("json", "xml") else None
-        if fmt in ("json", "xml") and not text.strip():
-            err = None  # empty is not an error yet, but cannot be sent either
+        err = check_draft(fmt, text, encoding)  # one rule with the editor's
         label = self.query_one("#validation", Static)
         if err is not None:
             where = ""
