@@ -121,7 +121,13 @@ def test_the_check_finds_a_circle() -> None:
 # those below it, never one above.
 LAYERS: list[tuple[str, ...]] = [
     ("wsblock", "wsblock.document"),
-    ("wsblock.variables", "wsblock.fakervars", "wsblock.checks", "wsblock.draftcheck", "wsblock.masking"),
+    (
+        "wsblock.variables",
+        "wsblock.fakervars",
+        "wsblock.checks",
+        "wsblock.draftcheck",
+        "wsblock.masking",
+    ),
     ("wsblock.request", "wsblock.resolve", "wsblock.workspace", "wsblock.matching"),
     ("wsblock.engine", "wsblock.echo_server"),
     ("wsblock.journal", "wsblock.words", "wsblock.console"),
