@@ -470,3 +470,16 @@ def test_tls_is_verified_and_a_failure_is_its_own_kind(wsblock, tls_files, tmp_p
     finally:
         server.shutdown()
         thread.join(5)
+
+
+def test_response_time_is_asserted_under_load_as_in_run(wsblock, echo_server, tmp_path) -> None:
+    """Voiden's `responseTime` (the handshake's time) holds under load as under `run`."""
+    f = write(
+        tmp_path / "rt.void",
+        request(echo_server.url("/echo"), "Echo"),
+        table("assertions-table", [["quick handshake", "responseTime", "lessThan", "5000"]]),
+    )
+    r = wsblock("load", str(f), "-u", "2", "-r", "2", "-t", "2s", "--json")
+    assert r.code == 0, r.out + r.err
+    summary = events(r.out)[-1]
+    assert summary["event"] == "load-summary" and not summary["errors"], summary

@@ -322,6 +322,7 @@ def play(
         meter.opened()
         record("connect", name("connect"), (conn.opened_at - t0) * 1000)
         conn.facts.connected = True
+        conn.facts.handshake_ms = (conn.opened_at - t0) * 1000  # responseTime, as in `run`
         conn.facts.status = conn.ws.getstatus()
         conn.facts.headers = list((conn.ws.getheaders() or {}).items())
         conn.facts.subprotocol = conn.ws.getsubprotocol()
