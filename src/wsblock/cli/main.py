@@ -1,18 +1,53 @@
-"""The command group: ``wsblock --help`` lists every subcommand."""
+"""The command group: ``wsblock --help`` lists every subcommand.
+
+Each subcommand's module is imported only when that command runs (or when
+``--help`` lists them all), so ``wsblock connect`` does not pay for the app, the
+runner or the ``.void`` tooling it never uses.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from wsblock import __version__
-from wsblock.cli.app import demo, open_, serve
-from wsblock.cli.files import check, fmt
-from wsblock.cli.live import connect, echo_server
-from wsblock.cli.run import run
-from wsblock.cli.sessions import export, sessions
+
+#: command name -> "module:attribute", in the order ``--help`` lists them.
+_COMMANDS = {
+    "demo": "wsblock.cli.app:demo",
+    "open": "wsblock.cli.app:open_",
+    "serve": "wsblock.cli.app:serve",
+    "run": "wsblock.cli.run:run",
+    "connect": "wsblock.cli.live:connect",
+    "echo-server": "wsblock.cli.live:echo_server",
+    "check": "wsblock.cli.files:check",
+    "fmt": "wsblock.cli.files:fmt",
+    "sessions": "wsblock.cli.sessions:sessions",
+    "export": "wsblock.cli.sessions:export",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*_COMMANDS, *(name for name in super().list_commands(ctx) if name not in _COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = _COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        self.commands[cmd_name] = command
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="wsblock")
 def cli() -> None:
     """wsblock: a WebSocket client whose requests live in plain-text .void files.
@@ -25,10 +60,6 @@ def cli() -> None:
       wsblock connect ws://127.0.0.1:8765/echo      # a line-mode client
       wsblock check api.void -e .env                # parse, resolve and validate
     """
-
-
-for command in (demo, open_, serve, run, connect, echo_server, check, fmt, sessions, export):
-    cli.add_command(command)
 
 
 def main() -> None:
