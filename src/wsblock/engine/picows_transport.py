@@ -18,6 +18,7 @@ import asyncio
 import codecs
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from picows import (
     WSCloseCode,
@@ -28,6 +29,7 @@ from picows import (
     WSTransport,
     ws_connect,
 )
+from websockets.exceptions import PayloadTooBig
 
 from .errors import ConnectFailed, Problem
 from .errors import describe as describe
@@ -58,6 +60,11 @@ class PicowsTransport:
     async def connect(self, params: ConnectParams) -> Handshake:
         """Open the connection; see :meth:`.transport.Transport.connect`."""
         self._params = params
+        scheme = urlsplit(params.url).scheme.lower()
+        if scheme not in ("ws", "wss"):
+            raise ConnectFailed(Problem(
+                "url", f"{params.url!r} is not a WebSocket URL (scheme isn't ws or wss); use ws:// or wss://"
+            ))
         headers: list[tuple[str, str]] = list(params.headers)
         if params.subprotocols:
             headers.append(("Sec-WebSocket-Protocol", ", ".join(params.subprotocols)))
@@ -121,7 +128,6 @@ class PicowsTransport:
             ws.send(_TEXT, data.encode())
         else:
             ws.send(_BINARY, data)
-        await asyncio.sleep(0)  # let the loop write, as websockets' send() does
 
     async def recv(self) -> list[Batch]:
         """Everything received since the last call; see :meth:`.transport.Transport.recv`."""
@@ -213,8 +219,8 @@ class _Listener(WSListener):  # type: ignore[misc]
         if self.problem is not None or self.close_rcvd is not None:
             return  # failed or closing: ignore the rest (RFC 6455 7.1.7)
         opcode = frame.msg_type
-        if frame.rsv1:
-            self.fail(describe.protocol_error("reserved bit RSV1 set without an extension"), 1002)
+        if frame.rsv1 or frame.rsv2 or frame.rsv3:
+            self.fail(describe.protocol_error("reserved bits must be 0"), 1002)
             return
         if opcode is _TEXT or opcode is _BINARY:
             if self._fragments is not None:
@@ -222,7 +228,7 @@ class _Listener(WSListener):  # type: ignore[misc]
                 return
             data = frame.get_payload_as_bytes()
             if self._limit is not None and len(data) > self._limit:
-                self.fail(describe.too_big(None, self._limit), 1009)
+                self.fail(describe.too_big(PayloadTooBig(len(data), self._limit, 0), self._limit), 1009)
                 return
             if frame.fin:
                 if opcode is _TEXT:
@@ -241,7 +247,8 @@ class _Listener(WSListener):  # type: ignore[misc]
             data = frame.get_payload_as_bytes()
             self._size += len(data)
             if self._limit is not None and self._size > self._limit:
-                self.fail(describe.too_big(None, self._limit), 1009)
+                too_big = PayloadTooBig(len(data), self._limit, self._size - len(data))
+                self.fail(describe.too_big(too_big, self._limit), 1009)
                 return
             fragments.append(data)
             if frame.fin:
