@@ -58,3 +58,12 @@ def factory(name: str) -> Callable[[], Transport]:
 def _env_proxy() -> bool:
     return any(os.environ.get(k) for k in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY",
                                            "all_proxy", "ALL_PROXY"))
+
+
+def describe_choice(compression: bool, proxy: str | None) -> str:
+    """``transport: NAME (why)`` for ``wsblock check``, from a request's options."""
+    try:
+        name, why = choose(ConnectParams(url="ws://x/", compression=compression, proxy=proxy))
+    except ValueError as e:
+        return f"transport: ✖ {e}"
+    return f"transport: {name} ({why})"
