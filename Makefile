@@ -8,7 +8,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 # The independent npm `ws` peer of the tests.
 PEERS := tests/peers/node_modules/ws/package.json
 
-.PHONY: demo test lint typecheck unit unit-fast bench clean
+.PHONY: demo test lint typecheck unit unit-fast bench clean conformance
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,3 +51,11 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
+
+# Autobahn|Testsuite client cases against each transport (needs docker; see conformance/README.md).
+conformance: $(STAMP)
+	docker run -d --rm --name wsblock-autobahn -p 9001:9001 \
+	  -v "$(CURDIR)/conformance:/config" \
+	  -w /config crossbario/autobahn-testsuite wstest -m fuzzingserver -s /config/fuzzingserver.json
+	sleep 3
+	PYTHONPATH=src $(BIN)/python conformance/client.py; status=$$?; docker stop wsblock-autobahn; exit $$status

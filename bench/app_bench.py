@@ -4,7 +4,7 @@
 
 1. Ingest: a connection tab of the app (real engine Session, real journal, the screen
    live in a headless Textual driver, redrawn at 30 fps) receives N messages from the
-   embedded echo server's ``/flood`` (or ``../shared/bench/flood_server.py`` when the
+   embedded echo server's ``/flood`` (or ``bench/flood_server.py`` when the
    embedded one is missing). Prints messages per second ingested, from the first to the
    last message logged.
 2. Memory: RSS growth per logged message, and the log's own columns per row, beside
@@ -75,10 +75,10 @@ def flood_server():
     else:
         argv = [
             sys.executable,
-            str(ROOT.parent / "shared" / "bench" / "flood_server.py"),
+            str(ROOT / "bench" / "flood_server.py"),
             str(port),
         ]
-        kind = "shared flood_server.py"
+        kind = "bench/flood_server.py"
     proc = subprocess.Popen(
         argv,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},

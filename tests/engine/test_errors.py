@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 from engine_helpers import kinds, one, request, run_to_end
 
 from wsblock.engine import Session, State
@@ -180,7 +181,12 @@ async def test_wss_to_a_plain_server_is_a_tls_error(echo_server):
     assert "Try ws:// instead of wss://" in error.reason
 
 
-async def test_plain_ws_to_a_tls_server_is_a_protocol_error(tls_echo_server):
+async def test_plain_ws_to_a_tls_server_is_a_protocol_error(tls_echo_server, transport_name):
+    if transport_name == "picows":
+        pytest.xfail(
+            "known gap (issue 12): picows does not report a TLS server's answer to "
+            "a plain-ws handshake as an invalid HTTP response"
+        )
     _, events = await failed_connect(f"ws://127.0.0.1:{tls_echo_server.port}/echo")
     error = check_failed(events, "protocol")
     assert "did not answer with a valid HTTP response" in error.reason

@@ -11,6 +11,7 @@ from wsblock.cli.common import EXIT_BAD_INPUT, EXIT_OK, env_options, guarded
 from wsblock.document import Document, DocumentError
 from wsblock.document.readfile import read_text
 from wsblock.document.views import HttpRequest, SocketRequest, view
+from wsblock.engine.choice import describe_choice
 from wsblock.masking import Masker
 from wsblock.request import Expect, Options, Request
 from wsblock.workspace import BadInput, EnvChoice, Workspace, expand_paths
@@ -111,6 +112,7 @@ def check(files: tuple[str, ...], env: EnvChoice) -> None:
                 click.echo(f"    warning  {warning}")
             for line in describe_request(req, masker):
                 click.echo(line)
+            click.echo("    " + describe_choice(req.options.compression, req.options.proxy))
     raise SystemExit(EXIT_BAD_INPUT if problems else EXIT_OK)
 
 

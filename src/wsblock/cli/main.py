@@ -1,4 +1,9 @@
-"""The command group: ``wsblock --help`` lists every subcommand."""
+"""The command group: ``wsblock --help`` lists every subcommand.
+
+Each subcommand's module is imported only when that command runs (or when
+``--help`` lists them all), so ``wsblock connect`` does not pay for the app, the
+runner or the ``.void`` tooling it never uses.
+"""
 
 from __future__ import annotations
 

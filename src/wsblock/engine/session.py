@@ -41,6 +41,7 @@ from datetime import datetime
 from typing import Literal
 
 from ..request import Format, Message, Request
+from . import choice
 from .backoff import Backoff
 from .clock import Clock
 from .closecodes import validate_close
@@ -54,7 +55,6 @@ from .state import State, can_move
 from .stats import Stats
 from .stream import EventStream
 from .transport import ClosedBy, Control, Ending, Transport, TransportClosed
-from .websockets_transport import WebsocketsTransport
 
 logger = logging.getLogger("wsblock.engine")
 
@@ -90,7 +90,7 @@ class Session:
         request: Request,
         *,
         backoff: Backoff | None = None,
-        transport: Callable[[], Transport] = WebsocketsTransport,
+        transport: Callable[[], Transport] | None = None,  # None: engine.choice decides
         close_timeout: float | None = 10.0,
     ) -> None:
         self.request = request
@@ -220,7 +220,7 @@ class Session:
         try:
             if self._params is None:
                 self._params = connect_params(self.request, close_timeout=self._close_timeout)
-            transport = self._make_transport()
+            transport = (self._make_transport or choice.factory(choice.choose(self._params)[0]))()
             handshake = await transport.connect(self._params)
         except ConnectFailed as exc:
             problem = exc.problem

@@ -1,0 +1,468 @@
+"""The :class:`~wsblock.engine.transport.Transport` on ``picows`` (Cython, frame level).
+
+picows parses frames fast and hands each one to a listener; everything above the
+frame is ours: reassembling fragments, checking that text is UTF-8 (1007),
+checking close codes and control frames (1002), the maximum message size (1009),
+answering pings, the closing handshake, subprotocol negotiation. It has no
+permessage-deflate: :func:`wsblock.engine.choice.choose` keeps requests that ask
+for compression (and proxies from the environment) on ``websockets``.
+
+Batching: picows calls :meth:`_Listener.on_ws_frame` for each frame of a socket read
+synchronously; the first item of a read schedules one flush with ``call_soon``, so
+the session's reader still wakes once per read, not once per message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+from picows import (
+    WSCloseCode,
+    WSHandshakeError,
+    WSInvalidStatusError,
+    WSListener,
+    WSMsgType,
+    WSTransport,
+    ws_connect,
+)
+from websockets.exceptions import PayloadTooBig
+
+from .errors import ConnectFailed, Problem
+from .errors import describe as describe
+from .params import ConnectParams
+from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
+
+_TEXT, _BINARY, _CONT = WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION
+_PING, _PONG, _CLOSE = WSMsgType.PING, WSMsgType.PONG, WSMsgType.CLOSE
+
+#: Close codes a peer may send (RFC 6455 7.4, IANA registry): 1000-1003, 1007-1014,
+#: 3000-4999. 1004-1006 and 1015 must never be on the wire.
+_SENDABLE = frozenset((1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014))
+
+
+def valid_close_code(code: int) -> bool:
+    """Whether a close frame may carry ``code``."""
+    return code in _SENDABLE or 3000 <= code <= 4999
+
+
+class PicowsTransport:
+    """One client connection made with ``picows.ws_connect``."""
+
+    def __init__(self) -> None:
+        self._ws: WSTransport | None = None
+        self._listener: _Listener | None = None
+        self._params: ConnectParams | None = None
+
+    async def connect(self, params: ConnectParams) -> Handshake:
+        """Open the connection; see :meth:`.transport.Transport.connect`."""
+        self._params = params
+        scheme = urlsplit(params.url).scheme.lower()
+        if scheme not in ("ws", "wss"):
+            raise ConnectFailed(
+                Problem(
+                    "url",
+                    f"{params.url!r} is not a WebSocket URL (scheme isn't ws or wss); use ws:// or wss://",
+                )
+            )
+        headers: list[tuple[str, str]] = list(params.headers)
+        if params.subprotocols:
+            headers.append(("Sec-WebSocket-Protocol", ", ".join(params.subprotocols)))
+        if params.origin:
+            headers.append(("Origin", params.origin))
+        if params.user_agent:
+            headers.append(("User-Agent", params.user_agent.replace("websockets/", "picows/")))
+        kwargs: dict[str, Any] = {
+            "extra_headers": headers or None,
+            "websocket_handshake_timeout": params.open_timeout,
+            "enable_auto_pong": False,  # we answer pings, so that they are logged in order
+            "enable_auto_ping": False,
+            "max_frame_size": 1 << 62,  # max-message-size is checked here, with our words
+            "max_redirects": 0,
+        }
+        if params.proxy not in (None, "auto"):
+            kwargs["proxy"] = params.proxy
+        if params.ssl is not None:
+            kwargs["ssl_context"] = params.ssl
+        params_ = params
+        try:
+            coro = ws_connect(lambda: _Listener(params_), params.url, **kwargs)
+            if params.open_timeout:
+                ws, listener = await asyncio.wait_for(coro, params.open_timeout)
+            else:
+                ws, listener = await coro
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            raise ConnectFailed(_connect_error(exc, params)) from exc
+        assert isinstance(listener, _Listener)
+        self._ws, self._listener = ws, listener
+        response = ws.response
+        raw = tuple((str(k), str(v)) for k, v in response.headers.items())
+        chosen = response.headers.get("Sec-WebSocket-Protocol")
+        if chosen is not None and chosen not in params.subprotocols:
+            ws.disconnect(graceful=False)
+            raise ConnectFailed(
+                Problem(
+                    "protocol",
+                    f"the handshake failed: the server chose subprotocol {chosen!r}, which was not offered",
+                )
+            )
+        extensions = response.headers.get("Sec-WebSocket-Extensions")
+        if extensions:
+            ws.disconnect(graceful=False)
+            raise ConnectFailed(
+                Problem(
+                    "protocol",
+                    f"the handshake failed: the server insists on extensions ({extensions}) "
+                    "that the picows transport does not support; use --transport websockets",
+                )
+            )
+        listener.start_keepalive()
+        return Handshake(
+            status=int(response.status), headers=raw, subprotocol=chosen, extensions=()
+        )
+
+    async def send(self, data: str | bytes) -> None:
+        """Send one message; see :meth:`.transport.Transport.send`."""
+        ws, listener = self._connection()
+        if listener.disconnected or listener.close_sent is not None:
+            raise TransportClosed(listener.ending())
+        if isinstance(data, str):
+            ws.send(_TEXT, data.encode())
+        else:
+            ws.send(_BINARY, data)
+
+    async def recv(self) -> list[Batch]:
+        """Everything received since the last call; see :meth:`.transport.Transport.recv`."""
+        _, listener = self._connection()
+        while not listener.inbox:
+            if listener.disconnected:
+                raise TransportClosed(listener.ending())
+            waiter = asyncio.get_running_loop().create_future()
+            listener.waiter = waiter
+            try:
+                await waiter
+            finally:
+                listener.waiter = None
+        batches = listener.inbox
+        listener.inbox = []
+        return batches
+
+    async def ping(self, data: bytes) -> None:
+        """Send a ping with payload ``data``; see :meth:`.transport.Transport.ping`."""
+        ws, listener = self._connection()
+        if listener.disconnected or listener.close_sent is not None:
+            raise TransportClosed(listener.ending())
+        if data in listener.pending_pings:
+            raise ValueError(f"a ping with payload {data!r} is still waiting for its pong")
+        listener.send_ping(data, keepalive=False)
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close on purpose and wait until the connection ended."""
+        if self._ws is None or self._listener is None:
+            return
+        listener = self._listener
+        listener.closing = True
+        if not listener.disconnected:
+            if listener.close_sent is None:
+                listener.send_close(code, reason)
+            timeout = self._params.close_timeout if self._params else None
+            try:
+                await asyncio.wait_for(self._ws.wait_disconnected(), timeout)
+            except TimeoutError:
+                listener.close_timed_out = True
+                self._ws.disconnect(graceful=False)
+                await self._ws.wait_disconnected()
+
+    def abort(self) -> None:
+        """Cut the TCP connection now."""
+        if self._ws is not None:
+            self._ws.disconnect(graceful=False)
+
+    def _connection(self) -> tuple[WSTransport, _Listener]:
+        if self._ws is None or self._listener is None:
+            raise RuntimeError("the transport is not connected")
+        return self._ws, self._listener
+
+
+class _Listener(WSListener):
+    """Turns picows' frames into batches of messages and control frames."""
+
+    def __init__(self, params: ConnectParams) -> None:
+        super().__init__()
+        self.params = params
+        self.ws: WSTransport | None = None
+        self.loop = asyncio.get_event_loop()
+        self.inbox: list[Batch] = []
+        self.waiter: asyncio.Future[None] | None = None
+        self.disconnected = False
+        self.closing = False  # close() was called: the end is the client's
+        self.close_timed_out = False
+        self.close_rcvd: tuple[int, str] | None = None
+        self.close_sent: tuple[int, str] | None = None
+        self.rcvd_first = False
+        self.problem: Problem | None = None
+        self.pending_pings: dict[bytes, tuple[float, bool]] = {}
+        self._items: list[Incoming] = []
+        self._at = 0.0
+        self._scheduled = False
+        self._fragments: list[bytes] | None = None
+        self._fragmented_text = False
+        self._size = 0
+        self._limit = params.max_message_size
+        self._keepalive: asyncio.Task[None] | None = None
+        self._abort_timer: asyncio.TimerHandle | None = None
+
+    # picows callbacks
+
+    def on_ws_connected(self, transport: WSTransport) -> None:
+        self.ws = transport
+
+    def on_ws_frame(self, transport: WSTransport, frame: Any) -> None:
+        if self.problem is not None or self.close_rcvd is not None:
+            return  # failed or closing: ignore the rest (RFC 6455 7.1.7)
+        opcode = frame.msg_type
+        if frame.rsv1 or frame.rsv2 or frame.rsv3:
+            self.fail(describe.protocol_error("reserved bits must be 0"), 1002)
+            return
+        if opcode is _TEXT or opcode is _BINARY:
+            if self._fragments is not None:
+                self.fail(
+                    describe.protocol_error("a new message began inside a fragmented one"), 1002
+                )
+                return
+            data = frame.get_payload_as_bytes()
+            if self._limit is not None and len(data) > self._limit:
+                self.fail(
+                    describe.too_big(PayloadTooBig(len(data), self._limit, 0), self._limit), 1009
+                )
+                return
+            if frame.fin:
+                if opcode is _TEXT:
+                    self._text(data)
+                else:
+                    self._add(data)
+            else:
+                self._fragments, self._fragmented_text, self._size = (
+                    [data],
+                    opcode is _TEXT,
+                    len(data),
+                )
+                if opcode is _TEXT:
+                    self._check_partial_utf8(data, final=False)
+        elif opcode is _CONT:
+            fragments = self._fragments
+            if fragments is None:
+                self.fail(
+                    describe.protocol_error("a continuation frame without a message to continue"),
+                    1002,
+                )
+                return
+            data = frame.get_payload_as_bytes()
+            self._size += len(data)
+            if self._limit is not None and self._size > self._limit:
+                too_big = PayloadTooBig(len(data), self._limit, self._size - len(data))
+                self.fail(describe.too_big(too_big, self._limit), 1009)
+                return
+            fragments.append(data)
+            if frame.fin:
+                self._fragments = None
+                whole = b"".join(fragments)
+                if self._fragmented_text:
+                    self._text(whole)
+                else:
+                    self._add(whole)
+            elif self._fragmented_text:
+                self._check_partial_utf8(b"".join(fragments), final=False)
+        elif opcode is _PING or opcode is _PONG or opcode is _CLOSE:
+            if not frame.fin:
+                self.fail(describe.protocol_error("a fragmented control frame"), 1002)
+                return
+            data = frame.get_payload_as_bytes()
+            if len(data) > 125:
+                self.fail(describe.protocol_error("a control frame longer than 125 bytes"), 1002)
+                return
+            if opcode is _PING:
+                self._add(Control("ping", "in", data))
+                transport.send_pong(data)
+                self._add(Control("pong", "out", data))
+            elif opcode is _PONG:
+                pending = self.pending_pings.pop(data, None)
+                rtt = (time.monotonic() - pending[0]) * 1000.0 if pending is not None else None
+                self._add(Control("pong", "in", data, rtt, pending[1] if pending else False))
+            else:
+                self._close_frame(data)
+        else:
+            self.fail(
+                describe.protocol_error(
+                    f"an unknown opcode {int(opcode.value) if hasattr(opcode, 'value') else opcode}"
+                ),
+                1002,
+            )
+
+    def on_ws_disconnected(self, transport: WSTransport) -> None:
+        self.disconnected = True
+        if self._keepalive is not None:
+            self._keepalive.cancel()
+        if self._abort_timer is not None:
+            self._abort_timer.cancel()
+        self._flush()
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # frames
+
+    def _close_frame(self, data: bytes) -> None:
+        if len(data) == 1:
+            self.fail(describe.protocol_error("a close frame with a 1-byte payload"), 1002)
+            return
+        code, reason = 1005, ""
+        if len(data) >= 2:
+            code = int.from_bytes(data[:2], "big")
+            if not valid_close_code(code):
+                self.fail(describe.protocol_error(f"close code {code} may not be sent"), 1002)
+                return
+            try:
+                reason = data[2:].decode()
+            except UnicodeDecodeError as exc:
+                self.fail(describe.invalid_utf8(exc), 1007)
+                return
+        self.close_rcvd = (code, reason)
+        if self.close_sent is None:
+            self.rcvd_first = True
+            self.send_close(1000 if code == 1005 else code, reason if code != 1005 else "")
+        # The server closes TCP first (RFC 6455 7.1.1); cut it if it does not.
+        assert self.ws is not None
+        timeout = self.params.close_timeout or 10.0
+        self._abort_timer = self.loop.call_later(timeout, self.ws.disconnect, False)
+
+    def _text(self, data: bytes) -> None:
+        try:
+            self._add(data.decode())
+        except UnicodeDecodeError as exc:
+            self.fail(describe.invalid_utf8(exc), 1007)
+
+    def _check_partial_utf8(self, data: bytes, final: bool) -> None:
+        """Fail fast on a fragment that can never be completed to UTF-8 (Autobahn 6.4)."""
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(data, final)
+        except UnicodeDecodeError as exc:
+            self.fail(describe.invalid_utf8(exc), 1007)
+
+    def _add(self, item: Incoming) -> None:
+        if not self._scheduled:
+            self._scheduled = True
+            self._at = time.monotonic()
+            self.loop.call_soon(self._flush)
+        self._items.append(item)
+
+    def _flush(self) -> None:
+        self._scheduled = False
+        if not self._items:
+            return
+        self.inbox.append(Batch(self._at, self._items))
+        self._items = []
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # sending
+
+    def send_close(self, code: int, reason: str) -> None:
+        assert self.ws is not None
+        self.close_sent = (code, reason)
+        try:
+            close_code: Any = WSCloseCode(code)
+        except ValueError:
+            close_code = code
+        try:
+            self.ws.send_close(close_code, reason.encode())
+        except TypeError:
+            self.ws.send_close(WSCloseCode.OK, reason.encode())
+
+    def send_ping(self, data: bytes, keepalive: bool) -> None:
+        assert self.ws is not None
+        self.pending_pings[data] = (time.monotonic(), keepalive)
+        self._add(Control("ping", "out", data, keepalive=keepalive))
+        self._flush()
+        self.ws.send_ping(data)
+
+    def fail(self, problem: Problem, code: int) -> None:
+        """Fail the connection: send a close frame with ``code``, then cut TCP after a while."""
+        self.problem = problem
+        self._fragments = None
+        if self.close_sent is None and self.ws is not None:
+            self.send_close(code, _short(problem.reason))
+        if self.ws is not None:
+            timeout = self.params.close_timeout or 10.0
+            self._abort_timer = self.loop.call_later(timeout, self.ws.disconnect, False)
+
+    def start_keepalive(self) -> None:
+        if self.params.ping_interval:
+            self._keepalive = self.loop.create_task(self._keepalive_loop())
+
+    async def _keepalive_loop(self) -> None:
+        import os
+
+        interval, timeout = self.params.ping_interval, self.params.ping_timeout
+        assert interval
+        while not self.disconnected:
+            await asyncio.sleep(interval)
+            if self.disconnected or self.close_sent is not None:
+                return
+            payload = os.urandom(4)
+            self.send_ping(payload, keepalive=True)
+            if timeout:
+                await asyncio.sleep(timeout)
+                if payload in self.pending_pings and not self.disconnected:
+                    self.fail(describe.keepalive_timeout(timeout), 1011)
+                    return
+
+    def ending(self) -> Ending:
+        if self.problem is not None:
+            code, reason = self.close_sent or (1006, "")
+            return Ending(code, reason, "error", self.problem)
+        if self.close_rcvd is not None and (self.close_sent is None or self.rcvd_first):
+            return Ending(self.close_rcvd[0], self.close_rcvd[1], "server")
+        if self.close_sent is not None:
+            problem = (
+                describe.close_timeout(self.params.close_timeout) if self.close_timed_out else None
+            )
+            return Ending(
+                self.close_sent[0],
+                self.close_sent[1],
+                "client" if self.closing else "error",
+                problem,
+            )
+        return Ending(1006, "", "error", describe.dropped(None))
+
+
+def _short(reason: str) -> str:
+    """A close reason that fits a control frame (123 bytes of UTF-8)."""
+    data = reason.encode()[:123]
+    return data.decode("utf-8", errors="ignore")
+
+
+def _connect_error(exc: BaseException, params: ConnectParams) -> Problem:
+    """Why ``ws_connect`` failed, in the same words as the websockets transport."""
+    if isinstance(exc, WSInvalidStatusError) and exc.response is not None:
+        response = exc.response
+        status = int(response.status)
+        body = bytes(exc.raw_body or b"")
+        return Problem(
+            "rejected",
+            f"the server rejected the WebSocket handshake: HTTP {describe._status(status)}",
+            status=status,
+            headers=tuple((str(k), str(v)) for k, v in response.headers.items()),
+            body=body[: describe.BODY_LIMIT].decode("utf-8", errors="replace"),
+        )
+    if isinstance(exc, WSHandshakeError):
+        return Problem("protocol", f"the server's handshake response is not valid: {exc}")
+    if isinstance(exc, ValueError | AssertionError) and "url" in str(exc).lower():
+        return Problem("url", f"{params.url!r} is not a WebSocket URL ({exc}); use ws:// or wss://")
+    return describe.connect_error(exc, params)

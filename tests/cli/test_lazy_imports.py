@@ -1,0 +1,60 @@
+"""`wsblock connect` does not import what it never uses (start-up time, issue 12)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+PROBE = """
+import sys
+import wsblock.cli.main
+cli = sys.modules["wsblock.cli.main"].cli
+import click
+ctx = click.Context(cli)
+cli.get_command(ctx, "connect")
+heavy = sorted(m for m in ("textual", "wsblock.app", "wsblock.cli.app", "wsblock.runner",
+                           "wsblock.cli.run", "wsblock.cli.files", "wsblock.cli.sessions")
+               if m in sys.modules)
+print(",".join(heavy))
+"""
+
+
+def test_main_imports_no_subcommand_until_used() -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, wsblock.cli.main;"
+            "print(','.join(m for m in sys.modules if m.startswith(('wsblock.cli.', 'textual', 'yaml'))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert out.split(",") == ["wsblock.cli.main"]
+
+
+def test_connect_does_not_import_the_app_or_the_runner() -> None:
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_help_still_lists_every_command() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", "from wsblock.cli import main; main()", "--help"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    for name in (
+        "demo",
+        "open",
+        "serve",
+        "run",
+        "connect",
+        "echo-server",
+        "check",
+        "fmt",
+        "sessions",
+        "export",
+    ):
+        assert f"  {name} " in out
