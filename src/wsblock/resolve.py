@@ -9,12 +9,14 @@ their format, expectation and assertion operators recognised. Every error is a
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from wsblock.checks import canonical_field, canonical_operator, decode_binary, validate
+from wsblock.codecs import CodecError, parse_codec
 from wsblock.document import Block
 from wsblock.document.requests import RequestSpec
 from wsblock.document.views import (
@@ -104,8 +106,10 @@ def _path(base: Path | None) -> Callable[[str], Path]:
     return parse
 
 
-def _option_parsers(base: Path | None) -> dict[str, tuple[str, Callable[[str], object]]]:
+def _option_parsers(base: Path | None, root: Path | None = None) -> dict[str, tuple[str, Callable[[str], object]]]:
     return {
+        "decode": ("decode", lambda t: parse_codec(t, root or base)),
+        "encode": ("encode", lambda t: parse_codec(t, root or base)),
         "subprotocols": ("subprotocols", lambda t: tuple(p.strip() for p in t.split(",") if p.strip())),
         "origin": ("origin", lambda t: t.strip() or None),
         "compression": ("compression", lambda t: _choice("deflate", "none")(t) == "deflate"),
@@ -193,6 +197,17 @@ def _message(b: _Builder, item: SocketMessage, block: Block, n: int) -> Message:
     return Message(name, fmt, data, item.uid or "", place)  # type: ignore[arg-type]
 
 
+def _encoded(m: Message, codec) -> Message:
+    """*m* as the ``encode`` row sends it: a ``json`` message becomes the encoded bytes."""
+    if m.format != "json" or not isinstance(m.data, str):
+        return m
+    try:
+        data = codec.encode(json.loads(m.data), m.data)
+    except (CodecError, ValueError) as e:
+        raise ResolveError(f"{m.where}: cannot encode as {codec}: {e}") from None
+    return Message(m.name, "binary", data, m.uid, m.where, written=m.data)
+
+
 def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
     name = item.name or f"expect {n}"
     place = where(b.spec, block, f"expect {name!r}")
@@ -237,7 +252,7 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
     assertions: list[Check] = []
     opts: dict[str, object] = {}
     base = Path(spec.file).parent if spec.file else project_root
-    parsers = _option_parsers(base)
+    parsers = _option_parsers(base, project_root)
 
     for block in spec.blocks:
         v = view(block)
@@ -280,6 +295,9 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
                         steps.append(_expect(b, item, block, n))
         elif isinstance(v, AssertionsTable):
             assertions.extend(_checks(b, v, block, ""))
+
+    if opts.get("encode") is not None:  # socket-messages written as JSON are sent encoded
+        steps = [_encoded(s, opts["encode"]) if isinstance(s, Message) else s for s in steps]  # type: ignore[arg-type]
 
     # A Sec-WebSocket-Protocol header also sets the subprotocols.
     protos = [v for k, v in headers if k.lower() == "sec-websocket-protocol"]

@@ -122,7 +122,7 @@ class _Run:
                     self.last_sent_mono = event.mono
                 elif event.kind == "received" and self.expects_left:
                     latency = None if self.last_sent_mono is None else (event.mono - self.last_sent_mono) * 1000
-                    self.inbox.append(_Inbound(event, latency))
+                    self.inbox.append(_Inbound(event, latency, self.request.options.decode))
                     self.arrived.set()
                 elif event.kind == "open":
                     self.opened_at = time.monotonic()

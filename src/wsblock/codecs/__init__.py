@@ -12,8 +12,14 @@ from typing import Any
 
 from wsblock.codecs.codec import KINDS, Codec, CodecError, parse_codec
 from wsblock.codecs.proto import SchemaError
+from wsblock.codecs.show import codec_for, decoded_for, decoded_line, with_decoded
+from wsblock.prechecks import register_fields
 
-__all__ = ["KINDS", "Codec", "CodecError", "SchemaError", "decoded_fields", "parse_codec"]
+# An expectation may name the decoder that read the message (``decoded equals protobuf``).
+register_fields("expect", names=("decoded",))
+
+__all__ = ["KINDS", "Codec", "CodecError", "SchemaError", "codec_for", "decoded_fields", "decoded_for",
+           "decoded_line", "parse_codec", "with_decoded"]
 
 
 def decoded_fields(codec: Codec | None, data: Any) -> dict[str, Any]:

@@ -52,6 +52,9 @@ class Codec:
     type_name: str | None = None
     _cls: Any = field(default=None, compare=False, repr=False, hash=False)
 
+    def __str__(self) -> str:
+        return self.spec
+
     @property
     def marker(self) -> str:
         """``pb``, ``mp``, ``cb``, ``gz``, ``df``, ``js`` (``b64`` prefixed: ``b64pb``)."""
