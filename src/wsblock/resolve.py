@@ -9,14 +9,13 @@ their format, expectation and assertion operators recognised. Every error is a
 from __future__ import annotations
 
 import base64
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from wsblock.checks import canonical_field, canonical_operator, decode_binary, validate
-from wsblock.codecs import CodecError, parse_codec
+from wsblock.codecs import CodecError, encoded_message, parse_codec
 from wsblock.document import Block
 from wsblock.document.requests import RequestSpec
 from wsblock.document.views import (
@@ -199,13 +198,10 @@ def _message(b: _Builder, item: SocketMessage, block: Block, n: int) -> Message:
 
 def _encoded(m: Message, codec) -> Message:
     """*m* as the ``encode`` row sends it: a ``json`` message becomes the encoded bytes."""
-    if m.format != "json" or not isinstance(m.data, str):
-        return m
     try:
-        data = codec.encode(json.loads(m.data), m.data)
-    except (CodecError, ValueError) as e:
+        return encoded_message(m, codec)
+    except CodecError as e:
         raise ResolveError(f"{m.where}: cannot encode as {codec}: {e}") from None
-    return Message(m.name, "binary", data, m.uid, m.where, written=m.data)
 
 
 def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:

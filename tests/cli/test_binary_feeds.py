@@ -186,3 +186,37 @@ def test_a_field_the_message_type_does_not_have_is_exit_2_with_its_line(tmp_path
     r = wsblock("run", str(f))
     assert r.code == 2, r.out + r.err
     assert "message 'order'" in r.err and "feed.Tick has no field 'colour' (line 3 of the message)" in r.err, r.err
+
+
+def test_connect_prints_the_decoded_json_line_and_raw_with_raw(feed: str, wsblock) -> None:
+    r = wsblock("connect", feed + "/mp", "--decode", "msgpack", "--linger", "0.5")
+    assert r.code == 0, r.err
+    assert json.loads(r.out.strip()) == {"symbol": "BTC", "qty": 5}
+    raw = wsblock("connect", feed + "/mp", "--decode", "msgpack", "--raw", "--linger", "0.5")
+    assert raw.code == 0 and "symbol" not in raw.out and raw.out.strip(), raw.out
+
+
+def test_connect_shows_an_undecodable_message_raw_with_the_error(feed: str, wsblock) -> None:
+    r = wsblock("connect", feed + "/bad", "--decode", "msgpack", "--linger", "0.5")
+    lines = r.out.strip().splitlines()
+    assert len(lines) == 2 and json.loads(lines[1]) == {"symbol": "BTC", "qty": 5}, r.out
+    assert "msgpack" in r.err and "shown raw" in r.err, r.err
+
+
+def test_connect_json_carries_decoded_and_encodes_json_lines(feed: str, wsblock, tmp_path: Path) -> None:
+    _schema(tmp_path)
+    spec = "protobuf protos/tick.proto#feed.Tick"
+    r = wsblock("connect", feed + "/echo", "--format", "json", "--encode", spec, "--decode", spec, "--json",
+                "--linger", "0.5", input='{"symbol": "ETH", "qty": 2}\n', cwd=tmp_path)
+    assert r.code == 0, r.err
+    received = _events(r.out, "received")
+    assert received[0]["decoded"] == {"symbol": "ETH", "qty": 2} and received[0]["type"] == "binary"
+    assert base64.b64decode(received[0]["data_b64"]) == b"\x0a\x03ETH\x18\x02"
+    bad = wsblock("connect", feed + "/echo", "--format", "json", "--encode", spec, "--linger", "0.2",
+                  input='{"colour": 2}\n', cwd=tmp_path)
+    assert bad.code == 1 and "line 1: cannot encode: protobuf: feed.Tick has no field 'colour'" in bad.err, bad.err
+
+
+def test_connect_with_a_declaration_that_cannot_work_is_exit_2(wsblock, tmp_path: Path) -> None:
+    r = wsblock("connect", "ws://127.0.0.1:9/x", "--decode", "protobuf nope.proto#a.B", cwd=tmp_path)
+    assert r.code == 2 and "--decode" in r.err and "no such .proto file" in r.err, r.err

@@ -12,14 +12,20 @@ from typing import Any
 
 from wsblock.codecs.codec import KINDS, Codec, CodecError, parse_codec
 from wsblock.codecs.proto import SchemaError
-from wsblock.codecs.show import codec_for, decoded_for, decoded_line, with_decoded
+from wsblock.codecs.show import (
+    codec_for,
+    decoded_for,
+    decoded_line,
+    encoded_message,
+    with_decoded,
+)
 from wsblock.prechecks import register_fields
 
 # An expectation may name the decoder that read the message (``decoded equals protobuf``).
 register_fields("expect", names=("decoded",))
 
 __all__ = ["KINDS", "Codec", "CodecError", "SchemaError", "codec_for", "decoded_fields", "decoded_for",
-           "decoded_line", "parse_codec", "with_decoded"]
+           "decoded_line", "encoded_message", "parse_codec", "with_decoded"]
 
 
 def decoded_fields(codec: Codec | None, data: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from wsblock.codecs.codec import Codec, CodecError
 
-__all__ = ["codec_for", "decoded_for", "decoded_line", "with_decoded"]
+__all__ = ["codec_for", "decoded_for", "decoded_line", "encoded_message", "with_decoded"]
 
 
 def codec_for(options: Any, kind: str | None, data: Any) -> Codec | None:
@@ -81,3 +81,23 @@ def decoded_line(codec: Codec | None, data: Any) -> tuple[str, str] | None:
     except CodecError as e:
         return codec.marker + "!", str(e)
     return codec.marker, json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def encoded_message(message: Any, codec: Codec | None) -> Any:
+    """A ``json`` message (a :class:`wsblock.request.Message`) as ``encode`` sends it.
+
+    The result is a binary message of the encoded bytes, keeping the JSON as written in
+    ``written``; other messages are returned as they are. Raises :class:`CodecError`
+    (invalid JSON, a field the protobuf message type does not have, with its line).
+    """
+    import dataclasses
+
+    if codec is None or message.format != "json" or not isinstance(message.data, str):
+        return message
+    try:
+        value = json.loads(message.data)
+    except ValueError as e:
+        raise CodecError(f"not JSON: {e}") from None
+    data = codec.encode(value, message.data)
+    return dataclasses.replace(message, format="binary", data=data, written=message.data)
+
