@@ -220,3 +220,20 @@ def test_connect_json_carries_decoded_and_encodes_json_lines(feed: str, wsblock,
 def test_connect_with_a_declaration_that_cannot_work_is_exit_2(wsblock, tmp_path: Path) -> None:
     r = wsblock("connect", "ws://127.0.0.1:9/x", "--decode", "protobuf nope.proto#a.B", cwd=tmp_path)
     assert r.code == 2 and "--decode" in r.err and "no such .proto file" in r.err, r.err
+
+
+def test_export_decodes_on_read_and_the_journal_keeps_the_raw_bytes(feed: str, tmp_path: Path, wsblock) -> None:
+    f = _void(tmp_path / "feed.void", feed + "/bad", "msgpack", [["symbol", "body.symbol", "equals", "BTC"]])
+    logs = tmp_path / "logs"
+    assert wsblock("run", str(f), "--log-dir", str(logs), "--linger", "0").code == 0
+    journal = next(logs.glob("*.ndjson"))
+    assert '"decoded"' not in journal.read_text()  # raw bytes on disk; decoding is on read
+    r = wsblock("export", str(journal), "--decode", "msgpack", "--direction", "in")
+    assert r.code == 0, r.err
+    received = _events(r.out, "received")
+    assert base64.b64decode(received[0]["data_b64"]) == b"\xc1\xc1" and "decode_error" in received[0]
+    assert received[1]["decoded"] == {"symbol": "BTC", "qty": 5}
+    # a wrong declaration is fixed by reading the session again
+    wrong = wsblock("export", str(journal), "--decode", "cbor", "--direction", "in")
+    assert all("decode_error" in e for e in _events(wrong.out, "received"))
+    assert wsblock("export", str(journal), "--decode", "avro").code == 2

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import guarded
+from wsblock.codecs import CodecError, parse_codec, with_decoded
 from wsblock.journal import (
     JournalError,
     SessionNotFoundError,
@@ -56,10 +57,16 @@ def sessions(log_dir: Path | None, limit: int) -> None:
 @click.option("--regex", metavar="PATTERN", help="Only events whose text matches PATTERN.")
 @click.option("--direction", type=click.Choice(["in", "out", "sys"]), multiple=True,
               help="Only events of this direction. Repeatable.")
+@click.option("--decode", metavar="CODEC", help="Add \"decoded\" to received messages: read as CODEC "
+              "(the request's decode row: protobuf PATH#pkg.Msg, msgpack, cbor, gzip+json...).")
+@click.option("--encode", metavar="CODEC", help="Add \"decoded\" to binary messages sent, read as CODEC.")
+@click.option("--project", type=click.Path(path_type=Path), metavar="DIR",
+              help="The folder a protobuf PATH is relative to (default: the current folder).")
 @_LOG_DIR
 @guarded
 def export(session: str, fmt: str, output: Path | None, text: str | None, regex: str | None,
-           direction: tuple[str, ...], log_dir: Path | None) -> None:
+           direction: tuple[str, ...], log_dir: Path | None, decode: str | None = None,
+           encode: str | None = None, project: Path | None = None) -> None:
     """Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name
     (the latest session of that name), or a journal file.
 
@@ -68,6 +75,12 @@ def export(session: str, fmt: str, output: Path | None, text: str | None, regex:
       wsblock export 20261125T164000Z-echo --format csv -o echo.csv
       wsblock export echo --direction in --regex '"op": ?"error"'
     """
+    codecs = []
+    for name, spec in (("decode", decode), ("encode", encode)):
+        try:  # the journal keeps the raw bytes: decoding happens here, on read
+            codecs.append(parse_codec(spec, project or Path.cwd()) if spec else None)
+        except CodecError as e:
+            raise BadInput(f"--{name} {spec!r}: {e}") from None
     try:
         path = find_session(session, log_dir)
     except SessionNotFoundError as e:
@@ -82,6 +95,8 @@ def export(session: str, fmt: str, output: Path | None, text: str | None, regex:
     if first is None or first.get("event") != "session":
         raise BadInput(f"{path} is not a wsblock journal (it does not start with a session record)")
     records = itertools.chain([first], records)
+    if decode or encode:
+        records = with_decoded(records, *codecs)
     if text or regex or direction:
         try:
             records = search(records, text=text, regex=regex, direction=direction or None)
