@@ -157,6 +157,8 @@ def test_a_json_message_is_sent_encoded_and_the_echo_comes_back_decoded(
     assert r.code == 0, r.out + r.err
     sent = _events(r.out, "sent")
     assert sent[0]["type"] == "binary" and sent[0]["decoded"] == {"symbol": "ETH", "qty": 2}
+    check = wsblock("check", str(f))
+    assert f"message  order (json sent as {encode}," in check.out, check.out
 
 
 @pytest.mark.parametrize(("rows", "words"), [
