@@ -27,6 +27,8 @@ from wsblock.request import Message, Request
 
 from .activity_log import ActivityLog, human_size
 from .composer import Composer
+from .decoding import configure as configure_decoding
+from .decoding import encode_json
 from .detail import MessageDetail
 from .log_model import Filter, LogModel
 from .status import StatusBar
@@ -90,6 +92,7 @@ class ConnectionView(Vertical):
         self.export_dir = export_dir
         self.model = LogModel()
         self.model.masker = Masker(request.secrets)
+        configure_decoding(self.model, request.options)
         self._journal_trouble: str | None = None  # set from the journal's thread
         self._journal_trouble_shown = False
         self.session: Session | None = None
@@ -415,6 +418,7 @@ class ConnectionView(Vertical):
         try:
             resolved = self.substitute(text, "the composer")
             data: str | bytes = decode_binary(resolved, encoding) if fmt == "binary" else resolved
+            message = encode_json(self.model, Message(name="composer", format=fmt, data=data))  # type: ignore[arg-type]
         except Exception as e:  # noqa: BLE001 - unknown variable, bad binary
             self.model.note(f"not sent: {e}")
             self.notify(str(e), title="Not sent", severity="error")
@@ -424,7 +428,7 @@ class ConnectionView(Vertical):
             self.notify("Not connected", severity="warning")
             return
         try:
-            await self.session.send(Message(name="composer", format=fmt, data=data))
+            await self.session.send(message)
         except Exception as e:  # noqa: BLE001
             self.model.note(f"not sent: {e}")
             self.notify(str(e), title="Not sent", severity="error")

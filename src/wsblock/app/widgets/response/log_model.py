@@ -90,6 +90,8 @@ class LogModel:
         self.index: array | None = None  # matching rows while a filter is active
         self._applied: Filter | None = None
         self.version = 0  # bumped on every change, for the view to notice
+        self.decode = None  # wsblock.codecs.Codec of the request's decode row (see .decoding)
+        self.encode = None  # ... and of its encode row
 
     # -- size -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -303,7 +305,8 @@ class LogModel:
                     if search(p) is None:
                         continue
                 elif isinstance(p, bytes):
-                    if search_b is None or search_b(p) is None:
+                    if (search_b is None or search_b(p) is None) and not (
+                            (self.decode or self.encode) and _decoded_matches(self, row, search)):
                         continue
                 else:
                     continue
@@ -325,3 +328,9 @@ class LogModel:
             + sys.getsizeof(self.payloads)
             + (0 if self.index is None else self.index.buffer_info()[1] * 4)
         )
+
+
+def _decoded_matches(model: LogModel, row: int, search) -> bool:
+    from .decoding import matches  # binary feeds: the filter matches the decoded text
+
+    return matches(model, row, search)
