@@ -293,7 +293,7 @@ def resolve_request(spec: RequestSpec, variables: Variables, project_root: Path 
             assertions.extend(_checks(b, v, block, ""))
 
     if opts.get("encode") is not None:  # socket-messages written as JSON are sent encoded
-        steps = [_encoded(s, opts["encode"]) if isinstance(s, Message) else s for s in steps]  # type: ignore[arg-type]
+        steps = [_encoded(s, opts["encode"]) if isinstance(s, Message) else s for s in steps]
 
     # A Sec-WebSocket-Protocol header also sets the subprotocols.
     protos = [v for k, v in headers if k.lower() == "sec-websocket-protocol"]

@@ -106,7 +106,7 @@ class _Printer:
                 if e.kind == "received" and (shown := self._decoded(e, "")) and not shown.startswith("✖"):
                     lines.append(shown)
                 elif e.kind == "received":
-                    lines.append(payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data))
+                    lines.append(payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data or ""))
                     if shown:  # cannot be decoded: shown raw, the decoder's error beside it
                         sys.stderr.write(f"wsblock: {shown}\n")
                 elif e.kind in ("open", "close", "error", "reconnect"):
@@ -256,11 +256,11 @@ async def _connect(request: Request, fmt: str, as_json: bool, echo: bool, linger
                     msg = _message(line, fmt, None if interactive else n)
                     msg = encoded_message(msg, request.options.encode)
                 except CodecError as e:
-                    e = MessageError(f"{'message' if interactive else f'line {n}'}: cannot encode: {e}")
+                    why = f"{'message' if interactive else f'line {n}'}: cannot encode: {e}"
                     if interactive:
-                        printer.say(f"✖ {e}; not sent", "bad")
+                        printer.say(f"✖ {why}; not sent", "bad")
                     else:
-                        click.echo(f"wsblock: {e}; not sent", err=True)
+                        click.echo(f"wsblock: {why}; not sent", err=True)
                     errors += 1
                     continue
                 except MessageError as e:
@@ -342,13 +342,14 @@ def connect(url: str, headers: tuple[str, ...], protocols: tuple[str, ...], fmt:
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
     request = _request(url, headers, protocols, insecure, env)
-    codecs = {}
+    codecs = []
     for name, spec in (("decode", decode), ("encode", encode)):
         try:
-            codecs[name] = parse_codec(spec, Path(env.project) if env.project else Path.cwd()) if spec else None
+            codecs.append(parse_codec(spec, Path(env.project) if env.project else Path.cwd()) if spec else None)
         except CodecError as e:
             raise BadInput(f"--{name} {spec!r}: {e}") from None
-    request = dataclasses.replace(request, options=dataclasses.replace(request.options, **codecs))
+    request = dataclasses.replace(
+        request, options=dataclasses.replace(request.options, decode=codecs[0], encode=codecs[1]))
     log_dir = journal_dir(log_dir)
     raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir, raw)))
 
