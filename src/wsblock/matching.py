@@ -5,7 +5,9 @@ One implementation for every front end that plays a conversation: ``wsblock run`
 (:mod:`wsblock.load`, on gevent). Only the transport differs between them:
 
 * :class:`Inbound` -- one received message as an expectation sees it (``body``,
-  ``body.a.b[0].c``, ``type``, ``size``, ``latency``);
+  ``body.a.b[0].c``, ``type``, ``size``, ``latency``, ``decoded``); with a ``decode``
+  row (:mod:`wsblock.codecs`), ``body.x`` reads the decoded value and ``decoded`` names
+  the decoder (absent when the message could not be decoded);
 * :func:`judge` -- the rows of an expectation or assertions table that do not hold;
 * :class:`Facts` and :func:`assertion_value` -- what an ``assertions-table`` row can
   name (``connected``, ``status``, ``headers.X``, ``closeCode``...).
@@ -44,6 +46,7 @@ class Inbound:
 
     event: Received
     latency_ms: float | None
+    codec: Any = None  # a wsblock.codecs.Codec: body.x reads the decoded value
     _json: Any = None
     _parsed: bool = False
 
@@ -51,6 +54,12 @@ class Inbound:
         if not self._parsed:
             self._parsed = True
             data = self.event.data
+            if self.codec is not None:
+                try:
+                    self._json = self.codec.decode(data)
+                except ValueError:  # CodecError: shown raw elsewhere; here it is absent
+                    self._json = MISSING
+                return self._json
             try:
                 self._json = json.loads(data) if isinstance(data, str) else MISSING
             except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
@@ -68,6 +77,8 @@ class Inbound:
             return MISSING if doc is MISSING else lookup(doc, name[4:].lstrip("."))
         if name == "type":
             return self.event.type
+        if name == "decoded":
+            return MISSING if self.codec is None or self.parsed() is MISSING else self.codec.name
         if name == "size":
             return self.event.size
         if name == "latency":

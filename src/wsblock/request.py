@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from wsblock.codecs import Codec
+
 Format = Literal["text", "json", "xml", "binary"]
 
 
@@ -31,6 +33,8 @@ class Options:
     client_cert: Path | None = None
     client_key: Path | None = None
     proxy: str | None = "auto"  # "auto" | None (no proxy) | a proxy URL
+    decode: Codec | None = None  # how inbound messages are read (wsblock.codecs)
+    encode: Codec | None = None  # how a message written as JSON is sent
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Message:
     data: str | bytes
     uid: str = ""
     where: str = ""
+    written: str | None = None  # the JSON as written, when ``encode`` made ``data`` bytes
 
 
 @dataclass(frozen=True)

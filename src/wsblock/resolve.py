@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from wsblock.checks import canonical_field, canonical_operator, decode_binary, validate
+from wsblock.codecs import CodecError, encoded_message, parse_codec
 from wsblock.document import Block
 from wsblock.document.requests import RequestSpec
 from wsblock.document.views import (
@@ -115,8 +116,12 @@ def _path(base: Path | None) -> Callable[[str], Path]:
     return parse
 
 
-def _option_parsers(base: Path | None) -> dict[str, tuple[str, Callable[[str], object]]]:
+def _option_parsers(
+    base: Path | None, root: Path | None = None
+) -> dict[str, tuple[str, Callable[[str], object]]]:
     return {
+        "decode": ("decode", lambda t: parse_codec(t, root or base)),
+        "encode": ("encode", lambda t: parse_codec(t, root or base)),
         "subprotocols": (
             "subprotocols",
             lambda t: tuple(p.strip() for p in t.split(",") if p.strip()),
@@ -209,6 +214,14 @@ def _message(b: _Builder, item: SocketMessage, block: Block, n: int) -> Message:
     return Message(name, fmt, data, item.uid or "", place)  # type: ignore[arg-type]
 
 
+def _encoded(m: Message, codec) -> Message:
+    """*m* as the ``encode`` row sends it: a ``json`` message becomes the encoded bytes."""
+    try:
+        return encoded_message(m, codec)
+    except CodecError as e:
+        raise ResolveError(f"{m.where}: cannot encode as {codec}: {e}") from None
+
+
 def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
     name = item.name or f"expect {n}"
     place = where(b.spec, block, f"expect {name!r}")
@@ -261,7 +274,7 @@ def resolve_request(
     assertions: list[Check] = []
     opts: dict[str, object] = {}
     base = Path(spec.file).parent if spec.file else project_root
-    parsers = _option_parsers(base)
+    parsers = _option_parsers(base, project_root)
 
     for block in spec.blocks:
         v = view(block)
@@ -306,6 +319,9 @@ def resolve_request(
                         steps.append(_expect(b, item, block, n))
         elif isinstance(v, AssertionsTable):
             assertions.extend(_checks(b, v, block, ""))
+
+    if opts.get("encode") is not None:  # socket-messages written as JSON are sent encoded
+        steps = [_encoded(s, opts["encode"]) if isinstance(s, Message) else s for s in steps]
 
     # A Sec-WebSocket-Protocol header also sets the subprotocols.
     protos = [v for k, v in headers if k.lower() == "sec-websocket-protocol"]

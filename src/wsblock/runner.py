@@ -133,7 +133,7 @@ class _Run:
                         if self.last_sent_mono is None
                         else (event.mono - self.last_sent_mono) * 1000
                     )
-                    self.inbox.append(_Inbound(event, latency))
+                    self.inbox.append(_Inbound(event, latency, self.request.options.decode))
                     self.arrived.set()
                 elif event.kind == "open":
                     self.opened_at = time.monotonic()

@@ -47,7 +47,8 @@ def describe_request(req: Request, masker: Masker) -> list[str]:
             lines.append(f"    expect   {step.name} (within {step.timeout:g} s: {rows})")
         else:
             size = len(step.data) if isinstance(step.data, bytes) else len(step.data.encode())
-            lines.append(f"    message  {step.name} ({step.format}, {size} bytes)")
+            fmt = step.format if step.written is None else f"json sent as {req.options.encode}"
+            lines.append(f"    message  {step.name} ({fmt}, {size} bytes)")
     for c in req.assertions:
         lines.append(f"    assert   {c.description}: {c.field} {c.operator} {m(c.expected)}")
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sys
 import threading
@@ -12,6 +13,7 @@ import click
 
 from wsblock.checks import MessageError, decode_binary, validate
 from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
+from wsblock.codecs import CodecError, decoded_for, decoded_line, encoded_message, parse_codec
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
@@ -87,6 +89,8 @@ class _Printer:
     """Received messages to stdout: raw lines for pipes, human lines on a terminal, or NDJSON."""
 
     PROMPT = "› "
+    options: Options | None = None  # its decode row: received messages shown decoded
+    raw: bool = False  # --raw: as received, not decoded
 
     def __init__(self, masker: Masker, as_json: bool, interactive: bool):
         self.prompting = False
@@ -98,25 +102,58 @@ class _Printer:
 
     def batch(self, events: list[Event]) -> None:
         if self.as_json:
-            lines = [json.dumps(event_to_dict(e, self.masker), ensure_ascii=False) for e in events]
+            lines = [
+                json.dumps(
+                    {**event_to_dict(e, self.masker), **decoded_for(self.options, e, self.masker)},
+                    ensure_ascii=False,
+                )
+                for e in events
+            ]
         elif self.interactive:
             if any(e.kind == "close" for e in events):
                 self.prompting = False
-            lines = [self.console.format(e) for e in events if e.kind not in ("sent",)]
+            lines = [
+                self.console.format(e) + self._decoded(e, "\n    ")
+                for e in events
+                if e.kind not in ("sent",)
+            ]
         else:
             lines = []
             mask = self.masker.mask
             for e in events:
-                if e.kind == "received":
+                if (
+                    e.kind == "received"
+                    and (shown := self._decoded(e, ""))
+                    and not shown.startswith("✖")
+                ):
+                    lines.append(shown)
+                elif e.kind == "received":
                     lines.append(
                         payload_text(e, self.masker)
                         if isinstance(e.data, bytes)
                         else mask(e.data or "")
                     )
+                    if shown:  # cannot be decoded: shown raw, the decoder's error beside it
+                        sys.stderr.write(f"wsblock: {shown}\n")
                 elif e.kind in ("open", "close", "error", "reconnect"):
                     self.console.event(e)  # the connection's life goes to stderr
         if lines:
             self.write(lines)
+
+    def _decoded(self, e: Event, lead: str) -> str:
+        """The decoded JSON line of a received message, ``✖ error``, or "" (no decode row)."""
+        if self.raw or self.options is None or e.kind != "received":
+            return ""
+        line = decoded_line(self.options.decode, e.data)
+        if line is None:
+            return ""
+        marker, text = line
+        text = self.masker.mask(text)
+        return lead + (
+            f"✖ {marker[:-1]}: shown raw: {text}"
+            if marker.endswith("!")
+            else (f"{marker} {text}" if lead else text)
+        )
 
     def write(self, lines: list[str]) -> None:
         """Lines above the prompt (on a terminal), or plain lines (in a pipe)."""
@@ -203,11 +240,18 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
 
 
 async def _connect(
-    request: Request, fmt: str, as_json: bool, echo: bool, linger: float, log_dir: Path | None
+    request: Request,
+    fmt: str,
+    as_json: bool,
+    echo: bool,
+    linger: float,
+    log_dir: Path | None,
+    raw: bool = False,
 ) -> int:
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     masker = Masker(request.secrets)
     printer = _Printer(masker, as_json, interactive)
+    printer.options, printer.raw = request.options, raw
     session = Session(request)
     journal = Journal.create(log_dir=log_dir, name="connect", secrets=request.secrets)
     session.add_listener(journal.record)
@@ -256,6 +300,15 @@ async def _connect(
                     line = line[1:]
                 try:
                     msg = _message(line, fmt, None if interactive else n)
+                    msg = encoded_message(msg, request.options.encode)
+                except CodecError as e:
+                    why = f"{'message' if interactive else f'line {n}'}: cannot encode: {e}"
+                    if interactive:
+                        printer.say(f"✖ {why}; not sent", "bad")
+                    else:
+                        click.echo(f"wsblock: {why}; not sent", err=True)
+                    errors += 1
+                    continue
                 except MessageError as e:
                     if interactive:
                         printer.say(f"✖ {e}; not sent", "bad")
@@ -341,6 +394,19 @@ async def _connect(
 @click.option(
     "--log-dir", type=click.Path(path_type=Path), metavar="DIR", help="Journal the session here."
 )
+@click.option(
+    "--decode",
+    "decode",
+    metavar="CODEC",
+    help="Read received messages as CODEC (protobuf PATH#pkg.Msg, msgpack, cbor, gzip+json, deflate+json, json, base64+...).",
+)
+@click.option(
+    "--encode",
+    "encode",
+    metavar="CODEC",
+    help="Send --format json lines encoded as CODEC (a binary message).",
+)
+@click.option("--raw", is_flag=True, help="Print received messages as received, not decoded.")
 @env_options
 @guarded
 def connect(
@@ -354,6 +420,9 @@ def connect(
     linger: float,
     log_dir: Path | None,
     env: EnvChoice,
+    decode: str | None = None,
+    encode: str | None = None,
+    raw: bool = False,
 ) -> None:
     """A line-mode client: each input line is one message; received messages go to stdout.
 
@@ -367,8 +436,21 @@ def connect(
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
     request = _request(url, headers, protocols, insecure, env)
+    codecs = []
+    for name, spec in (("decode", decode), ("encode", encode)):
+        try:
+            codecs.append(
+                parse_codec(spec, Path(env.project) if env.project else Path.cwd())
+                if spec
+                else None
+            )
+        except CodecError as e:
+            raise BadInput(f"--{name} {spec!r}: {e}") from None
+    request = dataclasses.replace(
+        request, options=dataclasses.replace(request.options, decode=codecs[0], encode=codecs[1])
+    )
     log_dir = journal_dir(log_dir)
-    raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir)))
+    raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir, raw)))
 
 
 @click.command("echo-server")

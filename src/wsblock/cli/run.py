@@ -19,6 +19,7 @@ from wsblock.cli.common import (
     journal_dir,
 )
 from wsblock.cli.junit import write_junit
+from wsblock.codecs import decoded_for
 from wsblock.console import Console
 from wsblock.engine.events import Event
 from wsblock.journal import Journal, JournalError, event_to_dict
@@ -84,6 +85,7 @@ class Reporter:
             record = event_to_dict(event, self.masker)
             if self.request is not None:
                 record.setdefault("request", self.request.name)
+                record.update(decoded_for(self.request.options, event, self.masker))
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             self.console.event(event)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import guarded
+from wsblock.codecs import CodecError, parse_codec, with_decoded
 from wsblock.journal import (
     JournalError,
     SessionNotFoundError,
@@ -85,6 +86,21 @@ def sessions(log_dir: Path | None, limit: int) -> None:
     multiple=True,
     help="Only events of this direction. Repeatable.",
 )
+@click.option(
+    "--decode",
+    metavar="CODEC",
+    help='Add "decoded" to received messages: read as CODEC '
+    "(the request's decode row: protobuf PATH#pkg.Msg, msgpack, cbor, gzip+json...).",
+)
+@click.option(
+    "--encode", metavar="CODEC", help='Add "decoded" to binary messages sent, read as CODEC.'
+)
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="The folder a protobuf PATH is relative to (default: the current folder).",
+)
 @_LOG_DIR
 @guarded
 def export(
@@ -95,6 +111,9 @@ def export(
     regex: str | None,
     direction: tuple[str, ...],
     log_dir: Path | None,
+    decode: str | None = None,
+    encode: str | None = None,
+    project: Path | None = None,
 ) -> None:
     """Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name
     (the latest session of that name), or a journal file.
@@ -104,6 +123,12 @@ def export(
       wsblock export 20261125T164000Z-echo --format csv -o echo.csv
       wsblock export echo --direction in --regex '"op": ?"error"'
     """
+    codecs = []
+    for name, spec in (("decode", decode), ("encode", encode)):
+        try:  # the journal keeps the raw bytes: decoding happens here, on read
+            codecs.append(parse_codec(spec, project or Path.cwd()) if spec else None)
+        except CodecError as e:
+            raise BadInput(f"--{name} {spec!r}: {e}") from None
     try:
         path = find_session(session, log_dir)
     except SessionNotFoundError as e:
@@ -118,6 +143,8 @@ def export(
     if first is None or first.get("event") != "session":
         raise BadInput(f"{path} is not a wsblock journal (it does not start with a session record)")
     records = itertools.chain([first], records)
+    if decode or encode:
+        records = with_decoded(records, *codecs)
     if text or regex or direction:
         try:
             records = search(records, text=text, regex=regex, direction=direction or None)

@@ -391,7 +391,7 @@ def _steps(
                     continue
                 now = time.perf_counter()
                 latency = None if conn.last_send is None else (now - conn.last_send) * 1000
-                if not judge(step.checks, Inbound(frame, latency).field):
+                if not judge(step.checks, Inbound(frame, latency, request.options.decode).field):
                     record("expect", name(step.name), (now - since) * 1000, length=frame.size)
                     conn.event("expect", ok=True, name=step.name)
                     break

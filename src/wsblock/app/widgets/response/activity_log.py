@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .decoding import log_line
 from .log_model import ARROW, IN, OUT, LogModel
 
 _TIME = Style(color="grey62")
@@ -158,7 +159,11 @@ class ActivityLog(ScrollView, can_focus=True):
             text_style = _ERR_TEXT if _is_failure(model, row) else _SYS_TEXT
         head = f"{clock} "
         room = width - len(head) - 2 - len(size)
-        payload = one_line(model.shown(row), max(0, room), model.is_binary(row))
+        payload = (
+            (model.decode or model.encode)
+            and log_line(model, row, max(0, room))
+            or one_line(model.shown(row), max(0, room), model.is_binary(row))
+        )
         segments = [
             Segment(head, _TIME),
             Segment(ARROW[direction] + " ", _ARROW_STYLE[direction]),

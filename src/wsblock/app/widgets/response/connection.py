@@ -28,6 +28,8 @@ from wsblock.request import Message, Request
 
 from .activity_log import ActivityLog, human_size
 from .composer import Composer
+from .decoding import configure as configure_decoding
+from .decoding import encode_json
 from .detail import MessageDetail
 from .log_model import Filter, LogModel
 from .status import StatusBar
@@ -91,6 +93,7 @@ class ConnectionView(Vertical):
         self.export_dir = export_dir
         self.model = LogModel()
         self.model.masker = Masker(request.secrets)
+        configure_decoding(self.model, request.options)
         self._journal_trouble: str | None = None  # set from the journal's thread
         self._journal_trouble_shown = False
         self.session: Session | None = None
@@ -419,6 +422,7 @@ class ConnectionView(Vertical):
         try:
             resolved = self.substitute(text, "the composer")
             data: str | bytes = decode_binary(resolved, encoding) if fmt == "binary" else resolved
+            message = encode_json(self.model, Message(name="composer", format=fmt, data=data))  # type: ignore[arg-type]
         except Exception as e:  # noqa: BLE001 - unknown variable, bad binary
             self.model.note(f"not sent: {e}")
             self.notify(str(e), title="Not sent", severity="error")
@@ -428,7 +432,6 @@ class ConnectionView(Vertical):
             self.notify("Not connected", severity="warning")
             return
         try:
-            message = Message(name="composer", format=fmt, data=data)  # type: ignore[arg-type]
             await self.session.send(message)
         except Exception as e:  # noqa: BLE001
             self.model.note(f"not sent: {e}")

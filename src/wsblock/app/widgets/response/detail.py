@@ -12,6 +12,7 @@ from textual.widgets import Button, Static, TextArea
 from wsblock.checks import pretty
 
 from .activity_log import human_size
+from .decoding import detail_text
 from .log_model import ARROW, LogModel
 
 
@@ -56,6 +57,10 @@ def render_message(model: LogModel, row: int) -> tuple[str, str, str | None]:
     if isinstance(payload, bytes):
         head += f"  {human_size(model.sizes[row])} binary"
         body = hex_dump(payload)
+        decoded = detail_text(model, row)
+        if decoded is not None:  # binary feeds: the decoded tree, then the hex dump
+            head += f", decoded {decoded[0]}"
+            body = f"{decoded[1]}\n\n{body}"
     elif kind in ("sent", "received"):
         text = payload or ""
         language = sniff(text)

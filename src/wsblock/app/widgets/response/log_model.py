@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from wsblock.codecs import Codec
 from wsblock.engine.events import Event
 from wsblock.masking import Masker
 from wsblock.words import describe
@@ -90,6 +91,10 @@ class LogModel:
         self.index: array | None = None  # matching rows while a filter is active
         self._applied: Filter | None = None
         self.version = 0  # bumped on every change, for the view to notice
+        self.decode: Codec | None = (
+            None  # wsblock.codecs.Codec of the request's decode row (see .decoding)
+        )
+        self.encode: Codec | None = None  # ... and of its encode row
 
     # -- size -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -325,7 +330,9 @@ class LogModel:
                     if search(p) is None:
                         continue
                 elif isinstance(p, bytes):
-                    if search_b is None or search_b(p) is None:
+                    if (search_b is None or search_b(p) is None) and not (
+                        (self.decode or self.encode) and _decoded_matches(self, row, search)
+                    ):
                         continue
                 else:
                     continue
@@ -347,3 +354,9 @@ class LogModel:
             + sys.getsizeof(self.payloads)
             + (0 if self.index is None else self.index.buffer_info()[1] * 4)
         )
+
+
+def _decoded_matches(model: LogModel, row: int, search) -> bool:
+    from .decoding import matches  # binary feeds: the filter matches the decoded text
+
+    return matches(model, row, search)
