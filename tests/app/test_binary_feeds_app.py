@@ -4,6 +4,8 @@ composer sends JSON encoded (issue 13)."""
 
 from __future__ import annotations
 
+import json
+
 from view_app import ViewApp
 
 from wsblock.app.widgets.response.activity_log import ActivityLog
@@ -56,3 +58,40 @@ async def test_decoded_row_detail_filter_and_composer(tmp_path):
         assert app.server.sent[-1] == b"\x81\xa6symbol\xa3ETH"
         lines = [log.render_line(y).text for y in range(log.size.height)]
         assert any("→" in ln and 'mp {"symbol":"ETH"}' in ln for ln in lines), lines
+        # Export carries the decoded value beside the raw bytes, as `wsblock export --decode`
+        out = v.export("ndjson", tmp_path / "feed.ndjson")
+        assert out is not None
+        records = [json.loads(line) for line in out.read_text().splitlines()]
+        received = [r for r in records if r["event"] == "received"]
+        assert received[0]["data_b64"] == "wcE=" and "decode_error" in received[0]
+        assert received[1]["decoded"] == {"symbol": "BTC", "qty": 5}
+        sent = [r for r in records if r["event"] == "sent"]
+        assert sent[-1]["decoded"] == {"symbol": "ETH"}
+
+
+TICK_PROTO = 'syntax = "proto3";\npackage feed;\nmessage Tick {\n  string symbol = 1;\n}\n'
+
+
+async def test_composer_json_checked_against_the_schema(tmp_path):
+    (tmp_path / "tick.proto").write_text(TICK_PROTO)
+    codec = parse_codec("protobuf tick.proto#feed.Tick", tmp_path)
+    request = Request(name="feed", url="ws://127.0.0.1:9/feed", options=Options(encode=codec))
+    app = ViewApp(request, tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await pilot.pause(0.15)
+        v.composer.load("json", '{\n  "symbol": "BTC",\n  "price": 2\n}')
+        await pilot.pause()
+        v.composer.editor.focus()
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.15)
+        assert app.sent() == []  # nothing sent: the field is not in feed.Tick
+        notes = [v.model.payloads[r] for r in range(len(v.model)) if v.model.kind(r) == "note"]
+        assert any("price" in str(n) and "line 3" in str(n) for n in notes), notes
+        v.composer.load("json", '{"symbol": "BTC"}')
+        await pilot.pause()
+        v.composer.editor.focus()
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.15)
+        assert app.server.sent[-1] == b"\x0a\x03BTC"  # field 1, length 3, hand-built

@@ -347,3 +347,11 @@ def test_export_decodes_on_read_and_the_journal_keeps_the_raw_bytes(
     wrong = wsblock("export", str(journal), "--decode", "cbor", "--direction", "in")
     assert all("decode_error" in e for e in _events(wrong.out, "received"))
     assert wsblock("export", str(journal), "--decode", "avro").code == 2
+    # the search reads the decoded text, as the app's filter does
+    found = wsblock("export", str(journal), "--decode", "msgpack", "--search", '"symbol":"btc"')
+    assert found.code == 0, found.err
+    assert [e["decoded"] for e in _events(found.out, "received")] == [{"symbol": "BTC", "qty": 5}]
+    pattern = wsblock("export", str(journal), "--decode", "msgpack", "--regex", r'"qty":\d')
+    assert len(_events(pattern.out, "received")) == 1
+    raw = wsblock("export", str(journal), "--search", '"symbol":"btc"')
+    assert _events(raw.out, "received") == []  # without --decode there is no such text

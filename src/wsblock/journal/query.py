@@ -60,8 +60,9 @@ _TEXT_KEYS = ("data", "reason", "error", "body", "name", "request", "url", "subp
 
 
 def _texts(record: Mapping[str, Any]) -> Iterator[str]:
-    """The searchable text of a record: payload (binary decoded as UTF-8), reason,
-    error, body, names, URL, subprotocol, header names and values, extensions."""
+    """The searchable text of a record: payload (binary decoded as UTF-8), its decoded
+    value as compact JSON when a codec added one, reason, error, body, names, URL,
+    subprotocol, header names and values, extensions."""
     for key in _TEXT_KEYS:
         value = record.get(key)
         if isinstance(value, str):
@@ -72,6 +73,8 @@ def _texts(record: Mapping[str, Any]) -> Iterator[str]:
             yield binascii.a2b_base64(b64).decode("utf-8", "replace")
         except binascii.Error:
             yield b64
+    if "decoded" in record:  # added on read by a decode / encode row (binary feeds)
+        yield json.dumps(record["decoded"], ensure_ascii=False, separators=(",", ":"))
     for key in ("headers", "extensions"):
         value = record.get(key)
         if isinstance(value, list):

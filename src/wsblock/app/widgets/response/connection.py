@@ -503,7 +503,8 @@ class ConnectionView(Vertical):
 def export_session(journal: Journal | None, model: LogModel, fmt: str, target: Path) -> Path:
     """Write a tab's session as *fmt* to *target* through the journal's one exporter
     (the same records, columns and time format as ``wsblock export``): from the journal
-    on disk, or, when it could not be created, from the log's rows, secrets masked."""
+    on disk, or, when it could not be created, from the log's rows, secrets masked.
+    With a ``decode`` / ``encode`` row, messages carry ``decoded`` (or ``decode_error``)."""
     from wsblock.journal import event_to_dict, export, read_session
 
     target = Path(target)
@@ -512,6 +513,10 @@ def export_session(journal: Journal | None, model: LogModel, fmt: str, target: P
         records = read_session(journal.path)
     else:
         records = (event_to_dict(model.as_event(row), model.masker) for row in range(len(model)))
+    if model.decode is not None or model.encode is not None:  # binary feeds: as `export --decode`
+        from wsblock.codecs import with_decoded
+
+        records = with_decoded(records, model.decode, model.encode)
     with open(target, "w", encoding="utf-8", newline="") as out:
         export(records, fmt, out)
     return target
