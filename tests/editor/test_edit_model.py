@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from wsblock.app.editor.model import ChangedOnDisk, EditSession, NeedsName, void_files
-from wsblock.app.editor.templates import SLASH_ITEMS, filter_items, new_block
-from wsblock.document import Document
+from wsblock.app.editor.slash import SLASH_ITEMS, filter_items
+from wsblock.document import Document, views
+from wsblock.document.views import new_block
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 ECHO = SAMPLES / "wss" / "echo.void"
@@ -222,24 +223,73 @@ def test_messages_items(echo):
     s = EditSession.open(echo)
     m = 4  # socket-messages
     items = s.items(m)
-    assert [i["type"] for i in items][:2] == ["socket-message", "socket-expect"]
+    assert [i.type for i in items][:2] == ["socket-message", "socket-expect"]
     s.set_item_content(m, 0, '{"op": "bye"}')
     s.set_item_attr(m, 0, "name", "bye")
     s.set_item_attr(m, 0, "format", "xml")
-    assert s.items(m)[0]["content"] == '{"op": "bye"}'
-    assert s.items(m)[0]["attrs"]["format"] == "xml"
+    assert s.items(m)[0].content == '{"op": "bye"}'
+    assert s.items(m)[0].format == "xml" and s.items(m)[0].name == "bye"
     new = s.add_item(m, "message")
-    assert s.items(m)[new]["type"] == "socket-message"
+    assert s.items(m)[new].type == "socket-message"
     e = s.add_item(m, "expect", at=0)
-    assert s.items(m)[e]["type"] == "socket-expect"
+    assert s.items(m)[e].type == "socket-expect"
     s.set_cell(m, 0, 1, "body.op", item=e)
-    assert s.rows(m, e)[0][0] == ["", "body.op", "equals", ""]
+    assert s.rows(m, e)[0][0] == ["", "body.op", "", ""]
     s.toggle_row(m, 0, item=e)
     assert s.rows(m, e)[0][1] is True
     s.move_item(m, 0, 1)
-    assert s.items(m)[1]["type"] == "socket-expect"
+    assert s.items(m)[1].type == "socket-expect"
     s.delete_item(m, 1)
     assert roundtrips(s.text)
+
+
+# -- one model of a block: the editor shows, saves and sends what document.views does ----
+def _doc(*blocks: str) -> EditSession:
+    body = "\n".join(f"```void\n---\n{b}\n---\n```\n" for b in blocks)
+    return EditSession.from_text(body)
+
+
+def test_an_emptied_cell_is_saved_as_null_as_voiden_writes_it():
+    s = _doc("type: headers-table\ncontent:\n  - type: table\n    rows:\n      - row: [X-A, one]")
+    s.set_cell(0, 0, 1, "")
+    assert s.blocks[0].node["content"][0]["rows"][0]["row"] == ["X-A", None]
+    assert "row:\n" in s.text and '""' not in s.text
+
+
+def test_a_new_message_is_text_and_a_new_expectation_row_is_empty():
+    s = _doc("type: socket-messages\ncontent: []")
+    s.add_item(0, "message")
+    s.add_item(0, "expect")
+    message, expect = s.blocks[0].node["content"]
+    assert message["attrs"]["format"] == "text"
+    assert views.view(s.blocks[0]).items[0].format == "text"
+    assert expect["content"][0]["rows"][0]["row"] == [None, None, None, None]
+    assert "equals" not in s.text
+
+
+def test_an_auth_block_without_a_type_inherits():
+    s = _doc("type: auth\nattrs:\n  uid: a1")
+    assert s.auth_type(0) == "inherit" == views.view(s.blocks[0]).auth_type
+
+
+def test_a_message_written_as_a_yaml_mapping_shows_what_run_sends():
+    s = _doc(
+        "type: socket-messages\ncontent:\n  - type: socket-message\n    attrs: {name: hi, format: json}"
+        "\n    content:\n      op: hello\n      n: 1"
+    )
+    assert s.items(0)[0].content == '{"op":"hello","n":1}'
+
+
+def test_slash_blocks_are_the_document_layers_new_blocks():
+    s = EditSession.untitled()
+    s.set_prose(0, "/auth")
+    s.insert_at_line(0, 0, "auth-api-key")
+    node = s.blocks[0].node
+    expected = views.new_block("auth-api-key")
+    assert node["attrs"].keys() == expected["attrs"].keys()
+    assert [r["row"] for r in node["content"][0]["rows"]] == [
+        r["row"] for r in expected["content"][0]["rows"]
+    ]
 
 
 def test_request_index_at(echo):
@@ -331,11 +381,11 @@ def test_append_message_to_a_request(echo):
     n = len(s.items(4))
     index = s.append_message(1, "saved", "json", '{"a": 1}')
     assert index == 4 and len(s.items(4)) == n + 1
-    assert s.items(4)[-1]["attrs"]["name"] == "saved"
+    assert s.items(4)[-1].name == "saved"
     s2 = EditSession.untitled()
     s2.insert_block(0, new_block("wss"))
     s2.insert_block(1, new_block("separator"))
     assert s2.append_message(1, "m", "binary", "00ff", "hex") == 1
     assert s2.blocks[1].type == "socket-messages"
-    assert s2.items(1)[0]["attrs"]["encoding"] == "hex"
+    assert s2.items(1)[0].encoding == "hex"
     assert roundtrips(s2.text)

@@ -220,7 +220,7 @@ async def test_a_button_pressed_by_key_then_typing(echo):
         burst(app, "space", *"hi")
         await settled(pilot, app)
         assert isinstance(app.focused, MessageContent)
-        assert app.session.items(m)[n]["content"] == "hi"
+        assert app.session.items(m)[n].content == "hi"
 
 
 async def test_a_paste_right_after_a_structural_edit(tmp_path):

@@ -12,7 +12,7 @@ from editor_host import ECHO, AreaHost, EditorHost, until
 from wsblock.app.editor import dialogs
 from wsblock.app.editor.blocks import MessageContent
 from wsblock.app.editor.prose import ProseEditor
-from wsblock.app.editor.templates import SLASH_ITEMS
+from wsblock.app.editor.slash import SLASH_ITEMS
 from wsblock.document import Document
 
 SIZE = (110, 60)
@@ -70,7 +70,7 @@ async def test_new_file_wss_url_header_message_save(tmp_path):
         assert isinstance(app.focused, MessageContent)
         await pilot.press(*'{"op": 1}')
         await pilot.pause()
-        assert app.session.items(2)[0]["content"] == '{"op": 1}'
+        assert app.session.items(2)[0].content == '{"op": 1}'
         assert "●" in str(app.editor.title_text())
 
         await pilot.press("ctrl+s")
@@ -266,14 +266,14 @@ async def test_message_format_name_content(echo):
         await pilot.press("end", "x")
         await pilot.pause(0.2)
         item = app.session.items(m)[0]
-        assert item["attrs"]["name"] == "hello!"
-        assert item["content"].endswith("}x")
+        assert item.name == "hello!"
+        assert item.content.endswith("}x")
         label = app.editor.find_key(("item-content", m, 0)).parent.query_one(".validation")
         assert "✖" in str(label.render())
         fmt = app.editor.find_key(("item-format", m, 0))
         fmt.value = "text"
         await pilot.pause(0.2)
-        assert app.session.items(m)[0]["attrs"]["format"] == "text"
+        assert app.session.items(m)[0].format == "text"
 
 
 async def test_run_requested_from_a_block(echo):
@@ -432,7 +432,7 @@ async def test_composer_message_saved_through_the_editor(echo):
         await pilot.pause()
         app.editor.add_saved_message(1, "from composer", "text", "hi")
         await pilot.pause(0.3)
-        assert app.session.items(4)[-1]["content"] == "hi"
+        assert app.session.items(4)[-1].content == "hi"
         assert app.session.dirty
         assert app.editor.request_spec(1).kind == "wss"
 
@@ -444,13 +444,13 @@ async def test_tab_in_a_saved_message_moves_on_and_edits_nothing(echo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         m = 4
-        before = app.session.items(m)[0]["content"]
+        before = app.session.items(m)[0].content
         await focus(pilot, app, ("item-content", m, 0))
         content = app.focused
         await pilot.press("tab")
         await pilot.pause(0.2)
         assert app.focused is not content
-        assert app.session.items(m)[0]["content"] == before
+        assert app.session.items(m)[0].content == before
         assert not app.session.dirty
         await pilot.press("shift+tab")
         await pilot.pause(0.2)

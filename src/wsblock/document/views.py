@@ -51,6 +51,7 @@ __all__ = [
     "SocketMessages",
     "SocketOptions",
     "SocketRequest",
+    "TableView",
     "Unknown",
     "UnknownItem",
     "cell_text",
@@ -61,6 +62,7 @@ __all__ = [
     "new_uid",
     "text_of",
     "view",
+    "with_fresh_uids",
 ]
 
 #: The ``authType`` values of an ``auth`` block that this project knows.
@@ -226,8 +228,11 @@ def _edit_rows(node: Mapping[str, Any], edit: Callable[[list[Any]], None]) -> di
     return new
 
 
-class _TableMixin:
-    """Reading and editing the table of a node (``node["content"][0]``, a ``table``)."""
+class TableView:
+    """Reading and editing the table of a node (its first ``table`` child).
+
+    Every view of a block or item with rows is one: headers, query, options,
+    assertions, auth, ``socket-expect``. Editing methods return the new node."""
 
     node: dict[str, Any]
     #: How many cells a new row has.
@@ -429,7 +434,7 @@ class HttpRequest(BlockView):
         return text_of(u.get("content")).strip() if u is not None else ""
 
 
-class HeadersTable(_TableMixin, BlockView):
+class HeadersTable(TableView, BlockView):
     """``headers-table``: rows ``[name, value]``."""
 
     TYPE = "headers-table"
@@ -440,7 +445,7 @@ class HeadersTable(_TableMixin, BlockView):
         return [(r.cell(0).strip(), r.cell(1)) for r in self.enabled_rows if r.cell(0).strip()]
 
 
-class QueryTable(_TableMixin, BlockView):
+class QueryTable(TableView, BlockView):
     """``query-table``: rows ``[name, value]`` added to the URL's query."""
 
     TYPE = "query-table"
@@ -451,7 +456,7 @@ class QueryTable(_TableMixin, BlockView):
         return [(r.cell(0).strip(), r.cell(1)) for r in self.enabled_rows if r.cell(0).strip()]
 
 
-class SocketOptions(_TableMixin, BlockView):
+class SocketOptions(TableView, BlockView):
     """``socket-options``: rows ``[key, value]`` (see the format spec for the keys)."""
 
     TYPE = "socket-options"
@@ -464,7 +469,7 @@ class SocketOptions(_TableMixin, BlockView):
         }
 
 
-class AssertionsTable(_TableMixin, BlockView):
+class AssertionsTable(TableView, BlockView):
     """``assertions-table``: rows ``[description, field, operator, expected]``."""
 
     TYPE = "assertions-table"
@@ -481,7 +486,7 @@ _AUTH_ROWS: dict[str, list[list[Any]]] = {
 }
 
 
-class Auth(_TableMixin, BlockView):
+class Auth(TableView, BlockView):
     """``auth``: ``auth_type`` (``bearer``, ``basic``, ``apiKey``, ``none``, ``inherit``) and rows.
 
     bearer: ``[token, ...]``; basic: ``[username, ...]``, ``[password, ...]``;
@@ -632,7 +637,7 @@ def _is_text_nodes(value: Any) -> bool:
     return all(isinstance(v, Mapping) and v.get("type") == "text" for v in items)
 
 
-class SocketExpect(_TableMixin, _ItemView):
+class SocketExpect(TableView, _ItemView):
     """``socket-expect``: wait (``timeout`` seconds) for a message for which every row holds.
 
     The table helpers (``set_cell``, ``add_row``...) return a new *item* node: give
@@ -920,6 +925,19 @@ _ALIASES = {
 
 #: The kinds :func:`new_block` makes, in menu order.
 NEW_BLOCK_KINDS: tuple[str, ...] = tuple(_NEW_BLOCKS)
+
+
+def with_fresh_uids(node: Any) -> Any:
+    """A copy of ``node`` with every ``attrs.uid`` replaced (a duplicated block)."""
+    if isinstance(node, Mapping):
+        out = {k: with_fresh_uids(v) for k, v in node.items()}
+        attrs = out.get("attrs")
+        if isinstance(attrs, dict) and "uid" in attrs:
+            attrs["uid"] = new_uid()
+        return out
+    if isinstance(node, list):
+        return [with_fresh_uids(v) for v in node]
+    return node
 
 
 def new_block(kind: str) -> dict[str, Any]:

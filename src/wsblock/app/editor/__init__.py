@@ -2,8 +2,8 @@
 
 * :mod:`.model` -- :class:`EditSession`: the edits, undo/redo, dirty flag and saving,
   over a :class:`wsblock.document.Document` (no Textual).
-* :mod:`.templates` -- new blocks with fresh uids, and the slash menu's items.
-* :mod:`.widgets` -- :class:`DocumentEditor` and the block editors.
+* :mod:`.slash` -- the slash menu's items (new blocks come from ``document.views.new_block``).
+* :mod:`.editor` -- :class:`DocumentEditor`; :mod:`.blocks` -- the block editors.
 * :mod:`.files` -- :class:`FilesPanel` (the project's ``.void`` files) and
   :class:`EditorArea` (files + one tab per open file).
 * :mod:`.dialogs` -- ConfirmQuit, ChangedOnDisk, SaveAs.

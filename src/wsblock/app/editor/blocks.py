@@ -24,10 +24,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from wsblock.app.widgets.response.composer import FORMATS, LANGUAGE, split_format
+from wsblock.document import views
 
-from . import templates
 from .keys import EditorPart
-from .model import EditError, method_of, rows_of
+from .model import EditError
 
 if TYPE_CHECKING:
     from .host import EditorHost
@@ -304,7 +304,7 @@ class RequestEditor(BlockEditor):
         return f"WebSocket request {number}" if number else "WebSocket request"
 
     def fields(self) -> ComposeResult:
-        method = method_of(self.block.node)
+        method = self.session.method(self.index)
         with Horizontal(classes="req-line"):
             yield Static(escape(method), classes="method")
             yield keyed(
@@ -527,7 +527,7 @@ class AuthEditor(BlockEditor):
 
     def fields(self) -> ComposeResult:
         current = self.session.auth_type(self.index)
-        types = templates.AUTH_TYPES + ([current] if current not in templates.AUTH_TYPES else [])
+        types = list(views.AUTH_TYPES) + ([current] if current not in views.AUTH_TYPES else [])
         yield keyed(
             EditSelect(
                 [(t, t) for t in types],
@@ -591,14 +591,13 @@ class MessageItemEditor(EditorPart, Vertical):
     MessageItemEditor .validation.-invalid { color: $error; }
     """
 
-    def __init__(self, owner: MessagesEditor, item: int, data: dict) -> None:
-        attrs = data.get("attrs")
-        attrs = attrs if isinstance(attrs, dict) else {}
-        super().__init__(classes="-disabled" if attrs.get("disabled") else "")
+    def __init__(
+        self, owner: MessagesEditor, item: int, data: views.SocketMessage | views.SocketExpect
+    ) -> None:
+        super().__init__(classes="-disabled" if data.disabled else "")
         self.owner = owner
         self.item = item
-        self.data = data
-        self.attrs = attrs
+        self.data = data  # the document layer's view of the item: what `run` reads
 
     @property
     def session(self):
@@ -629,20 +628,19 @@ class MessageItemEditor(EditorPart, Vertical):
         )
 
     def compose(self) -> ComposeResult:
-        fmt = str(self.attrs.get("format") or "text")
-        encoding = str(self.attrs.get("encoding") or "base64")
+        data = self.data
+        assert isinstance(data, views.SocketMessage)
+        fmt, encoding, content = data.format, data.encoding, data.content
         value = f"binary:{encoding}" if fmt == "binary" else fmt
         options = list(FORMATS)
         if value not in [v for _l, v in options]:
             options.append((value, value))
-        content = self.data.get("content")
-        content = content if isinstance(content, str) else ""
         i, n = self.index, self.item
         with Horizontal(classes="item-bar"):
             yield Static("✉", classes="item-kind")
             yield keyed(
                 EditInput(
-                    str(self.attrs.get("name") or ""),
+                    self.data.name,
                     placeholder="name",
                     compact=True,
                     classes="item-name",
@@ -658,7 +656,7 @@ class MessageItemEditor(EditorPart, Vertical):
             yield keyed(
                 EditCheckbox(
                     "send",
-                    not self.attrs.get("disabled", False),
+                    not self.data.disabled,
                     compact=True,
                     classes="item-enabled",
                     tooltip="Unticked: kept, not sent",
@@ -742,12 +740,13 @@ class ExpectItemEditor(MessageItemEditor):
 
     def compose(self) -> ComposeResult:
         i, n = self.index, self.item
-        timeout = self.attrs.get("timeout")
+        assert isinstance(self.data, views.SocketExpect)
+        timeout = self.data.timeout
         with Horizontal(classes="item-bar"):
             yield Static("◷", classes="item-kind")
             yield keyed(
                 EditInput(
-                    str(self.attrs.get("name") or ""),
+                    self.data.name,
                     placeholder="name",
                     compact=True,
                     classes="item-name",
@@ -788,12 +787,12 @@ class MessagesEditor(BlockEditor):
 
     def fields(self) -> ComposeResult:
         for n, data in enumerate(self.session.items(self.index)):
-            if data.get("type") == "socket-expect":
+            if isinstance(data, views.SocketExpect):
                 yield ExpectItemEditor(self, n, data)
-            elif data.get("type") == "socket-message":
+            elif isinstance(data, views.SocketMessage):
                 yield MessageItemEditor(self, n, data)
             else:
-                yield Static(escape(f"[{data.get('type')}] kept as is"), classes="hint")
+                yield Static(escape(f"[{data.type}] kept as is"), classes="hint")
         with Horizontal(classes="items-bar"):
             yield keyed(
                 EditButton(
@@ -875,20 +874,11 @@ class OtherBlockEditor(BlockEditor):
         return "HTTP request" if self.block.type == "request" else super().title()
 
     def fields(self) -> ComposeResult:
-        node = self.block.node
-        attrs = self.block.attrs
-        if node.get("type") == "linkedBlock":
-            text = f"↪ block {attrs.get('blockUid')} from {attrs.get('originalFile')}"
-        elif node.get("type") == "request":
-            from .model import _cell, part_of
-
-            method = part_of(node, "method")
-            url = part_of(node, "url")
-            text = (
-                f"HTTP {_cell(method.get('content')) if method else ''} "
-                f"{_cell(url.get('content')) if url else ''}\n"
-                "(HTTP requests are listed by check, not run here)"
-            )
+        v = views.view(self.block)
+        if isinstance(v, views.LinkedBlock):
+            text = f"↪ block {v.block_uid} from {v.original_file}"
+        elif isinstance(v, views.HttpRequest):
+            text = f"HTTP {v.method} {v.url}\n(HTTP requests are listed by check, not run here)"
         else:
             body = self.block.raw.split("\n")
             text = "\n".join(line for line in body[2:-2][:12])
@@ -912,12 +902,13 @@ EDITORS: dict[str, type[BlockEditor]] = {
 
 def editor_for(block, editor: EditorHost, index: int) -> BlockEditor:
     cls = EDITORS.get(block.type, OtherBlockEditor)
+    v = views.view(block)
     if (
-        cls is TableBlockEditor
-        and not rows_of(block.node)
+        isinstance(v, views.TableView)
+        and not v.rows
         and not isinstance(block.node.get("content"), list | type(None))
     ):
         cls = OtherBlockEditor  # a table block whose content is not a list: show, keep
-    if block.type == "socket-request" and method_of(block.node).upper().startswith("GRPC"):
+    if isinstance(v, views.SocketRequest) and v.is_grpc:
         cls = OtherBlockEditor
     return cls(editor, index, classes=f"-{block.type}")

@@ -22,7 +22,7 @@ from .blocks import BlockEditor, commit, editor_for
 from .keys import Change, EditorPart, Kept, KeyHold, Refresh, clock, kept, replayed
 from .model import ChangedOnDisk, EditSession, NeedsName
 from .prose import ProseEditor, SlashMenu
-from .templates import SlashItem
+from .slash import SlashItem
 
 VariableNames = Callable[[], Iterable[str]] | Iterable[str] | None
 HOLD_LIMIT = 5.0  # seconds: keys are never held longer, whatever went wrong

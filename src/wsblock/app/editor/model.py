@@ -13,7 +13,6 @@ final line ending); :meth:`EditSession.set_prose` writes it back.
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import hashlib
 import os
@@ -21,11 +20,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from wsblock.document import Block, Document
+from wsblock.document import Block, Document, views
 from wsblock.document.model import FrontMatter
 
-from . import templates
+from .slash import SLASH_BY_NAME, SlashItem
 
 HEADS = ("socket-request", "request")
 SEPARATOR = "request-separator"
@@ -33,6 +33,8 @@ TABLE_TYPES = ("headers-table", "query-table", "auth", "socket-options", "assert
 FORMATS = ("text", "json", "xml", "binary")
 #: Front matter of a file first saved here (as Voiden writes it: version, who, when).
 VOIDEN_VERSION = "0.20.1"
+
+_V = TypeVar("_V", bound=views.BlockView)
 
 
 class EditError(Exception):
@@ -81,79 +83,6 @@ class DiskState:
         if self.mtime_ns == st.st_mtime_ns and self.size == st.st_size:
             return True
         return DiskState.of(path).digest == self.digest
-
-
-# -- node helpers (work on plain dicts) ------------------------------------------------
-def table_of(node: dict, create: bool = False) -> dict | None:
-    """The ``{type: table, rows}`` inside ``node["content"]``."""
-    content = node.get("content")
-    if isinstance(content, list):
-        for item in content:
-            if isinstance(item, dict) and item.get("type") == "table":
-                if not isinstance(item.get("rows"), list):
-                    if not create:
-                        return {"type": "table", "rows": []}
-                    item["rows"] = []
-                return item
-    if not create:
-        return None
-    tbl = {"type": "table", "rows": []}
-    if not isinstance(content, list):
-        node["content"] = [tbl]
-    else:
-        content.append(tbl)
-    return tbl
-
-
-def rows_of(node: dict) -> list[tuple[list[str], bool]]:
-    """``(cells, disabled)`` of each row of a table node."""
-    tbl = table_of(node)
-    out = []
-    for r in (tbl or {}).get("rows") or []:
-        if not isinstance(r, dict):
-            continue
-        cells = r.get("row")
-        cells = cells if isinstance(cells, list) else []
-        attrs = r.get("attrs")
-        attrs = attrs if isinstance(attrs, dict) else {}
-        out.append(([_cell(c) for c in cells], bool(attrs.get("disabled", False))))
-    return out
-
-
-def _cell(value) -> str:
-    """A cell (or a node's text content) as text, as the document layer reads it."""
-    from wsblock.document.views import cell_text
-
-    return cell_text(value)
-
-
-def part_of(node: dict, part_type: str) -> dict | None:
-    content = node.get("content")
-    if isinstance(content, list):
-        for item in content:
-            if isinstance(item, dict) and item.get("type") == part_type:
-                return item
-    return None
-
-
-def url_of(node: dict) -> str:
-    part = part_of(node, "surl")
-    return _cell(part.get("content")) if part else ""
-
-
-def method_of(node: dict) -> str:
-    part = part_of(node, "smethod")
-    if not part:
-        return "WSS"
-    attrs = part.get("attrs")
-    attrs = attrs if isinstance(attrs, dict) else {}
-    return _cell(attrs.get("method") or part.get("content") or "WSS")
-
-
-def items_of(node: dict) -> list[dict]:
-    """The ``socket-message`` / ``socket-expect`` items of a ``socket-messages`` node."""
-    content = node.get("content")
-    return [i for i in content if isinstance(i, dict)] if isinstance(content, list) else []
 
 
 def _split_display(text: str) -> tuple[str, str]:
@@ -357,7 +286,7 @@ class EditSession:
                 pos, _ = self._gap_segments(k)
                 self.doc.insert_text(pos, self.doc.newline)
 
-    def insert_at_line(self, k: int, line: int, item: str | templates.SlashItem) -> int | None:
+    def insert_at_line(self, k: int, line: int, item: str | SlashItem) -> int | None:
         """The slash menu: line ``line`` of gap ``k`` (the ``/...`` line) becomes ``item``.
 
         A block item splits the gap there: the lines above stay before the new block,
@@ -365,7 +294,7 @@ class EditSession:
         replaces the line with its prefix; returns None.
         """
         if isinstance(item, str):
-            item = templates.SLASH_BY_NAME[item]
+            item = SLASH_BY_NAME[item]
         lines = self.prose(k).split("\n")
         if not 0 <= line < len(lines):
             raise EditError(f"gap {k} has no line {line}")
@@ -374,7 +303,7 @@ class EditSession:
             self.set_prose(k, "\n".join(lines))
             self.break_coalescing()
             return None
-        node = templates.new_block(item.name)
+        node = views.new_block(item.name)
         self._record()
         before_text = "\n".join(lines[:line])
         after_text = "\n".join(lines[line + 1 :])
@@ -415,14 +344,15 @@ class EditSession:
 
     def duplicate_block(self, index: int) -> Block:
         """A copy of block ``index`` (with new uids) right after it."""
-        node = templates.fresh_uids(copy.deepcopy(self.block(index).node))
+        node = views.with_fresh_uids(self.block(index).node)
         return self.insert_block(index + 1, node)
 
-    def edit_node(self, index: int, fn: Callable[[dict], None], key: object = None) -> None:
-        """Apply ``fn`` to a copy of block ``index``'s node; re-emit it if it changed."""
+    # Every edit of a block goes through the document layer's views: a view reads the
+    # block (what the editor shows is what `run` sends) and returns the edited node;
+    # `_put` writes it (what is saved is what the views write, Voiden's shapes).
+    def _put(self, index: int, node: dict, key: object = None) -> None:
+        """Block ``index`` becomes ``node`` (one undo step, shared by edits of one ``key``)."""
         block = self.block(index)
-        node = copy.deepcopy(block.node)
-        fn(node)
         if node == block.node:
             return
         self._record(key)
@@ -433,57 +363,55 @@ class EditSession:
         block = self.block(index)
         return block.uid or id(block)
 
+    def view(self, index: int) -> views.BlockView:
+        """The document layer's view of block ``index``."""
+        return views.view(self.block(index))
+
+    def _of(self, index: int, cls: type[_V]) -> _V:
+        v = self.view(index)
+        if not isinstance(v, cls):
+            raise EditError(f"block {index} is a {v.type}, not a {cls.TYPE}")
+        return v
+
     # -- socket-request -----------------------------------------------------------------
     def url(self, index: int) -> str:
-        return url_of(self.block(index).node)
+        return self._of(index, views.SocketRequest).url
+
+    def method(self, index: int) -> str:
+        return self._of(index, views.SocketRequest).method
 
     def set_url(self, index: int, url: str) -> None:
-        def fn(node: dict) -> None:
-            part = part_of(node, "surl")
-            if part is None:
-                part = {"type": "surl", "attrs": {"uid": templates.new_uid()}, "content": url}
-                node.setdefault("content", []).append(part)
-            part["content"] = url
+        self._put(
+            index, self._of(index, views.SocketRequest).with_url(url), ("url", self._uid(index))
+        )
 
-        self.edit_node(index, fn, ("url", self._uid(index)))
-
-    # -- tables -------------------------------------------------------------------------
-    def _table_node(self, node: dict, item: int | None) -> dict:
+    # -- tables (a table block, or item ``item`` of a socket-messages block) -------------
+    def _table(self, index: int, item: int | None) -> views.TableView:
         if item is None:
-            return node
-        items = items_of(node)
-        if not 0 <= item < len(items):
-            raise EditError(f"no item {item} in this block")
-        return items[item]
+            v = self.view(index)
+            if not isinstance(v, views.TableView):
+                raise EditError(f"block {index} ({v.type}) has no table")
+            return v
+        it = self._item(index, item)
+        if not isinstance(it, views.SocketExpect):
+            raise EditError(f"item {item} of block {index} has no table")
+        return it
+
+    def _put_table(self, index: int, item: int | None, node: dict, key: object = None) -> None:
+        if item is not None:
+            node = self._messages(index).replace_item(self._item(index, item).index, node)
+        self._put(index, node, key)
 
     def rows(self, index: int, item: int | None = None) -> list[tuple[list[str], bool]]:
-        return rows_of(self._table_node(self.block(index).node, item))
-
-    def _edit_rows(self, index: int, item: int | None, fn, key: object = None) -> None:
-        def edit(node: dict) -> None:
-            tbl = table_of(self._table_node(node, item), create=True)
-            assert tbl is not None  # create=True makes one
-            fn(tbl["rows"])
-
-        self.edit_node(index, edit, key)
-
-    def _width(self, index: int, item: int | None) -> int:
-        node = self.block(index).node
-        if item is not None or node.get("type") == "assertions-table":
-            return 4
-        return 2
+        """``(cells, disabled)`` of each row, as the document layer reads them."""
+        return [(list(r.cells), r.disabled) for r in self._table(index, item).rows]
 
     def set_cell(self, index: int, row: int, col: int, value: str, item: int | None = None) -> None:
-        def fn(rows: list) -> None:
-            r = rows[row]
-            cells = r.setdefault("row", [])
-            while len(cells) <= col:
-                cells.append("")
-            cells[col] = value
-
-        if self.rows(index, item)[row][0][col : col + 1] == [value]:
+        table = self._table(index, item)
+        if table.rows[row].cell(col) == value:
             return
-        self._edit_rows(index, item, fn, ("cell", self._uid(index), item, row, col))
+        key = ("cell", self._uid(index), item, row, col)
+        self._put_table(index, item, table.set_cell(row, col, value), key)
 
     def add_row(
         self,
@@ -493,142 +421,109 @@ class EditSession:
         item: int | None = None,
     ) -> int:
         """Insert a row (empty by default) at ``at`` (default: the end); returns its index."""
-        width = self._width(index, item)
-        new = templates.row(*(cells if cells is not None else [""] * width))
-        n = len(self.rows(index, item))
+        table = self._table(index, item)
+        n = len(table.rows)
         pos = n if at is None else max(0, min(at, n))
-        self._edit_rows(index, item, lambda rows: rows.insert(pos, new))
+        self._put_table(index, item, table.add_row(cells or (), at=pos))
         return pos
 
     def delete_row(self, index: int, row: int, item: int | None = None) -> None:
-        self._edit_rows(index, item, lambda rows: rows.pop(row))
+        self._put_table(index, item, self._table(index, item).delete_row(row))
 
     def move_row(self, index: int, row: int, new_row: int, item: int | None = None) -> None:
-        n = len(self.rows(index, item))
+        table = self._table(index, item)
+        n = len(table.rows)
         if not (0 <= row < n and 0 <= new_row < n) or row == new_row:
             return
-        self._edit_rows(index, item, lambda rows: rows.insert(new_row, rows.pop(row)))
+        self._put_table(index, item, table.move_row(row, new_row))
 
     def toggle_row(self, index: int, row: int, item: int | None = None) -> bool:
         """Disable an enabled row / enable a disabled one (Ctrl+/); returns the new state."""
-        state = not self.rows(index, item)[row][1]
-
-        def fn(rows: list) -> None:
-            attrs = rows[row].get("attrs")
-            if not isinstance(attrs, dict):
-                attrs = rows[row]["attrs"] = {}
-            attrs["disabled"] = state
-
-        self._edit_rows(index, item, fn)
+        table = self._table(index, item)
+        state = not table.rows[row].disabled
+        self._put_table(index, item, table.set_disabled(row, state))
         return state
 
     # -- auth ---------------------------------------------------------------------------
     def auth_type(self, index: int) -> str:
-        return _cell(self.block(index).attrs.get("authType") or "none")
+        """``bearer``, ``basic``, ``apiKey``, ``none``, or ``inherit`` (no type written)."""
+        return self._of(index, views.Auth).auth_type
 
     def set_auth_type(self, index: int, auth_type: str) -> None:
         """Change the auth type; rows become that type's, keeping values whose label matches."""
-        block = self.block(index)
-        try:
-            from wsblock.document.views import Auth, view
-
-            auth = view(block)
-        except ImportError:  # pragma: no cover
-            auth = None
-        if auth is not None and isinstance(auth, Auth) and hasattr(auth, "with_auth_type"):
-            new = auth.with_auth_type(auth_type)
-
-            def replace(node: dict) -> None:
-                node.clear()
-                node.update(new)
-
-            self.edit_node(index, replace)
-            return
-        old = {cells[0]: cells for cells, _d in self.rows(index) if cells}
-
-        def fn(node: dict) -> None:
-            node.setdefault("attrs", {})["authType"] = auth_type
-            tbl = table_of(node, create=True)
-            rows = []
-            for label, default in templates.AUTH_ROWS.get(auth_type, []):
-                cells = old.get(label)
-                value = cells[1] if cells and len(cells) > 1 and cells[1] else default
-                rows.append(templates.row(label, value))
-            tbl["rows"] = rows  # type: ignore[index]
-
-        self.edit_node(index, fn)
+        self._put(index, self._of(index, views.Auth).with_auth_type(auth_type))
 
     # -- messages -----------------------------------------------------------------------
-    def items(self, index: int) -> list[dict]:
-        return copy.deepcopy(items_of(self.block(index).node))
+    def _messages(self, index: int) -> views.SocketMessages:
+        return self._of(index, views.SocketMessages)
 
-    def set_item_attr(self, index: int, item: int, name: str, value) -> None:
-        def fn(node: dict) -> None:
-            it = items_of(node)[item]
-            it.setdefault("attrs", {})[name] = value
-            if name == "format" and value != "binary":
-                it["attrs"].pop("encoding", None)
+    def items(
+        self, index: int
+    ) -> list[views.SocketMessage | views.SocketExpect | views.UnknownItem]:
+        """The items of a ``socket-messages`` block, as the document layer reads them."""
+        return self._messages(index).items
 
-        self.edit_node(index, fn, ("attr", self._uid(index), item, name))
+    def _item(
+        self, index: int, item: int
+    ) -> views.SocketMessage | views.SocketExpect | views.UnknownItem:
+        items = self.items(index)
+        if not 0 <= item < len(items):
+            raise EditError(f"no item {item} in block {index}")
+        return items[item]
+
+    def _put_item(self, index: int, item: int, node: dict, key: object = None) -> None:
+        at = self._item(index, item).index
+        self._put(index, self._messages(index).replace_item(at, node), key)
+
+    def set_item_attr(self, index: int, item: int, name: str, value: object) -> None:
+        it = self._item(index, item)
+        node = it.with_attrs(**{name: value})
+        if name == "format" and value != "binary":
+            node["attrs"].pop("encoding", None)
+        self._put_item(index, item, node, ("attr", self._uid(index), item, name))
 
     def set_item_format(self, index: int, item: int, fmt: str, encoding: str = "base64") -> None:
         """A message's format (``binary`` with ``encoding`` hex or base64)."""
-
-        def fn(node: dict) -> None:
-            attrs = items_of(node)[item].setdefault("attrs", {})
-            attrs["format"] = fmt
-            if fmt == "binary" and encoding == "hex":
-                attrs["encoding"] = "hex"
-            else:
-                attrs.pop("encoding", None)
-
-        self.edit_node(index, fn)
+        node = self._item(index, item).with_attrs(format=fmt)
+        if fmt == "binary" and encoding == "hex":
+            node["attrs"]["encoding"] = "hex"
+        else:
+            node["attrs"].pop("encoding", None)
+        self._put_item(index, item, node)
 
     def set_item_content(self, index: int, item: int, content: str) -> None:
-        def fn(node: dict) -> None:
-            items_of(node)[item]["content"] = content
-
-        self.edit_node(index, fn, ("content", self._uid(index), item))
+        it = self._item(index, item)
+        if not isinstance(it, views.SocketMessage):
+            raise EditError(f"item {item} of block {index} is not a message")
+        if it.content == content:
+            return
+        self._put_item(index, item, it.with_content(content), ("content", self._uid(index), item))
 
     def add_item(self, index: int, kind: str = "message", at: int | None = None) -> int:
-        """Add a ``socket-message`` (or ``socket-expect``); returns its index."""
-        items = items_of(self.block(index).node)
-        count = sum(1 for i in items if i.get("type") == f"socket-{kind}") + 1
-        new = (
-            templates.socket_message(f"message {count}")
-            if kind == "message"
-            else templates.socket_expect(f"expect {count}")
-        )
+        """Add a ``socket-message`` (``text``, empty) or a ``socket-expect`` (one empty
+        row), as the document layer makes them; returns its item index."""
+        messages = self._messages(index)
+        items = messages.items
+        count = sum(1 for i in items if i.type == f"socket-{kind}") + 1
         pos = len(items) if at is None else max(0, min(at, len(items)))
-
-        def fn(node: dict) -> None:
-            content = node.get("content")
-            if not isinstance(content, list):
-                content = node["content"] = []
-            real = [i for i, x in enumerate(content) if isinstance(x, dict)]
-            content.insert(real[pos] if pos < len(real) else len(content), new)
-
-        self.edit_node(index, fn)
+        where = items[pos].index if pos < len(items) else None
+        if kind == "message":
+            node = messages.add_message(f"message {count}", at=where)
+        else:
+            node = messages.add_expect(f"expect {count}", at=where)
+        self._put(index, node)
         return pos
 
     def delete_item(self, index: int, item: int) -> None:
-        def fn(node: dict) -> None:
-            node["content"].remove(items_of(node)[item])
-
-        self.edit_node(index, fn)
+        at = self._item(index, item).index
+        self._put(index, self._messages(index).delete_item(at))
 
     def move_item(self, index: int, item: int, new_item: int) -> None:
-        n = len(items_of(self.block(index).node))
+        items = self.items(index)
+        n = len(items)
         if not (0 <= item < n and 0 <= new_item < n) or item == new_item:
             return
-
-        def fn(node: dict) -> None:
-            items = items_of(node)
-            items.insert(new_item, items.pop(item))
-            others = [x for x in node["content"] if not isinstance(x, dict)]
-            node["content"] = items + others
-
-        self.edit_node(index, fn)
+        self._put(index, self._messages(index).move_item(items[item].index, items[new_item].index))
 
     def append_message(
         self, number: int, name: str, fmt: str, content: str, encoding: str = "base64"
@@ -642,20 +537,15 @@ class EditSession:
         members = [i for i in range(len(blocks)) if self.request_index_at(i) == number]
         if not members:
             raise EditError(f"no request {number} in this document")
-        item = templates.socket_message(name, fmt, content)
-        if fmt == "binary" and encoding == "hex":
-            item["attrs"]["encoding"] = "hex"
+        item = views.new_message(
+            name, fmt, content, encoding="hex" if fmt == "binary" and encoding == "hex" else None
+        )
         target = next((i for i in reversed(members) if blocks[i].type == "socket-messages"), None)
         if target is not None:
-
-            def fn(node: dict) -> None:
-                if not isinstance(node.get("content"), list):
-                    node["content"] = []
-                node["content"].append(item)
-
-            self.edit_node(target, fn)
+            self._put(target, self._messages(target).insert_item(None, item))
             return target
-        node = {"type": "socket-messages", "attrs": {"uid": templates.new_uid()}, "content": [item]}
+        node = views.new_block("messages")
+        node["content"] = [item]
         self.insert_block(members[-1] + 1, node)
         return members[-1] + 1
 
@@ -711,7 +601,8 @@ class EditSession:
                 if n == number:
                     if block.type == "request":
                         return "http"
-                    return "grpc" if method_of(block.node).upper().startswith("GRPC") else "wss"
+                    v = views.view(block)
+                    return "grpc" if isinstance(v, views.SocketRequest) and v.is_grpc else "wss"
         return None
 
     # -- files --------------------------------------------------------------------------

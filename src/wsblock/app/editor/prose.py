@@ -12,7 +12,7 @@ from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from .keys import EditorPart
-from .templates import SlashItem, filter_items
+from .slash import SlashItem, filter_items
 
 if TYPE_CHECKING:
     from .host import EditorHost
