@@ -400,70 +400,45 @@ def _resolve(
     source = block.source or file
     here = place(source, block.line)
     uid, original = link.block_uid, link.original_file
+
+    def fail(message: str, target: str | None = original, uid: str | None = uid) -> LinkError:
+        """The error of this link, naming its target, uid, file and line."""
+        return LinkError(message, target=target, uid=uid, source=source, line=block.line)
+
     if not original:
-        raise LinkError(
-            f"the linkedBlock at {here} has no attrs.originalFile",
-            uid=uid or None,
-            source=source,
-            line=block.line,
-        )
+        raise fail(f"the linkedBlock at {here} has no attrs.originalFile", None, uid or None)
     if not uid:
-        raise LinkError(
-            f"the linkedBlock at {here} has no attrs.blockUid",
-            target=original,
-            source=source,
-            line=block.line,
-        )
+        raise fail(f"the linkedBlock at {here} has no attrs.blockUid", uid=None)
     path = _target_path(root, original)
     if path is None:
-        raise LinkError(
+        raise fail(
             f"the linkedBlock at {here} names {original}, which is outside the project {root}",
-            target=original,
-            uid=uid,
-            source=source,
-            line=block.line,
         )
     key = (path.resolve(), uid)
     if any((p, u) == key for p, u, _ in chain):
         steps = " -> ".join(w for _, _, w in chain)
-        raise LinkError(
+        raise fail(
             f"linked blocks form a cycle: {steps} -> {here} (block {uid} of {original})",
-            target=original,
-            uid=uid,
-            source=source,
-            line=block.line,
         )
     doc = docs.get(key[0])
     if doc is None:
         try:
             doc = Document.load(path)
         except FileNotFoundError:
-            raise LinkError(
+            raise fail(
                 f"linked block {uid} not found: {original} does not exist "
                 f"(looked for {path}; the link is at {here})",
-                target=original,
-                uid=uid,
-                source=source,
-                line=block.line,
             ) from None
         except (OSError, DocumentError) as e:
             reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-            raise LinkError(
+            raise fail(
                 f"linked block {uid} of {original} cannot be read ({path}): {reason} (the link is at {here})",
-                target=original,
-                uid=uid,
-                source=source,
-                line=block.line,
             ) from None
         docs[key[0]] = doc
     target = doc.find(uid)
     if target is None:
-        raise LinkError(
+        raise fail(
             f"linked block {uid} not found in {original} (looked in {path}; the link is at {here})",
-            target=original,
-            uid=uid,
-            source=source,
-            line=block.line,
         )
     return _resolve(target, root, docs, doc.path, [*chain, (key[0], uid, here)])
 
