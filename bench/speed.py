@@ -186,12 +186,12 @@ def clients(url: str, n: int, size: int, tmp: Path, websocat: str) -> list[Clien
         ),
         Client(
             "wsblock connect URL > file (journal)",
-            [wsblock, "connect", url, "--linger", "0"],
+            [wsblock, "connect", url],
             "lines+journal",
         ),
         Client(
             "wsblock run (expect the last)",
-            [wsblock, "run", str(void_file(tmp / f"flood-{size}.void", url)), "--linger", "0"],
+            [wsblock, "run", str(void_file(tmp / f"flood-{size}.void", url))],
             "journal",
         ),
     ]

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import shutil
 import subprocess
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -243,3 +243,25 @@ def test_ws_peer_without_the_ws_package_fails_loudly(tmp_path):
     assert proc.wait(5) == 3
     proc.stdout.close()  # type: ignore[union-attr]
     proc.stderr.close()  # type: ignore[union-attr]
+
+
+async def test_streams_take_runs_as_events_or_as_parts():
+    from wsblock.engine.runs import ReceivedRun
+    from wsblock.engine.stream import EventStream
+
+    ts = datetime.now(UTC)
+    run = ReceivedRun(ts, 0.5, "text", ["a", "b", "c"], [1, 1, 1])
+    opened, closed = event("open"), event("close")
+    stream = EventStream()
+    stream.push_parts([opened, run, closed], 5)
+    assert len(stream) == 5
+    first = await stream.batch(limit=2)  # cuts the run: the rest waits, in order
+    assert first == [opened, run.events()[0]] and len(stream) == 3
+    assert (await stream.get()) is run.events()[1]
+    assert stream.take() == [run.events()[2], closed] and len(stream) == 0
+    stream.push_parts([run], 3)
+    assert await stream.parts() == [run] and len(stream) == 0
+    stream.push_parts([run, closed], 4)
+    stream.close()
+    assert await stream.batch() == [*run.events(), closed]
+    assert await stream.parts() == []

@@ -17,6 +17,7 @@ from wsblock.codecs import CodecError, decoded_for, decoded_line, encoded_messag
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
+from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.masking import Masker
@@ -35,7 +36,12 @@ Ctrl+D closes the connection and quits."""
 
 
 def _request(
-    url: str, headers: tuple[str, ...], protocols: tuple[str, ...], insecure: bool, env: EnvChoice
+    url: str,
+    headers: tuple[str, ...],
+    protocols: tuple[str, ...],
+    insecure: bool,
+    env: EnvChoice,
+    compression: bool = False,
 ) -> Request:
     try:
         variables = load_variables(
@@ -64,7 +70,9 @@ def _request(
     )
     if problem:
         raise BadInput(problem)
-    opts = Options(subprotocols=protocols, tls_verify=not insecure)
+    # No permessage-deflate unless asked (--compression), as websocat: the connection
+    # then goes on the picows transport (engine/choice.py), the fast one.
+    opts = Options(subprotocols=protocols, tls_verify=not insecure, compression=compression)
     return Request(
         name="connect",
         url=url,
@@ -100,7 +108,30 @@ class _Printer:
         self.console = Console(sys.stderr if not interactive else sys.stdout, masker)
         self.out = sys.stdout
 
-    def batch(self, events: list[Event]) -> None:
+    def batch(self, parts: list[Part]) -> None:
+        """Show events and runs of received messages (engine/runs.py), in order."""
+        if self.as_json or self.interactive or not self._plain():
+            self.events(flatten(parts))
+            return
+        # A pipe, nothing to decode: the payloads of a run are the lines, as they are.
+        lines: list[str] = []
+        mask = self.masker.mask if self.masker else None
+        for part in parts:
+            if type(part) is ReceivedRun:
+                if part.type == "text":
+                    lines.extend(part.data if mask is None else map(mask, part.data))  # type: ignore[arg-type]
+                else:
+                    lines.extend(payload_text(e, self.masker) for e in part.events())
+            else:
+                lines.extend(self._lines([part]))  # type: ignore[list-item]
+        if lines:
+            self.write(lines)
+
+    def _plain(self) -> bool:
+        """Received messages printed as received (no decode row, or --raw)."""
+        return self.raw or self.options is None or self.options.decode is None
+
+    def events(self, events: list[Event]) -> None:
         if self.as_json:
             lines = [
                 json.dumps(
@@ -118,27 +149,30 @@ class _Printer:
                 if e.kind not in ("sent",)
             ]
         else:
-            lines = []
-            mask = self.masker.mask
-            for e in events:
-                if (
-                    e.kind == "received"
-                    and (shown := self._decoded(e, ""))
-                    and not shown.startswith("✖")
-                ):
-                    lines.append(shown)
-                elif e.kind == "received":
-                    lines.append(
-                        payload_text(e, self.masker)
-                        if isinstance(e.data, bytes)
-                        else mask(e.data or "")
-                    )
-                    if shown:  # cannot be decoded: shown raw, the decoder's error beside it
-                        sys.stderr.write(f"wsblock: {shown}\n")
-                elif e.kind in ("open", "close", "error", "reconnect"):
-                    self.console.event(e)  # the connection's life goes to stderr
+            lines = self._lines(events)
         if lines:
             self.write(lines)
+
+    def _lines(self, events: list[Event]) -> list[str]:
+        """A pipe: received payloads, one a line; the connection's life to stderr."""
+        lines = []
+        mask = self.masker.mask
+        for e in events:
+            if (
+                e.kind == "received"
+                and (shown := self._decoded(e, ""))
+                and not shown.startswith("✖")
+            ):
+                lines.append(shown)
+            elif e.kind == "received":
+                lines.append(
+                    payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data or "")
+                )
+                if shown:  # cannot be decoded: shown raw, the decoder's error beside it
+                    sys.stderr.write(f"wsblock: {shown}\n")
+            elif e.kind in ("open", "close", "error", "reconnect"):
+                self.console.event(e)  # the connection's life goes to stderr
+        return lines
 
     def _decoded(self, e: Event, lead: str) -> str:
         """The decoded JSON line of a received message, ``✖ error``, or "" (no decode row)."""
@@ -178,22 +212,28 @@ async def _pump(
     journal: Journal,
 ) -> None:
     """Print every event, in order, until the stream is closed and empty."""
-    while events := await stream.batch():
+    loop = asyncio.get_running_loop()
+    while parts := await stream.parts():
         # On disk before it is shown: a killed process never loses a printed message.
         journal.write_now()
-        printer.batch(events)
-        for e in events:
-            if e.kind == "received":
-                state["last_in"] = asyncio.get_running_loop().time()
-                if echo and session.state.name == "CONNECTED":
+        printer.batch(parts)
+        if echo:
+            for e in flatten(parts):
+                if e.kind == "received" and session.state.name == "CONNECTED":
                     data = e.data
                     if isinstance(data, bytes):
                         await session.send_bytes(data)
                     else:
                         await session.send_text(data or "")
-            elif e.kind == "close":
+        received = False
+        for part in parts:
+            if type(part) is ReceivedRun or part.kind == "received":
+                received = True
+            elif part.kind == "close":
                 state["closed"] = True
-                state["close"] = e
+                state["close"] = part
+        if received:
+            state["last_in"] = loop.time()
 
 
 def _stdin_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None]) -> None:
@@ -254,7 +294,7 @@ async def _connect(
     printer.options, printer.raw = request.options, raw
     session = Session(request)
     journal = Journal.create(log_dir=log_dir, name="connect", secrets=request.secrets)
-    session.add_listener(journal.record)
+    session.add_parts_listener(journal.record_parts)
     state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
 
     def journal_trouble(exc: OSError) -> None:
@@ -407,6 +447,11 @@ async def _connect(
     help="Send --format json lines encoded as CODEC (a binary message).",
 )
 @click.option("--raw", is_flag=True, help="Print received messages as received, not decoded.")
+@click.option(
+    "--compression",
+    is_flag=True,
+    help="Offer permessage-deflate (on the websockets transport; without it, picows).",
+)
 @env_options
 @guarded
 def connect(
@@ -423,6 +468,7 @@ def connect(
     decode: str | None = None,
     encode: str | None = None,
     raw: bool = False,
+    compression: bool = False,
 ) -> None:
     """A line-mode client: each input line is one message; received messages go to stdout.
 
@@ -435,7 +481,7 @@ def connect(
       printf 'a\\nb\\n' | wsblock connect ws://127.0.0.1:8765/echo
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
-    request = _request(url, headers, protocols, insecure, env)
+    request = _request(url, headers, protocols, insecure, env, compression)
     codecs = []
     for name, spec in (("decode", decode), ("encode", encode)):
         try:
