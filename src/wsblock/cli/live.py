@@ -8,12 +8,11 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
-from wsblock.checks import MessageError, decode_binary, validate
 from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
-from wsblock.codecs import CodecError, decoded_for, decoded_line, encoded_message, parse_codec
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
@@ -22,8 +21,7 @@ from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.masking import Masker
 from wsblock.request import Message, Options, Request
-from wsblock.variables import VariableError, load_variables
-from wsblock.workspace import BadInput, EnvChoice
+from wsblock.userinput import BadInput, EnvChoice
 
 HELP = """\
 Type a line and Enter to send it. Commands:
@@ -43,23 +41,35 @@ def _request(
     env: EnvChoice,
     compression: bool = False,
 ) -> Request:
+    # Variables are read only when something names one, or an option says where from:
+    # without them (the .env, YAML and document machinery) connect starts faster.
+    variables: Any = None
+    if env.given or "{{" in url or any("{{" in h for h in headers):
+        from wsblock.variables import VariableError, load_variables
+
+        try:
+            variables = load_variables(
+                Path.cwd(), env.environment, env.profile, env.env_file, dict(env.env_vars)
+            )
+        except VariableError as e:
+            raise BadInput(str(e)) from None
     try:
-        variables = load_variables(
-            Path.cwd(), env.environment, env.profile, env.env_file, dict(env.env_vars)
-        )
-        url = variables.substitute(url, "the URL")
+        if variables is not None:
+            url = variables.substitute(url, "the URL")
         pairs = []
-        secrets = set(variables.secrets_in(url))
+        secrets = set(variables.secrets_in(url)) if variables is not None else set()
         for h in headers:
             name, colon, value = h.partition(":")
             if not colon or not name.strip():
                 raise BadInput(f"-H {h!r}: expected 'Name: value'")
-            value = variables.substitute(value.strip(), f"header {name.strip()}")
-            secrets |= variables.secrets_in(h)
+            value = value.strip()
+            if variables is not None:
+                value = variables.substitute(value, f"header {name.strip()}")
+                secrets |= variables.secrets_in(h)
             if name.strip().lower() in ("authorization", "cookie", "proxy-authorization"):
                 secrets.add(value)
             pairs.append((name.strip(), value))
-    except VariableError as e:
+    except ValueError as e:  # VariableError
         raise BadInput(str(e)) from None
     if not url.startswith(("ws://", "wss://")):
         raise BadInput(f"the URL must start with ws:// or wss://, got {url!r}")
@@ -84,6 +94,8 @@ def _request(
 
 def _message(line: str, fmt: str, n: int | None = None) -> Message:
     """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse."""
+    from wsblock.checks import MessageError, decode_binary, validate
+
     where = f"line {n}" if n is not None else "message"
     err = validate(fmt, line)
     if err is not None:
@@ -133,6 +145,8 @@ class _Printer:
 
     def events(self, events: list[Event]) -> None:
         if self.as_json:
+            from wsblock.codecs import decoded_for
+
             lines = [
                 json.dumps(
                     {**event_to_dict(e, self.masker), **decoded_for(self.options, e, self.masker)},
@@ -176,8 +190,12 @@ class _Printer:
 
     def _decoded(self, e: Event, lead: str) -> str:
         """The decoded JSON line of a received message, ``✖ error``, or "" (no decode row)."""
-        if self.raw or self.options is None or e.kind != "received":
+        if self.raw or self.options is None or self.options.decode is None:
             return ""
+        if e.kind != "received":
+            return ""
+        from wsblock.codecs import decoded_line
+
         line = decoded_line(self.options.decode, e.data)
         if line is None:
             return ""
@@ -268,6 +286,8 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
             return True
         return False
     elif word == "binary":
+        from wsblock.checks import MessageError, decode_binary
+
         try:
             await session.send_bytes(decode_binary(rest))
         except MessageError as e:
@@ -338,6 +358,9 @@ async def _connect(
             else:
                 if line.startswith("//"):
                     line = line[1:]
+                from wsblock.checks import MessageError
+                from wsblock.codecs import CodecError, encoded_message
+
                 try:
                     msg = _message(line, fmt, None if interactive else n)
                     msg = encoded_message(msg, request.options.encode)
@@ -482,8 +505,13 @@ def connect(
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
     request = _request(url, headers, protocols, insecure, env, compression)
-    codecs = []
+    codecs: list[Any] = []
     for name, spec in (("decode", decode), ("encode", encode)):
+        if not spec:
+            codecs.append(None)
+            continue
+        from wsblock.codecs import CodecError, parse_codec
+
         try:
             codecs.append(
                 parse_codec(spec, Path(env.project) if env.project else Path.cwd())
