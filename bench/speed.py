@@ -8,7 +8,8 @@ knows ``&last=TEXT``) sends N text messages, then closes; each client reads all 
 * a count-only picows client (Cython; writes nothing per message: the floor),
 * a minimal read loop on raw ``websockets`` writing each message to the file,
 * ``wsblock connect URL > file``, journal on (the product's path),
-* ``wsblock run flood.void``, journal on, whose expectation waits for the last message.
+* ``wsblock run flood.void``, journal on, whose expectation waits for the last message
+  (the file says ``compression none``, as ``connect`` asks for none: both on picows).
 
 Rounds run the clients one after the other; a client's ratio is the median over the
 rounds of (its time / websocat's time in the same round): paired, so that the noise
@@ -24,6 +25,7 @@ Usage::
     python bench/speed.py --repeat 5      # medians of 5
     python bench/speed.py --count 100000  # fewer 64 B messages (the other sizes scale alike)
     python bench/speed.py --sizes 64      # one size only
+    python bench/speed.py --websockets    # also connect/run on the websockets transport
 """
 
 from __future__ import annotations
@@ -82,8 +84,11 @@ def received_in_journals(folder: Path) -> int:
     return total
 
 
-def void_file(path: Path, url: str) -> Path:
-    """A request on ``url`` whose expectation waits for the flood's last message."""
+def void_file(path: Path, url: str, compression: str = "none") -> Path:
+    """A request on ``url`` whose expectation waits for the flood's last message.
+
+    ``compression none`` as ``connect`` (and websocat) do: the file goes on picows.
+    """
     path.write_text(
         f"""---
 version: 0.20.1
@@ -107,6 +112,22 @@ content:
     attrs:
       uid: u-1
     content: "{url}"
+---
+```
+
+```void
+---
+type: socket-options
+attrs:
+  uid: opts
+content:
+  - type: table
+    rows:
+      - attrs:
+          disabled: false
+        row:
+          - 'compression'
+          - '{compression}'
 ---
 ```
 
@@ -169,9 +190,23 @@ def run_once(client: Client, n: int, tmp: Path, env: dict[str, str]) -> tuple[fl
     return wall, "; ".join(problems)
 
 
-def clients(url: str, n: int, size: int, tmp: Path, websocat: str) -> list[Client]:
+def clients(url: str, n: int, size: int, tmp: Path, websocat: str, ws: bool) -> list[Client]:
     py = sys.executable
     wsblock = str(BIN / "wsblock")
+    extra = []
+    if ws:  # the same two on the websockets transport (asked for by compression)
+        extra = [
+            Client(
+                "wsblock connect --compression (websockets)",
+                [wsblock, "connect", url, "--compression"],
+                "lines+journal",
+            ),
+            Client(
+                "wsblock run, compression deflate (websockets)",
+                [wsblock, "run", str(void_file(tmp / f"flood-{size}-ws.void", url, "deflate"))],
+                "journal",
+            ),
+        ]
     return [
         Client(
             "websocat → file",
@@ -194,14 +229,22 @@ def clients(url: str, n: int, size: int, tmp: Path, websocat: str) -> list[Clien
             [wsblock, "run", str(void_file(tmp / f"flood-{size}.void", url))],
             "journal",
         ),
+        *extra,
     ]
 
 
 def measure_size(
-    port: int, n: int, size: int, repeat: int, tmp: Path, env: dict[str, str], websocat: str
+    port: int,
+    n: int,
+    size: int,
+    repeat: int,
+    tmp: Path,
+    env: dict[str, str],
+    websocat: str,
+    ws: bool = False,
 ) -> None:
     url = f"ws://127.0.0.1:{port}/flood?n={n}&size={size}&last={LAST}"
-    rows = clients(url, n, size, tmp, websocat)
+    rows = clients(url, n, size, tmp, websocat, ws)
     times: dict[str, list[float]] = {c.name: [] for c in rows}
     failures: list[str] = []
     for _ in range(repeat):
@@ -263,6 +306,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="rounds (medians of them)")
     ap.add_argument("--sizes", default="64,4096,65536", help="message sizes, comma-separated")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
+    ap.add_argument(
+        "--websockets", action="store_true", help="also connect and run on the websockets transport"
+    )
     args = ap.parse_args()
     websocat = shutil.which("websocat", path=str(BIN)) or shutil.which("websocat")
     if not websocat:
@@ -275,7 +321,7 @@ def main() -> None:
         for size in sizes:
             base = DEFAULT_COUNTS.get(size, max(1, 32_000_000 // size))
             n = max(1, round(base * args.count / 500_000))
-            measure_size(port, n, size, args.repeat, tmp, env, websocat)
+            measure_size(port, n, size, args.repeat, tmp, env, websocat, args.websockets)
         if not args.no_startup:
             measure_startup(port, args.repeat, tmp, env, websocat)
     finally:

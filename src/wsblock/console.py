@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TextIO
 
 from wsblock.engine.events import Event
+from wsblock.engine.runs import ReceivedRun
 from wsblock.masking import Masker
 from wsblock.words import describe
 
@@ -96,6 +97,20 @@ class Console:
             mark = "✖" if event.kind == "close" or event.kind == "error" else "●"
             return f"{when} {self.paint(mark, 'bad' if bad else 'sys')} {words}"
         return f"{when} {self.paint('●', 'sys')} {words}"
+
+    def format_run(self, run: ReceivedRun) -> list[str]:
+        """The lines of a run of received messages: as :meth:`format` gives for its
+        events, built once per run (one timestamp) rather than once per message."""
+        lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
+        if run.type != "text":
+            return [lead + self.cut(payload_text(e, self.masker)) for e in run.events()]
+        data: list[str] = list(run.data)  # type: ignore[arg-type]
+        if self.masker:
+            data = list(map(self.masker.mask, data))
+        whole = "".join(data)
+        if "\n" in whole or "\r" in whole or max(map(len, data), default=0) > self.width:
+            data = list(map(self.cut, data))
+        return list(map(lead.__add__, data))
 
     def event(self, event: Event) -> None:
         self.stream.write(self.format(event) + "\n")
