@@ -11,7 +11,7 @@ import pytest
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun, count, flatten
 from wsblock.journal import Journal
-from wsblock.journal.records import _lines, _run_text
+from wsblock.journal.records import _encode, _lines, _run_bytes, _run_text
 from wsblock.masking import Masker
 
 T0 = datetime(2026, 11, 25, 16, 40, 0, 999_999, tzinfo=UTC)
@@ -38,6 +38,16 @@ def by_events(run: ReceivedRun, masker: Masker | None = None) -> str:
 def test_a_text_run_is_written_as_its_events(data: list[str]) -> None:
     run = text_run(data)
     assert _run_text(run, None) == by_events(run)
+    assert _run_bytes(run, None) == _encode(by_events(run))  # through orjson
+
+
+def test_orjson_quotes_every_character_as_json_does() -> None:
+    every = [chr(c) for c in range(0x3000) if not 0xD800 <= c <= 0xDFFF]
+    for data in (every, ["".join(every)], ['","', '\\","', '"', ",", '\\"']):
+        run = text_run(data)
+        assert _run_bytes(run, None) == _encode(by_events(run))
+        flood = text_run([d * 2 for d in data[:1]] * 3)  # one size: the other path
+        assert _run_bytes(flood, None) == _encode(by_events(flood))
 
 
 def test_a_binary_run_is_written_as_its_events() -> None:
@@ -52,6 +62,7 @@ def test_secrets_are_masked_in_runs_and_sizes_stay_the_wire_sizes() -> None:
     run = text_run(["a s3cret here", "none", "s3crets3cret"])
     text = _run_text(run, masker)
     assert text == by_events(run, masker) and "s3cret" not in text
+    assert _run_bytes(run, masker) == _encode(text)
     assert [json.loads(line)["size"] for line in text.splitlines()] == [13, 4, 12]
     binary = ReceivedRun(T0, 0.0, "binary", [b"xs3crety"], [8])
     assert _run_text(binary, masker) == by_events(binary, masker)
@@ -79,6 +90,9 @@ def test_events_of_a_run_are_built_once_and_equal_the_plain_ones() -> None:
         Event("received", T0, 1.5, "in", "text", None, "bé", 3),
     ]
     assert [len(r) for r in run.split(1)] == [1, 1] and run.split(5) == [run]
+    sized = ReceivedRun(T0, 0.0, "binary", [b""] * 6, [5, 5, 20, 1, 1, 1])
+    assert [r.sizes for r in sized.split(2, 10)] == [[5, 5], [20], [1, 1], [1]]
+    assert [r.sizes for r in sized.split(100, 7)] == [[5], [5], [20], [1, 1, 1]]
     assert count([run, events[0]]) == 3 and flatten([events[0], run]) == [events[0], *events]
 
 

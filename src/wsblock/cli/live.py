@@ -105,6 +105,9 @@ def _message(line: str, fmt: str, n: int | None = None) -> Message:
     return Message(where, fmt, data)  # type: ignore[arg-type]
 
 
+_SLICE = 256 * 1024  # characters written to stdout at a time, about
+
+
 class _Printer:
     """Received messages to stdout: raw lines for pipes, human lines on a terminal, or NDJSON."""
 
@@ -209,11 +212,16 @@ class _Printer:
 
     def write(self, lines: list[str]) -> None:
         """Lines above the prompt (on a terminal), or plain lines (in a pipe)."""
-        text = "\n".join(lines) + "\n" if lines else ""
         if self.interactive:
+            text = "\n".join(lines) + "\n" if lines else ""
             self.out.write("\r\x1b[K" + text + (self.PROMPT if self.prompting else ""))
         else:
-            self.out.write(text)
+            # In slices of about 256 KiB: a flood's batch can hold hundreds of MB, and
+            # joining it whole costs more (fresh memory, page faults) than writing it.
+            out = self.out
+            step = max(1, _SLICE // (len(lines[0]) + 1)) if lines else 1
+            for i in range(0, len(lines), step):
+                out.write("\n".join(lines[i : i + step]) + "\n")
         self.out.flush()
 
     def say(self, text: str, style: str | None = None) -> None:

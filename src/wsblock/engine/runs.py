@@ -65,17 +65,28 @@ class ReceivedRun:
             ]
         return events
 
-    def split(self, size: int) -> list[ReceivedRun]:
-        """This run cut into runs of at most ``size`` messages (itself when it is short)."""
+    def split(self, size: int, max_bytes: int | None = None) -> list[ReceivedRun]:
+        """This run cut into runs of at most ``size`` messages and, unless one message
+        alone is bigger, ``max_bytes`` of payload (itself when it is small enough)."""
         n = len(self.data)
-        if n <= size:
+        sizes = self.sizes
+        if n <= size and (max_bytes is None or sum(sizes) <= max_bytes):
             return [self]
-        return [
-            ReceivedRun(
-                self.ts, self.mono, self.type, self.data[i : i + size], self.sizes[i : i + size]
-            )
-            for i in range(0, n, size)
-        ]
+        cuts: list[int] = []
+        begin = run = 0
+        for i, nbytes in enumerate(sizes):
+            if i - begin >= size or (max_bytes is not None and run and run + nbytes > max_bytes):
+                cuts.append(i)
+                begin, run = i, 0
+            run += nbytes
+        bounds = zip([0, *cuts], [*cuts, n], strict=True)
+        return [self.slice(a, b) for a, b in bounds]
+
+    def slice(self, start: int, end: int) -> ReceivedRun:
+        """The messages ``start:end`` of this run, as a run."""
+        return ReceivedRun(
+            self.ts, self.mono, self.type, self.data[start:end], self.sizes[start:end]
+        )
 
     def __repr__(self) -> str:
         return f"<ReceivedRun {len(self.data)} {self.type} at {self.mono:.6f}>"

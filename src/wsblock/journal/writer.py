@@ -18,7 +18,7 @@ from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.masking import Masker
 
-from .records import _encode, _format_ts, _lines, _run_text, _session_record, dumps_event
+from .records import _encode, _format_ts, _lines, _run_bytes, _session_record, dumps_event
 from .store import SUFFIX, JournalError, _slug, default_log_dir
 
 FLUSH_INTERVAL = 0.025
@@ -31,7 +31,7 @@ _CHUNK = 1024
 """Events serialised and written at a time, at most..."""
 
 
-_CHUNK_BYTES = 4 << 20
+_CHUNK_BYTES = 1 << 20
 """... and payload bytes (a chunk of one bigger message excepted)."""
 
 
@@ -79,11 +79,7 @@ def _units(parts: list[Part]) -> list[list[Event] | ReceivedRun]:
             if events:
                 units.extend(events[a:b] for a, b in _chunks(events))
                 events = []
-            for run in part.split(_CHUNK):
-                if sum(run.sizes) <= _CHUNK_BYTES:
-                    units.append(run)
-                else:
-                    units.extend(run.events()[a:b] for a, b in _chunks(run.events()))
+            units.extend(part.split(_CHUNK, _CHUNK_BYTES))
         else:
             events.append(part)  # type: ignore[arg-type]
     if events:
@@ -361,8 +357,8 @@ class Journal:
         for i, unit in enumerate(units):
             try:
                 if type(unit) is ReceivedRun:
-                    text = _run_text(unit, self.masker)
-                    self._write(_encode(self._serialise(unit.events()) if text is None else text))
+                    data = _run_bytes(unit, self.masker)
+                    self._write(_encode(self._serialise(unit.events())) if data is None else data)
                 else:
                     self._write(_encode(self._serialise(unit)))  # type: ignore[arg-type]
             except OSError:
