@@ -64,7 +64,7 @@ def test_help_still_lists_every_command() -> None:
 RUN_CONNECT = """
 import atexit, sys
 heavy = ("textual", "yaml", "ruamel", "wsblock.document", "wsblock.variables", "wsblock.workspace",
-         "wsblock.codecs", "wsblock.checks", "wsblock.app", "wsblock.runner", "websockets.asyncio")
+         "wsblock.codecs", "wsblock.checks", "wsblock.app", "wsblock.runner", "websockets")
 atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
 from wsblock.cli import main
 sys.argv = ["wsblock", "connect", sys.argv[1]]

@@ -20,6 +20,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import picows
 from picows import (
     WSCloseCode,
     WSHandshakeError,
@@ -29,12 +30,13 @@ from picows import (
     WSTransport,
     ws_connect,
 )
-from websockets.exceptions import PayloadTooBig
 
 from .errors import ConnectFailed, Problem
 from .errors import describe as describe
-from .params import ConnectParams
+from .params import ConnectParams, user_agent
 from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
+
+_PICOWS = getattr(picows, "__version__", "?")
 
 _TEXT, _BINARY, _CONT = WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION
 _PING, _PONG, _CLOSE = WSMsgType.PING, WSMsgType.PONG, WSMsgType.CLOSE
@@ -74,7 +76,7 @@ class PicowsTransport:
         if params.origin:
             headers.append(("Origin", params.origin))
         if params.user_agent:
-            headers.append(("User-Agent", params.user_agent.replace("websockets/", "picows/")))
+            headers.append(("User-Agent", user_agent(params.user_agent, "picows", _PICOWS)))
         kwargs: dict[str, Any] = {
             "extra_headers": headers or None,
             "websocket_handshake_timeout": params.open_timeout,
@@ -262,6 +264,8 @@ class _Listener(WSListener):
                 return
             data = frame.get_payload_as_bytes()
             if self._limit is not None and len(data) > self._limit:
+                from websockets.exceptions import PayloadTooBig
+
                 self.fail(
                     describe.too_big(PayloadTooBig(len(data), self._limit, 0), self._limit), 1009
                 )
@@ -291,6 +295,8 @@ class _Listener(WSListener):
             data = frame.get_payload_as_bytes()
             self._size += len(data)
             if self._limit is not None and self._size > self._limit:
+                from websockets.exceptions import PayloadTooBig
+
                 too_big = PayloadTooBig(len(data), self._limit, self._size - len(data))
                 self.fail(describe.too_big(too_big, self._limit), 1009)
                 return

@@ -72,6 +72,10 @@ class ReceivedRun:
         sizes = self.sizes
         if n <= size and (max_bytes is None or sum(sizes) <= max_bytes):
             return [self]
+        first = sizes[0] if sizes else 0
+        if sizes.count(first) == n:  # one size (a flood): cut every `step` messages
+            step = min(size, max_bytes // first) if max_bytes is not None and first else size
+            return [self.slice(i, i + max(1, step)) for i in range(0, n, max(1, step))]
         cuts: list[int] = []
         begin = run = 0
         for i, nbytes in enumerate(sizes):
