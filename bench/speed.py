@@ -19,6 +19,9 @@ records, and ``run`` must pass; a short count is printed as a failure.
 
 Then start-up: ``wsblock connect`` of a one-message flood beside websocat's.
 
+Each client runs once untimed first (warm caches), and Python runs with a bytecode
+cache in the benchmark's temporary folder, as an installed wsblock has one.
+
 Usage::
 
     python bench/speed.py                 # 3 rounds, 500,000 x 64 B, 50,000 x 4 KiB, 5,000 x 64 KiB
@@ -247,6 +250,8 @@ def measure_size(
     rows = clients(url, n, size, tmp, websocat, ws)
     times: dict[str, list[float]] = {c.name: [] for c in rows}
     failures: list[str] = []
+    for client in rows:  # warm-up, not timed: bytecode and page caches
+        run_once(client, n, tmp, env)
     for _ in range(repeat):
         for client in rows:
             wall, problem = run_once(client, n, tmp, env)
@@ -275,12 +280,14 @@ def measure_startup(port: int, repeat: int, tmp: Path, env: dict[str, str], webs
         Client("websocat → file", [websocat, "-U", "--max-messages-rev", "1", url], "lines"),
         Client(
             "wsblock connect URL > file (journal)",
-            [str(BIN / "wsblock"), "connect", url, "--linger", "0"],
+            [str(BIN / "wsblock"), "connect", url],
             "lines+journal",
         ),
     ]
     times: dict[str, list[float]] = {c.name: [] for c in rows}
     failures = []
+    for client in rows:  # warm-up
+        run_once(client, 1, tmp, env)
     for _ in range(max(repeat, 5)):
         for client in rows:
             wall, problem = run_once(client, 1, tmp, env)
@@ -316,6 +323,10 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     tmp = Path(tempfile.mkdtemp(prefix="wsblock-speed-"))
     env = dict(os.environ, XDG_STATE_HOME=str(tmp / "state"), NO_COLOR="1")
+    # Python with a bytecode cache, as an installed wsblock has (this development machine
+    # sets PYTHONDONTWRITEBYTECODE=1: every start would compile ~60 modules, +50 ms).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     server, port = start_flood()
     try:
         for size in sizes:

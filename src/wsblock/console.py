@@ -112,6 +112,23 @@ class Console:
             data = list(map(self.cut, data))
         return list(map(lead.__add__, data))
 
+    def run_text(self, run: ReceivedRun) -> str:
+        """:meth:`format_run`'s lines as one text, each line ending with a newline; for
+        text that needs no cutting or masking, made in one join."""
+        data = run.data
+        if (
+            run.type == "text"
+            and data
+            and not self.masker
+            and max(map(len, data)) <= self.width
+        ):
+            lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
+            text = lead + ("\n" + lead).join(data) + "\n"  # type: ignore[arg-type]
+            if "\r" not in text and text.count("\n") == len(data):  # no line to cut
+                return text
+        lines = self.format_run(run)
+        return "\n".join(lines) + "\n" if lines else ""
+
     def event(self, event: Event) -> None:
         self.stream.write(self.format(event) + "\n")
 

@@ -93,3 +93,27 @@ def test_run_prints_and_journals_every_message_of_a_big_flood(wsblock, echo_cli,
     journal = sorted((state_dir / "wsblock" / "sessions").glob("*.ndjson"))[-1]
     records = [json.loads(line) for line in journal.read_text().splitlines()]
     assert [r["data"] for r in records if r["event"] == "received"] == shown
+
+
+@pytest.mark.parametrize(
+    ("data", "secrets"),
+    [
+        (["a", "bb", "c" * 64], ()),
+        (["line\nbreak", "cr\rhere", "x" * 300], ()),  # cut and escaped
+        (["has s3cret", "none"], ("s3cret",)),
+        ([], ()),
+    ],
+)
+def test_console_lines_of_a_run_are_those_of_its_events(data, secrets) -> None:
+    import io
+
+    from wsblock.console import Console
+    from wsblock.masking import Masker
+
+    console = Console(io.StringIO(), Masker(secrets), color=True)
+    run = _run(data)
+    one_by_one = [console.format(e) for e in run.events()]
+    assert console.format_run(run) == one_by_one
+    assert console.run_text(run) == "".join(line + "\n" for line in one_by_one)
+    binary = ReceivedRun(run.ts, 0.0, "binary", [b"\x00s3cret"], [7])
+    assert console.run_text(binary) == console.format(binary.events()[0]) + "\n"

@@ -100,14 +100,13 @@ class Reporter:
             for event in flatten(parts):
                 self.event(event, flush=False)
         else:
-            lines: list[str] = []
+            write = sys.stdout.write
             for part in parts:
                 if type(part) is ReceivedRun:
-                    lines.extend(self.console.format_run(part))
+                    for piece in part.split(4096):  # a flood's batch, in slices
+                        write(self.console.run_text(piece))
                 else:
-                    lines.append(self.console.format(part))  # type: ignore[arg-type]
-            if lines:
-                sys.stdout.write("\n".join(lines) + "\n")
+                    write(self.console.format(part) + "\n")  # type: ignore[arg-type]
         sys.stdout.flush()
 
     def result(self, r: RequestResult) -> None:
