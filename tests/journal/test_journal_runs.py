@@ -33,6 +33,8 @@ def by_events(run: ReceivedRun, masker: Masker | None = None) -> str:
         ['héllo ✓ "q"\n\t\\', "\x00\x1f", "plain"],  # escapes, non-ASCII
         ["lone \udc80 surrogate"],
         ["%s %d {} {0}", "50%"],  # no formatting of the payload
+        ["k" * 2000, 'big "quoted" \n' * 300],  # KiB messages: quoted one by one
+        ["é" * 1500] * 3,
     ],
 )
 def test_a_text_run_is_written_as_its_events(data: list[str]) -> None:

@@ -105,7 +105,7 @@ def _message(line: str, fmt: str, n: int | None = None) -> Message:
     return Message(where, fmt, data)  # type: ignore[arg-type]
 
 
-_SLICE = 256 * 1024  # characters written to stdout at a time, about
+_SLICE = 64 * 1024  # characters written to stdout at a time, about
 
 
 class _Printer:

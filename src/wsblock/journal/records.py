@@ -210,8 +210,10 @@ def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
     if not sizes:
         return b""
     data = run.data if not masker else list(map(masker.mask, run.data))  # type: ignore[arg-type]
+    big = sum(sizes) >= len(sizes) * 1024  # KiB messages: quoted one by one, no scan
     try:
-        body = _orjson_dumps(data)  # b'["a","b"]'
+        body = b"" if big else _orjson_dumps(data)  # b'["a","b"]'
+        quoted = list(map(_orjson_dumps, data)) if big else []
     except TypeError:  # a lone surrogate: json's escapes, as the events would have
         text = _run_text(run, masker)
         return None if text is None else _encode(text)
@@ -225,6 +227,22 @@ def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
     mid = b', "data": "'
     tail = f'", "mono": {mono:.6f}}}\n'.encode()
     first = sizes[0]
+    if big:  # "..." per message: the line's quotes are in it
+        if sizes.count(first) == len(sizes):
+            lead = head + b"%d" % first + mid[:-1]
+            return lead + (tail[1:] + lead).join(quoted) + tail[1:]
+        return b"".join(
+            chain.from_iterable(
+                zip(
+                    repeat(head),
+                    map(b"%d".__mod__, sizes),
+                    repeat(mid[:-1]),
+                    quoted,
+                    repeat(tail[1:]),
+                    strict=False,
+                )
+            )
+        )
     if sizes.count(first) == len(sizes):  # a flood: one size, the lines differ by data only
         lead = head + b"%d" % first + mid
         return lead + body[2:-2].replace(b'","', tail + lead) + tail

@@ -31,7 +31,7 @@ _CHUNK = 1024
 """Events serialised and written at a time, at most..."""
 
 
-_CHUNK_BYTES = 1 << 20
+_CHUNK_BYTES = 64 << 10
 """... and payload bytes (a chunk of one bigger message excepted)."""
 
 
