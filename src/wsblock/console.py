@@ -12,7 +12,8 @@ import base64
 import os
 import sys
 from datetime import datetime
-from typing import TextIO
+from itertools import repeat
+from typing import Any, TextIO
 
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
@@ -114,18 +115,20 @@ class Console:
 
     def run_text(self, run: ReceivedRun) -> str:
         """:meth:`format_run`'s lines as one text, each line ending with a newline; for
-        text that needs no cutting or masking, made in one join."""
-        data = run.data
+        text with no line break and no secret, made in one join."""
+        data: Any = run.data
         if (
             run.type == "text"
             and data
             and not self.masker
-            and max(map(len, data)) <= self.width
+            and not any(map(str.__contains__, data, repeat("\n")))
+            and not any(map(str.__contains__, data, repeat("\r")))
         ):
+            width = self.width
+            if max(map(len, data)) > width:
+                data = [t if len(t) <= width else f"{t[:width]}… ({len(t)} chars)" for t in data]
             lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
-            text = lead + ("\n" + lead).join(data) + "\n"  # type: ignore[arg-type]
-            if "\r" not in text and text.count("\n") == len(data):  # no line to cut
-                return text
+            return lead + ("\n" + lead).join(data) + "\n"
         lines = self.format_run(run)
         return "\n".join(lines) + "\n" if lines else ""
 

@@ -100,6 +100,7 @@ def test_run_prints_and_journals_every_message_of_a_big_flood(wsblock, echo_cli,
     [
         (["a", "bb", "c" * 64], ()),
         (["line\nbreak", "cr\rhere", "x" * 300], ()),  # cut and escaped
+        (["y" * 241, "short", "z" * 240], ()),  # cut, no line break
         (["has s3cret", "none"], ("s3cret",)),
         ([], ()),
     ],
