@@ -117,18 +117,18 @@ class Console:
         """:meth:`format_run`'s lines as one text, each line ending with a newline; for
         text with no line break and no secret, made in one join."""
         data: Any = run.data
-        if (
-            run.type == "text"
-            and data
-            and not self.masker
-            and not any(map(str.__contains__, data, repeat("\n")))
-            and not any(map(str.__contains__, data, repeat("\r")))
-        ):
-            width = self.width
-            if max(map(len, data)) > width:
-                data = [t if len(t) <= width else f"{t[:width]}… ({len(t)} chars)" for t in data]
+        if run.type == "text" and data and not self.masker:
             lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
-            return lead + ("\n" + lead).join(data) + "\n"
+            width = self.width
+            if max(map(len, data)) <= width:  # nothing to cut: check the joined text
+                text = lead + ("\n" + lead).join(data) + "\n"
+                if text.count("\n") == len(data) and "\r" not in text:
+                    return text
+            elif not any(map(str.__contains__, data, repeat("\n"))) and not any(
+                map(str.__contains__, data, repeat("\r"))
+            ):
+                cut = [t if len(t) <= width else f"{t[:width]}… ({len(t)} chars)" for t in data]
+                return lead + ("\n" + lead).join(cut) + "\n"
         lines = self.format_run(run)
         return "\n".join(lines) + "\n" if lines else ""
 
