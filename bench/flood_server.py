@@ -6,6 +6,8 @@
 After the opening handshake it writes pre-encoded server frames as fast as the
 socket takes them, so the client under test, not the server, is the bottleneck.
   GET /flood?n=N&size=S   -> N text frames of S bytes, then close 1000
+                             (&last=TEXT, this copy only: the last message ends with
+                             TEXT, same size, so that a client can wait for it)
   GET /echo               -> echoes each message (simple, unfragmented frames)
 Usage: flood_server.py PORT
 """
@@ -56,8 +58,10 @@ def handshake(conn):
     return path, rest
 
 
-def flood(conn, n, size):
+def flood(conn, n, size, last=b""):
     one = frame(0x1, b"x" * size)
+    if last and n:
+        n -= 1
     batch = max(1, (1 << 20) // len(one))
     blob = one * batch
     sent = 0
@@ -66,6 +70,8 @@ def flood(conn, n, size):
         sent += batch
     if n - sent:
         conn.sendall(one * (n - sent))
+    if last:
+        conn.sendall(frame(0x1, (b"x" * size)[: max(0, size - len(last))] + last))
     conn.sendall(frame(0x8, struct.pack("!H", 1000) + b"done"))
     conn.settimeout(5)
     try:
@@ -120,7 +126,12 @@ def serve(conn):
         u = urlparse(path)
         q = parse_qs(u.query)
         if u.path == "/flood":
-            flood(conn, int(q.get("n", ["100000"])[0]), int(q.get("size", ["64"])[0]))
+            flood(
+                conn,
+                int(q.get("n", ["100000"])[0]),
+                int(q.get("size", ["64"])[0]),
+                q.get("last", [""])[0].encode(),
+            )
         else:
             echo(conn, rest)
     except (OSError, EOFError):

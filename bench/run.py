@@ -6,7 +6,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("throughput.py", "journal_bench.py", "app_bench.py", "fmt_bench.py"):
+for script in ("speed.py", "journal_bench.py", "app_bench.py", "fmt_bench.py"):
     path = HERE / script
     if path.is_file():
         print(f"== {script}", flush=True)

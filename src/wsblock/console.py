@@ -12,9 +12,11 @@ import base64
 import os
 import sys
 from datetime import datetime
-from typing import TextIO
+from itertools import repeat
+from typing import Any, TextIO
 
 from wsblock.engine.events import Event
+from wsblock.engine.runs import ReceivedRun
 from wsblock.masking import Masker
 from wsblock.words import describe
 
@@ -96,6 +98,39 @@ class Console:
             mark = "✖" if event.kind == "close" or event.kind == "error" else "●"
             return f"{when} {self.paint(mark, 'bad' if bad else 'sys')} {words}"
         return f"{when} {self.paint('●', 'sys')} {words}"
+
+    def format_run(self, run: ReceivedRun) -> list[str]:
+        """The lines of a run of received messages: as :meth:`format` gives for its
+        events, built once per run (one timestamp) rather than once per message."""
+        lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
+        if run.type != "text":
+            return [lead + self.cut(payload_text(e, self.masker)) for e in run.events()]
+        data: list[str] = list(run.data)  # type: ignore[arg-type]
+        if self.masker:
+            data = list(map(self.masker.mask, data))
+        whole = "".join(data)
+        if "\n" in whole or "\r" in whole or max(map(len, data), default=0) > self.width:
+            data = list(map(self.cut, data))
+        return list(map(lead.__add__, data))
+
+    def run_text(self, run: ReceivedRun) -> str:
+        """:meth:`format_run`'s lines as one text, each line ending with a newline; for
+        text with no line break and no secret, made in one join."""
+        data: Any = run.data
+        if run.type == "text" and data and not self.masker:
+            lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
+            width = self.width
+            if max(map(len, data)) <= width:  # nothing to cut: check the joined text
+                text = lead + ("\n" + lead).join(data) + "\n"
+                if text.count("\n") == len(data) and "\r" not in text:
+                    return text
+            elif not any(map(str.__contains__, data, repeat("\n"))) and not any(
+                map(str.__contains__, data, repeat("\r"))
+            ):
+                cut = [t if len(t) <= width else f"{t[:width]}… ({len(t)} chars)" for t in data]
+                return lead + ("\n" + lead).join(cut) + "\n"
+        lines = self.format_run(run)
+        return "\n".join(lines) + "\n" if lines else ""
 
     def event(self, event: Event) -> None:
         self.stream.write(self.format(event) + "\n")

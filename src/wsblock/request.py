@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from wsblock.codecs import Codec
+if TYPE_CHECKING:  # not imported at run time: `wsblock connect` starts without the codecs
+    from wsblock.codecs import Codec
 
 Format = Literal["text", "json", "xml", "binary"]
 

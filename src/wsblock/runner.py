@@ -12,20 +12,22 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
 from wsblock.engine import Session
 from wsblock.engine.events import Event
+from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.journal import Journal
 from wsblock.masking import Masker
 from wsblock.matching import Facts, assertion_value
 from wsblock.matching import Inbound as _Inbound
 from wsblock.matching import judge as _judge
-from wsblock.request import Expect, Message, Request
+from wsblock.request import Check, Expect, Message, Request
 
 __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 
@@ -64,6 +66,59 @@ def skipped(name: str, file: Path | None, index: int, reason: str) -> RequestRes
 
 
 Listener = Callable[[Event], None]
+PartsListener = Callable[[Sequence[Part]], None]
+
+
+class _Msg:
+    """One message of a run, as an expectation reads it (``data``, ``type``, ``size``)."""
+
+    __slots__ = ("data", "type", "size")
+
+    def __init__(self, data: str | bytes, type: str, size: int) -> None:
+        self.data, self.type, self.size = data, type, size
+
+
+class _Pending:
+    """The messages of a run not yet looked at by an expectation: from ``start`` on."""
+
+    __slots__ = ("run", "start", "latency")
+
+    def __init__(self, run: ReceivedRun, start: int, latency: float | None) -> None:
+        self.run, self.start, self.latency = run, start, latency
+
+    def inbound(self, i: int, codec: Any) -> _Inbound:
+        run = self.run
+        return _Inbound(_Msg(run.data[i], run.type, run.sizes[i]), self.latency, codec)
+
+
+#: Rows on ``body`` whose test on a text message is one ``str`` operation: a run of
+#: messages is then scanned in C for the first that holds (see :func:`_first_match`).
+_BODY_TESTS: dict[str, Callable[[Sequence[Any], str], Iterator[Any]]] = {
+    "equals": lambda data, e: map(e.__eq__, data),
+    "notEquals": lambda data, e: map(e.__ne__, data),
+    "contains": lambda data, e: map(str.__contains__, data, repeat(e)),
+    "notContains": lambda data, e: map(
+        False.__eq__, map(str.__contains__, data, repeat(e))
+    ),
+    "starts-with": lambda data, e: map(str.startswith, data, repeat(e)),
+    "ends-with": lambda data, e: map(str.endswith, data, repeat(e)),
+}
+
+
+def _first_match(checks: tuple[Check, ...], run: ReceivedRun, start: int) -> int | None:
+    """The index of the first message of ``run`` from ``start`` for which every row
+    holds, -1 if none does; None when the rows need the general path (other fields
+    or operators, binary messages)."""
+    if (
+        not checks
+        or run.type != "text"
+        or any(c.field != "body" or c.operator not in _BODY_TESTS for c in checks)
+    ):
+        return None
+    data = run.data[start:] if start else run.data
+    tests = [_BODY_TESTS[c.operator](data, c.expected) for c in checks]
+    hits = tests[0] if len(tests) == 1 else map(all, zip(*tests, strict=True))
+    return next(compress(count(start), hits), -1)
 
 
 class Stopper:
@@ -79,12 +134,19 @@ class Stopper:
 
 
 class _Run:
-    def __init__(self, request: Request, listener: Listener, journal: Journal | None):
+    def __init__(
+        self,
+        request: Request,
+        listener: Listener,
+        journal: Journal | None,
+        parts_listener: PartsListener | None = None,
+    ):
         self.request = request
         self.session = Session(request)
         self.listener = listener
+        self.parts_listener = parts_listener
         self.journal = journal
-        self.inbox: deque[_Inbound] = deque()
+        self.inbox: deque[_Inbound | _Pending] = deque()
         self.arrived = asyncio.Event()
         self.closed = asyncio.Event()
         self.last_sent_mono: float | None = None
@@ -97,7 +159,7 @@ class _Run:
         # come; after the last one they are counted (by the session), not kept.
         self.expects_left = sum(not isinstance(step, Message) for step in request.steps)
         if journal is not None:
-            self.session.add_listener(journal.record)
+            self.session.add_parts_listener(journal.record_parts)
         self.stream = self.session.subscribe()
         self.pump_task: asyncio.Task[None] | None = None
 
@@ -115,16 +177,41 @@ class _Run:
         self.listener(event)
 
     async def pump(self) -> None:
-        """Hand every event to the listener, in order, until the stream is closed and empty."""
+        """Hand every event to the listener, in order, until the stream is closed and empty.
+
+        Received messages come in runs (engine/runs.py): a parts listener gets them as
+        they are, and expectations look at their columns; events are built only for a
+        per-event listener.
+        """
         stream = self.stream
         journal = self.journal
-        while batch := await stream.batch():
+        listener = self.listener
+        parts_listener = self.parts_listener
+        codec = self.request.options.decode
+        while parts := await stream.parts():
             if journal is not None:
                 # What is reported is on disk first: a killed process never loses a
                 # message it has shown (a failed write is said by the journal's on_error).
                 journal.write_now()
-            for event in batch:
-                self.listener(event)
+            if parts_listener is not None:
+                parts_listener(parts)
+            for part in parts:
+                if type(part) is ReceivedRun:
+                    if parts_listener is None:
+                        for one in part.events():
+                            listener(one)
+                    if self.expects_left:
+                        latency = (
+                            None
+                            if self.last_sent_mono is None
+                            else (part.mono - self.last_sent_mono) * 1000
+                        )
+                        self.inbox.append(_Pending(part, 0, latency))
+                        self.arrived.set()
+                    continue
+                event: Event = part  # type: ignore[assignment]
+                if parts_listener is None:
+                    listener(event)
                 if event.kind == "sent":
                     self.last_sent_mono = event.mono
                 elif event.kind == "received" and self.expects_left:
@@ -133,7 +220,7 @@ class _Run:
                         if self.last_sent_mono is None
                         else (event.mono - self.last_sent_mono) * 1000
                     )
-                    self.inbox.append(_Inbound(event, latency, self.request.options.decode))
+                    self.inbox.append(_Inbound(event, latency, codec))
                     self.arrived.set()
                 elif event.kind == "open":
                     self.opened_at = time.monotonic()
@@ -152,14 +239,29 @@ class _Run:
         last: list[str] | None = None
         while True:
             busy_since = loop.time()
+            codec = self.request.options.decode
             while self.inbox:
-                msg = self.inbox.popleft()
+                item = self.inbox.popleft()
+                if type(item) is _Pending:
+                    run = item.run
+                    found = _first_match(step.checks, run, item.start)
+                    if found is not None:  # scanned in C
+                        if found < 0:
+                            last = _judge(step.checks, item.inbound(len(run) - 1, codec).field)
+                            continue
+                        if found + 1 < len(run):
+                            self.inbox.appendleft(_Pending(run, found + 1, item.latency))
+                        self._matched(step)
+                        return None
+                    # One by one; what is left goes back to the front of the inbox.
+                    if item.start + 1 < len(run):
+                        self.inbox.appendleft(_Pending(run, item.start + 1, item.latency))
+                    msg = item.inbound(item.start, codec)
+                else:
+                    msg = item  # type: ignore[assignment]
                 failed = _judge(step.checks, msg.field)
                 if not failed:
-                    self.expects_left -= 1
-                    if not self.expects_left:
-                        self.inbox.clear()
-                    self.emit("expect", ok=True, name=step.name)
+                    self._matched(step)
                     return None
                 last = failed
                 if loop.time() - busy_since > 0.05:  # slow rows (a `matches` near its time bound):
@@ -185,6 +287,12 @@ class _Run:
         detail = ("; last message: " + "; ".join(last)) if last else "; no message arrived"
         self.emit("expect", ok=False, name=step.name, reason=f"{why}{detail}")
         return f"expect {step.name!r} ({step.where}): {why}{detail}"
+
+    def _matched(self, step: Expect) -> None:
+        self.expects_left -= 1
+        if not self.expects_left:
+            self.inbox.clear()
+        self.emit("expect", ok=True, name=step.name)
 
     def assertion_value(self, name: str) -> Any:
         s, ev = self.session, self.close_event
@@ -213,18 +321,21 @@ async def run_request(
     journal: Journal | None = None,
     linger: float = 1.0,
     stopper: Stopper | None = None,
+    parts_listener: PartsListener | None = None,
 ) -> RequestResult:
     """Run one request to the end; never raises for network trouble (it fails the result).
 
     Cancelled (a time limit, Ctrl-C), it closes with 1000 and gives the closing handshake
     :data:`CLOSE_GRACE` seconds before cutting the connection; ``stopper.abort()`` cuts
-    it at once.
+    it at once. With ``parts_listener``, each batch of events goes to it, received
+    messages in runs (:class:`~wsblock.engine.runs.ReceivedRun`), instead of one event
+    at a time to ``listener`` (which still gets the runner's own expect/assert events).
     """
     masker = Masker(request.secrets)
     result = RequestResult(request.name, request.file, request.index, masker.mask(request.url))
     if journal is not None:
         result.journal = journal.path
-    run = _Run(request, listener, journal)
+    run = _Run(request, listener, journal, parts_listener)
     if stopper is not None:
         stopper.sessions.add(run.session)
     pump = run.pump_task = asyncio.create_task(run.pump())

@@ -6,7 +6,6 @@ file into runnable requests the same way, and report bad input the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,30 +19,14 @@ from wsblock.document.requests import (
 )
 from wsblock.request import Request
 from wsblock.resolve import ResolveError, resolve_request
+from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables import VariableError, Variables, environment_names, load_variables
 
 __all__ = ["BadInput", "EnvChoice", "Workspace", "expand_paths"]
 
 
-class BadInput(Exception):
-    """Bad input found before anything was sent (exit code 2); the message says what and where."""
-
-
 #: The errors of the lower layers that are bad input.
 INPUT_ERRORS = (DocumentError, LinkError, VariableError, ResolveError)
-
-
-@dataclass(frozen=True)
-class EnvChoice:
-    """Where variables come from: ``--environment``, ``--profile``, ``-e``, ``--env-var``."""
-
-    environment: str | None = None
-    profile: str | None = None
-    env_file: Path | None = None
-    env_vars: Mapping[str, str] = field(default_factory=dict)
-    #: ``--project DIR``: the folder ``originalFile`` links and ``.voiden/`` are found in
-    #: (as the folder the user opened in Voiden); None: found from the file.
-    project: Path | None = None
 
 
 def _read(path: Path) -> Document:

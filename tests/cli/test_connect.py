@@ -124,3 +124,27 @@ def test_kill_9_during_a_flood_leaves_a_readable_journal(echo_cli, tmp_path: Pat
             continue
         received += record["event"] == "received"
     assert received >= printed_before
+
+
+def test_a_big_flood_is_all_on_stdout_and_in_the_journal(wsblock, echo_cli, state_dir) -> None:
+    n = 300_000  # many socket reads, runs bigger than a journal chunk
+    r = wsblock("connect", echo_cli.url(f"/flood?n={n}&size=16&seq=1"), timeout=120)
+    assert r.code == 0, r.err[-2000:]
+    lines = r.out.splitlines()
+    assert len(lines) == n and len(set(lines)) == n  # every message, once
+    journal = sorted((state_dir / "wsblock" / "sessions").glob("*.ndjson"))[-1]
+    with journal.open("rb") as f:
+        received = sum(b'"event": "received"' in line for line in f)
+    assert received == n
+
+
+def test_compression_only_when_asked(wsblock, echo_cli) -> None:
+    # Without --compression no permessage-deflate is offered (the picows transport).
+    plain = wsblock("connect", echo_cli.url("/headers"), input="")
+    asked = wsblock("connect", echo_cli.url("/headers"), "--compression", input="")
+    assert plain.code == 0 and asked.code == 0, plain.err + asked.err
+    offered = [
+        [v for k, v in json.loads(r.out.splitlines()[0])["headers"] if k.lower() == "sec-websocket-extensions"]
+        for r in (plain, asked)
+    ]
+    assert offered[0] == [] and "permessage-deflate" in offered[1][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -58,3 +59,28 @@ def test_help_still_lists_every_command() -> None:
         "export",
     ):
         assert f"  {name} " in out
+
+
+RUN_CONNECT = """
+import atexit, sys
+heavy = ("textual", "yaml", "ruamel", "wsblock.document", "wsblock.variables", "wsblock.workspace",
+         "wsblock.codecs", "wsblock.checks", "wsblock.app", "wsblock.runner", "websockets")
+atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
+from wsblock.cli import main
+sys.argv = ["wsblock", "connect", sys.argv[1]]
+main()
+"""
+
+
+def test_connect_runs_without_documents_yaml_codecs_or_websockets(echo_cli, tmp_path) -> None:
+    # A plain ws:// URL naming no variable: picows, no .env/YAML/.void machinery, no codecs.
+    out = subprocess.run(
+        [sys.executable, "-c", RUN_CONNECT, echo_cli.url("/flood?n=3&size=4")],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, XDG_STATE_HOME=str(tmp_path)),
+        timeout=60,
+    )
+    assert out.stdout.splitlines() == ["xxxx"] * 3, out.stderr
+    assert out.stderr.splitlines()[-1] == "", out.stderr

@@ -197,3 +197,11 @@ async def test_connect_timeout_lets_a_slow_handshake_through(echo_server):
     session = Session(request(echo_server.url("/hang?seconds=0.2"), connect_timeout=5))
     assert await session.connect()
     await session.close()
+
+
+async def test_user_agent_names_the_transport_s_library(echo_server, transport_name):
+    session = Session(request(echo_server.url("/headers"), compression=False))
+    agent = header_values(await first_message(session), "User-Agent")[0]
+    await session.close()
+    library = agent.split()[1].split("/")[0]
+    assert agent.startswith("wsblock/") and library == transport_name

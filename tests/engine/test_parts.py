@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import shutil
 import subprocess
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -243,3 +243,94 @@ def test_ws_peer_without_the_ws_package_fails_loudly(tmp_path):
     assert proc.wait(5) == 3
     proc.stdout.close()  # type: ignore[union-attr]
     proc.stderr.close()  # type: ignore[union-attr]
+
+
+async def test_streams_take_runs_as_events_or_as_parts():
+    from wsblock.engine.runs import ReceivedRun
+    from wsblock.engine.stream import EventStream
+
+    ts = datetime.now(UTC)
+    run = ReceivedRun(ts, 0.5, "text", ["a", "b", "c"], [1, 1, 1])
+    opened, closed = event("open"), event("close")
+    stream = EventStream()
+    stream.push_parts([opened, run, closed], 5)
+    assert len(stream) == 5
+    first = await stream.batch(limit=2)  # cuts the run: the rest waits, in order
+    assert first == [opened, run.events()[0]] and len(stream) == 3
+    assert (await stream.get()) is run.events()[1]
+    assert stream.take() == [run.events()[2], closed] and len(stream) == 0
+    stream.push_parts([run], 3)
+    assert await stream.parts() == [run] and len(stream) == 0
+    stream.push_parts([run, closed], 4)
+    stream.close()
+    assert await stream.batch() == [*run.events(), closed]
+    assert await stream.parts() == []
+
+
+class _ScriptedTransport:
+    """Hands the session a fixed list of reads, then ends (the engine's own interface)."""
+
+    def __init__(self, reads: list[list]) -> None:
+        self.reads = reads
+
+    async def connect(self, params):
+        from wsblock.engine.transport import Handshake
+
+        return Handshake(101, (), None, ())
+
+    async def recv(self):
+        import time
+
+        from wsblock.engine.transport import Batch, Ending, TransportClosed
+
+        if not self.reads:
+            raise TransportClosed(Ending(1000, "", "server"))
+        return [Batch(time.monotonic(), self.reads.pop(0))]
+
+    async def send(self, data) -> None: ...
+
+    async def ping(self, data) -> None: ...
+
+    async def close(self, code, reason) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+async def test_a_read_of_mixed_items_becomes_runs_and_events_in_order():
+    from wsblock.engine import Session
+    from wsblock.engine.runs import ReceivedRun, flatten
+    from wsblock.engine.transport import Control
+
+    reads = [
+        ["a", "bé", b"\x00\x01", Control("ping", "in", b"p"), Control("pong", "out", b"p"), "c"],
+        [b"x", b"yy"],
+        ["only"],
+    ]
+    session = Session(
+        Request(name="t", url="ws://h/"), transport=lambda: _ScriptedTransport(reads)
+    )
+    parts: list = []
+    events: list = []
+    session.add_parts_listener(parts.extend)
+    session.add_listener(events.append)
+    stream = session.subscribe()
+    assert await session.connect()
+    await session.wait_closed()
+    shapes = [
+        (p.type, list(p.data)) if isinstance(p, ReceivedRun) else (p.kind, p.data)
+        for p in parts
+        if not isinstance(p, Event) or p.kind not in ("connecting", "open", "close")
+    ]
+    assert shapes == [
+        ("text", ["a", "bé"]),
+        ("binary", [b"\x00\x01"]),
+        ("ping", b"p"),
+        ("pong", b"p"),
+        ("text", ["c"]),
+        ("binary", [b"x", b"yy"]),
+        ("text", ["only"]),
+    ]
+    assert flatten(parts) == events == stream.take()
+    received = [e for e in events if e.kind == "received"]
+    assert [e.size for e in received] == [1, 3, 2, 1, 1, 2, 4]
+    assert session.stats.received == 7 and session.stats.bytes_in == 14

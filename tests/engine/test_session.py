@@ -10,6 +10,7 @@ from engine_helpers import kinds, one, request, run_to_end, until
 
 from wsblock.engine import Session, State, StateError
 from wsblock.engine.events import Event
+from wsblock.engine.runs import ReceivedRun, flatten
 from wsblock.request import Message
 
 
@@ -301,3 +302,22 @@ async def test_batch_listeners_get_every_event_in_fewer_calls(echo_server):
     flat = [e for batch in batches for e in batch]
     assert flat == single and sum(e.kind == "received" for e in flat) == n
     assert len(batches) < n / 10  # many messages per socket read
+
+
+async def test_parts_listeners_and_streams_get_runs_equal_to_the_events(echo_server):
+    n = 20_000
+    session = Session(request(echo_server.url(f"/flood?n={n}&size=8&seq=1")))
+    parts: list = []
+    single: list[Event] = []
+    session.add_parts_listener(lambda p: parts.extend(p))
+    session.add_listener(single.append)
+    stream = session.subscribe()
+    await session.connect()
+    await session.wait_closed()
+    assert any(isinstance(p, ReceivedRun) and len(p) > 1 for p in parts)
+    assert flatten(parts) == single  # the same events, in order, none lost
+    taken = await stream.parts()
+    assert flatten(taken) == single and len(stream) == 0
+    received = [e.data for e in single if e.kind == "received"]
+    assert len(received) == n and len(set(received)) == n
+    assert session.stats.received == n and session.stats.bytes_in == sum(map(len, received))

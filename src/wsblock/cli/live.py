@@ -8,21 +8,20 @@ import json
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import click
 
-from wsblock.checks import MessageError, decode_binary, validate
 from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
-from wsblock.codecs import CodecError, decoded_for, decoded_line, encoded_message, parse_codec
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
+from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.masking import Masker
 from wsblock.request import Message, Options, Request
-from wsblock.variables import VariableError, load_variables
-from wsblock.workspace import BadInput, EnvChoice
+from wsblock.userinput import BadInput, EnvChoice
 
 HELP = """\
 Type a line and Enter to send it. Commands:
@@ -35,25 +34,42 @@ Ctrl+D closes the connection and quits."""
 
 
 def _request(
-    url: str, headers: tuple[str, ...], protocols: tuple[str, ...], insecure: bool, env: EnvChoice
+    url: str,
+    headers: tuple[str, ...],
+    protocols: tuple[str, ...],
+    insecure: bool,
+    env: EnvChoice,
+    compression: bool = False,
 ) -> Request:
+    # Variables are read only when something names one, or an option says where from:
+    # without them (the .env, YAML and document machinery) connect starts faster.
+    variables: Any = None
+    if env.given or "{{" in url or any("{{" in h for h in headers):
+        from wsblock.variables import VariableError, load_variables
+
+        try:
+            variables = load_variables(
+                Path.cwd(), env.environment, env.profile, env.env_file, dict(env.env_vars)
+            )
+        except VariableError as e:
+            raise BadInput(str(e)) from None
     try:
-        variables = load_variables(
-            Path.cwd(), env.environment, env.profile, env.env_file, dict(env.env_vars)
-        )
-        url = variables.substitute(url, "the URL")
+        if variables is not None:
+            url = variables.substitute(url, "the URL")
         pairs = []
-        secrets = set(variables.secrets_in(url))
+        secrets = set(variables.secrets_in(url)) if variables is not None else set()
         for h in headers:
             name, colon, value = h.partition(":")
             if not colon or not name.strip():
                 raise BadInput(f"-H {h!r}: expected 'Name: value'")
-            value = variables.substitute(value.strip(), f"header {name.strip()}")
-            secrets |= variables.secrets_in(h)
+            value = value.strip()
+            if variables is not None:
+                value = variables.substitute(value, f"header {name.strip()}")
+                secrets |= variables.secrets_in(h)
             if name.strip().lower() in ("authorization", "cookie", "proxy-authorization"):
                 secrets.add(value)
             pairs.append((name.strip(), value))
-    except VariableError as e:
+    except ValueError as e:  # VariableError
         raise BadInput(str(e)) from None
     if not url.startswith(("ws://", "wss://")):
         raise BadInput(f"the URL must start with ws:// or wss://, got {url!r}")
@@ -64,7 +80,9 @@ def _request(
     )
     if problem:
         raise BadInput(problem)
-    opts = Options(subprotocols=protocols, tls_verify=not insecure)
+    # No permessage-deflate unless asked (--compression), as websocat: the connection
+    # then goes on the picows transport (engine/choice.py), the fast one.
+    opts = Options(subprotocols=protocols, tls_verify=not insecure, compression=compression)
     return Request(
         name="connect",
         url=url,
@@ -76,6 +94,8 @@ def _request(
 
 def _message(line: str, fmt: str, n: int | None = None) -> Message:
     """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse."""
+    from wsblock.checks import MessageError, decode_binary, validate
+
     where = f"line {n}" if n is not None else "message"
     err = validate(fmt, line)
     if err is not None:
@@ -83,6 +103,9 @@ def _message(line: str, fmt: str, n: int | None = None) -> Message:
         raise MessageError(f"{where}: {err}{at}")
     data: str | bytes = decode_binary(line) if fmt == "binary" else line
     return Message(where, fmt, data)  # type: ignore[arg-type]
+
+
+_SLICE = 64 * 1024  # characters written to stdout at a time, about
 
 
 class _Printer:
@@ -100,8 +123,33 @@ class _Printer:
         self.console = Console(sys.stderr if not interactive else sys.stdout, masker)
         self.out = sys.stdout
 
-    def batch(self, events: list[Event]) -> None:
+    def batch(self, parts: list[Part]) -> None:
+        """Show events and runs of received messages (engine/runs.py), in order."""
+        if self.as_json or self.interactive or not self._plain():
+            self.events(flatten(parts))
+            return
+        # A pipe, nothing to decode: the payloads of a run are the lines, as they are.
+        lines: list[str] = []
+        mask = self.masker.mask if self.masker else None
+        for part in parts:
+            if type(part) is ReceivedRun:
+                if part.type == "text":
+                    lines.extend(part.data if mask is None else map(mask, part.data))  # type: ignore[arg-type]
+                else:
+                    lines.extend(payload_text(e, self.masker) for e in part.events())
+            else:
+                lines.extend(self._lines([part]))  # type: ignore[list-item]
+        if lines:
+            self.write(lines)
+
+    def _plain(self) -> bool:
+        """Received messages printed as received (no decode row, or --raw)."""
+        return self.raw or self.options is None or self.options.decode is None
+
+    def events(self, events: list[Event]) -> None:
         if self.as_json:
+            from wsblock.codecs import decoded_for
+
             lines = [
                 json.dumps(
                     {**event_to_dict(e, self.masker), **decoded_for(self.options, e, self.masker)},
@@ -118,32 +166,39 @@ class _Printer:
                 if e.kind not in ("sent",)
             ]
         else:
-            lines = []
-            mask = self.masker.mask
-            for e in events:
-                if (
-                    e.kind == "received"
-                    and (shown := self._decoded(e, ""))
-                    and not shown.startswith("✖")
-                ):
-                    lines.append(shown)
-                elif e.kind == "received":
-                    lines.append(
-                        payload_text(e, self.masker)
-                        if isinstance(e.data, bytes)
-                        else mask(e.data or "")
-                    )
-                    if shown:  # cannot be decoded: shown raw, the decoder's error beside it
-                        sys.stderr.write(f"wsblock: {shown}\n")
-                elif e.kind in ("open", "close", "error", "reconnect"):
-                    self.console.event(e)  # the connection's life goes to stderr
+            lines = self._lines(events)
         if lines:
             self.write(lines)
 
+    def _lines(self, events: list[Event]) -> list[str]:
+        """A pipe: received payloads, one a line; the connection's life to stderr."""
+        lines = []
+        mask = self.masker.mask
+        for e in events:
+            if (
+                e.kind == "received"
+                and (shown := self._decoded(e, ""))
+                and not shown.startswith("✖")
+            ):
+                lines.append(shown)
+            elif e.kind == "received":
+                lines.append(
+                    payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data or "")
+                )
+                if shown:  # cannot be decoded: shown raw, the decoder's error beside it
+                    sys.stderr.write(f"wsblock: {shown}\n")
+            elif e.kind in ("open", "close", "error", "reconnect"):
+                self.console.event(e)  # the connection's life goes to stderr
+        return lines
+
     def _decoded(self, e: Event, lead: str) -> str:
         """The decoded JSON line of a received message, ``✖ error``, or "" (no decode row)."""
-        if self.raw or self.options is None or e.kind != "received":
+        if self.raw or self.options is None or self.options.decode is None:
             return ""
+        if e.kind != "received":
+            return ""
+        from wsblock.codecs import decoded_line
+
         line = decoded_line(self.options.decode, e.data)
         if line is None:
             return ""
@@ -157,11 +212,16 @@ class _Printer:
 
     def write(self, lines: list[str]) -> None:
         """Lines above the prompt (on a terminal), or plain lines (in a pipe)."""
-        text = "\n".join(lines) + "\n" if lines else ""
         if self.interactive:
+            text = "\n".join(lines) + "\n" if lines else ""
             self.out.write("\r\x1b[K" + text + (self.PROMPT if self.prompting else ""))
         else:
-            self.out.write(text)
+            # In slices of about 256 KiB: a flood's batch can hold hundreds of MB, and
+            # joining it whole costs more (fresh memory, page faults) than writing it.
+            out = self.out
+            step = max(1, _SLICE // (len(lines[0]) + 1)) if lines else 1
+            for i in range(0, len(lines), step):
+                out.write("\n".join(lines[i : i + step]) + "\n")
         self.out.flush()
 
     def say(self, text: str, style: str | None = None) -> None:
@@ -178,22 +238,28 @@ async def _pump(
     journal: Journal,
 ) -> None:
     """Print every event, in order, until the stream is closed and empty."""
-    while events := await stream.batch():
+    loop = asyncio.get_running_loop()
+    while parts := await stream.parts():
         # On disk before it is shown: a killed process never loses a printed message.
         journal.write_now()
-        printer.batch(events)
-        for e in events:
-            if e.kind == "received":
-                state["last_in"] = asyncio.get_running_loop().time()
-                if echo and session.state.name == "CONNECTED":
+        printer.batch(parts)
+        if echo:
+            for e in flatten(parts):
+                if e.kind == "received" and session.state.name == "CONNECTED":
                     data = e.data
                     if isinstance(data, bytes):
                         await session.send_bytes(data)
                     else:
                         await session.send_text(data or "")
-            elif e.kind == "close":
+        received = False
+        for part in parts:
+            if type(part) is ReceivedRun or part.kind == "received":
+                received = True
+            elif part.kind == "close":
                 state["closed"] = True
-                state["close"] = e
+                state["close"] = part
+        if received:
+            state["last_in"] = loop.time()
 
 
 def _stdin_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None]) -> None:
@@ -228,6 +294,8 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
             return True
         return False
     elif word == "binary":
+        from wsblock.checks import MessageError, decode_binary
+
         try:
             await session.send_bytes(decode_binary(rest))
         except MessageError as e:
@@ -254,7 +322,7 @@ async def _connect(
     printer.options, printer.raw = request.options, raw
     session = Session(request)
     journal = Journal.create(log_dir=log_dir, name="connect", secrets=request.secrets)
-    session.add_listener(journal.record)
+    session.add_parts_listener(journal.record_parts)
     state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
 
     def journal_trouble(exc: OSError) -> None:
@@ -298,6 +366,9 @@ async def _connect(
             else:
                 if line.startswith("//"):
                     line = line[1:]
+                from wsblock.checks import MessageError
+                from wsblock.codecs import CodecError, encoded_message
+
                 try:
                     msg = _message(line, fmt, None if interactive else n)
                     msg = encoded_message(msg, request.options.encode)
@@ -407,6 +478,11 @@ async def _connect(
     help="Send --format json lines encoded as CODEC (a binary message).",
 )
 @click.option("--raw", is_flag=True, help="Print received messages as received, not decoded.")
+@click.option(
+    "--compression",
+    is_flag=True,
+    help="Offer permessage-deflate (on the websockets transport; without it, picows).",
+)
 @env_options
 @guarded
 def connect(
@@ -423,6 +499,7 @@ def connect(
     decode: str | None = None,
     encode: str | None = None,
     raw: bool = False,
+    compression: bool = False,
 ) -> None:
     """A line-mode client: each input line is one message; received messages go to stdout.
 
@@ -435,9 +512,14 @@ def connect(
       printf 'a\\nb\\n' | wsblock connect ws://127.0.0.1:8765/echo
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
-    request = _request(url, headers, protocols, insecure, env)
-    codecs = []
+    request = _request(url, headers, protocols, insecure, env, compression)
+    codecs: list[Any] = []
     for name, spec in (("decode", decode), ("encode", encode)):
+        if not spec:
+            codecs.append(None)
+            continue
+        from wsblock.codecs import CodecError, parse_codec
+
         try:
             codecs.append(
                 parse_codec(spec, Path(env.project) if env.project else Path.cwd())

@@ -6,6 +6,7 @@ import asyncio
 import json
 import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from wsblock.cli.junit import write_junit
 from wsblock.codecs import decoded_for
 from wsblock.console import Console
 from wsblock.engine.events import Event
+from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.masking import Masker
 from wsblock.request import Request
@@ -80,7 +82,7 @@ class Reporter:
             where = f"{req.file.name} › " if req.file else ""
             self.console.line(f"▶ {where}{req.name}  {self.masker.mask(req.url)}", "sys")
 
-    def event(self, event: Event) -> None:
+    def event(self, event: Event, flush: bool = True) -> None:
         if self.as_json:
             record = event_to_dict(event, self.masker)
             if self.request is not None:
@@ -89,6 +91,22 @@ class Reporter:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             self.console.event(event)
+        if flush:
+            sys.stdout.flush()
+
+    def parts(self, parts: Sequence[Part]) -> None:
+        """A batch of events, received messages in runs: one write, one flush."""
+        if self.as_json:
+            for event in flatten(parts):
+                self.event(event, flush=False)
+        else:
+            write = sys.stdout.write
+            for part in parts:
+                if type(part) is ReceivedRun:
+                    for piece in part.split(4096):  # a flood's batch, in slices
+                        write(self.console.run_text(piece))
+                else:
+                    write(self.console.format(part) + "\n")  # type: ignore[arg-type]
         sys.stdout.flush()
 
     def result(self, r: RequestResult) -> None:
@@ -175,7 +193,12 @@ async def _run_all(
         journal.on_error = trouble
         try:
             result = await run_request(
-                item, reporter.event, journal=journal, linger=linger, stopper=stopper
+                item,
+                reporter.event,
+                journal=journal,
+                linger=linger,
+                stopper=stopper,
+                parts_listener=reporter.parts,
             )
         finally:
             try:

@@ -19,11 +19,15 @@ Modules, one idea each:
 * :mod:`.state` -- :class:`State` and its transitions.
 * :mod:`.events` -- :class:`~.events.Event`, the record of everything that happens.
 * :mod:`.stream`, :mod:`.hub` -- delivery of events to streams and listeners.
+* :mod:`.runs` -- :class:`~.runs.ReceivedRun`: the messages of one socket read in
+  columns, for consumers that take parts (``stream.parts()``,
+  ``session.add_parts_listener``); events are built only when asked for.
 * :mod:`.clock` -- timestamps from one wall-clock anchor and the monotonic clock.
 * :mod:`.fastevent` -- building events cheaply on the receive path.
 * :mod:`.params`, :mod:`.tls` -- a request's options as connection settings.
 * :mod:`.transport` -- the interface to a WebSocket library;
-  :mod:`.websockets_transport` implements it on ``websockets``.
+  :mod:`.websockets_transport` and :mod:`.picows_transport` implement it
+  (:mod:`.choice` picks one).
 * :mod:`.backoff` -- delays between reconnect attempts.
 * :mod:`.closecodes` -- which close codes may be sent, and their names.
 * :mod:`.errors` -- problems in plain words.

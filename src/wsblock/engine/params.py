@@ -21,14 +21,19 @@ import ssl
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
-from websockets.version import version as websockets_version
-
 from .. import __version__
 from ..request import Request
 from .tls import ssl_context
 
-#: The ``User-Agent`` sent when the request sets none.
-USER_AGENT = f"wsblock/{__version__} websockets/{websockets_version}"
+#: The ``User-Agent`` sent when the request sets none; the transport adds its library
+#: (:func:`user_agent`): ``wsblock/1.0 websockets/17.4`` or ``wsblock/1.0 picows/2.3.1``.
+USER_AGENT = f"wsblock/{__version__}"
+
+
+def user_agent(value: str, library: str, version: str) -> str:
+    """The ``User-Agent`` to send: :data:`USER_AGENT` with the transport's library and
+    version, or a request's own ``value`` as it is."""
+    return f"{value} {library}/{version}" if value == USER_AGENT else value
 
 
 @dataclass(frozen=True, slots=True)

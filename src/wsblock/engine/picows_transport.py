@@ -20,6 +20,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import picows
 from picows import (
     WSCloseCode,
     WSHandshakeError,
@@ -29,12 +30,13 @@ from picows import (
     WSTransport,
     ws_connect,
 )
-from websockets.exceptions import PayloadTooBig
 
 from .errors import ConnectFailed, Problem
 from .errors import describe as describe
-from .params import ConnectParams
+from .params import ConnectParams, user_agent
 from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
+
+_PICOWS = getattr(picows, "__version__", "?")
 
 _TEXT, _BINARY, _CONT = WSMsgType.TEXT, WSMsgType.BINARY, WSMsgType.CONTINUATION
 _PING, _PONG, _CLOSE = WSMsgType.PING, WSMsgType.PONG, WSMsgType.CLOSE
@@ -74,7 +76,7 @@ class PicowsTransport:
         if params.origin:
             headers.append(("Origin", params.origin))
         if params.user_agent:
-            headers.append(("User-Agent", params.user_agent.replace("websockets/", "picows/")))
+            headers.append(("User-Agent", user_agent(params.user_agent, "picows", _PICOWS)))
         kwargs: dict[str, Any] = {
             "extra_headers": headers or None,
             "websocket_handshake_timeout": params.open_timeout,
@@ -211,6 +213,7 @@ class _Listener(WSListener):
         self._at = 0.0
         self._scheduled = False
         self._fragments: list[bytes] | None = None
+        self._plain = True  # no failure, no close received, no fragments: the fast path
         self._fragmented_text = False
         self._size = 0
         self._limit = params.max_message_size
@@ -223,6 +226,30 @@ class _Listener(WSListener):
         self.ws = transport
 
     def on_ws_frame(self, transport: WSTransport, frame: Any) -> None:
+        # The fast path: a whole text message while nothing special goes on (no failure,
+        # no close received, no fragmented message under way). Everything inlined: under
+        # a flood this runs for every message.
+        if (
+            self._plain
+            and frame.msg_type is _TEXT
+            and frame.fin
+            and not (frame.rsv1 or frame.rsv2 or frame.rsv3)
+            and (self._limit is None or frame.payload_size <= self._limit)
+        ):
+            try:
+                text = frame.get_payload_as_utf8_text()
+            except UnicodeDecodeError:
+                pass  # the general path fails the connection with 1007
+            else:
+                if not self._scheduled:
+                    self._scheduled = True
+                    self._at = time.monotonic()
+                    self.loop.call_soon(self._flush)
+                self._items.append(text)
+                return
+        self._frame(transport, frame)
+
+    def _frame(self, transport: WSTransport, frame: Any) -> None:
         if self.problem is not None or self.close_rcvd is not None:
             return  # failed or closing: ignore the rest (RFC 6455 7.1.7)
         opcode = frame.msg_type
@@ -237,6 +264,8 @@ class _Listener(WSListener):
                 return
             data = frame.get_payload_as_bytes()
             if self._limit is not None and len(data) > self._limit:
+                from websockets.exceptions import PayloadTooBig
+
                 self.fail(
                     describe.too_big(PayloadTooBig(len(data), self._limit, 0), self._limit), 1009
                 )
@@ -252,6 +281,7 @@ class _Listener(WSListener):
                     opcode is _TEXT,
                     len(data),
                 )
+                self._plain = False
                 if opcode is _TEXT:
                     self._check_partial_utf8(data, final=False)
         elif opcode is _CONT:
@@ -265,12 +295,15 @@ class _Listener(WSListener):
             data = frame.get_payload_as_bytes()
             self._size += len(data)
             if self._limit is not None and self._size > self._limit:
+                from websockets.exceptions import PayloadTooBig
+
                 too_big = PayloadTooBig(len(data), self._limit, self._size - len(data))
                 self.fail(describe.too_big(too_big, self._limit), 1009)
                 return
             fragments.append(data)
             if frame.fin:
                 self._fragments = None
+                self._plain = self.problem is None and self.close_rcvd is None
                 whole = b"".join(fragments)
                 if self._fragmented_text:
                     self._text(whole)
@@ -333,6 +366,7 @@ class _Listener(WSListener):
                 self.fail(describe.invalid_utf8(exc), 1007)
                 return
         self.close_rcvd = (code, reason)
+        self._plain = False
         if self.close_sent is None:
             self.rcvd_first = True
             self.send_close(1000 if code == 1005 else code, reason if code != 1005 else "")
@@ -396,6 +430,7 @@ class _Listener(WSListener):
         """Fail the connection: send a close frame with ``code``, then cut TCP after a while."""
         self.problem = problem
         self._fragments = None
+        self._plain = False
         if self.close_sent is None and self.ws is not None:
             self.send_close(code, _short(problem.reason))
         if self.ws is not None:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -49,8 +49,9 @@ from .errors import ConnectFailed, Problem, StateError
 from .errors import describe as describe
 from .events import Event, Kind
 from .fastevent import new_event
-from .hub import BatchListener, Hub, Listener
+from .hub import BatchListener, Hub, Listener, PartsListener
 from .params import ConnectParams, connect_params
+from .runs import Part, ReceivedRun
 from .state import State, can_move
 from .stats import Stats
 from .stream import EventStream
@@ -168,6 +169,15 @@ class Session:
         sequence is shared with other consumers: never modify it.
         """
         return self._hub.add_batch_listener(fn)
+
+    def add_parts_listener(self, fn: PartsListener) -> Callable[[], None]:
+        """Call ``fn(parts)`` synchronously with each batch as parts; returns a remover.
+
+        Like :meth:`add_batch_listener`, but the messages of one read come as one
+        :class:`~.runs.ReceivedRun` (columns), whose events are built only if someone
+        asks for them: the cheapest way to journal or print a flood.
+        """
+        return self._hub.add_parts_listener(fn)
 
     # Connecting.
 
@@ -290,44 +300,59 @@ class Session:
             self._ended.set()
 
     async def _read(self, transport: Transport) -> Ending:
-        # The hot path: one iteration per socket read that brought something.
+        # The hot path: one iteration per socket read that brought something. The
+        # messages of a read go out as runs (columns, engine/runs.py): no event is
+        # built for a consumer that does not ask for it.
         recv = transport.recv
         at = self._clock.at
-        publish = self._hub.publish_many
+        publish = self._hub.publish_parts
         stats = self.stats
-        make = new_event
         while True:
             try:
                 batches = await recv()
             except TransportClosed as closed:
                 return closed.ending
-            events: list[Event] = []
-            append = events.append
-            count = size_in = 0
+            parts: list[Part] = []
+            controls = 0
             pongs: list[Control] | None = None
             for batch in batches:
                 ts, mono = at(batch.at)
-                for item in batch.items:
+                items = batch.items
+                kinds = set(map(type, items))
+                if len(kinds) == 1 and (str in kinds or bytes in kinds):
+                    parts.append(_make_run(ts, mono, str in kinds, items))  # type: ignore[arg-type]
+                    continue
+                pending: list[str | bytes] = []
+                pending_text = False
+                for item in items:
                     cls = type(item)
-                    if cls is str:
-                        size = len(item) if item.isascii() else len(item.encode())  # type: ignore[union-attr,arg-type]
-                        append(make("received", ts, mono, "in", "text", None, item, size))  # type: ignore[arg-type]
-                        count += 1
-                        size_in += size
-                    elif cls is bytes:
-                        size = len(item)  # type: ignore[arg-type]
-                        append(make("received", ts, mono, "in", "binary", None, item, size))  # type: ignore[arg-type]
-                        count += 1
-                        size_in += size
-                    else:
-                        control: Control = item  # type: ignore[assignment]
-                        append(self._control_event(control, ts, mono))
-                        if control.kind == "pong" and control.data in self._pings:
-                            pongs = pongs or []
-                            pongs.append(control)
+                    if cls is str or cls is bytes:
+                        text = cls is str
+                        if pending and text is not pending_text:
+                            parts.append(_make_run(ts, mono, pending_text, pending))
+                            pending = []
+                        pending.append(item)  # type: ignore[arg-type]
+                        pending_text = text
+                        continue
+                    if pending:
+                        parts.append(_make_run(ts, mono, pending_text, pending))
+                        pending = []
+                    control: Control = item  # type: ignore[assignment]
+                    parts.append(self._control_event(control, ts, mono))
+                    controls += 1
+                    if control.kind == "pong" and control.data in self._pings:
+                        pongs = pongs or []
+                        pongs.append(control)
+                if pending:
+                    parts.append(_make_run(ts, mono, pending_text, pending))
+            count = size_in = 0
+            for part in parts:
+                if type(part) is ReceivedRun:
+                    count += len(part.data)
+                    size_in += sum(part.sizes)
             stats.received += count
             stats.bytes_in += size_in
-            publish(events)
+            publish(parts, count + controls)
             if pongs:
                 for pong in pongs:
                     waiter = self._pings.pop(pong.data, None)
@@ -574,3 +599,14 @@ class Session:
 
     def __repr__(self) -> str:
         return f"<Session {self.request.name!r} {self.request.url} {self._state}>"
+
+
+def _make_run(ts: datetime, mono: float, text: bool, items: Sequence[str | bytes]) -> ReceivedRun:
+    """The run of ``items`` (all ``str`` when ``text``, else all ``bytes``)."""
+    if not text:
+        return ReceivedRun(ts, mono, "binary", items, list(map(len, items)))
+    if all(map(str.isascii, items)):  # type: ignore[arg-type]
+        sizes = list(map(len, items))
+    else:
+        sizes = [len(t) if t.isascii() else len(t.encode()) for t in items]  # type: ignore[union-attr]
+    return ReceivedRun(ts, mono, "text", items, sizes)

@@ -8,6 +8,10 @@ A consumer should take them in batches, which keeps its own per-event overhead l
     stream = session.subscribe()
     while events := await stream.batch():
         render(events)          # every event since the previous batch, in order
+
+A consumer that can take received messages in columns (it only writes them out)
+calls :meth:`EventStream.parts` instead: the same, with each run of messages as a
+:class:`~.runs.ReceivedRun` whose events are never built unless asked for.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 
 from .events import Event
+from .runs import Part, ReceivedRun, flatten
 
 
 class EventStream:
@@ -26,10 +31,11 @@ class EventStream:
     made, until :meth:`close` is called.
     """
 
-    __slots__ = ("_queue", "_ready", "_idle", "_closed", "_on_close")
+    __slots__ = ("_queue", "_count", "_ready", "_idle", "_closed", "_on_close")
 
     def __init__(self, on_close: Callable[[EventStream], None] | None = None) -> None:
-        self._queue: deque[Event] = deque()
+        self._queue: deque[Part] = deque()  # events, and runs standing for several
+        self._count = 0  # events waiting (a run counts as its messages)
         self._ready = asyncio.Event()
         self._idle = asyncio.Event()  # the consumer came back for more and nothing waits
         self._closed = False
@@ -41,13 +47,24 @@ class EventStream:
         """Append one event. Never waits; ignored once the stream is closed."""
         if not self._closed:
             self._queue.append(event)
+            self._count += 1
             self._idle.clear()
             self._ready.set()
 
     def push_many(self, events: Iterable[Event]) -> None:
         """Append several events, in order. Never waits; ignored once closed."""
         if not self._closed:
+            events = list(events)
             self._queue.extend(events)
+            self._count += len(events)
+            self._idle.clear()
+            self._ready.set()
+
+    def push_parts(self, parts: list[Part], count: int) -> None:
+        """Append events and runs standing for ``count`` events, in order."""
+        if not self._closed:
+            self._queue.extend(parts)
+            self._count += count
             self._idle.clear()
             self._ready.set()
 
@@ -65,16 +82,41 @@ class EventStream:
                 return []
             self._ready.clear()
             await self._ready.wait()
-        if limit is None or limit >= len(queue):
-            events = list(queue)
-            queue.clear()
-            return events
-        return [queue.popleft() for _ in range(limit)]
+        if limit is None or limit >= self._count:
+            return self.take()
+        events: list[Event] = []
+        while len(events) < limit:
+            part = queue.popleft()
+            if type(part) is ReceivedRun:
+                whole = part.events()
+                room = limit - len(events)
+                events.extend(whole[:room])
+                queue.extendleft(reversed(whole[room:]))
+            else:
+                events.append(part)  # type: ignore[arg-type]
+        self._count -= len(events)
+        return events
+
+    async def parts(self) -> list[Part]:
+        """As :meth:`batch`, but a run of received messages comes as one
+        :class:`~.runs.ReceivedRun` (columns; its events built only if asked for)."""
+        queue = self._queue
+        while not queue:
+            self._idle.set()
+            if self._closed:
+                return []
+            self._ready.clear()
+            await self._ready.wait()
+        parts = list(queue)
+        queue.clear()
+        self._count = 0
+        return parts
 
     def take(self) -> list[Event]:
         """Take every pending event without waiting (maybe none)."""
-        events = list(self._queue)
+        events = flatten(self._queue)
         self._queue.clear()
+        self._count = 0
         return events
 
     async def get(self) -> Event:
@@ -89,7 +131,13 @@ class EventStream:
                 raise EOFError("the event stream is closed")
             self._ready.clear()
             await self._ready.wait()
-        return self._queue.popleft()
+        part = self._queue.popleft()
+        if type(part) is ReceivedRun:
+            first, *rest = part.events()
+            self._queue.extendleft(reversed(rest))
+            part = first
+        self._count -= 1
+        return part  # type: ignore[return-value]
 
     async def __aiter__(self) -> AsyncIterator[Event]:
         """Iterate over events one by one until the stream is closed and drained."""
@@ -111,7 +159,7 @@ class EventStream:
 
     def __len__(self) -> int:
         """How many events wait to be taken."""
-        return len(self._queue)
+        return self._count
 
     @property
     def closed(self) -> bool:

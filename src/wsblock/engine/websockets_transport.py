@@ -26,10 +26,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConcurrencyError, ConnectionClosed
 from websockets.frames import CloseCode, Opcode
 from websockets.protocol import OPEN, Event
+from websockets.version import version as websockets_version
 
 from .errors import ConnectFailed
 from .errors import describe as describe
-from .params import ConnectParams
+from .params import ConnectParams, user_agent
 from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
 
 _TEXT, _BINARY, _CONT = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
@@ -53,7 +54,8 @@ class WebsocketsTransport:
             "subprotocols": list(params.subprotocols) or None,
             "compression": "deflate" if params.compression else None,
             "additional_headers": list(params.headers) or None,
-            "user_agent_header": params.user_agent,
+            "user_agent_header": params.user_agent
+            and user_agent(params.user_agent, "websockets", websockets_version),
             "proxy": True if params.proxy == "auto" else params.proxy,
             "open_timeout": params.open_timeout,
             "ping_interval": params.ping_interval,

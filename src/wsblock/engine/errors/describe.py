@@ -18,27 +18,18 @@ import errno
 import socket
 import ssl
 from http import HTTPStatus
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
-
-from websockets.exceptions import (
-    InvalidHandshake,
-    InvalidMessage,
-    InvalidProxy,
-    InvalidProxyStatus,
-    InvalidStatus,
-    InvalidURI,
-    NegotiationError,
-    PayloadTooBig,
-    ProtocolError,
-    ProxyError,
-)
-from websockets.proxy import get_proxy
-from websockets.uri import parse_uri
 
 from ..closecodes import describe as describe_code
 from ..params import ConnectParams
 from .problem import Problem
+
+if TYPE_CHECKING:
+    from websockets.exceptions import InvalidStatus, PayloadTooBig
+
+# websockets is imported where an error is told, not here: a connection on picows that
+# goes well never imports it (wsblock connect starts faster).
 
 E = TypeVar("E", bound=BaseException)
 
@@ -48,6 +39,17 @@ BODY_LIMIT = 1024
 
 def connect_error(exc: BaseException, params: ConnectParams) -> Problem:
     """Why a connection attempt to ``params.url`` failed with ``exc``."""
+    from websockets.exceptions import (
+        InvalidHandshake,
+        InvalidMessage,
+        InvalidProxy,
+        InvalidProxyStatus,
+        InvalidStatus,
+        InvalidURI,
+        NegotiationError,
+        ProxyError,
+    )
+
     if isinstance(exc, InvalidStatus):
         return rejected(exc)
     if isinstance(exc, InvalidURI):
@@ -236,6 +238,8 @@ def failure(exc: BaseException | None, code: int, reason: str, params: ConnectPa
 
     ``code`` and ``reason`` are those of the close frame the client sent.
     """
+    from websockets.exceptions import PayloadTooBig, ProtocolError
+
     if isinstance(exc, PayloadTooBig) or code == 1009:
         return too_big(exc if isinstance(exc, PayloadTooBig) else None, params.max_message_size)
     if isinstance(exc, UnicodeDecodeError):
@@ -293,6 +297,9 @@ def _proxy(params: ConnectParams) -> str | None:
         return None
     if params.proxy != "auto":
         return params.proxy
+    from websockets.proxy import get_proxy
+    from websockets.uri import parse_uri
+
     try:
         return get_proxy(parse_uri(params.url))
     except Exception:

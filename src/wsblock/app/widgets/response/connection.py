@@ -176,7 +176,7 @@ class ConnectionView(Vertical):
         self._streams.append(stream)
         if self.journal is not None:
             self.journal.on_error = self._journal_failed
-            session.add_listener(self.journal.record)
+            session.add_parts_listener(self.journal.record_parts)  # runs: written in one go
         self._consumers.append(self.run_worker(self._consume(stream), group="consume"))
         try:
             await session.connect()
