@@ -97,9 +97,7 @@ _BODY_TESTS: dict[str, Callable[[Sequence[Any], str], Iterator[Any]]] = {
     "equals": lambda data, e: map(e.__eq__, data),
     "notEquals": lambda data, e: map(e.__ne__, data),
     "contains": lambda data, e: map(str.__contains__, data, repeat(e)),
-    "notContains": lambda data, e: map(
-        False.__eq__, map(str.__contains__, data, repeat(e))
-    ),
+    "notContains": lambda data, e: map(False.__eq__, map(str.__contains__, data, repeat(e))),
     "starts-with": lambda data, e: map(str.startswith, data, repeat(e)),
     "ends-with": lambda data, e: map(str.endswith, data, repeat(e)),
 }

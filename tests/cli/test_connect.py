@@ -144,7 +144,11 @@ def test_compression_only_when_asked(wsblock, echo_cli) -> None:
     asked = wsblock("connect", echo_cli.url("/headers"), "--compression", input="")
     assert plain.code == 0 and asked.code == 0, plain.err + asked.err
     offered = [
-        [v for k, v in json.loads(r.out.splitlines()[0])["headers"] if k.lower() == "sec-websocket-extensions"]
+        [
+            v
+            for k, v in json.loads(r.out.splitlines()[0])["headers"]
+            if k.lower() == "sec-websocket-extensions"
+        ]
         for r in (plain, asked)
     ]
     assert offered[0] == [] and "permessage-deflate" in offered[1][0]

@@ -63,7 +63,12 @@ async def test_expectations_take_messages_in_order_across_runs(echo_server) -> N
     parts: list = []
     result = await runner.run_request(req, events.append, linger=5, parts_listener=parts.extend)
     assert result.ok and result.received == n, result.failures
-    assert [e.name for e in events if e.kind == "expect" and e.ok] == ["first", "next", "then", "last"]
+    assert [e.name for e in events if e.kind == "expect" and e.ok] == [
+        "first",
+        "next",
+        "then",
+        "last",
+    ]
     got = [d for p in parts if isinstance(p, ReceivedRun) for d in p.data]
     assert got == [f"{i:08d}" for i in range(n)]
 
@@ -77,7 +82,9 @@ async def test_a_failed_expectation_names_the_last_message(echo_server) -> None:
     assert "actual '00002999'" in result.failures[0], result.failures
 
 
-def test_run_prints_and_journals_every_message_of_a_big_flood(wsblock, echo_cli, state_dir, tmp_path):
+def test_run_prints_and_journals_every_message_of_a_big_flood(
+    wsblock, echo_cli, state_dir, tmp_path
+):
     n = 200_000
     f = write(
         tmp_path / "flood.void",

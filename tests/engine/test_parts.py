@@ -306,9 +306,7 @@ async def test_a_read_of_mixed_items_becomes_runs_and_events_in_order():
         [b"x", b"yy"],
         ["only"],
     ]
-    session = Session(
-        Request(name="t", url="ws://h/"), transport=lambda: _ScriptedTransport(reads)
-    )
+    session = Session(Request(name="t", url="ws://h/"), transport=lambda: _ScriptedTransport(reads))
     parts: list = []
     events: list = []
     session.add_parts_listener(parts.extend)

@@ -18,7 +18,9 @@ T0 = datetime(2026, 11, 25, 16, 40, 0, 999_999, tzinfo=UTC)
 
 
 def text_run(data: list[str], ts: datetime = T0, mono: float = 1.5) -> ReceivedRun:
-    return ReceivedRun(ts, mono, "text", data, [len(d.encode("utf-8", "surrogatepass")) for d in data])
+    return ReceivedRun(
+        ts, mono, "text", data, [len(d.encode("utf-8", "surrogatepass")) for d in data]
+    )
 
 
 def by_events(run: ReceivedRun, masker: Masker | None = None) -> str:

@@ -183,7 +183,9 @@ class _Printer:
                 lines.append(shown)
             elif e.kind == "received":
                 lines.append(
-                    payload_text(e, self.masker) if isinstance(e.data, bytes) else mask(e.data or "")
+                    payload_text(e, self.masker)
+                    if isinstance(e.data, bytes)
+                    else mask(e.data or "")
                 )
                 if shown:  # cannot be decoded: shown raw, the decoder's error beside it
                     sys.stderr.write(f"wsblock: {shown}\n")
