@@ -110,3 +110,25 @@ def test_export_without_a_journal_is_the_journals_export(tmp_path):
     assert export_session(None, m, "json", tmp_path / "s.json").read_text().lstrip().startswith("[")
     csv_text = export_session(None, m, "csv", tmp_path / "s.csv").read_text()
     assert csv_text.splitlines()[0] == ",".join(CSV_COLUMNS)
+
+
+def test_runs_of_received_messages_are_rows_like_their_events():
+    from wsblock.engine.runs import ReceivedRun
+
+    run = ReceivedRun(T0 + timedelta(seconds=2), 2.0, "text", ["a1", "b2", "a3"], [2, 2, 2])
+    binary = ReceivedRun(T0 + timedelta(seconds=3), 3.0, "binary", [b"\x00a"], [2])
+    by_runs, by_events = LogModel(), LogModel()
+    by_runs.set_filter(Filter(text="a"))
+    by_events.set_filter(Filter(text="a"))
+    head = [ev("open", 0.1, status=101), msg("out", "a0", 1.0)]
+    system = by_runs.extend([*head, run, ev("note", 2.5, data="x"), binary])
+    by_events.extend([*head, *run.events(), ev("note", 2.5, data="x"), *binary.events()])
+    assert [e.kind for e in system] == ["open", "note"]
+    assert len(by_runs) == len(by_events) == 7
+    assert list(by_runs.times) == list(by_events.times)
+    assert bytes(by_runs.meta) == bytes(by_events.meta)
+    assert by_runs.payloads == by_events.payloads and list(by_runs.sizes) == [*by_events.sizes]
+    assert (
+        (by_runs.count_in, by_runs.bytes_in) == (by_events.count_in, by_events.bytes_in) == (4, 8)
+    )
+    assert list(by_runs.index or []) == list(by_events.index or []) == [1, 2, 4, 6]

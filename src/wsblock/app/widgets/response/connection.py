@@ -1,7 +1,7 @@
 """One live connection, in its own response tab.
 
 It owns an engine :class:`~wsblock.engine.Session` and a journal; a worker consumes
-``await stream.batch()`` into the :class:`LogModel`, and a frame timer redraws the log
+``await stream.parts()`` into the :class:`LogModel`, and a frame timer redraws the log
 at most 30 times a second. The app never touches a socket: the engine does.
 """
 
@@ -187,7 +187,8 @@ class ConnectionView(Vertical):
     async def _consume(self, stream) -> None:
         model = self.model
         status = self.status
-        while batch := await stream.batch():  # empty: the stream is closed and drained
+        # parts: runs of received messages come as columns, appended as they are
+        while batch := await stream.parts():  # empty: the stream is closed and drained
             journal = self.journal
             if journal is not None:
                 journal.write_now()  # on disk before it is drawn: kill -9 loses nothing shown

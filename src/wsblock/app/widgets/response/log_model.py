@@ -18,9 +18,11 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 
 from wsblock.codecs import Codec
 from wsblock.engine.events import Event
+from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.masking import Masker
 from wsblock.words import describe
 
@@ -109,8 +111,49 @@ class LogModel:
         return position if self.index is None else self.index[position]
 
     # -- ingest -----------------------------------------------------------------------
-    def extend(self, events: Iterable[Event]) -> list[Event]:
-        """Append events; returns the system events among them (for the status bar)."""
+    def extend(self, parts: Iterable[Part]) -> list[Event]:
+        """Append events, and runs of received messages (``EventStream.parts``: a run's
+        columns are appended as they are, no event built); returns the system events
+        among them (for the status bar)."""
+        system: list[Event] = []
+        events: list[Event] = []
+        for part in parts:
+            if type(part) is ReceivedRun:
+                if events:
+                    system += self._extend_events(events)
+                    events = []
+                self._extend_run(part)
+            else:
+                events.append(part)  # type: ignore[arg-type]
+        if events:
+            system += self._extend_events(events)
+        return system
+
+    def _extend_run(self, run: ReceivedRun) -> None:
+        """A run of received messages: its columns appended at C speed."""
+        n = len(run.data)
+        if not n:
+            return
+        first = len(self.meta)
+        self.times.extend(repeat(run.ts.timestamp(), n))  # one read shares one ts
+        sizes = run.sizes
+        total = sum(sizes)
+        if max(sizes) > _MAX_SIZE:
+            sizes = [min(s, _MAX_SIZE) for s in sizes]
+        self.sizes.extend(sizes)
+        code = 0x18 | IN | (BINARY if run.type == "binary" else 0)  # received
+        self.meta.extend(bytes((code,)) * n)
+        self.payloads.extend(run.data)
+        self.count_in += n
+        self.bytes_in += total
+        if self.index is not None:
+            if self.filter.active:
+                self._filter_rows(range(first, len(self.meta)))
+            else:
+                self.index.extend(range(first, len(self.meta)))
+        self.version += 1
+
+    def _extend_events(self, events: Iterable[Event]) -> list[Event]:
         times = self.times.append
         last_ts = None
         t = 0.0
