@@ -25,16 +25,17 @@ def key_of(app):
 def burst(app, *keys: str) -> None:
     """Keys as a terminal gives them in one read (tmux send-keys, a fast typist): all
     queued at once (``pilot.press`` waits for the app to be idle after each key)."""
+    import unicodedata
+
     from textual import events
-    from textual.keys import _character_to_key
+    from textual.keys import KEY_NAME_REPLACEMENTS
 
     for key in keys:
         char = key if len(key) == 1 else None
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+        if char is not None and not char.isalnum():
+            name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+            key = KEY_NAME_REPLACEMENTS.get(name, name)
+        app.post_message(events.Key(key, char))
 
 
 async def test_new_file_wss_url_run_and_save(demo, echo_server, tmp_path):

@@ -116,27 +116,33 @@ def commit(session, widget: Widget) -> None:
         pass  # the field outlived its place (it is being replaced)
 
 
-class EditInput(EditorPart, Input):  # type: ignore[misc]  # both define _on_paste (issue 9 item 2)
+class EditInput(EditorPart, Input):
     """An Input of the editor: Tab accepts a ``{{variable}}`` suggestion when one shows.
 
-    ``on_enter(time)``, when set, handles Enter at once (before the keys after it).
+    ``on_enter()``, when set, handles Enter at once (before the keys after it).
     """
 
     BINDINGS = [Binding("tab", "accept_or_next", "Complete", show=False)]
 
-    def __init__(self, *args, on_enter: Callable[[float], None] | None = None, **kwargs) -> None:
+    def __init__(self, *args, on_enter: Callable[[], None] | None = None, **kwargs) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
         self.on_enter = on_enter
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.hand_over(event):
-            return
+    def completion(self) -> str | None:
+        """The value with the ``{{variable}}`` suggestion accepted, when the cursor is at
+        the end and the suggester has one (computed here, as the suggester does)."""
+        suggester = self.suggester
+        if not isinstance(suggester, VariableSuggester) or not self.cursor_at_end:
+            return None
+        return complete_variable(self.value, suggester.names())
+
+    def key_pressed(self, event: events.Key) -> None:
         if event.key == "enter" and self.on_enter is not None:
             event.prevent_default()
             event.stop()
-            self.on_enter(event.time)
-        elif event.key == "tab" and self._suggestion and self.cursor_at_end:
+            self.on_enter()
+        elif event.key == "tab" and self.completion() is not None:
             event.prevent_default()
             event.stop()
             self.action_accept_or_next()
@@ -144,37 +150,37 @@ class EditInput(EditorPart, Input):  # type: ignore[misc]  # both define _on_pas
             self.tab_moves(event)
 
     def action_accept_or_next(self) -> None:
-        if self._suggestion and self.cursor_at_end:
-            self.value = self._suggestion
+        completed = self.completion()
+        if completed is not None:
+            self.value = completed
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()
 
 
 class EditButton(EditorPart, Button):
-    """A button of the editor: ``on_press(time)`` runs at once on Enter or Space (before
-    the keys typed after them: a button that changes the page holds those), or on a click
-    (``time`` None)."""
+    """A button of the editor: ``on_press(by_key)`` runs at once on Enter or Space (before
+    the keys typed after them: a button that changes the page holds those; ``by_key``
+    True), or on a click (``by_key`` False)."""
 
-    def __init__(self, label: str, on_press: Callable[[float | None], None], **kwargs) -> None:
+    def __init__(self, label: str, on_press: Callable[[bool], None], **kwargs) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(label, **kwargs)
         self.on_press = on_press
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.hand_over(event):
-            return
+    def key_pressed(self, event: events.Key) -> None:
         if event.key in ("enter", "space"):
             event.prevent_default()
             event.stop()
-            self.on_press(event.time)
+            self.on_press(True)
         else:
             self.tab_moves(event)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button is self:
             event.stop()
-            self.on_press(None)
+            if self.heard(event):
+                self.on_press(False)
 
 
 class EditSelect(EditorPart, Select):
@@ -246,25 +252,25 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
             yield Static(escape(self.title()), classes="block-title")
             yield EditButton(
                 "↑",
-                lambda cut: self.action_move_block(-1, cut),
+                lambda by_key: self.action_move_block(-1, by_key),
                 classes="blk-up",
                 tooltip="Move up (Alt+Shift+↑)",
             )
             yield EditButton(
                 "↓",
-                lambda cut: self.action_move_block(1, cut),
+                lambda by_key: self.action_move_block(1, by_key),
                 classes="blk-down",
                 tooltip="Move down (Alt+Shift+↓)",
             )
             yield EditButton(
                 "❐",
-                lambda cut: self.action_duplicate_block(cut),
+                lambda by_key: self.action_duplicate_block(by_key),
                 classes="blk-copy",
                 tooltip="Duplicate (Alt+Shift+C)",
             )
             yield EditButton(
                 "✕",
-                lambda cut: self.action_delete_block(cut),
+                lambda by_key: self.action_delete_block(by_key),
                 classes="blk-delete",
                 tooltip="Delete (Alt+Shift+Delete)",
             )
@@ -277,14 +283,14 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
         """The edit key to focus when the block is new."""
         return None
 
-    def action_move_block(self, delta: int, cut: float | None = None) -> None:
-        self.editor.move_block(self.index, self.index + delta, cut=cut)
+    def action_move_block(self, delta: int, by_key: bool = False) -> None:
+        self.editor.move_block(self.index, self.index + delta, by_key=by_key)
 
-    def action_duplicate_block(self, cut: float | None = None) -> None:
-        self.editor.duplicate_block(self.index, cut=cut)
+    def action_duplicate_block(self, by_key: bool = False) -> None:
+        self.editor.duplicate_block(self.index, by_key=by_key)
 
-    def action_delete_block(self, cut: float | None = None) -> None:
-        self.editor.delete_block(self.index, cut=cut)
+    def action_delete_block(self, by_key: bool = False) -> None:
+        self.editor.delete_block(self.index, by_key=by_key)
 
 
 class RequestEditor(BlockEditor):
@@ -319,7 +325,7 @@ class RequestEditor(BlockEditor):
             )
             yield EditButton(
                 "▶ Run",
-                lambda cut: self.editor.run_request_at(self.index),
+                lambda by_key: self.editor.run_request_at(self.index),
                 classes="req-run",
                 tooltip="Run (Ctrl+J, F5)",
             )
@@ -330,11 +336,15 @@ class RequestEditor(BlockEditor):
     @on(Input.Changed, ".url")
     def _url_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.input)
 
     @on(Input.Submitted, ".url")
     def _url_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         self.editor.run_request_at(self.index)
 
 
@@ -389,14 +399,16 @@ class RowEditor(EditorPart, Horizontal):
     @on(Input.Changed, ".cell")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.grid.session, event.input)
 
-    def _enter(self, col: int, cut: float) -> None:
+    def _enter(self, col: int) -> None:
         """Enter in the last cell of the last row adds a row; elsewhere: the next cell."""
         if col == len(self.grid.columns) - 1 and self.row == self.grid.row_count - 1:
-            self.add_row(cut)
+            self.add_row(by_key=True)
         else:
-            self.grid.editor.move_focus(cut=cut)
+            self.grid.editor.move_focus(by_key=True)
 
     def _focused_col(self) -> int:
         focused = self.screen.focused
@@ -414,14 +426,14 @@ class RowEditor(EditorPart, Horizontal):
     def action_add_row(self) -> None:
         self.add_row()
 
-    def add_row(self, cut: float | None = None) -> None:
+    def add_row(self, by_key: bool = False) -> None:
         g, row = self.grid, self.row
 
         def change() -> tuple:
             new = g.session.add_row(g.index, at=row + 1, item=g.item)
             return ("cell", g.index, g.item, new, 0)
 
-        g.refresh_grid(change, cut=cut)
+        g.refresh_grid(change, by_key=by_key)
 
     def action_delete_row(self) -> None:
         g, row, col = self.grid, self.row, self._focused_col()
@@ -496,15 +508,15 @@ class TableEditor(EditorPart, Vertical):
             ("add-row", self.index, self.item),
         )
 
-    def _add(self, cut: float | None) -> None:
+    def _add(self, by_key: bool) -> None:
         def change() -> tuple:
             row = self.session.add_row(self.index, item=self.item)
             return ("cell", self.index, self.item, row, 0)
 
-        self.refresh_grid(change, cut=cut)
+        self.refresh_grid(change, by_key=by_key)
 
-    def refresh_grid(self, change: Callable[[], tuple | None], *, cut: float | None = None) -> None:
-        self.editor.refresh_part(self, change, cut=cut)
+    def refresh_grid(self, change: Callable[[], tuple | None], *, by_key: bool = False) -> None:
+        self.editor.refresh_part(self, change, by_key=by_key)
 
 
 class TableBlockEditor(BlockEditor):
@@ -555,6 +567,8 @@ class AuthEditor(BlockEditor):
     @on(Select.Changed, ".auth-type")
     def _type_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         value = event.value
         if isinstance(value, str) and value != self.session.auth_type(self.index):
 
@@ -611,19 +625,19 @@ class MessageItemEditor(EditorPart, Vertical):
     def bar(self) -> ComposeResult:
         yield EditButton(
             "↑",
-            lambda cut: self.owner.move_item(self.item, -1, cut),
+            lambda by_key: self.owner.move_item(self.item, -1, by_key),
             classes="item-up",
             tooltip="Move up",
         )
         yield EditButton(
             "↓",
-            lambda cut: self.owner.move_item(self.item, 1, cut),
+            lambda by_key: self.owner.move_item(self.item, 1, by_key),
             classes="item-down",
             tooltip="Move down",
         )
         yield EditButton(
             "✕",
-            lambda cut: self.owner.delete_item(self.item, cut),
+            lambda by_key: self.owner.delete_item(self.item, by_key),
             classes="item-delete",
             tooltip="Delete",
         )
@@ -705,11 +719,15 @@ class MessageItemEditor(EditorPart, Vertical):
     @on(Input.Changed, ".item-name")
     def _name_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.input)
 
     @on(Select.Changed, ".item-format")
     def _format(self, event: Select.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         if not isinstance(event.value, str):
             return
         fmt, encoding = split_format(event.value)
@@ -720,12 +738,16 @@ class MessageItemEditor(EditorPart, Vertical):
     @on(Checkbox.Changed, ".item-enabled")
     def _enabled(self, event: Checkbox.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         self.session.set_item_attr(self.index, self.item, "disabled", not event.value)
         self.set_class(not event.value, "-disabled")
 
     @on(TextArea.Changed, "MessageContent")
     def _content(self, event: TextArea.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.text_area)
         self.validate()
 
@@ -775,6 +797,8 @@ class ExpectItemEditor(MessageItemEditor):
     @on(Input.Changed, ".item-timeout")
     def _timeout(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.input)
 
 
@@ -797,13 +821,13 @@ class MessagesEditor(BlockEditor):
         with Horizontal(classes="items-bar"):
             yield keyed(
                 EditButton(
-                    "+ message", lambda cut: self.add_item("message", cut), classes="add-message"
+                    "+ message", lambda by_key: self.add_item("message", by_key), classes="add-message"
                 ),
                 ("add-item", self.index, "message"),
             )
             yield keyed(
                 EditButton(
-                    "+ expect", lambda cut: self.add_item("expect", cut), classes="add-expect"
+                    "+ expect", lambda by_key: self.add_item("expect", by_key), classes="add-expect"
                 ),
                 ("add-item", self.index, "expect"),
             )
@@ -815,7 +839,7 @@ class MessagesEditor(BlockEditor):
             else ("add-item", self.index, "message")
         )
 
-    def add_item(self, kind: str, cut: float | None = None) -> None:
+    def add_item(self, kind: str, by_key: bool = False) -> None:
         def change() -> tuple:
             n = self.session.add_item(self.index, kind)
             return (
@@ -824,9 +848,9 @@ class MessagesEditor(BlockEditor):
                 else ("cell", self.index, n, 0, 0)
             )
 
-        self.editor.refresh_part(self, change, cut=cut)
+        self.editor.refresh_part(self, change, by_key=by_key)
 
-    def move_item(self, item: int, delta: int, cut: float | None = None) -> None:
+    def move_item(self, item: int, delta: int, by_key: bool = False) -> None:
         new = item + delta
 
         def change() -> tuple | None:
@@ -835,9 +859,9 @@ class MessagesEditor(BlockEditor):
             self.session.move_item(self.index, item, new)
             return ("item-name", self.index, new)
 
-        self.editor.refresh_part(self, change, cut=cut)
+        self.editor.refresh_part(self, change, by_key=by_key)
 
-    def delete_item(self, item: int, cut: float | None = None) -> None:
+    def delete_item(self, item: int, by_key: bool = False) -> None:
         def change() -> tuple:
             self.session.delete_item(self.index, item)
             left = len(self.session.items(self.index))
@@ -847,7 +871,7 @@ class MessagesEditor(BlockEditor):
                 else ("add-item", self.index, "message")
             )
 
-        self.editor.refresh_part(self, change, cut=cut)
+        self.editor.refresh_part(self, change, by_key=by_key)
 
 
 class SeparatorEditor(BlockEditor):

@@ -19,7 +19,7 @@ from wsblock.document import DocumentError
 
 from . import dialogs
 from .blocks import BlockEditor, commit, editor_for
-from .keys import Change, EditorPart, Kept, KeyHold, Refresh, clock, kept, replayed
+from .keys import Change, EditorPart, Kept, KeyHold, Refresh, kept, replayed
 from .model import ChangedOnDisk, EditSession, NeedsName
 from .prose import ProseEditor, SlashMenu
 from .templates import SlashItem
@@ -131,8 +131,8 @@ class DocumentEditor(VerticalScroll):
         # structural edits: see edit() and the keys module
         self.key_hold = KeyHold(self)
         self.holding = False  # keys typed are held (from an edit until they were sent)
-        self._since = 0.0  # keys typed after this (event time) are held
         self._origin: Widget | None = None  # the field the edit was asked from
+        self._origin_keeps = False  # the keys reaching it are after the edit
         self._backlog: list[Kept] = []  # held, to send (the oldest first)
         self._early: list[Kept] = []  # typed after the edit, kept by its field
         self._held: list[Kept] = []  # typed after those (kept by the KeyHold)
@@ -251,15 +251,17 @@ class DocumentEditor(VerticalScroll):
     # widgets are up, one at a time: each goes all the way (the field, its bindings
     # after it bubbled up) before the next, as when typed by hand. Textual would let the
     # characters of a burst overtake a Backspace or an arrow, which act as bindings.
-    def edit(self, change: Change, *, cut: float | None = None) -> None:
+    def edit(self, change: Change, *, by_key: bool = False) -> None:
         """Make a structural edit: ``change(here)`` edits the session and returns what to
         rebuild and where the focus goes (:class:`Refresh`), or None (nothing changed).
         ``here`` is the focused field's edit key and cursor.
 
-        When the focus is in the editor, the keys typed from now on (from ``cut``: the
-        time of the key that asked for the edit, when known) are held; the focused field
-        first takes the keys typed before and writes its value; then the edit is made,
-        the widgets rebuilt, the new field focused and the held keys sent to it.
+        When the focus is in the editor, the keys typed from now on are held; the focused
+        field first takes the keys typed before and writes its value; then the edit is
+        made, the widgets rebuilt, the new field focused and the held keys sent to it.
+        ``by_key``: the focused field asked for the edit while handling a key (Enter,
+        Tab...), so the keys it has yet to handle came after it and are held; otherwise
+        (a binding, a click) they came before it and the field takes them first.
         """
         focused = self.screen.focused if self.is_attached else None
         inside = focused is not None and (focused is self or self in focused.ancestors)
@@ -267,9 +269,11 @@ class DocumentEditor(VerticalScroll):
         if not self.holding:
             if inside:
                 origin = focused
-                self._start_hold(cut)
+                self._start_hold()
+                self._origin_keeps = by_key
         elif not self._pending and inside and focused is not self.key_hold:
             origin = focused  # asked for by a key sent again: from where it was sent to
+            self._origin_keeps = True  # whatever reaches it now came after the held keys
         if origin is not None:
             self._origin = origin
             self.key_hold.can_focus = True
@@ -289,9 +293,8 @@ class DocumentEditor(VerticalScroll):
         """A structural edit is under way, or the keys held meanwhile are being sent."""
         return self.holding or bool(self._pending)
 
-    def _start_hold(self, cut: float | None) -> None:
+    def _start_hold(self) -> None:
         self.holding = True
-        self._since = clock() if cut is None else cut
         self._backlog, self._early, self._held = [], [], []
         self._target = None
         self._watchdog = self.set_timer(HOLD_LIMIT, self._hold_timeout)
@@ -306,15 +309,17 @@ class DocumentEditor(VerticalScroll):
             self._watchdog = None
 
     def take_key(self, widget: Widget, event: events.Key | events.Paste) -> bool:
-        """Should ``widget`` leave ``event`` to be held? (It is the field the edit was
-        asked from, or the one the held keys are being sent to, and the key was typed
-        after the edit: it goes after the ones held already.)"""
-        if not self.holding or event is self._in_flight or event.time <= self._since:
+        """Should ``widget`` leave ``event`` to be held? (It is the field the held keys
+        are being sent to, and ``event`` is not the one sent; or the field the edit was
+        asked from by a key, and ``event`` came after that key: it goes after the ones
+        held already.) Keys come to a widget in the order they were typed, so no clock
+        is needed to tell before from after."""
+        if not self.holding or event is self._in_flight:
             return False
         if self._replaying and widget is self.screen.focused:
             self._held.append(kept(event))
             return True
-        if widget is self._origin:
+        if widget is self._origin and self._origin_keeps:
             self._early.append(kept(event))
             return True
         return False
@@ -446,7 +451,7 @@ class DocumentEditor(VerticalScroll):
         elif not self.focus_field(("gap", 0)):
             self.screen.set_focus(None)
 
-    def move_focus(self, *, backward: bool = False, cut: float | None = None) -> None:
+    def move_focus(self, *, backward: bool = False, by_key: bool = False) -> None:
         """To the next (previous) field, as Tab does, in order with the keys around."""
 
         def change(here: tuple) -> Refresh | None:
@@ -457,7 +462,7 @@ class DocumentEditor(VerticalScroll):
             step = -1 if backward else 1
             return Refresh(widget=chain[(chain.index(origin) + step) % len(chain)], rebuild=False)
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key)
 
     def _hold_timeout(self) -> None:
         """Never hold keys for long, whatever went wrong."""
@@ -508,7 +513,7 @@ class DocumentEditor(VerticalScroll):
         if prose.k < self.session.gap_count():
             self.session.set_prose(prose.k, prose.text)
 
-    def move_block(self, index: int, new_index: int, *, cut: float | None = None) -> None:
+    def move_block(self, index: int, new_index: int, *, by_key: bool = False) -> None:
         def change(here: tuple) -> Refresh | None:
             if not (0 <= new_index < len(self.session.blocks)):
                 return None
@@ -519,9 +524,9 @@ class DocumentEditor(VerticalScroll):
                 return Refresh((key[0], new_index, *key[2:]), cursor)
             return Refresh(("block", new_index))
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key)
 
-    def duplicate_block(self, index: int, *, cut: float | None = None) -> None:
+    def duplicate_block(self, index: int, *, by_key: bool = False) -> None:
         def change(here: tuple) -> Refresh:
             self.session.duplicate_block(index)
             key, cursor = here
@@ -529,15 +534,15 @@ class DocumentEditor(VerticalScroll):
                 return Refresh((key[0], index + 1, *key[2:]), cursor)  # in the copy
             return Refresh(("block", index + 1))
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key)
 
-    def delete_block(self, index: int, *, cut: float | None = None) -> None:
+    def delete_block(self, index: int, *, by_key: bool = False) -> None:
         def change(here: tuple) -> Refresh:
             self.session.delete_block(index)
             n = len(self.session.blocks)
             return Refresh(("block", min(index, n - 1)) if n else ("gap", 0))
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key)
 
     def insert_block(self, index: int, node: dict) -> None:
         def change(here: tuple) -> Refresh:
@@ -547,7 +552,7 @@ class DocumentEditor(VerticalScroll):
         self.edit(change)
 
     def refresh_part(
-        self, part: Widget, change: Callable[[], tuple | None], *, cut: float | None = None
+        self, part: Widget, change: Callable[[], tuple | None], *, by_key: bool = False
     ) -> None:
         """A structural edit inside one block (rows, items, the auth type): ``change()``
         edits the session and returns the edit key to focus (None: nothing changed)."""
@@ -556,7 +561,7 @@ class DocumentEditor(VerticalScroll):
             focus = change()
             return None if focus is None else Refresh(focus, part=part)
 
-        self.edit(edit, cut=cut)
+        self.edit(edit, by_key=by_key)
 
     # -- the slash menu -----------------------------------------------------------------
     def show_slash(self, prose: ProseEditor, query: str) -> None:
@@ -581,7 +586,7 @@ class DocumentEditor(VerticalScroll):
         item: SlashItem,
         row: int | None = None,
         *,
-        cut: float | None = None,
+        by_key: bool = False,
     ) -> None:
         """Turn line ``row`` (the cursor's) of ``prose``, a ``/…`` line, into ``item``."""
         row = prose.cursor_location[0] if row is None else row
@@ -599,7 +604,7 @@ class DocumentEditor(VerticalScroll):
             focus = probe(self, index).first_field() if probe else None
             return Refresh(focus or ("block", index), end=True)
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key)
 
     def on_option_list_option_selected(self, event: SlashMenu.OptionSelected) -> None:
         if event.option_list is self.slash_menu and self.slash_owner is not None:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Select, TextArea
+from textual.widgets import TextArea
 
 if TYPE_CHECKING:
     from .host import EditorHost
@@ -64,23 +64,6 @@ class Refresh:
 #: ``change(here)`` makes the edit (``here``: the focused field's edit key and cursor, as
 #: (key, cursor)) and says what to refresh; None when nothing changed.
 Change = Callable[[tuple], "Refresh | None"]
-
-#: what a replaced widget may still say, and must not be heard
-STALE_MESSAGES = (
-    Input.Changed,
-    Input.Submitted,
-    TextArea.Changed,
-    TextArea.SelectionChanged,
-    Select.Changed,
-    Checkbox.Changed,
-    Button.Pressed,
-)
-
-
-def clock() -> float:
-    """Now, on the clock that stamps events (``Message.time``)."""
-    return Message().time
-
 
 def kept(event: events.Key | events.Paste) -> Kept:
     if isinstance(event, events.Paste):
@@ -120,9 +103,24 @@ class EditorPart:
             return True
         return False
 
-    async def _on_key(self, event: events.Key) -> None:
+    def heard(self, message: Message) -> bool:
+        """Is a change message to be heard? Not when this widget or the one it comes from
+        was replaced by a rebuild: its value was written to the document before the edit."""
+        control = getattr(message, "control", None)
+        return not (self.stale or getattr(control, "stale", False))
+
+    # Textual calls a subclass's ``on_key`` / ``on_paste`` before the base widget's own
+    # handler; ``prevent_default()`` (in hand_over, or a handled key) stops the latter.
+    async def on_key(self, event: events.Key) -> None:
         if not self.hand_over(event):
-            self.tab_moves(event)
+            self.key_pressed(event)
+
+    async def on_paste(self, event: events.Paste) -> None:
+        self.hand_over(event)
+
+    def key_pressed(self, event: events.Key) -> None:
+        """A key for this widget (not one to hold): Tab moves on by default."""
+        self.tab_moves(event)
 
     def tab_moves(self, event: events.Key) -> bool:
         """Tab / Shift+Tab: to the next / previous field, after the keys before it and
@@ -136,18 +134,8 @@ class EditorPart:
             return False
         event.prevent_default()
         event.stop()
-        editor.move_focus(backward=event.key == "shift+tab", cut=event.time)
+        editor.move_focus(backward=event.key == "shift+tab", by_key=True)
         return True
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        self.hand_over(event)
-
-    async def _on_message(self, message: Message) -> None:
-        if isinstance(message, STALE_MESSAGES) and (
-            self.stale or getattr(getattr(message, "control", None), "stale", False)
-        ):
-            return  # written to the document before the edit; this widget is going
-        await super()._on_message(message)  # type: ignore[misc]
 
 
 class KeyHold(Widget):

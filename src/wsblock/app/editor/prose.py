@@ -66,7 +66,7 @@ class ProseEditor(EditorPart, TextArea):
     """
 
     SLASH_KEYS = ("up", "down", "enter", "tab", "escape")
-    # none of its own (TextArea's still apply): the slash menu's keys are in _on_key
+    # none of its own (TextArea's still apply): the slash menu's keys are in key_pressed
     BINDINGS: ClassVar[list[BindingType]] = []
 
     DEFAULT_CSS = """
@@ -112,8 +112,8 @@ class ProseEditor(EditorPart, TextArea):
         self._dismissed = self._line()
         self.editor.hide_slash()
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.hand_over(event) or event.key not in self.SLASH_KEYS:
+    def key_pressed(self, event: events.Key) -> None:
+        if event.key not in self.SLASH_KEYS:
             return
         query = self.slash_query()
         if query is None or self._line() == self._dismissed:
@@ -136,12 +136,14 @@ class ProseEditor(EditorPart, TextArea):
         else:
             item = menu.chosen
             if item is not None:
-                editor.apply_slash(self, item, self.cursor_location[0], cut=event.time)
+                editor.apply_slash(self, item, self.cursor_location[0], by_key=True)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area is not self:
             return
         event.stop()
+        if not self.heard(event):
+            return  # replaced: written already
         self.set_class(not self.text, "-empty")
         self.editor.prose_changed(self)
         self.update_slash()
@@ -149,7 +151,8 @@ class ProseEditor(EditorPart, TextArea):
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         if event.text_area is self:
             event.stop()
-            self.update_slash()
+            if self.heard(event):
+                self.update_slash()
 
     def slash_query(self) -> str | None:
         """The text after ``/`` if the cursor ends a line that is ``/`` + a word."""
