@@ -6,6 +6,7 @@ import re
 
 from snapshots import assert_snapshot, settle
 from test_main_screen import SIZE, until, views, write_void
+from textual.css.query import NoMatches
 
 from wsblock.app import DEMO_FILE, make_app
 from wsblock.app.editor import dialogs
@@ -15,7 +16,12 @@ from wsblock.app.editor.prose import ProseEditor
 
 
 def connected(app, n: int = 1) -> bool:
-    return len(views(app)) >= n and views(app)[n - 1].status.state == "connected"
+    if len(views(app)) < n:
+        return False
+    try:
+        return views(app)[n - 1].status.state == "connected"
+    except NoMatches:  # the tab is mounted, its status bar not composed yet
+        return False
 
 
 def key_of(app):

@@ -19,7 +19,8 @@ from wsblock.document import DocumentError
 
 from . import dialogs
 from .blocks import BlockEditor, commit, editor_for
-from .keys import Change, EditorPart, Kept, KeyHold, Refresh, kept, replayed
+from .hold import KeyHolder, replayed
+from .keys import Change, EditorPart, KeyHold, Refresh
 from .model import ChangedOnDisk, EditSession, NeedsName
 from .prose import ProseEditor, SlashMenu
 from .templates import SlashItem
@@ -130,15 +131,8 @@ class DocumentEditor(VerticalScroll):
         self._current_block: int | None = None
         # structural edits: see edit() and the keys module
         self.key_hold = KeyHold(self)
-        self.holding = False  # keys typed are held (from an edit until they were sent)
-        self._origin: Widget | None = None  # the field the edit was asked from
-        self._origin_keeps = False  # the keys reaching it are after the edit
-        self._backlog: list[Kept] = []  # held, to send (the oldest first)
-        self._early: list[Kept] = []  # typed after the edit, kept by its field
-        self._held: list[Kept] = []  # typed after those (kept by the KeyHold)
-        self._in_flight: events.Key | events.Paste | None = None  # sent, on its way
+        self.keys = KeyHolder()  # which keys are held, and in what order they go back
         self._pending = 0  # edits not rebuilt yet
-        self._replaying = False
         self._target: Refresh | None = None  # where the focus goes after the edits
         self._watchdog: Timer | None = None
         session.listeners.append(self._session_changed)
@@ -270,23 +264,28 @@ class DocumentEditor(VerticalScroll):
             if inside:
                 origin = focused
                 self._start_hold()
-                self._origin_keeps = by_key
+                self.keys.asked_from(origin, by_key=by_key)
         elif not self._pending and inside and focused is not self.key_hold:
             origin = focused  # asked for by a key sent again: from where it was sent to
-            self._origin_keeps = True  # whatever reaches it now came after the held keys
+            # whatever reaches it now was typed after the keys held
+            self.keys.asked_from(origin, by_key=True)
         if origin is not None:
-            self._origin = origin
             self.key_hold.can_focus = True
             self.screen.set_focus(self.key_hold, scroll_visible=False)
         self.hide_slash()
         self._pending += 1
         if self.holding:
             # after the keys the focused field has yet to take (and any edit before this)
-            queue = self._origin if self._origin is not None else self
+            queue = self.keys.origin if self.keys.origin is not None else self
             if not queue.call_later(self._apply, change, origin):
                 self.call_later(self._apply, change, origin)
         else:
             self._apply(change, None)
+
+    @property
+    def holding(self) -> bool:
+        """Keys typed are held (from an edit until they were sent again)."""
+        return self.keys.holding
 
     @property
     def busy(self) -> bool:
@@ -294,42 +293,24 @@ class DocumentEditor(VerticalScroll):
         return self.holding or bool(self._pending)
 
     def _start_hold(self) -> None:
-        self.holding = True
-        self._backlog, self._early, self._held = [], [], []
+        self.keys.start()
         self._target = None
         self._watchdog = self.set_timer(HOLD_LIMIT, self._hold_timeout)
 
     def _end_hold(self) -> None:
-        self.holding = False
-        self._origin = None
-        self._in_flight = None
+        self.keys.end()
         self.key_hold.can_focus = False
         if self._watchdog is not None:
             self._watchdog.stop()
             self._watchdog = None
 
     def take_key(self, widget: Widget, event: events.Key | events.Paste) -> bool:
-        """Should ``widget`` leave ``event`` to be held? (It is the field the held keys
-        are being sent to, and ``event`` is not the one sent; or the field the edit was
-        asked from by a key, and ``event`` came after that key: it goes after the ones
-        held already.) Keys come to a widget in the order they were typed, so no clock
-        is needed to tell before from after."""
-        if not self.holding or event is self._in_flight:
-            return False
-        if self._replaying and widget is self.screen.focused:
-            self._held.append(kept(event))
-            return True
-        if widget is self._origin and self._origin_keeps:
-            self._early.append(kept(event))
-            return True
-        return False
+        """Should ``widget`` leave ``event`` to be held? (See :class:`.hold.KeyHolder`.)"""
+        return self.keys.take(widget, event, focused=self.screen.focused)
 
     def keep(self, event: events.Key | events.Paste) -> None:
         """A key or paste sent to the KeyHold."""
-        if event is self._in_flight:  # it was on its way when the focus came here
-            self._backlog.insert(0, kept(event))
-        else:
-            self._held.append(kept(event))
+        self.keys.keep(event)
 
     def _apply(self, change: Change, origin: Widget | None) -> None:
         here: tuple = (None, None)
@@ -386,45 +367,45 @@ class DocumentEditor(VerticalScroll):
 
     def _done(self) -> None:
         self._pending = max(0, self._pending - 1)
-        if not self._pending and self.holding and not self._replaying:
+        if not self._pending and self.holding and not self.keys.replaying:
             self.call_after_refresh(self._release)  # once the new widgets are laid out
 
     def _release(self) -> None:
         """The edits are done: focus the new field, send it the held keys."""
-        if not self.holding or self._pending or self._replaying:
+        if not self.holding or self._pending or self.keys.replaying:
             return
         if not self.is_attached:
             self._end_hold()
             return
-        self._replaying = True
+        self.keys.replaying = True
         self.run_worker(self._replay(), group="editor-keys", exit_on_error=False)
 
     async def _replay(self) -> None:
+        keys = self.keys
         try:
             while not self._pending and self.is_attached:
                 focused = self.screen.focused
                 if focused is None or focused is self.key_hold:
                     self._focus_target()
                     focused = self.screen.focused
-                self._backlog += self._early + self._held
-                self._early, self._held = [], []
-                if not self._backlog:
+                if not keys.has_keys:
                     break
                 if not (isinstance(focused, EditorPart) and self in focused.ancestors):
                     # the focus went where keys cannot be held: the rest, as they come
-                    for item in self._backlog:
+                    for item in keys.rest():
                         self.app.post_message(replayed(item))
-                    self._backlog = []
                     break
-                event = self._in_flight = replayed(self._backlog.pop(0))
+                item = keys.next()
+                assert item is not None
+                event = keys.in_flight = replayed(item)
                 self.app.post_message(event)
                 await self._processed()
-                self._in_flight = None
+                keys.in_flight = None
         finally:
-            self._replaying = False
+            keys.replaying = False
         if self._pending:
             return  # a key sent again made an edit: when it is done, this goes on
-        if self._early or self._held or self._backlog:
+        if keys.has_keys:
             self._release()
         else:
             self._end_hold()
@@ -438,8 +419,8 @@ class DocumentEditor(VerticalScroll):
             await _turn(node)
 
     def _focus_target(self) -> None:
-        target, origin = self._target, self._origin
-        self._origin = None
+        target, origin = self._target, self.keys.origin
+        self.keys.origin = None
         widget = target.widget if target is not None else None
         if widget is not None and widget.is_attached and widget.focusable:
             self.screen.set_focus(widget)
@@ -455,7 +436,7 @@ class DocumentEditor(VerticalScroll):
         """To the next (previous) field, as Tab does, in order with the keys around."""
 
         def change(here: tuple) -> Refresh | None:
-            origin = self._origin
+            origin = self.keys.origin
             chain = [w for w in self.screen.focus_chain if w is not self.key_hold]
             if origin is None or origin not in chain:
                 return None
@@ -467,7 +448,7 @@ class DocumentEditor(VerticalScroll):
     def _hold_timeout(self) -> None:
         """Never hold keys for long, whatever went wrong."""
         self._watchdog = None
-        if self.holding and not self._replaying:
+        if self.holding and not self.keys.replaying:
             self._pending = 0
             self._release()
 
@@ -616,7 +597,7 @@ class DocumentEditor(VerticalScroll):
     # -- actions ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # keys held during a rebuild (see edit) are sent again afterwards, in order
-        if self.holding and not self._replaying and action in ("undo", "redo", "run", "save"):
+        if self.holding and not self.keys.replaying and action in ("undo", "redo", "run", "save"):
             return False
         return True
 

@@ -16,9 +16,11 @@ class EditorHost(Protocol):
     """The :class:`~.editor.DocumentEditor`, as its parts see it."""
 
     session: EditSession
-    holding: bool
     slash_menu: Any
     slash_owner: Any
+
+    @property
+    def holding(self) -> bool: ...
 
     def call_later(self, *args: Any, **kwargs: Any) -> Any: ...
     def variable_names(self) -> list[str]: ...

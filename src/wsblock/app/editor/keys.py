@@ -11,9 +11,11 @@ dropped by widgets that are closing. So, from the moment of the edit:
   paste the app forwards to it;
 * the focused field first takes the keys typed *before* the edit (the edit waits for
   it) and writes its value to the document; keys typed *after* the edit that already
-  reached it are kept too (:meth:`EditorPart.hand_over`), before the held ones;
+  reached it are kept too (:meth:`EditorPart.hand_over`), before the held ones (which
+  keys to hold, and their order, is :class:`.hold.KeyHolder`'s, a plain class: no
+  clock, keys reach a widget in the order they were typed);
 * the replaced widgets are marked :attr:`EditorPart.stale`: their late change messages
-  are dropped (their value was written already);
+  are not heard (:meth:`EditorPart.heard`; their value was written already);
 * once the new widgets are mounted, the new field is focused and the kept keys are
   sent again as new key presses, one at a time: each goes all the way (the app's
   priority bindings, the field, the other bindings once it bubbled up) before the
@@ -40,9 +42,6 @@ from textual.widgets import TextArea
 if TYPE_CHECKING:
     from .host import EditorHost
 
-#: a kept key: ("key", key, character) or ("paste", text, None)
-Kept = tuple[str, str, "str | None"]
-
 
 @dataclass
 class Refresh:
@@ -64,18 +63,6 @@ class Refresh:
 #: ``change(here)`` makes the edit (``here``: the focused field's edit key and cursor, as
 #: (key, cursor)) and says what to refresh; None when nothing changed.
 Change = Callable[[tuple], "Refresh | None"]
-
-def kept(event: events.Key | events.Paste) -> Kept:
-    if isinstance(event, events.Paste):
-        return ("paste", event.text, None)
-    return ("key", event.key, event.character)
-
-
-def replayed(item: Kept) -> events.Key | events.Paste:
-    kind, value, character = item
-    if kind == "paste":
-        return events.Paste(value)
-    return events.Key(value, character)
 
 
 class EditorPart:
