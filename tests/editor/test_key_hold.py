@@ -125,3 +125,31 @@ def test_pastes_are_kept_and_sent_again_as_pastes():
     assert item == kept(events.Paste("echo.example/ws"))
     again = replayed(item)
     assert isinstance(again, events.Paste) and again.text == "echo.example/ws"
+
+
+def test_begin_starts_a_hold_from_the_focused_field_and_counts_the_edits():
+    h = KeyHolder()
+    h.spot = SPOT = object()
+    assert h.begin(ORIGIN, by_key=True) is ORIGIN  # a hold starts there
+    assert h.holding and h.pending == 1 and h.origin_keeps
+    assert h.begin(ORIGIN, by_key=False) is None  # a second edit: behind the first
+    assert h.pending == 2 and h.origin_keeps
+    h.done()
+    h.done()
+    assert h.pending == 0
+    # a key sent again asks for another edit: the hold moves to the field it went to
+    h.replaying = True
+    assert h.begin(NEW, by_key=False) is NEW
+    assert h.origin is NEW and h.origin_keeps
+    h.done()
+    assert h.begin(SPOT, by_key=False) is None  # from the key hold: no new origin
+    h.done()
+
+
+def test_begin_with_the_focus_outside_the_editor_holds_nothing():
+    h = KeyHolder()
+    assert h.begin(None, by_key=False) is None
+    assert not h.holding and h.pending == 1
+    assert not h.take(ORIGIN, key("a"), focused=ORIGIN)
+    h.done()
+    assert h.pending == 0

@@ -26,7 +26,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 from wsblock.app.widgets.response.composer import FORMATS, LANGUAGE, split_format
 
 from . import templates
-from .keys import EditorPart
+from .keys import DeleteBlock, DuplicateBlock, EditorPart, EditPart, MoveBlock, MoveFocus, RunBlock
 from .model import EditError, method_of, rows_of
 
 if TYPE_CHECKING:
@@ -283,14 +283,19 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
         """The edit key to focus when the block is new."""
         return None
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("move_block", "duplicate_block", "delete_block"):
+            return self.structural_ok()  # else the key waits its turn with the held ones
+        return super().check_action(action, parameters)
+
     def action_move_block(self, delta: int, by_key: bool = False) -> None:
-        self.editor.move_block(self.index, self.index + delta, by_key=by_key)
+        self.ask(MoveBlock(self.index, self.index + delta), by_key=by_key)
 
     def action_duplicate_block(self, by_key: bool = False) -> None:
-        self.editor.duplicate_block(self.index, by_key=by_key)
+        self.ask(DuplicateBlock(self.index), by_key=by_key)
 
     def action_delete_block(self, by_key: bool = False) -> None:
-        self.editor.delete_block(self.index, by_key=by_key)
+        self.ask(DeleteBlock(self.index), by_key=by_key)
 
 
 class RequestEditor(BlockEditor):
@@ -325,7 +330,7 @@ class RequestEditor(BlockEditor):
             )
             yield EditButton(
                 "▶ Run",
-                lambda by_key: self.editor.run_request_at(self.index),
+                lambda by_key: self.ask(RunBlock(self.index)),
                 classes="req-run",
                 tooltip="Run (Ctrl+J, F5)",
             )
@@ -345,7 +350,7 @@ class RequestEditor(BlockEditor):
         event.stop()
         if not self.heard(event):
             return  # from a replaced widget: written already
-        self.editor.run_request_at(self.index)
+        self.ask(RunBlock(self.index))
 
 
 class RowEditor(EditorPart, Horizontal):
@@ -392,6 +397,11 @@ class RowEditor(EditorPart, Horizontal):
                 ("cell", g.index, g.item, self.row, col),
             )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_row", "add_row", "delete_row", "move_row"):
+            return self.structural_ok()  # else the key waits its turn with the held ones
+        return super().check_action(action, parameters)
+
     def _col(self, widget: Widget) -> int:
         key = getattr(widget, "edit_key", None)
         return key[4] if key else 0
@@ -408,7 +418,7 @@ class RowEditor(EditorPart, Horizontal):
         if col == len(self.grid.columns) - 1 and self.row == self.grid.row_count - 1:
             self.add_row(by_key=True)
         else:
-            self.grid.editor.move_focus(by_key=True)
+            self.ask(MoveFocus(), by_key=True)
 
     def _focused_col(self) -> int:
         focused = self.screen.focused
@@ -516,7 +526,7 @@ class TableEditor(EditorPart, Vertical):
         self.refresh_grid(change, by_key=by_key)
 
     def refresh_grid(self, change: Callable[[], tuple | None], *, by_key: bool = False) -> None:
-        self.editor.refresh_part(self, change, by_key=by_key)
+        self.ask(EditPart(self, change), by_key=by_key)
 
 
 class TableBlockEditor(BlockEditor):
@@ -578,7 +588,7 @@ class AuthEditor(BlockEditor):
                 self.session.set_auth_type(self.index, value)
                 return ("auth-type", self.index)
 
-            self.editor.refresh_part(self, change)
+            self.ask(EditPart(self, change))
 
 
 class MessageContent(EditorPart, TextArea):
@@ -848,7 +858,7 @@ class MessagesEditor(BlockEditor):
                 else ("cell", self.index, n, 0, 0)
             )
 
-        self.editor.refresh_part(self, change, by_key=by_key)
+        self.ask(EditPart(self, change), by_key=by_key)
 
     def move_item(self, item: int, delta: int, by_key: bool = False) -> None:
         new = item + delta
@@ -859,7 +869,7 @@ class MessagesEditor(BlockEditor):
             self.session.move_item(self.index, item, new)
             return ("item-name", self.index, new)
 
-        self.editor.refresh_part(self, change, by_key=by_key)
+        self.ask(EditPart(self, change), by_key=by_key)
 
     def delete_item(self, item: int, by_key: bool = False) -> None:
         def change() -> tuple:
@@ -871,7 +881,7 @@ class MessagesEditor(BlockEditor):
                 else ("add-item", self.index, "message")
             )
 
-        self.editor.refresh_part(self, change, by_key=by_key)
+        self.ask(EditPart(self, change), by_key=by_key)
 
 
 class SeparatorEditor(BlockEditor):

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from textual import events, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -20,7 +20,19 @@ from wsblock.document import DocumentError
 from . import dialogs
 from .blocks import BlockEditor, commit, editor_for
 from .hold import KeyHolder, replayed
-from .keys import Change, EditorPart, KeyHold, Refresh
+from .keys import (
+    Ask,
+    Change,
+    DeleteBlock,
+    DuplicateBlock,
+    EditorPart,
+    EditPart,
+    KeyHold,
+    MoveBlock,
+    MoveFocus,
+    Refresh,
+    RunBlock,
+)
 from .model import ChangedOnDisk, EditSession, NeedsName
 from .prose import ProseEditor, SlashMenu
 from .templates import SlashItem
@@ -130,9 +142,9 @@ class DocumentEditor(VerticalScroll):
         self._asking_disk = False
         self._current_block: int | None = None
         # structural edits: see edit() and the keys module
-        self.key_hold = KeyHold(self)
         self.keys = KeyHolder()  # which keys are held, and in what order they go back
-        self._pending = 0  # edits not rebuilt yet
+        self.key_hold = KeyHold(self.keys)
+        self.keys.spot = self.key_hold
         self._target: Refresh | None = None  # where the focus goes after the edits
         self._watchdog: Timer | None = None
         session.listeners.append(self._session_changed)
@@ -245,7 +257,7 @@ class DocumentEditor(VerticalScroll):
     # widgets are up, one at a time: each goes all the way (the field, its bindings
     # after it bubbled up) before the next, as when typed by hand. Textual would let the
     # characters of a burst overtake a Backspace or an arrow, which act as bindings.
-    def edit(self, change: Change, *, by_key: bool = False) -> None:
+    def edit(self, change: Change, *, by_key: bool = False, asked: Ask | None = None) -> None:
         """Make a structural edit: ``change(here)`` edits the session and returns what to
         rebuild and where the focus goes (:class:`Refresh`), or None (nothing changed).
         ``here`` is the focused field's edit key and cursor.
@@ -256,24 +268,25 @@ class DocumentEditor(VerticalScroll):
         ``by_key``: the focused field asked for the edit while handling a key (Enter,
         Tab...), so the keys it has yet to handle came after it and are held; otherwise
         (a binding, a click) they came before it and the field takes them first.
+        ``asked``: the message a part asked with (:meth:`.keys.EditorPart.ask` started
+        the hold already, in order with the keys).
         """
-        focused = self.screen.focused if self.is_attached else None
-        inside = focused is not None and (focused is self or self in focused.ancestors)
-        origin: Widget | None = None
-        if not self.holding:
-            if inside:
-                origin = focused
-                self._start_hold()
-                self.keys.asked_from(origin, by_key=by_key)
-        elif not self._pending and inside and focused is not self.key_hold:
-            origin = focused  # asked for by a key sent again: from where it was sent to
-            # whatever reaches it now was typed after the keys held
-            self.keys.asked_from(origin, by_key=True)
-        if origin is not None:
+        if asked is None:
+            focused = self.screen.focused if self.is_attached else None
+            inside = focused is not None and (focused is self or self in focused.ancestors)
+            was_holding = self.holding
+            origin = self.keys.begin(focused if inside else None, by_key=by_key)
+            started = self.holding and not was_holding
+            if origin is not None and not by_key:
+                origin.call_later(self.keys.asked_from, origin, by_key=True)
+        else:
+            origin, started = asked.origin, asked.started
+        if started:
+            self._start_hold()
+        if origin is not None and origin.is_attached:
             self.key_hold.can_focus = True
             self.screen.set_focus(self.key_hold, scroll_visible=False)
         self.hide_slash()
-        self._pending += 1
         if self.holding:
             # after the keys the focused field has yet to take (and any edit before this)
             queue = self.keys.origin if self.keys.origin is not None else self
@@ -281,6 +294,32 @@ class DocumentEditor(VerticalScroll):
                 self.call_later(self._apply, change, origin)
         else:
             self._apply(change, None)
+
+    @on(Ask)
+    def _asked(self, message: Ask) -> None:
+        message.stop()
+        if isinstance(message, MoveFocus):
+            self.move_focus(backward=message.backward, asked=message)
+        elif isinstance(message, MoveBlock):
+            self.move_block(message.index, message.new_index, asked=message)
+        elif isinstance(message, DuplicateBlock):
+            self.duplicate_block(message.index, asked=message)
+        elif isinstance(message, DeleteBlock):
+            self.delete_block(message.index, asked=message)
+        elif isinstance(message, EditPart):
+            self.refresh_part(message.part, message.change, asked=message)
+        else:  # an ask this editor does not know: nothing to do, but count it done
+            self.keys.done()
+
+    @on(RunBlock)
+    def _run_block(self, message: RunBlock) -> None:
+        message.stop()
+        self.run_request_at(message.index)
+
+    @on(KeyHold.Unused)
+    def _key_hold_unused(self, message: KeyHold.Unused) -> None:
+        message.stop()
+        self.focus_somewhere()
 
     @property
     def holding(self) -> bool:
@@ -290,11 +329,14 @@ class DocumentEditor(VerticalScroll):
     @property
     def busy(self) -> bool:
         """A structural edit is under way, or the keys held meanwhile are being sent."""
-        return self.holding or bool(self._pending)
+        return self.holding or bool(self.keys.pending)
 
     def _start_hold(self) -> None:
-        self.keys.start()
+        """A hold started (the KeyHolder says which keys it keeps): a new target, and a
+        watchdog."""
         self._target = None
+        if self._watchdog is not None:
+            self._watchdog.stop()
         self._watchdog = self.set_timer(HOLD_LIMIT, self._hold_timeout)
 
     def _end_hold(self) -> None:
@@ -303,14 +345,6 @@ class DocumentEditor(VerticalScroll):
         if self._watchdog is not None:
             self._watchdog.stop()
             self._watchdog = None
-
-    def take_key(self, widget: Widget, event: events.Key | events.Paste) -> bool:
-        """Should ``widget`` leave ``event`` to be held? (See :class:`.hold.KeyHolder`.)"""
-        return self.keys.take(widget, event, focused=self.screen.focused)
-
-    def keep(self, event: events.Key | events.Paste) -> None:
-        """A key or paste sent to the KeyHold."""
-        self.keys.keep(event)
 
     def _apply(self, change: Change, origin: Widget | None) -> None:
         here: tuple = (None, None)
@@ -366,13 +400,13 @@ class DocumentEditor(VerticalScroll):
             self._done()
 
     def _done(self) -> None:
-        self._pending = max(0, self._pending - 1)
-        if not self._pending and self.holding and not self.keys.replaying:
+        self.keys.done()
+        if not self.keys.pending and self.holding and not self.keys.replaying:
             self.call_after_refresh(self._release)  # once the new widgets are laid out
 
     def _release(self) -> None:
         """The edits are done: focus the new field, send it the held keys."""
-        if not self.holding or self._pending or self.keys.replaying:
+        if not self.holding or self.keys.pending or self.keys.replaying:
             return
         if not self.is_attached:
             self._end_hold()
@@ -383,7 +417,7 @@ class DocumentEditor(VerticalScroll):
     async def _replay(self) -> None:
         keys = self.keys
         try:
-            while not self._pending and self.is_attached:
+            while not self.keys.pending and self.is_attached:
                 focused = self.screen.focused
                 if focused is None or focused is self.key_hold:
                     self._focus_target()
@@ -403,7 +437,7 @@ class DocumentEditor(VerticalScroll):
                 keys.in_flight = None
         finally:
             keys.replaying = False
-        if self._pending:
+        if self.keys.pending:
             return  # a key sent again made an edit: when it is done, this goes on
         if keys.has_keys:
             self._release()
@@ -432,7 +466,9 @@ class DocumentEditor(VerticalScroll):
         elif not self.focus_field(("gap", 0)):
             self.screen.set_focus(None)
 
-    def move_focus(self, *, backward: bool = False, by_key: bool = False) -> None:
+    def move_focus(
+        self, *, backward: bool = False, by_key: bool = False, asked: Ask | None = None
+    ) -> None:
         """To the next (previous) field, as Tab does, in order with the keys around."""
 
         def change(here: tuple) -> Refresh | None:
@@ -443,13 +479,13 @@ class DocumentEditor(VerticalScroll):
             step = -1 if backward else 1
             return Refresh(widget=chain[(chain.index(origin) + step) % len(chain)], rebuild=False)
 
-        self.edit(change, by_key=by_key)
+        self.edit(change, by_key=by_key, asked=asked)
 
     def _hold_timeout(self) -> None:
         """Never hold keys for long, whatever went wrong."""
         self._watchdog = None
         if self.holding and not self.keys.replaying:
-            self._pending = 0
+            self.keys.pending = 0
             self._release()
 
     def focus_somewhere(self) -> None:
@@ -494,7 +530,9 @@ class DocumentEditor(VerticalScroll):
         if prose.k < self.session.gap_count():
             self.session.set_prose(prose.k, prose.text)
 
-    def move_block(self, index: int, new_index: int, *, by_key: bool = False) -> None:
+    def move_block(
+        self, index: int, new_index: int, *, by_key: bool = False, asked: Ask | None = None
+    ) -> None:
         def change(here: tuple) -> Refresh | None:
             if not (0 <= new_index < len(self.session.blocks)):
                 return None
@@ -505,9 +543,11 @@ class DocumentEditor(VerticalScroll):
                 return Refresh((key[0], new_index, *key[2:]), cursor)
             return Refresh(("block", new_index))
 
-        self.edit(change, by_key=by_key)
+        self.edit(change, by_key=by_key, asked=asked)
 
-    def duplicate_block(self, index: int, *, by_key: bool = False) -> None:
+    def duplicate_block(
+        self, index: int, *, by_key: bool = False, asked: Ask | None = None
+    ) -> None:
         def change(here: tuple) -> Refresh:
             self.session.duplicate_block(index)
             key, cursor = here
@@ -515,15 +555,17 @@ class DocumentEditor(VerticalScroll):
                 return Refresh((key[0], index + 1, *key[2:]), cursor)  # in the copy
             return Refresh(("block", index + 1))
 
-        self.edit(change, by_key=by_key)
+        self.edit(change, by_key=by_key, asked=asked)
 
-    def delete_block(self, index: int, *, by_key: bool = False) -> None:
+    def delete_block(
+        self, index: int, *, by_key: bool = False, asked: Ask | None = None
+    ) -> None:
         def change(here: tuple) -> Refresh:
             self.session.delete_block(index)
             n = len(self.session.blocks)
             return Refresh(("block", min(index, n - 1)) if n else ("gap", 0))
 
-        self.edit(change, by_key=by_key)
+        self.edit(change, by_key=by_key, asked=asked)
 
     def insert_block(self, index: int, node: dict) -> None:
         def change(here: tuple) -> Refresh:
@@ -533,7 +575,12 @@ class DocumentEditor(VerticalScroll):
         self.edit(change)
 
     def refresh_part(
-        self, part: Widget, change: Callable[[], tuple | None], *, by_key: bool = False
+        self,
+        part: Widget,
+        change: Callable[[], tuple | None],
+        *,
+        by_key: bool = False,
+        asked: Ask | None = None,
     ) -> None:
         """A structural edit inside one block (rows, items, the auth type): ``change()``
         edits the session and returns the edit key to focus (None: nothing changed)."""
@@ -542,7 +589,7 @@ class DocumentEditor(VerticalScroll):
             focus = change()
             return None if focus is None else Refresh(focus, part=part)
 
-        self.edit(edit, by_key=by_key)
+        self.edit(edit, by_key=by_key, asked=asked)
 
     # -- the slash menu -----------------------------------------------------------------
     def show_slash(self, prose: ProseEditor, query: str) -> None:
@@ -568,6 +615,7 @@ class DocumentEditor(VerticalScroll):
         row: int | None = None,
         *,
         by_key: bool = False,
+        asked: Ask | None = None,
     ) -> None:
         """Turn line ``row`` (the cursor's) of ``prose``, a ``/…`` line, into ``item``."""
         row = prose.cursor_location[0] if row is None else row
@@ -585,7 +633,7 @@ class DocumentEditor(VerticalScroll):
             focus = probe(self, index).first_field() if probe else None
             return Refresh(focus or ("block", index), end=True)
 
-        self.edit(change, by_key=by_key)
+        self.edit(change, by_key=by_key, asked=asked)
 
     def on_option_list_option_selected(self, event: SlashMenu.OptionSelected) -> None:
         if event.option_list is self.slash_menu and self.slash_owner is not None:

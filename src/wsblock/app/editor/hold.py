@@ -57,11 +57,36 @@ class KeyHolder:
         self.origin: Any = None  # the field the edit was asked from
         self.origin_keeps = False  # the keys reaching the origin came after the edit
         self.in_flight: object | None = None  # the event sent again, on its way
+        self.pending = 0  # edits asked for and not done yet
+        self.spot: Any = None  # the widget that has the focus during a hold (the KeyHold)
         self._backlog: list[Kept] = []  # to send, the oldest first
         self._early: list[Kept] = []  # came to the origin after the edit
         self._held: list[Kept] = []  # came to the key hold (or during the replay)
 
     # -- a hold --------------------------------------------------------------------------
+    def begin(self, focused: Any, *, by_key: bool) -> Any:
+        """A structural edit is asked for (count it in :attr:`pending`); ``focused``: the
+        focused widget if it is in the editor, else None. Returns the edit's origin when
+        it has one: a hold starts there (or, asked for by a key sent again, moves there)
+        and the focus is to go to the key hold. ``by_key``: see :meth:`asked_from`."""
+        origin = None
+        if not self.holding:
+            if focused is not None:
+                self.start()
+                origin = focused
+                self.asked_from(origin, by_key=by_key)
+        elif not self.pending and focused is not None and focused is not self.spot:
+            # asked for by a key sent again: from the field it was sent to; whatever
+            # reaches that field now was typed after the keys held
+            origin = focused
+            self.asked_from(origin, by_key=True)
+        self.pending += 1
+        return origin
+
+    def done(self) -> None:
+        """An edit asked for is done (or given up)."""
+        self.pending = max(0, self.pending - 1)
+
     def start(self) -> None:
         """Hold from now (a structural edit was asked for)."""
         self.holding = True
