@@ -21,6 +21,7 @@ from . import dialogs
 from .blocks import BlockEditor, commit, editor_for
 from .hold import KeyHolder, replayed
 from .keys import (
+    ApplySlash,
     Ask,
     Change,
     DeleteBlock,
@@ -162,7 +163,7 @@ class DocumentEditor(VerticalScroll):
         s = self.session
         blocks = s.blocks
         for k in range(s.gap_count()):
-            yield ProseEditor(self, k, s.prose(k))
+            yield ProseEditor(k, s.prose(k))
             if k < len(blocks):
                 yield editor_for(blocks[k], self, k)
 
@@ -308,6 +309,8 @@ class DocumentEditor(VerticalScroll):
             self.delete_block(message.index, asked=message)
         elif isinstance(message, EditPart):
             self.refresh_part(message.part, message.change, asked=message)
+        elif isinstance(message, ApplySlash) and isinstance(message.prose, ProseEditor):
+            self.apply_slash(message.prose, message.item, message.row, asked=message)
         else:  # an ask this editor does not know: nothing to do, but count it done
             self.keys.done()
 
@@ -592,7 +595,30 @@ class DocumentEditor(VerticalScroll):
         self.edit(edit, by_key=by_key, asked=asked)
 
     # -- the slash menu -----------------------------------------------------------------
-    def show_slash(self, prose: ProseEditor, query: str) -> None:
+    # A prose keeps its menu's state (read as keys come); the menu shows it.
+    @on(ProseEditor.SlashShown)
+    def _slash_shown(self, message: ProseEditor.SlashShown) -> None:
+        message.stop()
+        prose = message.prose
+        state = prose.menu_state  # as of now: the message may be late
+        if state is not None and not prose.stale and prose.is_attached:
+            self.show_slash(prose, *state)
+
+    @on(ProseEditor.SlashHidden)
+    def _slash_hidden(self, message: ProseEditor.SlashHidden) -> None:
+        message.stop()
+        if self.slash_owner is message.prose and not message.prose.menu_open:
+            self.hide_slash()
+
+    @on(TextArea.Changed)
+    def _prose_changed(self, event: TextArea.Changed) -> None:
+        prose = event.text_area
+        if isinstance(prose, ProseEditor):
+            event.stop()
+            if not prose.stale:  # else written before the edit that replaced it
+                self.prose_changed(prose)
+
+    def show_slash(self, prose: ProseEditor, query: str, highlighted: int = 0) -> None:
         menu = self.slash_menu
         if self.slash_owner is not prose or not menu.is_attached:
             if menu.is_attached:
@@ -600,11 +626,16 @@ class DocumentEditor(VerticalScroll):
             else:
                 self.mount(menu, after=prose)
             self.slash_owner = prose
-        menu.set_query(query)
+        if menu.query_text != query or not menu.items:
+            menu.set_query(query)
+        if menu.items:
+            menu.highlighted = highlighted % len(menu.items)
         menu.display = bool(menu.items)
 
     def hide_slash(self) -> None:
-        self.slash_owner = None
+        owner, self.slash_owner = self.slash_owner, None
+        if owner is not None:
+            owner.menu_closed()
         if self.slash_menu.is_attached:
             self.slash_menu.display = False
 

@@ -5,7 +5,7 @@ holds them, as a :class:`typing.Protocol`: the parts depend on this, not on
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from .model import EditSession
 
@@ -14,14 +14,8 @@ class EditorHost(Protocol):
     """The :class:`~.editor.DocumentEditor`, as its parts see it."""
 
     session: EditSession
-    slash_menu: Any
-    slash_owner: Any
 
     @property
     def holding(self) -> bool: ...
 
     def variable_names(self) -> list[str]: ...
-    def prose_changed(self, *args: Any, **kwargs: Any) -> Any: ...
-    def show_slash(self, *args: Any, **kwargs: Any) -> Any: ...
-    def hide_slash(self) -> None: ...
-    def apply_slash(self, *args: Any, **kwargs: Any) -> Any: ...

@@ -39,6 +39,7 @@ from textual.widget import Widget
 from textual.widgets import TextArea
 
 from .hold import KeyHolder
+from .templates import SlashItem
 
 
 @dataclass
@@ -110,6 +111,16 @@ class EditPart(Ask):
         super().__init__()
         self.part = part
         self.change = change
+
+
+class ApplySlash(Ask):
+    """Turn line ``row`` of ``prose`` (a ``/…`` line) into ``item`` (a slash menu item)."""
+
+    def __init__(self, prose: Widget, item: SlashItem, row: int) -> None:
+        super().__init__()
+        self.prose = prose
+        self.item = item
+        self.row = row
 
 
 class RunBlock(Message):
