@@ -1,8 +1,9 @@
 """Editors of the blocks: the request's URL, key/value grids, auth, messages, others.
 
-Each editor reads its block from the session when composed and writes every change
-through the session (never the document directly). Structural edits (rows, items,
-blocks) go through :meth:`.editor.DocumentEditor.edit`, which recomposes the block or the whole
+Each editor reads its block from the session (in its :class:`~.host.EditorContext`) when
+composed and writes every change through the session (never the document directly).
+Structural edits (rows, items, blocks) and runs are asked for by message
+(:meth:`.keys.EditorPart.ask`); the editor makes them, recomposes the block or the whole
 document and holds the keys typed meanwhile; typing does not. Every field carries an
 ``edit_key`` so focus comes back to it after a recompose or an undo.
 """
@@ -30,7 +31,7 @@ from .keys import DeleteBlock, DuplicateBlock, EditorPart, EditPart, MoveBlock, 
 from .model import EditError, method_of, rows_of
 
 if TYPE_CHECKING:
-    from .host import EditorHost
+    from .host import EditorContext
 
 TITLES = {
     "socket-request": "WebSocket request",
@@ -230,15 +231,15 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
         ),
     ]
 
-    def __init__(self, editor: EditorHost, index: int, **kwargs) -> None:
+    def __init__(self, context: EditorContext, index: int, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.editor = editor
+        self.context = context
         self.index = index
         self.edit_key = ("block", index)
 
     @property
     def session(self):
-        return self.editor.session
+        return self.context.session
 
     @property
     def block(self):
@@ -324,7 +325,7 @@ class RequestEditor(BlockEditor):
                     placeholder="wss://host/path",
                     classes="url",
                     compact=True,
-                    suggester=VariableSuggester(self.editor.variable_names),
+                    suggester=VariableSuggester(self.context.variable_names),
                 ),
                 ("url", self.index),
             )
@@ -391,7 +392,7 @@ class RowEditor(EditorPart, Horizontal):
                     placeholder=name,
                     compact=True,
                     classes=f"cell col-{col}",
-                    suggester=VariableSuggester(g.editor.variable_names),
+                    suggester=VariableSuggester(g.context.variable_names),
                     on_enter=partial(self._enter, col),
                 ),
                 ("cell", g.index, g.item, self.row, col),
@@ -484,14 +485,14 @@ class TableEditor(EditorPart, Vertical):
 
     def __init__(
         self,
-        editor: EditorHost,
+        context: EditorContext,
         index: int,
         item: int | None,
         columns: tuple[str, ...],
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        self.editor = editor
+        self.context = context
         self.index = index
         self.item = item
         self.columns = columns
@@ -499,7 +500,7 @@ class TableEditor(EditorPart, Vertical):
 
     @property
     def session(self):
-        return self.editor.session
+        return self.context.session
 
     def compose(self) -> ComposeResult:
         rows = self.session.rows(self.index, self.item)
@@ -534,7 +535,7 @@ class TableBlockEditor(BlockEditor):
 
     def fields(self) -> ComposeResult:
         columns = COLUMNS.get(self.block.type, ("name", "value"))
-        yield TableEditor(self.editor, self.index, None, columns)
+        yield TableEditor(self.context, self.index, None, columns)
 
     def first_field(self) -> tuple:
         return ("cell", self.index, None, 0, 0)
@@ -568,7 +569,7 @@ class AuthEditor(BlockEditor):
                 classes="hint",
             )
         else:
-            yield TableEditor(self.editor, self.index, None, COLUMNS["auth"])
+            yield TableEditor(self.context, self.index, None, COLUMNS["auth"])
 
     def first_field(self) -> tuple:
         rows = self.session.rows(self.index)
@@ -799,7 +800,7 @@ class ExpectItemEditor(MessageItemEditor):
             )
             yield Static("s", classes="timeout-label")
             yield from self.bar()
-        yield TableEditor(self.owner.editor, i, n, COLUMNS["socket-expect"])
+        yield TableEditor(self.owner.context, i, n, COLUMNS["socket-expect"])
 
     def validate(self) -> None:
         pass  # rows, not content
@@ -944,7 +945,7 @@ EDITORS: dict[str, type[BlockEditor]] = {
 }
 
 
-def editor_for(block, editor: EditorHost, index: int) -> BlockEditor:
+def editor_for(block, context: EditorContext, index: int) -> BlockEditor:
     cls = EDITORS.get(block.type, OtherBlockEditor)
     if (
         cls is TableBlockEditor
@@ -954,4 +955,4 @@ def editor_for(block, editor: EditorHost, index: int) -> BlockEditor:
         cls = OtherBlockEditor  # a table block whose content is not a list: show, keep
     if block.type == "socket-request" and method_of(block.node).upper().startswith("GRPC"):
         cls = OtherBlockEditor
-    return cls(editor, index, classes=f"-{block.type}")
+    return cls(context, index, classes=f"-{block.type}")

@@ -20,6 +20,7 @@ from wsblock.document import DocumentError
 from . import dialogs
 from .blocks import BlockEditor, commit, editor_for
 from .hold import KeyHolder, replayed
+from .host import EditorContext
 from .keys import (
     ApplySlash,
     Ask,
@@ -143,6 +144,7 @@ class DocumentEditor(VerticalScroll):
         self._asking_disk = False
         self._current_block: int | None = None
         # structural edits: see edit() and the keys module
+        self.context = EditorContext(session, self.variable_names)  # for the block editors
         self.keys = KeyHolder()  # which keys are held, and in what order they go back
         self.key_hold = KeyHold(self.keys)
         self.keys.spot = self.key_hold
@@ -165,7 +167,7 @@ class DocumentEditor(VerticalScroll):
         for k in range(s.gap_count()):
             yield ProseEditor(k, s.prose(k))
             if k < len(blocks):
-                yield editor_for(blocks[k], self, k)
+                yield editor_for(blocks[k], self.context, k)
 
     def on_mount(self) -> None:
         if self.watch_disk:
@@ -661,7 +663,7 @@ class DocumentEditor(VerticalScroll):
             from .blocks import EDITORS
 
             probe = EDITORS.get(block.type)
-            focus = probe(self, index).first_field() if probe else None
+            focus = probe(self.context, index).first_field() if probe else None
             return Refresh(focus or ("block", index), end=True)
 
         self.edit(change, by_key=by_key, asked=asked)

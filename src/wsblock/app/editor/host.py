@@ -1,21 +1,20 @@
-"""What the editor's parts (block editors, prose, the key hold) need of the editor that
-holds them, as a :class:`typing.Protocol`: the parts depend on this, not on
-:class:`~.editor.DocumentEditor`, so no module of the editor imports its parent back.
+"""What the editor's parts (block editors) are given by the editor that holds them: the
+session they read and write, and where ``{{`` completion takes names from. Plain data:
+the parts never call the editor; they ask it for structural edits by message
+(:mod:`.keys`), and no module of the editor imports its parent back.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from .model import EditSession
 
 
-class EditorHost(Protocol):
-    """The :class:`~.editor.DocumentEditor`, as its parts see it."""
+@dataclass(frozen=True)
+class EditorContext:
+    """Given by the :class:`~.editor.DocumentEditor` to its block editors."""
 
     session: EditSession
-
-    @property
-    def holding(self) -> bool: ...
-
-    def variable_names(self) -> list[str]: ...
+    variable_names: Callable[[], list[str]]
