@@ -7,6 +7,8 @@ keystrokes, ``tmux send-keys``). Left alone, they would reach the old widgets, w
 would write them into the document at positions that are no longer right, or be
 dropped by widgets that are closing. So, from the moment of the edit:
 
+* the part asking for it (:meth:`EditorPart.ask`) starts the hold at once, in order
+  with the keys, and posts an :class:`Ask` to the editor, which makes the edit;
 * the focus goes to a :class:`KeyHold`, a widget of no size that keeps every key and
   paste the app forwards to it;
 * the focused field first takes the keys typed *before* the edit (the edit waits for
@@ -24,8 +26,11 @@ dropped by widgets that are closing. So, from the moment of the edit:
   them. A key sent again may make another edit (a second Alt+Shift+↑, Ctrl+N, Ctrl+Z):
   the rest wait for it.
 
-Tab, Shift+Tab and Enter (to the next cell) move the focus the same way
-(:meth:`.editor.DocumentEditor.move_focus`), so the keys typed after them reach the next field.
+Tab, Shift+Tab and Enter (to the next cell) move the focus the same way (a
+:class:`MoveFocus` ask), so the keys typed after them reach the next field.
+
+Only public Textual API: a subclass's ``on_key`` / ``on_paste`` runs before the base
+widget's own handler, and ``prevent_default()`` stops the latter.
 """
 
 from __future__ import annotations
