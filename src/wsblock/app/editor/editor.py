@@ -286,7 +286,7 @@ class DocumentEditor(VerticalScroll):
             origin, started = asked.origin, asked.started
         if started:
             self._start_hold()
-        if origin is not None and origin.is_attached:
+        if origin is not None:
             self.key_hold.can_focus = True
             self.screen.set_focus(self.key_hold, scroll_visible=False)
         self.hide_slash()
@@ -313,8 +313,8 @@ class DocumentEditor(VerticalScroll):
             self.refresh_part(message.part, message.change, asked=message)
         elif isinstance(message, ApplySlash) and isinstance(message.prose, ProseEditor):
             self.apply_slash(message.prose, message.item, message.row, asked=message)
-        else:  # an ask this editor does not know: nothing to do, but count it done
-            self.keys.done()
+        else:  # an ask this editor does not know: nothing to change, the hold goes on
+            self.edit(lambda here: None, asked=message)
 
     @on(RunBlock)
     def _run_block(self, message: RunBlock) -> None:
