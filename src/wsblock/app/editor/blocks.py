@@ -207,7 +207,7 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
     BlockEditor .hint { color: $text-muted; height: auto; }
     """
     # priority: the edit waits for the field to take the keys typed before, and holds
-    # the ones typed after (see editor.DocumentEditor.edit)
+    # the ones typed after (see keys.EditorPart.ask)
     BINDINGS = [
         Binding(
             "alt+shift+up,ctrl+shift+up", "move_block(-1)", "Block up", show=False, priority=True
