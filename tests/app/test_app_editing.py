@@ -6,6 +6,7 @@ import re
 
 from snapshots import assert_snapshot, settle
 from test_main_screen import SIZE, until, views, write_void
+from textual.css.query import NoMatches
 
 from wsblock.app import DEMO_FILE, make_app
 from wsblock.app.editor import dialogs
@@ -15,7 +16,12 @@ from wsblock.app.editor.prose import ProseEditor
 
 
 def connected(app, n: int = 1) -> bool:
-    return len(views(app)) >= n and views(app)[n - 1].status.state == "connected"
+    if len(views(app)) < n:
+        return False
+    try:
+        return views(app)[n - 1].status.state == "connected"
+    except NoMatches:  # the tab is mounted, its status bar not composed yet
+        return False
 
 
 def key_of(app):
@@ -25,16 +31,17 @@ def key_of(app):
 def burst(app, *keys: str) -> None:
     """Keys as a terminal gives them in one read (tmux send-keys, a fast typist): all
     queued at once (``pilot.press`` waits for the app to be idle after each key)."""
+    import unicodedata
+
     from textual import events
-    from textual.keys import _character_to_key
+    from textual.keys import KEY_NAME_REPLACEMENTS
 
     for key in keys:
         char = key if len(key) == 1 else None
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
+        if char is not None and not char.isalnum():
+            name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+            key = KEY_NAME_REPLACEMENTS.get(name, name)
+        app.post_message(events.Key(key, char))
 
 
 async def test_new_file_wss_url_run_and_save(demo, echo_server, tmp_path):

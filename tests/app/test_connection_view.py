@@ -464,3 +464,25 @@ async def test_what_the_log_draws_is_already_in_the_journal(tmp_path):
         assert v.model.count_in == 2
         on_disk = journals[0].path.read_text()
         assert '"first"' in on_disk and '"second"' in on_disk
+
+
+async def test_the_mouse_wheel_up_stops_following_and_scrolls(tmp_path):
+    """The wheel up over a following log stops following, and the log scrolls (the hook
+    is ActivityLog.on_mouse_scroll_up, public; Textual's own scroll runs after it)."""
+    from textual import events
+
+    app = ViewApp(tmp=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        v = app.view
+        v.connect()
+        await settle(pilot)
+        for i in range(300):
+            app.server.receive(f"tick {i}")
+        await settle(pilot)
+        log = v.query_one(ActivityLog)
+        assert log.follow and log.scroll_offset.y == log.max_scroll_y > 0
+        bottom = log.scroll_offset.y
+        log.post_message(events.MouseScrollUp(log, 1, 1, 0, -1, 0, False, False, False))
+        await settle(pilot)
+        assert not log.follow
+        assert log.scroll_offset.y < bottom

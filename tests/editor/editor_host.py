@@ -7,15 +7,39 @@ module name when both folders are run together.
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from pathlib import Path
 
+from textual import events
 from textual.app import App, ComposeResult
+from textual.keys import KEY_NAME_REPLACEMENTS
 
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.model import EditSession
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 ECHO = SAMPLES / "wss" / "echo.void"
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event a terminal gives for ``key`` (a key name, or one character)."""
+    char = key if len(key) == 1 else None
+    if char is not None and not char.isalnum():
+        name = unicodedata.name(char).lower().replace("-", "_").replace(" ", "_")
+        key = KEY_NAME_REPLACEMENTS.get(name, name)
+    return events.Key(key, char)
+
+
+def burst(app: App, *keys: str) -> None:
+    """Send keys as a terminal does when they come in one read: all queued at once, no
+    waiting between them (``pilot.press`` waits for the app to be idle after each key,
+    so the app has rebuilt itself before the next key comes)."""
+    for key in keys:
+        app.post_message(key_event(key))
+
+
+def paste(app: App, text: str) -> None:
+    app.post_message(events.Paste(text))
 
 
 async def until(pilot, predicate, timeout=5.0, step=0.05):

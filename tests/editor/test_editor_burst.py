@@ -4,33 +4,12 @@ focus after the edit, and the ones typed before it stay where they were typed.""
 
 from __future__ import annotations
 
-from editor_host import ECHO, EditorHost, until
-from textual import events
-from textual.keys import _character_to_key
+from editor_host import ECHO, EditorHost, burst, paste, until
 
 from wsblock.app.editor.blocks import MessageContent
 from wsblock.app.editor.prose import ProseEditor
 
 SIZE = (110, 60)
-
-
-def burst(app, *keys: str) -> None:
-    """Send keys as a terminal does when they come in one read: all queued at once, no
-    waiting between them (``pilot.press`` waits for the app to be idle after each key,
-    so the app has rebuilt itself before the next key comes)."""
-    for key in keys:
-        char = key if len(key) == 1 else None
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
-
-
-def paste(app, text: str) -> None:
-    event = events.Paste(text)
-    event.set_sender(app)
-    app._driver.send_message(event)
 
 
 def key_of(app):

@@ -1,8 +1,9 @@
 """Editors of the blocks: the request's URL, key/value grids, auth, messages, others.
 
-Each editor reads its block from the session when composed and writes every change
-through the session (never the document directly). Structural edits (rows, items,
-blocks) go through :meth:`.editor.DocumentEditor.edit`, which recomposes the block or the whole
+Each editor reads its block from the session (in its :class:`~.host.EditorContext`) when
+composed and writes every change through the session (never the document directly).
+Structural edits (rows, items, blocks) and runs are asked for by message
+(:meth:`.keys.EditorPart.ask`); the editor makes them, recomposes the block or the whole
 document and holds the keys typed meanwhile; typing does not. Every field carries an
 ``edit_key`` so focus comes back to it after a recompose or an undo.
 """
@@ -26,11 +27,11 @@ from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 from wsblock.app.widgets.response.composer import FORMATS, LANGUAGE, split_format
 from wsblock.document import views
 
-from .keys import EditorPart
+from .keys import DeleteBlock, DuplicateBlock, EditorPart, EditPart, MoveBlock, MoveFocus, RunBlock
 from .model import EditError
 
 if TYPE_CHECKING:
-    from .host import EditorHost
+    from .host import EditorContext
 
 TITLES = {
     "socket-request": "WebSocket request",
@@ -116,27 +117,33 @@ def commit(session, widget: Widget) -> None:
         pass  # the field outlived its place (it is being replaced)
 
 
-class EditInput(EditorPart, Input):  # type: ignore[misc]  # both define _on_paste (issue 9 item 2)
+class EditInput(EditorPart, Input):
     """An Input of the editor: Tab accepts a ``{{variable}}`` suggestion when one shows.
 
-    ``on_enter(time)``, when set, handles Enter at once (before the keys after it).
+    ``on_enter()``, when set, handles Enter at once (before the keys after it).
     """
 
     BINDINGS = [Binding("tab", "accept_or_next", "Complete", show=False)]
 
-    def __init__(self, *args, on_enter: Callable[[float], None] | None = None, **kwargs) -> None:
+    def __init__(self, *args, on_enter: Callable[[], None] | None = None, **kwargs) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
         self.on_enter = on_enter
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.hand_over(event):
-            return
+    def completion(self) -> str | None:
+        """The value with the ``{{variable}}`` suggestion accepted, when the cursor is at
+        the end and the suggester has one (computed here, as the suggester does)."""
+        suggester = self.suggester
+        if not isinstance(suggester, VariableSuggester) or not self.cursor_at_end:
+            return None
+        return complete_variable(self.value, suggester.names())
+
+    def key_pressed(self, event: events.Key) -> None:
         if event.key == "enter" and self.on_enter is not None:
             event.prevent_default()
             event.stop()
-            self.on_enter(event.time)
-        elif event.key == "tab" and self._suggestion and self.cursor_at_end:
+            self.on_enter()
+        elif event.key == "tab" and self.completion() is not None:
             event.prevent_default()
             event.stop()
             self.action_accept_or_next()
@@ -144,37 +151,37 @@ class EditInput(EditorPart, Input):  # type: ignore[misc]  # both define _on_pas
             self.tab_moves(event)
 
     def action_accept_or_next(self) -> None:
-        if self._suggestion and self.cursor_at_end:
-            self.value = self._suggestion
+        completed = self.completion()
+        if completed is not None:
+            self.value = completed
             self.cursor_position = len(self.value)
         else:
             self.screen.focus_next()
 
 
 class EditButton(EditorPart, Button):
-    """A button of the editor: ``on_press(time)`` runs at once on Enter or Space (before
-    the keys typed after them: a button that changes the page holds those), or on a click
-    (``time`` None)."""
+    """A button of the editor: ``on_press(by_key)`` runs at once on Enter or Space (before
+    the keys typed after them: a button that changes the page holds those; ``by_key``
+    True), or on a click (``by_key`` False)."""
 
-    def __init__(self, label: str, on_press: Callable[[float | None], None], **kwargs) -> None:
+    def __init__(self, label: str, on_press: Callable[[bool], None], **kwargs) -> None:
         kwargs.setdefault("compact", True)
         super().__init__(label, **kwargs)
         self.on_press = on_press
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.hand_over(event):
-            return
+    def key_pressed(self, event: events.Key) -> None:
         if event.key in ("enter", "space"):
             event.prevent_default()
             event.stop()
-            self.on_press(event.time)
+            self.on_press(True)
         else:
             self.tab_moves(event)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button is self:
             event.stop()
-            self.on_press(None)
+            if self.heard(event):
+                self.on_press(False)
 
 
 class EditSelect(EditorPart, Select):
@@ -200,7 +207,7 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
     BlockEditor .hint { color: $text-muted; height: auto; }
     """
     # priority: the edit waits for the field to take the keys typed before, and holds
-    # the ones typed after (see editor.DocumentEditor.edit)
+    # the ones typed after (see keys.EditorPart.ask)
     BINDINGS = [
         Binding(
             "alt+shift+up,ctrl+shift+up", "move_block(-1)", "Block up", show=False, priority=True
@@ -224,15 +231,15 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
         ),
     ]
 
-    def __init__(self, editor: EditorHost, index: int, **kwargs) -> None:
+    def __init__(self, context: EditorContext, index: int, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.editor = editor
+        self.context = context
         self.index = index
         self.edit_key = ("block", index)
 
     @property
     def session(self):
-        return self.editor.session
+        return self.context.session
 
     @property
     def block(self):
@@ -246,25 +253,25 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
             yield Static(escape(self.title()), classes="block-title")
             yield EditButton(
                 "↑",
-                lambda cut: self.action_move_block(-1, cut),
+                lambda by_key: self.action_move_block(-1, by_key),
                 classes="blk-up",
                 tooltip="Move up (Alt+Shift+↑)",
             )
             yield EditButton(
                 "↓",
-                lambda cut: self.action_move_block(1, cut),
+                lambda by_key: self.action_move_block(1, by_key),
                 classes="blk-down",
                 tooltip="Move down (Alt+Shift+↓)",
             )
             yield EditButton(
                 "❐",
-                lambda cut: self.action_duplicate_block(cut),
+                lambda by_key: self.action_duplicate_block(by_key),
                 classes="blk-copy",
                 tooltip="Duplicate (Alt+Shift+C)",
             )
             yield EditButton(
                 "✕",
-                lambda cut: self.action_delete_block(cut),
+                lambda by_key: self.action_delete_block(by_key),
                 classes="blk-delete",
                 tooltip="Delete (Alt+Shift+Delete)",
             )
@@ -277,14 +284,19 @@ class BlockEditor(EditorPart, Vertical, can_focus=True):
         """The edit key to focus when the block is new."""
         return None
 
-    def action_move_block(self, delta: int, cut: float | None = None) -> None:
-        self.editor.move_block(self.index, self.index + delta, cut=cut)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("move_block", "duplicate_block", "delete_block"):
+            return self.structural_ok()  # else the key waits its turn with the held ones
+        return super().check_action(action, parameters)
 
-    def action_duplicate_block(self, cut: float | None = None) -> None:
-        self.editor.duplicate_block(self.index, cut=cut)
+    def action_move_block(self, delta: int, by_key: bool = False) -> None:
+        self.ask(MoveBlock(self.index, self.index + delta), by_key=by_key)
 
-    def action_delete_block(self, cut: float | None = None) -> None:
-        self.editor.delete_block(self.index, cut=cut)
+    def action_duplicate_block(self, by_key: bool = False) -> None:
+        self.ask(DuplicateBlock(self.index), by_key=by_key)
+
+    def action_delete_block(self, by_key: bool = False) -> None:
+        self.ask(DeleteBlock(self.index), by_key=by_key)
 
 
 class RequestEditor(BlockEditor):
@@ -313,13 +325,13 @@ class RequestEditor(BlockEditor):
                     placeholder="wss://host/path",
                     classes="url",
                     compact=True,
-                    suggester=VariableSuggester(self.editor.variable_names),
+                    suggester=VariableSuggester(self.context.variable_names),
                 ),
                 ("url", self.index),
             )
             yield EditButton(
                 "▶ Run",
-                lambda cut: self.editor.run_request_at(self.index),
+                lambda by_key: self.ask(RunBlock(self.index)),
                 classes="req-run",
                 tooltip="Run (Ctrl+J, F5)",
             )
@@ -330,12 +342,16 @@ class RequestEditor(BlockEditor):
     @on(Input.Changed, ".url")
     def _url_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.input)
 
     @on(Input.Submitted, ".url")
     def _url_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.editor.run_request_at(self.index)
+        if not self.heard(event):
+            return  # from a replaced widget: written already
+        self.ask(RunBlock(self.index))
 
 
 class RowEditor(EditorPart, Horizontal):
@@ -376,11 +392,16 @@ class RowEditor(EditorPart, Horizontal):
                     placeholder=name,
                     compact=True,
                     classes=f"cell col-{col}",
-                    suggester=VariableSuggester(g.editor.variable_names),
+                    suggester=VariableSuggester(g.context.variable_names),
                     on_enter=partial(self._enter, col),
                 ),
                 ("cell", g.index, g.item, self.row, col),
             )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("toggle_row", "add_row", "delete_row", "move_row"):
+            return self.structural_ok()  # else the key waits its turn with the held ones
+        return super().check_action(action, parameters)
 
     def _col(self, widget: Widget) -> int:
         key = getattr(widget, "edit_key", None)
@@ -389,14 +410,16 @@ class RowEditor(EditorPart, Horizontal):
     @on(Input.Changed, ".cell")
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.grid.session, event.input)
 
-    def _enter(self, col: int, cut: float) -> None:
+    def _enter(self, col: int) -> None:
         """Enter in the last cell of the last row adds a row; elsewhere: the next cell."""
         if col == len(self.grid.columns) - 1 and self.row == self.grid.row_count - 1:
-            self.add_row(cut)
+            self.add_row(by_key=True)
         else:
-            self.grid.editor.move_focus(cut=cut)
+            self.ask(MoveFocus(), by_key=True)
 
     def _focused_col(self) -> int:
         focused = self.screen.focused
@@ -414,14 +437,14 @@ class RowEditor(EditorPart, Horizontal):
     def action_add_row(self) -> None:
         self.add_row()
 
-    def add_row(self, cut: float | None = None) -> None:
+    def add_row(self, by_key: bool = False) -> None:
         g, row = self.grid, self.row
 
         def change() -> tuple:
             new = g.session.add_row(g.index, at=row + 1, item=g.item)
             return ("cell", g.index, g.item, new, 0)
 
-        g.refresh_grid(change, cut=cut)
+        g.refresh_grid(change, by_key=by_key)
 
     def action_delete_row(self) -> None:
         g, row, col = self.grid, self.row, self._focused_col()
@@ -462,14 +485,14 @@ class TableEditor(EditorPart, Vertical):
 
     def __init__(
         self,
-        editor: EditorHost,
+        context: EditorContext,
         index: int,
         item: int | None,
         columns: tuple[str, ...],
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
-        self.editor = editor
+        self.context = context
         self.index = index
         self.item = item
         self.columns = columns
@@ -477,7 +500,7 @@ class TableEditor(EditorPart, Vertical):
 
     @property
     def session(self):
-        return self.editor.session
+        return self.context.session
 
     def compose(self) -> ComposeResult:
         rows = self.session.rows(self.index, self.item)
@@ -496,15 +519,15 @@ class TableEditor(EditorPart, Vertical):
             ("add-row", self.index, self.item),
         )
 
-    def _add(self, cut: float | None) -> None:
+    def _add(self, by_key: bool) -> None:
         def change() -> tuple:
             row = self.session.add_row(self.index, item=self.item)
             return ("cell", self.index, self.item, row, 0)
 
-        self.refresh_grid(change, cut=cut)
+        self.refresh_grid(change, by_key=by_key)
 
-    def refresh_grid(self, change: Callable[[], tuple | None], *, cut: float | None = None) -> None:
-        self.editor.refresh_part(self, change, cut=cut)
+    def refresh_grid(self, change: Callable[[], tuple | None], *, by_key: bool = False) -> None:
+        self.ask(EditPart(self, change), by_key=by_key)
 
 
 class TableBlockEditor(BlockEditor):
@@ -512,7 +535,7 @@ class TableBlockEditor(BlockEditor):
 
     def fields(self) -> ComposeResult:
         columns = COLUMNS.get(self.block.type, ("name", "value"))
-        yield TableEditor(self.editor, self.index, None, columns)
+        yield TableEditor(self.context, self.index, None, columns)
 
     def first_field(self) -> tuple:
         return ("cell", self.index, None, 0, 0)
@@ -546,7 +569,7 @@ class AuthEditor(BlockEditor):
                 classes="hint",
             )
         else:
-            yield TableEditor(self.editor, self.index, None, COLUMNS["auth"])
+            yield TableEditor(self.context, self.index, None, COLUMNS["auth"])
 
     def first_field(self) -> tuple:
         rows = self.session.rows(self.index)
@@ -555,6 +578,8 @@ class AuthEditor(BlockEditor):
     @on(Select.Changed, ".auth-type")
     def _type_changed(self, event: Select.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         value = event.value
         if isinstance(value, str) and value != self.session.auth_type(self.index):
 
@@ -564,7 +589,7 @@ class AuthEditor(BlockEditor):
                 self.session.set_auth_type(self.index, value)
                 return ("auth-type", self.index)
 
-            self.editor.refresh_part(self, change)
+            self.ask(EditPart(self, change))
 
 
 class MessageContent(EditorPart, TextArea):
@@ -610,19 +635,19 @@ class MessageItemEditor(EditorPart, Vertical):
     def bar(self) -> ComposeResult:
         yield EditButton(
             "↑",
-            lambda cut: self.owner.move_item(self.item, -1, cut),
+            lambda by_key: self.owner.move_item(self.item, -1, by_key),
             classes="item-up",
             tooltip="Move up",
         )
         yield EditButton(
             "↓",
-            lambda cut: self.owner.move_item(self.item, 1, cut),
+            lambda by_key: self.owner.move_item(self.item, 1, by_key),
             classes="item-down",
             tooltip="Move down",
         )
         yield EditButton(
             "✕",
-            lambda cut: self.owner.delete_item(self.item, cut),
+            lambda by_key: self.owner.delete_item(self.item, by_key),
             classes="item-delete",
             tooltip="Delete",
         )
@@ -703,11 +728,15 @@ class MessageItemEditor(EditorPart, Vertical):
     @on(Input.Changed, ".item-name")
     def _name_changed(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.input)
 
     @on(Select.Changed, ".item-format")
     def _format(self, event: Select.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         if not isinstance(event.value, str):
             return
         fmt, encoding = split_format(event.value)
@@ -718,12 +747,16 @@ class MessageItemEditor(EditorPart, Vertical):
     @on(Checkbox.Changed, ".item-enabled")
     def _enabled(self, event: Checkbox.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         self.session.set_item_attr(self.index, self.item, "disabled", not event.value)
         self.set_class(not event.value, "-disabled")
 
     @on(TextArea.Changed, "MessageContent")
     def _content(self, event: TextArea.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.text_area)
         self.validate()
 
@@ -766,7 +799,7 @@ class ExpectItemEditor(MessageItemEditor):
             )
             yield Static("s", classes="timeout-label")
             yield from self.bar()
-        yield TableEditor(self.owner.editor, i, n, COLUMNS["socket-expect"])
+        yield TableEditor(self.owner.context, i, n, COLUMNS["socket-expect"])
 
     def validate(self) -> None:
         pass  # rows, not content
@@ -774,6 +807,8 @@ class ExpectItemEditor(MessageItemEditor):
     @on(Input.Changed, ".item-timeout")
     def _timeout(self, event: Input.Changed) -> None:
         event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
         commit(self.session, event.input)
 
 
@@ -796,13 +831,15 @@ class MessagesEditor(BlockEditor):
         with Horizontal(classes="items-bar"):
             yield keyed(
                 EditButton(
-                    "+ message", lambda cut: self.add_item("message", cut), classes="add-message"
+                    "+ message",
+                    lambda by_key: self.add_item("message", by_key),
+                    classes="add-message",
                 ),
                 ("add-item", self.index, "message"),
             )
             yield keyed(
                 EditButton(
-                    "+ expect", lambda cut: self.add_item("expect", cut), classes="add-expect"
+                    "+ expect", lambda by_key: self.add_item("expect", by_key), classes="add-expect"
                 ),
                 ("add-item", self.index, "expect"),
             )
@@ -814,7 +851,7 @@ class MessagesEditor(BlockEditor):
             else ("add-item", self.index, "message")
         )
 
-    def add_item(self, kind: str, cut: float | None = None) -> None:
+    def add_item(self, kind: str, by_key: bool = False) -> None:
         def change() -> tuple:
             n = self.session.add_item(self.index, kind)
             return (
@@ -823,9 +860,9 @@ class MessagesEditor(BlockEditor):
                 else ("cell", self.index, n, 0, 0)
             )
 
-        self.editor.refresh_part(self, change, cut=cut)
+        self.ask(EditPart(self, change), by_key=by_key)
 
-    def move_item(self, item: int, delta: int, cut: float | None = None) -> None:
+    def move_item(self, item: int, delta: int, by_key: bool = False) -> None:
         new = item + delta
 
         def change() -> tuple | None:
@@ -834,9 +871,9 @@ class MessagesEditor(BlockEditor):
             self.session.move_item(self.index, item, new)
             return ("item-name", self.index, new)
 
-        self.editor.refresh_part(self, change, cut=cut)
+        self.ask(EditPart(self, change), by_key=by_key)
 
-    def delete_item(self, item: int, cut: float | None = None) -> None:
+    def delete_item(self, item: int, by_key: bool = False) -> None:
         def change() -> tuple:
             self.session.delete_item(self.index, item)
             left = len(self.session.items(self.index))
@@ -846,7 +883,7 @@ class MessagesEditor(BlockEditor):
                 else ("add-item", self.index, "message")
             )
 
-        self.editor.refresh_part(self, change, cut=cut)
+        self.ask(EditPart(self, change), by_key=by_key)
 
 
 class SeparatorEditor(BlockEditor):
@@ -900,7 +937,7 @@ EDITORS: dict[str, type[BlockEditor]] = {
 }
 
 
-def editor_for(block, editor: EditorHost, index: int) -> BlockEditor:
+def editor_for(block, context: EditorContext, index: int) -> BlockEditor:
     cls = EDITORS.get(block.type, OtherBlockEditor)
     v = views.view(block)
     if (
@@ -911,4 +948,4 @@ def editor_for(block, editor: EditorHost, index: int) -> BlockEditor:
         cls = OtherBlockEditor  # a table block whose content is not a list: show, keep
     if isinstance(v, views.SocketRequest) and v.is_grpc:
         cls = OtherBlockEditor
-    return cls(editor, index, classes=f"-{block.type}")
+    return cls(context, index, classes=f"-{block.type}")

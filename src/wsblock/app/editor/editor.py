@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from textual import events, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,7 +19,22 @@ from wsblock.document import DocumentError
 
 from . import dialogs
 from .blocks import BlockEditor, commit, editor_for
-from .keys import Change, EditorPart, Kept, KeyHold, Refresh, clock, kept, replayed
+from .hold import KeyHolder, replayed
+from .host import EditorContext
+from .keys import (
+    ApplySlash,
+    Ask,
+    Change,
+    DeleteBlock,
+    DuplicateBlock,
+    EditorPart,
+    EditPart,
+    KeyHold,
+    MoveBlock,
+    MoveFocus,
+    Refresh,
+    RunBlock,
+)
 from .model import ChangedOnDisk, EditSession, NeedsName
 from .prose import ProseEditor, SlashMenu
 from .slash import SlashItem
@@ -129,16 +144,10 @@ class DocumentEditor(VerticalScroll):
         self._asking_disk = False
         self._current_block: int | None = None
         # structural edits: see edit() and the keys module
-        self.key_hold = KeyHold(self)
-        self.holding = False  # keys typed are held (from an edit until they were sent)
-        self._since = 0.0  # keys typed after this (event time) are held
-        self._origin: Widget | None = None  # the field the edit was asked from
-        self._backlog: list[Kept] = []  # held, to send (the oldest first)
-        self._early: list[Kept] = []  # typed after the edit, kept by its field
-        self._held: list[Kept] = []  # typed after those (kept by the KeyHold)
-        self._in_flight: events.Key | events.Paste | None = None  # sent, on its way
-        self._pending = 0  # edits not rebuilt yet
-        self._replaying = False
+        self.context = EditorContext(session, self.variable_names)  # for the block editors
+        self.keys = KeyHolder()  # which keys are held, and in what order they go back
+        self.key_hold = KeyHold(self.keys)
+        self.keys.spot = self.key_hold
         self._target: Refresh | None = None  # where the focus goes after the edits
         self._watchdog: Timer | None = None
         session.listeners.append(self._session_changed)
@@ -156,9 +165,9 @@ class DocumentEditor(VerticalScroll):
         s = self.session
         blocks = s.blocks
         for k in range(s.gap_count()):
-            yield ProseEditor(self, k, s.prose(k))
+            yield ProseEditor(k, s.prose(k))
             if k < len(blocks):
-                yield editor_for(blocks[k], self, k)
+                yield editor_for(blocks[k], self.context, k)
 
     def on_mount(self) -> None:
         if self.watch_disk:
@@ -251,80 +260,96 @@ class DocumentEditor(VerticalScroll):
     # widgets are up, one at a time: each goes all the way (the field, its bindings
     # after it bubbled up) before the next, as when typed by hand. Textual would let the
     # characters of a burst overtake a Backspace or an arrow, which act as bindings.
-    def edit(self, change: Change, *, cut: float | None = None) -> None:
+    def edit(self, change: Change, *, by_key: bool = False, asked: Ask | None = None) -> None:
         """Make a structural edit: ``change(here)`` edits the session and returns what to
         rebuild and where the focus goes (:class:`Refresh`), or None (nothing changed).
         ``here`` is the focused field's edit key and cursor.
 
-        When the focus is in the editor, the keys typed from now on (from ``cut``: the
-        time of the key that asked for the edit, when known) are held; the focused field
-        first takes the keys typed before and writes its value; then the edit is made,
-        the widgets rebuilt, the new field focused and the held keys sent to it.
+        When the focus is in the editor, the keys typed from now on are held; the focused
+        field first takes the keys typed before and writes its value; then the edit is
+        made, the widgets rebuilt, the new field focused and the held keys sent to it.
+        ``by_key``: the focused field asked for the edit while handling a key (Enter,
+        Tab...), so the keys it has yet to handle came after it and are held; otherwise
+        (a binding, a click) they came before it and the field takes them first.
+        ``asked``: the message a part asked with (:meth:`.keys.EditorPart.ask` started
+        the hold already, in order with the keys).
         """
-        focused = self.screen.focused if self.is_attached else None
-        inside = focused is not None and (focused is self or self in focused.ancestors)
-        origin: Widget | None = None
-        if not self.holding:
-            if inside:
-                origin = focused
-                self._start_hold(cut)
-        elif not self._pending and inside and focused is not self.key_hold:
-            origin = focused  # asked for by a key sent again: from where it was sent to
+        if asked is None:
+            focused = self.screen.focused if self.is_attached else None
+            inside = focused is not None and (focused is self or self in focused.ancestors)
+            was_holding = self.holding
+            origin = self.keys.begin(focused if inside else None, by_key=by_key)
+            started = self.holding and not was_holding
+            if origin is not None and not by_key:
+                origin.call_later(self.keys.asked_from, origin, by_key=True)
+        else:
+            origin, started = asked.origin, asked.started
+        if started:
+            self._start_hold()
         if origin is not None:
-            self._origin = origin
             self.key_hold.can_focus = True
             self.screen.set_focus(self.key_hold, scroll_visible=False)
         self.hide_slash()
-        self._pending += 1
         if self.holding:
             # after the keys the focused field has yet to take (and any edit before this)
-            queue = self._origin if self._origin is not None else self
+            queue = self.keys.origin if self.keys.origin is not None else self
             if not queue.call_later(self._apply, change, origin):
                 self.call_later(self._apply, change, origin)
         else:
             self._apply(change, None)
 
+    @on(Ask)
+    def _asked(self, message: Ask) -> None:
+        message.stop()
+        if isinstance(message, MoveFocus):
+            self.move_focus(backward=message.backward, asked=message)
+        elif isinstance(message, MoveBlock):
+            self.move_block(message.index, message.new_index, asked=message)
+        elif isinstance(message, DuplicateBlock):
+            self.duplicate_block(message.index, asked=message)
+        elif isinstance(message, DeleteBlock):
+            self.delete_block(message.index, asked=message)
+        elif isinstance(message, EditPart):
+            self.refresh_part(message.part, message.change, asked=message)
+        elif isinstance(message, ApplySlash) and isinstance(message.prose, ProseEditor):
+            self.apply_slash(message.prose, message.item, message.row, asked=message)
+        else:  # an ask this editor does not know: nothing to change, the hold goes on
+            self.edit(lambda here: None, asked=message)
+
+    @on(RunBlock)
+    def _run_block(self, message: RunBlock) -> None:
+        message.stop()
+        self.run_request_at(message.index)
+
+    @on(KeyHold.Unused)
+    def _key_hold_unused(self, message: KeyHold.Unused) -> None:
+        message.stop()
+        self.focus_somewhere()
+
+    @property
+    def holding(self) -> bool:
+        """Keys typed are held (from an edit until they were sent again)."""
+        return self.keys.holding
+
     @property
     def busy(self) -> bool:
         """A structural edit is under way, or the keys held meanwhile are being sent."""
-        return self.holding or bool(self._pending)
+        return self.holding or bool(self.keys.pending)
 
-    def _start_hold(self, cut: float | None) -> None:
-        self.holding = True
-        self._since = clock() if cut is None else cut
-        self._backlog, self._early, self._held = [], [], []
+    def _start_hold(self) -> None:
+        """A hold started (the KeyHolder says which keys it keeps): a new target, and a
+        watchdog."""
         self._target = None
+        if self._watchdog is not None:
+            self._watchdog.stop()
         self._watchdog = self.set_timer(HOLD_LIMIT, self._hold_timeout)
 
     def _end_hold(self) -> None:
-        self.holding = False
-        self._origin = None
-        self._in_flight = None
+        self.keys.end()
         self.key_hold.can_focus = False
         if self._watchdog is not None:
             self._watchdog.stop()
             self._watchdog = None
-
-    def take_key(self, widget: Widget, event: events.Key | events.Paste) -> bool:
-        """Should ``widget`` leave ``event`` to be held? (It is the field the edit was
-        asked from, or the one the held keys are being sent to, and the key was typed
-        after the edit: it goes after the ones held already.)"""
-        if not self.holding or event is self._in_flight or event.time <= self._since:
-            return False
-        if self._replaying and widget is self.screen.focused:
-            self._held.append(kept(event))
-            return True
-        if widget is self._origin:
-            self._early.append(kept(event))
-            return True
-        return False
-
-    def keep(self, event: events.Key | events.Paste) -> None:
-        """A key or paste sent to the KeyHold."""
-        if event is self._in_flight:  # it was on its way when the focus came here
-            self._backlog.insert(0, kept(event))
-        else:
-            self._held.append(kept(event))
 
     def _apply(self, change: Change, origin: Widget | None) -> None:
         here: tuple = (None, None)
@@ -380,46 +405,46 @@ class DocumentEditor(VerticalScroll):
             self._done()
 
     def _done(self) -> None:
-        self._pending = max(0, self._pending - 1)
-        if not self._pending and self.holding and not self._replaying:
+        self.keys.done()
+        if not self.keys.pending and self.holding and not self.keys.replaying:
             self.call_after_refresh(self._release)  # once the new widgets are laid out
 
     def _release(self) -> None:
         """The edits are done: focus the new field, send it the held keys."""
-        if not self.holding or self._pending or self._replaying:
+        if not self.holding or self.keys.pending or self.keys.replaying:
             return
         if not self.is_attached:
             self._end_hold()
             return
-        self._replaying = True
+        self.keys.replaying = True
         self.run_worker(self._replay(), group="editor-keys", exit_on_error=False)
 
     async def _replay(self) -> None:
+        keys = self.keys
         try:
-            while not self._pending and self.is_attached:
+            while not self.keys.pending and self.is_attached:
                 focused = self.screen.focused
                 if focused is None or focused is self.key_hold:
                     self._focus_target()
                     focused = self.screen.focused
-                self._backlog += self._early + self._held
-                self._early, self._held = [], []
-                if not self._backlog:
+                if not keys.has_keys:
                     break
                 if not (isinstance(focused, EditorPart) and self in focused.ancestors):
                     # the focus went where keys cannot be held: the rest, as they come
-                    for item in self._backlog:
+                    for item in keys.rest():
                         self.app.post_message(replayed(item))
-                    self._backlog = []
                     break
-                event = self._in_flight = replayed(self._backlog.pop(0))
+                item = keys.next()
+                assert item is not None
+                event = keys.in_flight = replayed(item)
                 self.app.post_message(event)
                 await self._processed()
-                self._in_flight = None
+                keys.in_flight = None
         finally:
-            self._replaying = False
-        if self._pending:
+            keys.replaying = False
+        if self.keys.pending:
             return  # a key sent again made an edit: when it is done, this goes on
-        if self._early or self._held or self._backlog:
+        if keys.has_keys:
             self._release()
         else:
             self._end_hold()
@@ -433,8 +458,8 @@ class DocumentEditor(VerticalScroll):
             await _turn(node)
 
     def _focus_target(self) -> None:
-        target, origin = self._target, self._origin
-        self._origin = None
+        target, origin = self._target, self.keys.origin
+        self.keys.origin = None
         widget = target.widget if target is not None else None
         if widget is not None and widget.is_attached and widget.focusable:
             self.screen.set_focus(widget)
@@ -446,24 +471,26 @@ class DocumentEditor(VerticalScroll):
         elif not self.focus_field(("gap", 0)):
             self.screen.set_focus(None)
 
-    def move_focus(self, *, backward: bool = False, cut: float | None = None) -> None:
+    def move_focus(
+        self, *, backward: bool = False, by_key: bool = False, asked: Ask | None = None
+    ) -> None:
         """To the next (previous) field, as Tab does, in order with the keys around."""
 
         def change(here: tuple) -> Refresh | None:
-            origin = self._origin
+            origin = self.keys.origin
             chain = [w for w in self.screen.focus_chain if w is not self.key_hold]
             if origin is None or origin not in chain:
                 return None
             step = -1 if backward else 1
             return Refresh(widget=chain[(chain.index(origin) + step) % len(chain)], rebuild=False)
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key, asked=asked)
 
     def _hold_timeout(self) -> None:
         """Never hold keys for long, whatever went wrong."""
         self._watchdog = None
-        if self.holding and not self._replaying:
-            self._pending = 0
+        if self.holding and not self.keys.replaying:
+            self.keys.pending = 0
             self._release()
 
     def focus_somewhere(self) -> None:
@@ -508,7 +535,9 @@ class DocumentEditor(VerticalScroll):
         if prose.k < self.session.gap_count():
             self.session.set_prose(prose.k, prose.text)
 
-    def move_block(self, index: int, new_index: int, *, cut: float | None = None) -> None:
+    def move_block(
+        self, index: int, new_index: int, *, by_key: bool = False, asked: Ask | None = None
+    ) -> None:
         def change(here: tuple) -> Refresh | None:
             if not (0 <= new_index < len(self.session.blocks)):
                 return None
@@ -519,9 +548,11 @@ class DocumentEditor(VerticalScroll):
                 return Refresh((key[0], new_index, *key[2:]), cursor)
             return Refresh(("block", new_index))
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key, asked=asked)
 
-    def duplicate_block(self, index: int, *, cut: float | None = None) -> None:
+    def duplicate_block(
+        self, index: int, *, by_key: bool = False, asked: Ask | None = None
+    ) -> None:
         def change(here: tuple) -> Refresh:
             self.session.duplicate_block(index)
             key, cursor = here
@@ -529,15 +560,15 @@ class DocumentEditor(VerticalScroll):
                 return Refresh((key[0], index + 1, *key[2:]), cursor)  # in the copy
             return Refresh(("block", index + 1))
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key, asked=asked)
 
-    def delete_block(self, index: int, *, cut: float | None = None) -> None:
+    def delete_block(self, index: int, *, by_key: bool = False, asked: Ask | None = None) -> None:
         def change(here: tuple) -> Refresh:
             self.session.delete_block(index)
             n = len(self.session.blocks)
             return Refresh(("block", min(index, n - 1)) if n else ("gap", 0))
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key, asked=asked)
 
     def insert_block(self, index: int, node: dict) -> None:
         def change(here: tuple) -> Refresh:
@@ -547,7 +578,12 @@ class DocumentEditor(VerticalScroll):
         self.edit(change)
 
     def refresh_part(
-        self, part: Widget, change: Callable[[], tuple | None], *, cut: float | None = None
+        self,
+        part: Widget,
+        change: Callable[[], tuple | None],
+        *,
+        by_key: bool = False,
+        asked: Ask | None = None,
     ) -> None:
         """A structural edit inside one block (rows, items, the auth type): ``change()``
         edits the session and returns the edit key to focus (None: nothing changed)."""
@@ -556,10 +592,33 @@ class DocumentEditor(VerticalScroll):
             focus = change()
             return None if focus is None else Refresh(focus, part=part)
 
-        self.edit(edit, cut=cut)
+        self.edit(edit, by_key=by_key, asked=asked)
 
     # -- the slash menu -----------------------------------------------------------------
-    def show_slash(self, prose: ProseEditor, query: str) -> None:
+    # A prose keeps its menu's state (read as keys come); the menu shows it.
+    @on(ProseEditor.SlashShown)
+    def _slash_shown(self, message: ProseEditor.SlashShown) -> None:
+        message.stop()
+        prose = message.prose
+        state = prose.menu_state  # as of now: the message may be late
+        if state is not None and not prose.stale and prose.is_attached:
+            self.show_slash(prose, *state)
+
+    @on(ProseEditor.SlashHidden)
+    def _slash_hidden(self, message: ProseEditor.SlashHidden) -> None:
+        message.stop()
+        if self.slash_owner is message.prose and not message.prose.menu_open:
+            self.hide_slash()
+
+    @on(TextArea.Changed)
+    def _prose_changed(self, event: TextArea.Changed) -> None:
+        prose = event.text_area
+        if isinstance(prose, ProseEditor):
+            event.stop()
+            if not prose.stale:  # else written before the edit that replaced it
+                self.prose_changed(prose)
+
+    def show_slash(self, prose: ProseEditor, query: str, highlighted: int = 0) -> None:
         menu = self.slash_menu
         if self.slash_owner is not prose or not menu.is_attached:
             if menu.is_attached:
@@ -567,11 +626,16 @@ class DocumentEditor(VerticalScroll):
             else:
                 self.mount(menu, after=prose)
             self.slash_owner = prose
-        menu.set_query(query)
+        if menu.query_text != query or not menu.items:
+            menu.set_query(query)
+        if menu.items:
+            menu.highlighted = highlighted % len(menu.items)
         menu.display = bool(menu.items)
 
     def hide_slash(self) -> None:
-        self.slash_owner = None
+        owner, self.slash_owner = self.slash_owner, None
+        if owner is not None:
+            owner.menu_closed()
         if self.slash_menu.is_attached:
             self.slash_menu.display = False
 
@@ -581,7 +645,8 @@ class DocumentEditor(VerticalScroll):
         item: SlashItem,
         row: int | None = None,
         *,
-        cut: float | None = None,
+        by_key: bool = False,
+        asked: Ask | None = None,
     ) -> None:
         """Turn line ``row`` (the cursor's) of ``prose``, a ``/…`` line, into ``item``."""
         row = prose.cursor_location[0] if row is None else row
@@ -596,10 +661,10 @@ class DocumentEditor(VerticalScroll):
             from .blocks import EDITORS
 
             probe = EDITORS.get(block.type)
-            focus = probe(self, index).first_field() if probe else None
+            focus = probe(self.context, index).first_field() if probe else None
             return Refresh(focus or ("block", index), end=True)
 
-        self.edit(change, cut=cut)
+        self.edit(change, by_key=by_key, asked=asked)
 
     def on_option_list_option_selected(self, event: SlashMenu.OptionSelected) -> None:
         if event.option_list is self.slash_menu and self.slash_owner is not None:
@@ -611,7 +676,7 @@ class DocumentEditor(VerticalScroll):
     # -- actions ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # keys held during a rebuild (see edit) are sent again afterwards, in order
-        if self.holding and not self._replaying and action in ("undo", "redo", "run", "save"):
+        if self.holding and not self.keys.replaying and action in ("undo", "redo", "run", "save"):
             return False
         return True
 

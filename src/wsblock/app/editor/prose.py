@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.binding import BindingType
+from textual.message import Message
 from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from .keys import EditorPart
+from .keys import ApplySlash, EditorPart
 from .slash import SlashItem, filter_items
-
-if TYPE_CHECKING:
-    from .host import EditorHost
 
 SLASH_LINE = re.compile(r"/[\w-]*")
 PLACEHOLDER = "Type text, or / for a block (/wss: a WebSocket request)"
@@ -63,10 +61,15 @@ class ProseEditor(EditorPart, TextArea):
     Enter or Tab inserts the item, Escape closes it. These keys are handled as they come,
     after the keys before them (the line is read then), not by priority bindings, which
     would see the text as it was before a burst of keys was typed.
+
+    The menu's items and highlight are kept here (read when a key comes); the editor
+    shows them (:class:`SlashShown`, :class:`SlashHidden`) and inserts the item chosen
+    (:class:`~.keys.ApplySlash`). Its text goes to the document with ``TextArea.Changed``,
+    which bubbles to the editor.
     """
 
     SLASH_KEYS = ("up", "down", "enter", "tab", "escape")
-    # none of its own (TextArea's still apply): the slash menu's keys are in _on_key
+    # none of its own (TextArea's still apply): the slash menu's keys are in key_pressed
     BINDINGS: ClassVar[list[BindingType]] = []
 
     DEFAULT_CSS = """
@@ -77,7 +80,31 @@ class ProseEditor(EditorPart, TextArea):
     ProseEditor.-empty { color: $text-muted; }
     """
 
-    def __init__(self, editor: EditorHost, k: int, text: str, **kwargs) -> None:
+    class SlashShown(Message):
+        """The slash menu is to show ``query``'s items, ``highlighted`` the chosen one."""
+
+        def __init__(self, prose: ProseEditor, query: str, highlighted: int) -> None:
+            super().__init__()
+            self.prose = prose
+            self.query = query
+            self.highlighted = highlighted
+
+        @property
+        def control(self) -> ProseEditor:
+            return self.prose
+
+    class SlashHidden(Message):
+        """The slash menu of ``prose`` is to close."""
+
+        def __init__(self, prose: ProseEditor) -> None:
+            super().__init__()
+            self.prose = prose
+
+        @property
+        def control(self) -> ProseEditor:
+            return self.prose
+
+    def __init__(self, k: int, text: str, **kwargs) -> None:
         super().__init__(
             text,
             language="markdown",
@@ -86,15 +113,43 @@ class ProseEditor(EditorPart, TextArea):
             tab_behavior="focus",
             **kwargs,
         )
-        self.editor = editor
         self.k = k
         self.edit_key = ("gap", k)
         self.set_class(not text, "-empty")
         self._dismissed: tuple[int, str] | None = None  # the /line Escape closed the menu on
+        self._menu: tuple[str, list[SlashItem]] | None = None  # open: its query and items
+        self._highlighted = 0
 
     @property
     def menu_open(self) -> bool:
-        return self.editor.slash_owner is self
+        return self._menu is not None
+
+    @property
+    def menu_state(self) -> tuple[str, int] | None:
+        """The open menu's query and highlighted item (None: closed), as of now."""
+        return None if self._menu is None else (self._menu[0], self._highlighted)
+
+    def menu_closed(self) -> None:
+        """The editor closed the menu (an edit, an item chosen with the mouse)."""
+        self._menu = None
+
+    def show_menu(self, query: str) -> list[SlashItem]:
+        """Open (or refilter) the menu on ``query``; its items (none: it is closed)."""
+        if self._menu is not None and self._menu[0] == query:
+            return self._menu[1]
+        items = filter_items(query)
+        if not items:
+            self.hide_menu()
+            return items
+        self._menu = (query, items)
+        self._highlighted = 0
+        self.post_message(self.SlashShown(self, query, 0))
+        return items
+
+    def hide_menu(self) -> None:
+        if self._menu is not None:
+            self._menu = None
+            self.post_message(self.SlashHidden(self))
 
     def on_focus(self) -> None:
         self.placeholder = PLACEHOLDER
@@ -110,21 +165,17 @@ class ProseEditor(EditorPart, TextArea):
 
     def _dismiss(self) -> None:
         self._dismissed = self._line()
-        self.editor.hide_slash()
+        self.hide_menu()
 
-    async def _on_key(self, event: events.Key) -> None:
-        if self.hand_over(event) or event.key not in self.SLASH_KEYS:
+    def key_pressed(self, event: events.Key) -> None:
+        if event.key not in self.SLASH_KEYS:
             return
         query = self.slash_query()
         if query is None or self._line() == self._dismissed:
             self.tab_moves(event)
             return
-        editor = self.editor
-        menu = editor.slash_menu
-        if not self.menu_open or menu.query_text != query:
-            editor.show_slash(self, query)  # the menu may lag behind a burst of keys
-        if not menu.items:
-            editor.hide_slash()
+        items = self.show_menu(query)  # the menu may lag behind a burst of keys
+        if not items:
             self.tab_moves(event)
             return
         event.prevent_default()
@@ -134,22 +185,21 @@ class ProseEditor(EditorPart, TextArea):
         elif event.key == "escape":
             self._dismiss()
         else:
-            item = menu.chosen
-            if item is not None:
-                editor.apply_slash(self, item, self.cursor_location[0], cut=event.time)
+            item = items[self._highlighted % len(items)]
+            self._menu = None  # the editor hides the menu as it makes the edit
+            self.ask(ApplySlash(self, item, self.cursor_location[0]), by_key=True)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if event.text_area is not self:
-            return
-        event.stop()
+        if event.text_area is not self or not self.heard(event):
+            return  # (it bubbles on to the editor, which writes it to the document)
         self.set_class(not self.text, "-empty")
-        self.editor.prose_changed(self)
         self.update_slash()
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
         if event.text_area is self:
             event.stop()
-            self.update_slash()
+            if self.heard(event):
+                self.update_slash()
 
     def slash_query(self) -> str | None:
         """The text after ``/`` if the cursor ends a line that is ``/`` + a word."""
@@ -164,12 +214,11 @@ class ProseEditor(EditorPart, TextArea):
         if query is not None and self._line() == self._dismissed:
             query = None
         if query is None:
-            if self.menu_open:
-                self.editor.hide_slash()
+            self.hide_menu()
         else:
-            self.editor.show_slash(self, query)
+            self.show_menu(query)
 
     def action_slash_move(self, delta: int) -> None:
-        menu = self.editor.slash_menu
-        if menu.option_count:
-            menu.highlighted = ((menu.highlighted or 0) + delta) % menu.option_count
+        if self._menu is not None and self._menu[1]:
+            self._highlighted = (self._highlighted + delta) % len(self._menu[1])
+            self.post_message(self.SlashShown(self, self._menu[0], self._highlighted))

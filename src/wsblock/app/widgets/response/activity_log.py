@@ -241,7 +241,7 @@ class ActivityLog(ScrollView, can_focus=True):
         if self.cursor is not None and self.cursor < self.model.visible_count:
             self.post_message(self.Selected(self, self.model.row_at(self.cursor)))
 
-    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:  # then the scroll
         self._stop_following()
 
     def on_click(self, event: events.Click) -> None:

@@ -324,34 +324,34 @@ class ConnectionView(Vertical):
 
     # -- buttons --------------------------------------------------------------------------
     @on(Button.Pressed, "#disconnect")
-    def _on_disconnect(self, event: Button.Pressed) -> None:
+    def _disconnect_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.ask_disconnect()
 
     @on(Button.Pressed, "#ping")
-    def _on_ping(self, event: Button.Pressed) -> None:
+    def _ping_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.ping()
 
     @on(Button.Pressed, "#reconnect")
-    def _on_reconnect(self, event: Button.Pressed) -> None:
+    def _reconnect_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.connect()
 
     @on(Button.Pressed, "#close-tab")
-    def _on_close(self, event: Button.Pressed) -> None:
+    def _close_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.post_message(self.CloseRequested(self))
 
     @on(Button.Pressed, "#clear")
-    def _on_clear(self, event: Button.Pressed) -> None:
+    def _clear_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.model.clear()
         self.log_view.reset()
         self._update_counters()
 
     @on(Button.Pressed, "#follow")
-    def _on_follow(self, event: Button.Pressed) -> None:
+    def _follow_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.log_view.follow = True
 
