@@ -14,9 +14,27 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+
+
+def _loud(cls, *names: str) -> None:
+    """Print the traceback of an exception in these methods: Twisted would keep it in a
+    Deferred nobody reads, and a case or report would silently be missing."""
+    for name in names:
+        method = getattr(cls, name)
+
+        def wrapper(*args, _method=method, **kwargs):
+            try:
+                return _method(*args, **kwargs)
+            except Exception:
+                traceback.print_exc()
+                sys.stderr.flush()
+                raise
+
+        setattr(cls, name, wrapper)
 
 
 def main() -> None:
@@ -29,10 +47,18 @@ def main() -> None:
     os.chdir(spec_path.parent)  # outdir is relative to the spec, as with wstest -s
     sys.path.insert(0, str(Path(args.build).resolve()))
 
+    import txaio
     from autobahntestsuite import fuzzing
     from twisted.internet import reactor
 
-    fuzzing.startServer(spec, None)
+    txaio.start_logging(level="info")  # wstest's prints (one line a case) come through it
+    _loud(fuzzing.FuzzingFactory, "createReports", "logCase")
+    _loud(fuzzing.FuzzingProtocol, "connectionLost", "onOpen", "onMessage", "onClose", "onPong")
+
+    from autobahn.twisted.websocket import listenWS
+
+    factory = fuzzing.FuzzingServerFactory(spec)  # what wstest's startServer does, without TLS/web UI
+    listenWS(factory, interface=factory.host)  # on the spec's host only (127.0.0.1), not all interfaces
     print("fuzzingserver: listening on", spec["url"], flush=True)
     reactor.run()
 

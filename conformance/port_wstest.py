@@ -88,6 +88,13 @@ def norm(obj):
     return b(obj)
 
 
+def text(x):
+    """Bytes as text for JSON/HTML (UTF-8, undecodable bytes replaced); anything else as is."""
+    if isinstance(x, (bytes, bytearray)):
+        return bytes(x).decode("utf-8", errors="replace")
+    return x
+
+
 def hexs(x):
     """binascii.b2a_hex as text (reports, descriptions), for bytes or Python 2 str."""
     return binascii.b2a_hex(b(x)).decode("ascii")
@@ -150,6 +157,14 @@ EDITS: list[tuple[str, str, str, int | None, str]] = [
      "asciiLogData gets bytes (received) or Python 2 str (expected): decode bytes"),
     ("fuzzing.py", "binascii.b2a_hex(frameHeader.mask)", "_py3.hexs(frameHeader.mask)", 2,
      "masks in the wire log as text"),
+    ("fuzzing.py", "self.http_request_data if hasattr", "_py3.text(self.http_request_data) if hasattr", 1,
+     "the HTTP upgrade request and response are bytes in autobahn 26: text in the reports"),
+    ("fuzzing.py", "self.http_response_data if hasattr", "_py3.text(self.http_response_data) if hasattr", 1, "same"),
+    ("fuzzing.py", "json.dumps(case, sort_keys = True, indent = 3, separators = (',', ': '))",
+     "json.dumps(case, sort_keys = True, indent = 3, separators = (',', ': '), default = _py3.text)", 1,
+     "any other bytes left in a case's record: as text (as Python 2's json did with str)"),
+    ("fuzzing.py", "mmask = binascii.b2a_hex(t[6])", "mmask = _py3.hexs(t[6])", 1,
+     "the HTML report hex-dumps the (already hex) mask again, as it did in Python 2"),
     ("fuzzing.py", "         p = ''.join(payload)", "         p = b''.join(payload) if isinstance(payload, list) else payload", 1,
      "received frame payloads are lists of bytes chunks"),
     ("fuzzing.py", "% (c[0], case[c[0]], c[1])).encode(\"utf-8\"))", "% (c[0], case[c[0]], c[1])))", 1,
@@ -170,6 +185,12 @@ EDITS: list[tuple[str, str, str, int | None, str]] = [
      "zope.interface dropped the Python 2 class advice implements()"),
     ("case/case9_9_1.py", "class FrameProducer:\n\n   implements(interfaces.IPushProducer)\n",
      "@implementer(interfaces.IPushProducer)\nclass FrameProducer:\n", 1, "same: the decorator form"),
+    # -- non-ASCII text in a plain literal of a "coding: utf-8" file was its UTF-8 bytes
+    ("case/case6_2_1.py", '"Hello-µ@ßöäüàá-UTF-8!!"', '"Hello-µ@ßöäüàá-UTF-8!!".encode("utf-8")', 1,
+     "Python 2 source literal = UTF-8 bytes (latin-1 would send other, invalid, bytes)"),
+    ("case/case6_2_3.py", '"Hello-µ@ßöäüàá-UTF-8!!"', '"Hello-µ@ßöäüàá-UTF-8!!".encode("utf-8")', 1, "same"),
+    ("case/case6_2_2.py", '"Hello-µ@ßöä"', '"Hello-µ@ßöä".encode("utf-8")', 1, "same"),
+    ("case/case6_2_2.py", '"üàá-UTF-8!!"', '"üàá-UTF-8!!".encode("utf-8")', 1, "same"),
     # -- UTF-8 validator takes bytes
     ("case/case6_x_x.py", "res = v.validate(vss[:i])", "res = v.validate(_py3.b(vss[:i]))", 1,
      "autobahn 26's Utf8Validator validates bytes"),
