@@ -240,15 +240,19 @@ def unpack(sdist: Path, dest: Path) -> Path:
 
 def two_to_three(pkg: Path) -> None:
     """The standard 2to3 fixers (fissix, else the stdlib's lib2to3 where it still exists)."""
+    import logging
+
     try:
-        from fissix.main import main as refactor
-        fixers = "fissix.fixes"
+        from fissix import refactor
+        fixers = refactor.get_fixers_from_package("fissix.fixes")
     except ImportError:
-        from lib2to3.main import main as refactor  # Python <= 3.12
-        fixers = "lib2to3.fixes"
-    status = refactor(fixers, ["-w", "-n", "--no-diffs", "-j", "2", str(pkg)])
-    if status:
-        raise SystemExit(f"port_wstest: 2to3 failed ({status})")
+        from lib2to3 import refactor  # Python <= 3.12
+        fixers = refactor.get_fixers_from_package("lib2to3.fixes")
+    logging.basicConfig(level=logging.WARNING)  # not one line per refactored file
+    tool = refactor.RefactoringTool(fixers)  # the default set: explicit-only fixers stay off
+    tool.refactor([str(pkg)], write=True)
+    if tool.errors:
+        raise SystemExit(f"port_wstest: 2to3 failed on {len(tool.errors)} file(s): {tool.errors[:3]}")
 
 
 def edit(pkg: Path) -> None:
