@@ -185,6 +185,8 @@ EDITS: list[tuple[str, str, str, int | None, str]] = [
      "zope.interface dropped the Python 2 class advice implements()"),
     ("case/case9_9_1.py", "class FrameProducer:\n\n   implements(interfaces.IPushProducer)\n",
      "@implementer(interfaces.IPushProducer)\nclass FrameProducer:\n", 1, "same: the decorator form"),
+    ("case/case10_1_1.py", "len(self.payload) / self.p.autoFragmentSize", "len(self.payload) // self.p.autoFragmentSize", 1,
+     "Python 2's / on ints was floor division (2to3 leaves it): 65536 / 1300 full frames is 50"),
     # -- non-ASCII text in a plain literal of a "coding: utf-8" file was its UTF-8 bytes
     ("case/case6_2_1.py", '"Hello-µ@ßöäüàá-UTF-8!!"', '"Hello-µ@ßöäüàá-UTF-8!!".encode("utf-8")', 1,
      "Python 2 source literal = UTF-8 bytes (latin-1 would send other, invalid, bytes)"),
