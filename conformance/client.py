@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fnmatch
 import json
 import os
 import sys
@@ -96,10 +97,12 @@ async def run_reference(url: str) -> None:
         pass  # the case's verdict is the server's
 
 
-async def run_agent(base: str, agent: str, cases: dict[int, str]) -> list[str]:
-    """Every case for ``agent``; returns the case ids that timed out."""
+async def run_agent(base: str, agent: str, cases: dict[int, str], only: list[str]) -> list[str]:
+    """Every case for ``agent`` (those matching ``only``, if given); returns the ids that timed out."""
     timed_out = []
     for number, case_id in cases.items():
+        if only and not any(fnmatch.fnmatchcase(case_id, pattern) for pattern in only):
+            continue
         group = case_id.split(".")[0]
         if agent == "wsblock-picows" and group in COMPRESSION_GROUPS:
             continue
@@ -116,7 +119,7 @@ async def run_agent(base: str, agent: str, cases: dict[int, str]) -> list[str]:
     return timed_out
 
 
-async def main_async(base: str, agents: tuple[str, ...]) -> dict[str, float]:
+async def main_async(base: str, agents: tuple[str, ...], only: list[str]) -> dict[str, float]:
     count = int(await _text(f"{base}/getCaseCount"))
     cases = {}
     for number in range(1, count + 1):
@@ -128,7 +131,7 @@ async def main_async(base: str, agents: tuple[str, ...]) -> dict[str, float]:
         if agent != REFERENCE:
             os.environ["WSBLOCK_TRANSPORT"] = agent.removeprefix("wsblock-")
         start = time.monotonic()
-        await run_agent(base, agent, cases)
+        await run_agent(base, agent, cases, only)
         durations[agent] = time.monotonic() - start
         os.environ.pop("WSBLOCK_TRANSPORT", None)
         print(f"conformance: {agent} done in {durations[agent]:.0f} s", flush=True)
@@ -208,11 +211,14 @@ def main() -> None:
     parser.add_argument("--agent", choices=AGENTS, action="append",
                         help="run only this agent (repeatable); default: all three")
     parser.add_argument("--reports", default=str(HERE / "reports"))
+    parser.add_argument("--cases", default="",
+                        help="only these case ids, comma-separated patterns (7.1.2,4.2.*); default: all")
     parser.add_argument("--compare-only", action="store_true",
                         help="do not run cases: summarize the server's last report")
     args = parser.parse_args()
     agents = tuple(args.agent or AGENTS)
-    durations = {} if args.compare_only else asyncio.run(main_async(args.url, agents))
+    durations = {} if args.compare_only else asyncio.run(
+        main_async(args.url, agents, [p.strip() for p in args.cases.split(",") if p.strip()]))
     reports = Path(args.reports)
     index = reports / "clients" / "index.json"
     report = json.loads(index.read_text())
