@@ -52,10 +52,16 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
 
-# Autobahn|Testsuite client cases against each transport (needs docker; see conformance/README.md).
-conformance: $(STAMP)
-	docker run -d --rm --name wsblock-autobahn -p 9001:9001 \
-	  -v "$(CURDIR)/conformance:/config" \
-	  -w /config crossbario/autobahn-testsuite wstest -m fuzzingserver -s /config/fuzzingserver.json
-	sleep 3
-	PYTHONPATH=src $(BIN)/python conformance/client.py; status=$$?; docker stop wsblock-autobahn; exit $$status
+# Autobahn|Testsuite client cases against plain websockets and each wsblock transport, on
+# a Python 3 port of the fuzzing server made at run time (see conformance/README.md).
+CONF_VENV := .venv-conformance
+CONF_STAMP := $(CONF_VENV)/.installed
+
+$(CONF_STAMP):
+	test -x $(CONF_VENV)/bin/python || $(PY) -m venv $(CONF_VENV)
+	$(CONF_VENV)/bin/python -m pip install -q 'autobahn[twisted]>=26,<27' jinja2 fissix
+	touch $(CONF_STAMP)
+
+conformance: $(STAMP) $(CONF_STAMP)
+	$(CONF_VENV)/bin/python conformance/port_wstest.py
+	$(BIN)/python conformance/run.py --server-python $(CONF_VENV)/bin/python
