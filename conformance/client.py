@@ -47,6 +47,14 @@ GROUPS = {
     "9": "Limits/Performance", "10": "Misc", "12": "Compression (payloads)",
     "13": "Compression (parameters)",
 }
+#: Cases a wsblock transport is known to fail where websockets passes, each with why.
+#: They are printed as known gaps (never hidden); one that passes again is reported, so
+#: that the entry is removed. Anything else failed is a regression (exit 1).
+KNOWN_GAPS = {
+    ("wsblock-picows", "7.1.2"): "picows 2.3.1 parses one frame ahead and fails the second "
+    "close frame (1002) before handing over the first (WSProtocol._process_new_data); "
+    "wsblock reports it as a protocol error in words (tests/engine/test_errors.py)",
+}
 CASE_TIMEOUT = 150.0  # the slowest cases (9.*) give up on their own after 100 s
 
 
@@ -189,6 +197,14 @@ def summarize(report: dict, agents: tuple[str, ...], durations: dict[str, float]
             elif _close_ok(r) and not _close_ok(m):
                 regressions.append(f"{agent} {case_id}: close {m['behaviorClose']} "
                                    f"(websockets: {r['behaviorClose']})")
+    known = [r for r in regressions if _agent_case(r) in KNOWN_GAPS]
+    regressions = [r for r in regressions if r not in known]
+    for (agent, case_id), why in KNOWN_GAPS.items():
+        m = report.get(agent, {}).get(case_id)
+        if m is not None and m["behavior"] in GOOD and _close_ok(m) and not any(
+            r.startswith(f"{agent} {case_id}:") for r in known
+        ):
+            regressions.append(f"{agent} {case_id}: passes now; remove it from KNOWN_GAPS")
     lines.append("")
     lines.append("## wsblock agents against plain websockets")
     lines.append("")
@@ -197,8 +213,16 @@ def summarize(report: dict, agents: tuple[str, ...], durations: dict[str, float]
     if regressions:
         lines.extend(f"- {r}" for r in regressions)
     else:
-        lines.append("- none: no case that websockets passes is failed by a wsblock transport")
+        lines.append("- no other case that websockets passes is failed by a wsblock transport")
+    for r in known:
+        lines.append(f"- KNOWN GAP {r} -- {KNOWN_GAPS[_agent_case(r)]}")
     return "\n".join(lines) + "\n", regressions
+
+
+def _agent_case(regression: str) -> tuple[str, str]:
+    """("wsblock-picows", "7.1.2") of "wsblock-picows 7.1.2: FAILED (...)"."""
+    agent, _, rest = regression.partition(" ")
+    return agent, rest.partition(":")[0]
 
 
 def _key(case_id: str) -> tuple[int, ...]:

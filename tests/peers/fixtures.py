@@ -30,6 +30,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ __all__ = [
     "connect_proxy",
     "echo_server",
     "free_port",
+    "hostile_peer",
     "mtls_echo_server",
     "pick_free_port",
     "tls_echo_server",
@@ -124,6 +126,21 @@ def ws_peer() -> Iterator[Peer]:
     try:
         port = _wait_listening(proc, timeout=20.0)
         yield Peer("127.0.0.1", port)
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture(scope="session")
+def hostile_peer() -> Iterator[Peer]:
+    """``tests/peers/hostile_server.py``: a server that breaks the protocol on purpose."""
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "hostile_server.py")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield Peer("127.0.0.1", _wait_listening(proc, timeout=20.0))
     finally:
         stop_process(proc)
 

@@ -6,7 +6,11 @@ It answers the handshake by hand, then, by the path asked for:
 * ``/opcode`` -- a frame with a reserved opcode (1002);
 * ``/closecode`` -- a close frame with code 999, which may not be sent (1002);
 * ``/big`` -- the header of a 100 MB binary frame (1009 under the default limit);
-* ``/noclose`` -- nothing at all: it never answers a close frame and never closes.
+* ``/noclose`` -- nothing at all: it never answers a close frame and never closes;
+* ``/twoclose`` -- a close frame (1000 "bye") and right behind it, in the same write,
+  an empty close frame (Autobahn 7.1.2: the second is to be ignored);
+* ``/textbad`` -- a text frame ("hello") and right behind it, in the same write, a frame
+  with a reserved opcode (the message must still be delivered, then 1002).
 
 After a violation it closes the TCP connection as soon as the client says anything (its
 close frame), so a test does not wait for a closing-handshake timeout.
@@ -26,6 +30,8 @@ FRAMES = {
     "/closecode": b"\x88\x02\x03\xe7",
     "/big": b"\x82\x7f" + (100_000_000).to_bytes(8, "big"),
     "/noclose": b"",
+    "/twoclose": b"\x88\x05\x03\xe8bye" + b"\x88\x00",
+    "/textbad": b"\x81\x05hello" + b"\x83\x00",
 }
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import logging
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from picows import (
     WSInvalidStatusError,
     WSListener,
     WSMsgType,
+    WSProtocolError,
     WSTransport,
     ws_connect,
 )
@@ -84,6 +86,7 @@ class PicowsTransport:
             "enable_auto_ping": False,
             "max_frame_size": 1 << 62,  # max-message-size is checked here, with our words
             "max_redirects": 0,
+            "logger_name": _PICOWS_LOG,
         }
         if params.proxy not in (None, "auto"):
             kwargs["proxy"] = params.proxy
@@ -140,9 +143,10 @@ class PicowsTransport:
 
     async def recv(self) -> list[Batch]:
         """Everything received since the last call; see :meth:`.transport.Transport.recv`."""
-        _, listener = self._connection()
+        ws, listener = self._connection()
         while not listener.inbox:
             if listener.disconnected:
+                await _ended(ws, listener)
                 raise TransportClosed(listener.ending())
             waiter = asyncio.get_running_loop().create_future()
             listener.waiter = waiter
@@ -174,11 +178,11 @@ class PicowsTransport:
                 listener.send_close(code, reason)
             timeout = self._params.close_timeout if self._params else None
             try:
-                await asyncio.wait_for(self._ws.wait_disconnected(), timeout)
+                await asyncio.wait_for(_ended(self._ws, listener), timeout)
             except TimeoutError:
                 listener.close_timed_out = True
                 self._ws.disconnect(graceful=False)
-                await self._ws.wait_disconnected()
+                await _ended(self._ws, listener)
 
     def abort(self) -> None:
         """Cut the TCP connection now."""
@@ -189,6 +193,35 @@ class PicowsTransport:
         if self._ws is None or self._listener is None:
             raise RuntimeError("the transport is not connected")
         return self._ws, self._listener
+
+
+#: What picows logs (a parser error and its disconnect...) the session reports in its own
+#: words, as an ``error`` event: kept off stderr, where it would say it a second time.
+_PICOWS_LOG = logging.getLogger("wsblock.engine.picows")
+_PICOWS_LOG.addHandler(logging.NullHandler())
+_PICOWS_LOG.propagate = False
+
+
+async def _ended(ws: WSTransport, listener: _Listener) -> None:
+    """Wait until picows has disconnected, and take the error it failed the connection
+    with, if any: its parser answers some protocol errors itself (it sends the close
+    frame, 1002 or 1007, and disconnects), and the error is only in
+    ``wait_disconnected()`` (asyncio warns when nobody retrieves it)."""
+    try:
+        await ws.wait_disconnected()
+    except WSProtocolError as exc:
+        code = int(exc.args[0]) if exc.args else 1002
+        detail = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
+        if listener.problem is None:
+            listener.problem = (
+                Problem("protocol", f"the server sent invalid UTF-8 ({detail}); closed with 1007")
+                if code == 1007
+                else describe.protocol_error(detail)
+            )
+            listener.close_sent = (code, _short(detail))
+    except Exception as exc:  # noqa: BLE001 - any other end is described, never raised
+        if listener.problem is None:
+            listener.problem = describe.dropped(exc)
 
 
 class _Listener(WSListener):
