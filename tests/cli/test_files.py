@@ -149,3 +149,15 @@ def test_fmt_keeps_samples_byte_identical(wsblock, tmp_path) -> None:
             assert "```yaml\ntype: socket-messages\n" in p.read_text()
             continue
         assert p.read_bytes() == (SAMPLES / p.relative_to(folder)).read_bytes(), p
+
+
+def test_transport_is_forced_by_the_global_option(wsblock) -> None:
+    echo = str(SAMPLES / "wss" / "echo.void")
+    env = str(SAMPLES / "wss" / ".env.example")
+    r = wsblock("--transport", "websockets", "check", echo, "-e", env)
+    assert r.code == 0, r.err
+    assert "transport: websockets (forced by WSBLOCK_TRANSPORT=websockets)" in r.out
+    r = wsblock("--transport", "picows", "check", echo, "-e", env)
+    assert "transport: picows (forced by WSBLOCK_TRANSPORT=picows)" in r.out
+    r = wsblock("--transport", "tcp", "check", echo)
+    assert r.code == 2 and "'tcp' is not one of" in r.err

@@ -8,6 +8,7 @@ runner or the ``.void`` tooling it never uses.
 from __future__ import annotations
 
 import importlib
+import os
 
 import click
 
@@ -51,7 +52,14 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, prog_name="wsblock")
-def cli() -> None:
+@click.option(
+    "--transport",
+    type=click.Choice(["auto", "websockets", "picows"]),
+    envvar="WSBLOCK_TRANSPORT",
+    help="The transport of every connection: auto (default: picows, unless compression or "
+    "a proxy from the environment needs websockets), or force one. Same as WSBLOCK_TRANSPORT.",
+)
+def cli(transport: str | None) -> None:
     """wsblock: a WebSocket client whose requests live in plain-text .void files.
 
     \b
@@ -61,7 +69,10 @@ def cli() -> None:
       wsblock run tests/ws --junit report.xml       # run files headless, for CI
       wsblock connect ws://127.0.0.1:8765/echo      # a line-mode client
       wsblock check api.void -e .env                # parse, resolve and validate
+      wsblock --transport websockets run api.void   # force a transport
     """
+    if transport:  # the engine reads it (engine/choice.py); load's workers inherit it
+        os.environ["WSBLOCK_TRANSPORT"] = transport
 
 
 def main() -> None:

@@ -123,7 +123,7 @@ class PicowsTransport:
                 Problem(
                     "protocol",
                     f"the handshake failed: the server insists on extensions ({extensions}) "
-                    "that the picows transport does not support; use --transport websockets",
+                    "that the picows transport does not support; use `wsblock --transport websockets`",
                 )
             )
         listener.start_keepalive()
