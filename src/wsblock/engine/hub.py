@@ -90,11 +90,8 @@ class Hub:
 
     def publish(self, event: Event) -> None:
         """Hand one event to every listener, then to every stream."""
-        for fn in self._listeners:
-            try:
-                fn(event)
-            except Exception:
-                logger.exception("event listener %r failed on a %s event", fn, event.kind)
+        if self._listeners:
+            self._call_listeners((event,))
         if self._batch_listeners:
             self._call_batch_listeners((event,))
         if self._parts_listeners:
@@ -104,12 +101,8 @@ class Hub:
 
     def publish_many(self, events: Sequence[Event]) -> None:
         """Hand several events, in order, to every listener, then to every stream."""
-        for fn in self._listeners:
-            for event in events:
-                try:
-                    fn(event)
-                except Exception:
-                    logger.exception("event listener %r failed on a %s event", fn, event.kind)
+        if self._listeners:
+            self._call_listeners(events)
         if self._batch_listeners:
             self._call_batch_listeners(events)
         if self._parts_listeners:
@@ -122,12 +115,8 @@ class Hub:
         runs as they are to parts listeners and streams, as events to the others."""
         if self._listeners or self._batch_listeners:
             events = flatten(parts)
-            for fn in self._listeners:
-                for event in events:
-                    try:
-                        fn(event)
-                    except Exception:
-                        logger.exception("event listener %r failed on a %s event", fn, event.kind)
+            if self._listeners:
+                self._call_listeners(events)
             if self._batch_listeners:
                 self._call_batch_listeners(events)
         if self._parts_listeners:
@@ -141,6 +130,14 @@ class Hub:
                 fn(parts)
             except Exception:
                 logger.exception("parts listener %r failed on %d parts", fn, len(parts))
+
+    def _call_listeners(self, events: Sequence[Event]) -> None:
+        for fn in self._listeners:
+            for event in events:
+                try:
+                    fn(event)
+                except Exception:
+                    logger.exception("event listener %r failed on a %s event", fn, event.kind)
 
     def _call_batch_listeners(self, events: Sequence[Event]) -> None:
         for fn in self._batch_listeners:
