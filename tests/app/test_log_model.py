@@ -132,3 +132,16 @@ def test_runs_of_received_messages_are_rows_like_their_events():
         (by_runs.count_in, by_runs.bytes_in) == (by_events.count_in, by_events.bytes_in) == (4, 8)
     )
     assert list(by_runs.index or []) == list(by_events.index or []) == [1, 2, 4, 6]
+
+
+def test_clear_keeps_the_codecs_and_forgets_what_was_decoded():
+    from wsblock.app.widgets.response.decoding import log_line
+    from wsblock.codecs import parse_codec
+
+    m = LogModel()
+    m.decode = parse_codec("msgpack")
+    m.extend([msg("in", b"\x81\xa1a\x01")])  # {"a": 1}, by hand
+    assert log_line(m, 0, 80) == 'mp {"a":1}'
+    m.clear()
+    m.extend([msg("in", b"\x81\xa1b\x02")])  # {"b": 2}: row 0 again
+    assert log_line(m, 0, 80) == 'mp {"b":2}'

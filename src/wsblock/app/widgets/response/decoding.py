@@ -30,6 +30,7 @@ class LogModel(Protocol):
     encode: Codec | None
     payloads: list[str | bytes | None]
     masker: Masker
+    decoded: dict[int, tuple[str, str] | None]  # row -> what _decoded found (cleared with the rows)
 
     def kind(self, row: int) -> str: ...
 
@@ -54,7 +55,7 @@ def _decoded(model: LogModel, row: int) -> tuple[str, str] | None:
     codec = _codec(model, row)
     if codec is None:
         return None
-    cache: dict[int, tuple[str, str] | None] = model.__dict__.setdefault("_decoded_cache", {})
+    cache = model.decoded
     if row in cache:
         return cache[row]
     line = decoded_line(codec, model.payloads[row])

@@ -97,6 +97,7 @@ class LogModel:
             None  # wsblock.codecs.Codec of the request's decode row (see .decoding)
         )
         self.encode: Codec | None = None  # ... and of its encode row
+        self.decoded: dict[int, tuple[str, str] | None] = {}  # row -> decoded line (.decoding)
 
     # -- size -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -250,9 +251,11 @@ class LogModel:
         self.version += 1
 
     def clear(self) -> None:
-        keep, masker = self.filter, self.masker
+        """Drop every row; the filter, the secrets and the request's codecs stay."""
+        keep, masker, codecs = self.filter, self.masker, (self.decode, self.encode)
         LogModel.__init__(self)
         self.masker = masker
+        self.decode, self.encode = codecs
         self.set_filter(keep)
 
     # -- reading a row ------------------------------------------------------------------
