@@ -195,12 +195,11 @@ class _Printer:
 
     def _decoded(self, e: Event, lead: str) -> str:
         """The decoded JSON line of a received message, ``✖ error``, or "" (no decode row)."""
-        if self.raw or self.options is None or self.options.decode is None:
-            return ""
-        if e.kind != "received":
+        if self._plain() or e.kind != "received":
             return ""
         from wsblock.codecs import decoded_line
 
+        assert self.options is not None  # not _plain(): a decode row
         line = decoded_line(self.options.decode, e.data)
         if line is None:
             return ""
