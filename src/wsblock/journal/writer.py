@@ -231,18 +231,11 @@ class Journal:
         on disk within 100 ms. After :meth:`close` the event is written at once.
         """
         self._pending.append(event)
-        if self._timer is None:
-            self._arm()
-        if _monotonic() >= self._due:
-            self._flush_due()
+        self._appended()
 
     def record_many(self, events: Iterable[Event]) -> None:
         """Journal several events, in order: :meth:`record` for a batch, cheaper."""
-        self._pending.extend(events)
-        if self._timer is None:
-            self._arm()
-        if _monotonic() >= self._due:
-            self._flush_due()
+        self.record_parts(events)
 
     def record_parts(self, parts: Iterable[Part]) -> None:
         """Journal events and runs of received messages (:class:`~wsblock.engine.runs.
@@ -250,6 +243,10 @@ class Journal:
         :meth:`~wsblock.engine.Session.add_parts_listener`. A run is written from its
         columns, byte for byte as its events would be, without building them."""
         self._pending.extend(parts)
+        self._appended()
+
+    def _appended(self) -> None:
+        """After an append: arm the flush timer, or flush here when one is due."""
         if self._timer is None:
             self._arm()
         if _monotonic() >= self._due:
