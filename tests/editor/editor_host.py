@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual import events
@@ -65,6 +67,17 @@ class EditorHost(App):
         self.saved: list[Path] = []
         self.changes = 0
 
+    @asynccontextmanager
+    async def run_test(self, *args, **kwargs) -> AsyncIterator:  # type: ignore[override]
+        """As App's, and before the app shuts down the editor is done with its edits: a
+        shutdown prunes widgets that a rebuild is still mounting, and Textual's Select
+        fails its Mount when its label is gone (seen on a loaded CI machine)."""
+        async with super().run_test(*args, **kwargs) as pilot:
+            yield pilot
+            editors = self.query(DocumentEditor)
+            if editors:
+                assert await until(pilot, lambda: not editors.first().busy), "editor still busy"
+
     def compose(self) -> ComposeResult:
         yield DocumentEditor(
             self.session, variables=self.variables, folder=self.folder, watch_disk=None
@@ -117,3 +130,11 @@ class AreaHost(App):
             self.exit()
 
         self.area.confirm_quit(really)
+
+
+async def settled(pilot, app) -> None:
+    """Until the editor is done with its edits and the keys it held, and the app idle."""
+    for _ in range(3):
+        assert await until(pilot, lambda: not app.editor.busy)
+        await pilot.pause(0.05)
+    assert not app.editor.busy

@@ -4,7 +4,7 @@ focus after the edit, and the ones typed before it stay where they were typed.""
 
 from __future__ import annotations
 
-from editor_host import ECHO, EditorHost, burst, paste, until
+from editor_host import ECHO, EditorHost, burst, paste, settled
 
 from wsblock.app.editor.blocks import MessageContent
 from wsblock.app.editor.prose import ProseEditor
@@ -14,14 +14,6 @@ SIZE = (110, 60)
 
 def key_of(app):
     return getattr(app.focused, "edit_key", None)
-
-
-async def settled(pilot, app) -> None:
-    """Until the editor is done with its edits and the keys it held, and the app idle."""
-    for _ in range(3):
-        assert await until(pilot, lambda: not app.editor.busy)
-        await pilot.pause(0.05)
-    assert not app.editor.busy
 
 
 async def test_typing_right_after_wss_enter(tmp_path):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from editor_host import ECHO, AreaHost, EditorHost, until
+from editor_host import ECHO, AreaHost, EditorHost, settled, until
 
 from wsblock.app.editor import dialogs
 from wsblock.app.editor.blocks import MessageContent
@@ -431,7 +431,7 @@ async def test_composer_message_saved_through_the_editor(echo):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.editor.add_saved_message(1, "from composer", "text", "hi")
-        await pilot.pause(0.3)
+        await settled(pilot, app)
         assert app.session.items(4)[-1].content == "hi"
         assert app.session.dirty
         assert app.editor.request_spec(1).kind == "wss"
