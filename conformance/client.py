@@ -50,11 +50,7 @@ GROUPS = {
 #: Cases a wsblock transport is known to fail where websockets passes, each with why.
 #: They are printed as known gaps (never hidden); one that passes again is reported, so
 #: that the entry is removed. Anything else failed is a regression (exit 1).
-KNOWN_GAPS = {
-    ("wsblock-picows", "7.1.2"): "picows 2.3.1 parses one frame ahead and fails the second "
-    "close frame (1002) before handing over the first (WSProtocol._process_new_data); "
-    "wsblock reports it as a protocol error in words (tests/engine/test_errors.py)",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 CASE_TIMEOUT = 150.0  # the slowest cases (9.*) give up on their own after 100 s
 
 

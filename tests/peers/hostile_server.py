@@ -35,21 +35,34 @@ FRAMES = {
 }
 
 
+async def handshake(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> str:
+    """Read the client's upgrade request, write the 101 answer; the path asked for."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    path = lines[0].split()[1].decode()
+    key = next(
+        line.split(b":", 1)[1].strip()
+        for line in lines
+        if line.lower().startswith(b"sec-websocket-key")
+    )
+    accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
+    writer.write(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+    )
+    return path
+
+
+def unmask(frame: bytes) -> tuple[int, bytes]:
+    """The opcode and payload of one short masked frame (a client's close frame)."""
+    length = frame[1] & 0x7F
+    mask, payload = frame[2:6], frame[6 : 6 + length]
+    return frame[0] & 0x0F, bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
-        head = await reader.readuntil(b"\r\n\r\n")
-        lines = head.split(b"\r\n")
-        path = lines[0].split()[1].decode()
-        key = next(
-            line.split(b":", 1)[1].strip()
-            for line in lines
-            if line.lower().startswith(b"sec-websocket-key")
-        )
-        accept = base64.b64encode(hashlib.sha1(key + GUID).digest())
-        writer.write(
-            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-            b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
-        )
+        path = await handshake(reader, writer)
         writer.write(FRAMES[path])
         await writer.drain()
         if path == "/noclose":

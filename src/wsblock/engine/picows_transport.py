@@ -198,8 +198,45 @@ class PicowsTransport:
 #: What picows logs (a parser error and its disconnect...) the session reports in its own
 #: words, as an ``error`` event: kept off stderr, where it would say it a second time.
 _PICOWS_LOG = logging.getLogger("wsblock.engine.picows")
-_PICOWS_LOG.addHandler(logging.NullHandler())
 _PICOWS_LOG.propagate = False
+_PICOWS_LOG.setLevel(logging.ERROR)  # its parser errors are records, whatever the root says
+
+#: The listener of each open connection, by its socket's file descriptor: picows names
+#: the logger of a connection ``wsblock.engine.picows.<fd>``.
+_BY_FD: dict[int, _Listener] = {}
+_SECOND_CLOSE = "Received CLOSE for the second time"
+
+
+class _ParserErrors(logging.Handler):
+    """Mends one picows parser error before picows acts on it.
+
+    picows 2.3.1 parses one frame ahead (``WSProtocol._process_new_data``): a close frame
+    followed, in the same read, by a second one fails the connection with 1002 before the
+    first is handed over. RFC 6455 5.5.1 says the first is answered and what follows is
+    ignored (Autobahn 7.1.2). picows logs the error, then sends its close frame, which it
+    skips when one was sent already: so the answer to the first close frame is sent here,
+    from the close picows has already parsed, and the listener is told to take the
+    disconnect that follows as the server's close.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.msg.startswith("WS parser error") or not record.args:
+            return
+        args = record.args[0] if isinstance(record.args, tuple) else None
+        if not (
+            isinstance(args, tuple) and len(args) > 1 and str(args[1]).startswith(_SECOND_CLOSE)
+        ):
+            return
+        try:
+            fd = int(record.name.rsplit(".", 1)[1])
+        except ValueError:
+            return
+        listener = _BY_FD.get(fd)
+        if listener is not None:
+            listener.second_close()
+
+
+_PICOWS_LOG.addHandler(_ParserErrors())
 
 
 async def _ended(ws: WSTransport, listener: _Listener) -> None:
@@ -210,6 +247,8 @@ async def _ended(ws: WSTransport, listener: _Listener) -> None:
     try:
         await ws.wait_disconnected()
     except WSProtocolError as exc:
+        if listener.ignored_second_close:
+            return  # the connection ended with the server's close, answered
         code = int(exc.args[0]) if exc.args else 1002
         detail = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
         if listener.problem is None:
@@ -252,11 +291,17 @@ class _Listener(WSListener):
         self._limit = params.max_message_size
         self._keepalive: asyncio.Task[None] | None = None
         self._abort_timer: asyncio.TimerHandle | None = None
+        self.ignored_second_close = False
+        self._fd: int | None = None
 
     # picows callbacks
 
     def on_ws_connected(self, transport: WSTransport) -> None:
         self.ws = transport
+        sock = transport.underlying_transport.get_extra_info("socket")
+        if sock is not None:
+            self._fd = sock.fileno()
+            _BY_FD[self._fd] = self
 
     def on_ws_frame(self, transport: WSTransport, frame: Any) -> None:
         # The fast path: a whole text message while nothing special goes on (no failure,
@@ -372,6 +417,8 @@ class _Listener(WSListener):
 
     def on_ws_disconnected(self, transport: WSTransport) -> None:
         self.disconnected = True
+        if self._fd is not None and _BY_FD.get(self._fd) is self:
+            del _BY_FD[self._fd]
         if self._keepalive is not None:
             self._keepalive.cancel()
         if self._abort_timer is not None:
@@ -380,6 +427,22 @@ class _Listener(WSListener):
         waiter = self.waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+
+    def second_close(self) -> None:
+        """picows' parser met a second close frame behind the first, which it has parsed
+        and not handed over yet (see :class:`_ParserErrors`): answer the first now (picows
+        then sends nothing), and ignore the second."""
+        handshake = self.ws.close_handshake if self.ws is not None else None
+        received = handshake.recv if handshake is not None else None
+        if received is None or self.problem is not None:
+            return  # picows fails the connection, as it says
+        code, reason = int(received.code), str(received.reason or "")
+        if code != 1005 and not valid_close_code(code):
+            return  # the first is invalid already: that failure is the one to report
+        if self.close_sent is None:
+            self.rcvd_first = True
+            self.send_close(1000 if code == 1005 else code, "" if code == 1005 else reason)
+        self.ignored_second_close = True
 
     # frames
 
