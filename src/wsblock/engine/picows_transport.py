@@ -436,7 +436,10 @@ class _Listener(WSListener):
         received = handshake.recv if handshake is not None else None
         if received is None or self.problem is not None:
             return  # picows fails the connection, as it says
-        code, reason = int(received.code), str(received.reason or "")
+        raw: Any = received.code  # a WSCloseCode, or an int outside the enum (3000-4999)
+        code, reason = int(getattr(raw, "value", raw)), str(received.reason or "")
+        if code == 0:  # picows' NO_INFO: an empty close frame (a code 0 on the wire fails
+            code = 1005  # when the frame is handed over: _close_frame checks it)
         if code != 1005 and not valid_close_code(code):
             return  # the first is invalid already: that failure is the one to report
         if self.close_sent is None:
