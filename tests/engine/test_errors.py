@@ -183,14 +183,29 @@ async def test_wss_to_a_plain_server_is_a_tls_error(echo_server):
 
 
 async def test_plain_ws_to_a_tls_server_is_a_protocol_error(tls_echo_server, transport_name):
-    if transport_name == "picows":
-        pytest.xfail(
-            "known gap (issue 12): picows does not report a TLS server's answer to "
-            "a plain-ws handshake as an invalid HTTP response"
-        )
     _, events = await failed_connect(f"ws://127.0.0.1:{tls_echo_server.port}/echo")
     error = check_failed(events, "protocol")
     assert "did not answer with a valid HTTP response" in error.reason
+
+
+@pytest.mark.parametrize("answer", [b"", b"\x15\x03\x03\x00\x02\x02\x46", b"HTTP/1.1 200"])
+async def test_a_server_that_closes_without_an_http_answer(transport_name, answer):
+    """Nothing, a TLS alert, half a status line, then the connection closes: a protocol
+    error in words on both transports (picows used to fail an assert here)."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    async with server:
+        port = server.sockets[0].getsockname()[1]
+        _, events = await failed_connect(f"ws://127.0.0.1:{port}/")
+    error = check_failed(events, "protocol")
+    assert f"127.0.0.1:{port} did not answer with a valid HTTP response" in error.reason
+    assert error.reason.endswith("is it a WebSocket server, without TLS (ws://)?")
 
 
 async def test_send_after_the_server_closed(echo_server):

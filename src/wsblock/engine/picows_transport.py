@@ -103,7 +103,15 @@ class PicowsTransport:
             raise
         except Exception as exc:
             raise ConnectFailed(_connect_error(exc, params)) from exc
-        assert isinstance(listener, _Listener)
+        if not isinstance(listener, _Listener):
+            # picows ends the handshake without a listener when the connection closed
+            # before a whole HTTP response came (a TLS server's alert on ws://, say)
+            ws.disconnect(graceful=False)
+            raise ConnectFailed(
+                describe.invalid_http_answer(
+                    params, "the connection closed before a whole HTTP response came"
+                )
+            )
         self._ws, self._listener = ws, listener
         response = ws.response
         raw = tuple((str(k), str(v)) for k, v in response.headers.items())

@@ -85,12 +85,7 @@ def connect_error(exc: BaseException, params: ConnectParams) -> Problem:
                 "certificate (set client-cert and client-key)",
             )
     if isinstance(exc, InvalidMessage):
-        return Problem(
-            "protocol",
-            f"{_where(params)} did not answer with a valid HTTP response to the handshake "
-            f"({_cause_text(exc)}); is it a WebSocket server"
-            + (", and does it speak TLS (wss://)?" if params.secure else ", without TLS (ws://)?"),
-        )
+        return invalid_http_answer(params, _cause_text(exc))
     if isinstance(exc, NegotiationError):
         return Problem("protocol", f"the handshake failed: {exc}")
     if isinstance(exc, InvalidHandshake):
@@ -275,6 +270,17 @@ def _status(code: int) -> str:
         return f"{code} {HTTPStatus(code).phrase}"
     except ValueError:
         return str(code)
+
+
+def invalid_http_answer(params: ConnectParams, cause: str) -> Problem:
+    """The server answered the handshake with no valid HTTP response (``cause``: what
+    came instead, or that the connection closed first): often a TLS server on ws://."""
+    return Problem(
+        "protocol",
+        f"{_where(params)} did not answer with a valid HTTP response to the handshake "
+        f"({cause}); is it a WebSocket server"
+        + (", and does it speak TLS (wss://)?" if params.secure else ", without TLS (ws://)?"),
+    )
 
 
 def _where(params: ConnectParams) -> str:
