@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sys
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,33 @@ def view_app(tmp_path):
 def _state_home(tmp_path, monkeypatch):
     """Journals go to the test's own folder, never the user's."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+@pytest.fixture(autouse=True)
+def _editors_done_before_shutdown(monkeypatch):
+    """Before a test's app shuts down, its editors are done with their edits: a shutdown
+    prunes the widgets a rebuild is still mounting, and Textual's Select fails its Mount
+    when its label is gone (seen once on a loaded CI machine, in the editor's tests)."""
+    from wsblock.app.application import WsblockApp
+    from wsblock.app.editor.editor import DocumentEditor
+
+    original = WsblockApp.run_test
+
+    @asynccontextmanager
+    async def run_test(self, *args, **kwargs):
+        async with original(self, *args, **kwargs) as pilot:
+            yield pilot
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 5.0
+
+            def busy() -> bool:
+                return any(
+                    editor.busy
+                    for screen in self.screen_stack
+                    for editor in screen.query(DocumentEditor)
+                )
+
+            while busy() and loop.time() < deadline:
+                await pilot.pause(0.02)
+
+    monkeypatch.setattr(WsblockApp, "run_test", run_test)
