@@ -90,6 +90,15 @@ class Request:
     index: int = 0  # 1-based position among the file's requests
 
     @property
+    def codecs(self) -> dict[str, str]:
+        """The ``decode`` / ``encode`` declarations, as a journal records them."""
+        return {
+            name: codec.declaration
+            for name, codec in (("decode", self.options.decode), ("encode", self.options.encode))
+            if codec is not None
+        }
+
+    @property
     def messages(self) -> tuple[Message, ...]:
         """The saved messages, in order (the composer's picker lists these)."""
         return tuple(s for s in self.steps if isinstance(s, Message))

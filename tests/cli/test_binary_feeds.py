@@ -353,5 +353,36 @@ def test_export_decodes_on_read_and_the_journal_keeps_the_raw_bytes(
     assert [e["decoded"] for e in _events(found.out, "received")] == [{"symbol": "BTC", "qty": 5}]
     pattern = wsblock("export", str(journal), "--decode", "msgpack", "--regex", r'"qty":\d')
     assert len(_events(pattern.out, "received")) == 1
-    raw = wsblock("export", str(journal), "--search", '"symbol":"btc"')
-    assert _events(raw.out, "received") == []  # without --decode there is no such text
+    raw = wsblock("export", str(journal), "--raw", "--search", '"symbol":"btc"')
+    assert _events(raw.out, "received") == []  # with --raw there is no such text
+    assert wsblock("export", str(journal), "--raw", "--decode", "cbor").code == 2
+
+
+def test_export_reads_a_session_as_its_request_declared(feed: str, tmp_path: Path, wsblock) -> None:
+    """The journal records the decode row (a protobuf PATH made absolute): export decodes
+    with it from any folder; a schema moved away since is exit 2, saying what to do."""
+    _schema(tmp_path)
+    (tmp_path / "requests").mkdir()
+    f = _void(
+        tmp_path / "requests" / "pb.void",
+        feed + "/pb",
+        "protobuf protos/tick.proto#feed.Tick",
+        [["symbol", "body.symbol", "equals", "BTC"]],
+    )
+    logs = tmp_path / "logs"
+    assert wsblock("run", str(f), "--log-dir", str(logs), "--linger", "0").code == 0
+    journal = next(logs.glob("*.ndjson"))
+    first = json.loads(journal.read_text().splitlines()[0])
+    proto = (tmp_path / "protos" / "tick.proto").resolve()
+    assert first["decode"] == f"protobuf {proto}#feed.Tick"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = wsblock("export", str(journal), "--direction", "in", cwd=elsewhere)
+    assert r.code == 0, r.err
+    assert _events(r.out, "received")[0]["decoded"]["symbol"] == "BTC"
+    raw = wsblock("export", str(journal), "--direction", "in", "--raw", cwd=elsewhere)
+    assert "decoded" not in _events(raw.out, "received")[0]
+    proto.rename(proto.with_suffix(".old"))
+    gone = wsblock("export", str(journal), cwd=elsewhere)
+    assert gone.code == 2 and "the session was recorded with decode" in gone.err, gone.err
+    assert "pass --decode CODEC, or --raw" in gone.err and "Traceback" not in gone.err

@@ -322,7 +322,9 @@ async def _connect(
     printer = _Printer(masker, as_json, interactive)
     printer.options, printer.raw = request.options, raw
     session = Session(request)
-    journal = Journal.create(log_dir=log_dir, name="connect", secrets=request.secrets)
+    journal = Journal.create(
+        log_dir=log_dir, name="connect", secrets=request.secrets, codecs=request.codecs
+    )
     session.add_parts_listener(journal.record_parts)
     state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
 

@@ -189,7 +189,9 @@ async def _run_all(
             results.append(item)
             continue
         reporter.start(item)
-        journal = Journal.create(log_dir=log_dir, name=item.name, secrets=item.secrets)
+        journal = Journal.create(
+            log_dir=log_dir, name=item.name, secrets=item.secrets, codecs=item.codecs
+        )
         journal.on_error = trouble
         try:
             result = await run_request(

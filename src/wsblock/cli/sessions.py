@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import guarded
-from wsblock.codecs import CodecError, parse_codec, with_decoded
+from wsblock.codecs import Codec, CodecError, parse_codec, with_decoded
 from wsblock.journal import (
     JournalError,
     SessionNotFoundError,
@@ -90,11 +90,15 @@ def sessions(log_dir: Path | None, limit: int) -> None:
     "--decode",
     metavar="CODEC",
     help='Add "decoded" to received messages: read as CODEC '
-    "(the request's decode row: protobuf PATH#pkg.Msg, msgpack, cbor, gzip+json...).",
+    "(protobuf PATH#pkg.Msg, msgpack, cbor, gzip+json...). Default: the request's decode "
+    "row, which the journal recorded.",
 )
 @click.option(
-    "--encode", metavar="CODEC", help='Add "decoded" to binary messages sent, read as CODEC.'
+    "--encode",
+    metavar="CODEC",
+    help='Add "decoded" to binary messages sent, read as CODEC. Default: as recorded.',
 )
+@click.option("--raw", is_flag=True, help='No "decoded", even where the journal recorded a codec.')
 @click.option(
     "--project",
     type=click.Path(path_type=Path),
@@ -114,6 +118,7 @@ def export(
     decode: str | None = None,
     encode: str | None = None,
     project: Path | None = None,
+    raw: bool = False,
 ) -> None:
     """Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name
     (the latest session of that name), or a journal file.
@@ -122,13 +127,13 @@ def export(
     Example:
       wsblock export 20261125T164000Z-echo --format csv -o echo.csv
       wsblock export echo --direction in --regex '"op": ?"error"'
+
+    The journal keeps the raw bytes. A session of a request with a decode / encode row
+    recorded the declaration, and its messages are exported with "decoded" as it says
+    (--decode / --encode read them another way; --raw leaves them raw).
     """
-    codecs = []
-    for name, spec in (("decode", decode), ("encode", encode)):
-        try:  # the journal keeps the raw bytes: decoding happens here, on read
-            codecs.append(parse_codec(spec, project or Path.cwd()) if spec else None)
-        except CodecError as e:
-            raise BadInput(f"--{name} {spec!r}: {e}") from None
+    if raw and (decode or encode):
+        raise BadInput("--raw exports no decoded value: leave out --decode / --encode")
     try:
         path = find_session(session, log_dir)
     except SessionNotFoundError as e:
@@ -143,7 +148,8 @@ def export(
     if first is None or first.get("event") != "session":
         raise BadInput(f"{path} is not a wsblock journal (it does not start with a session record)")
     records = itertools.chain([first], records)
-    if decode or encode:
+    codecs = [] if raw else _codecs(first, path, decode, encode, project)
+    if any(codecs):
         records = with_decoded(records, *codecs)
     if text or regex or direction:
         try:
@@ -163,3 +169,28 @@ def export(
     except JournalError as e:
         raise BadInput(str(e)) from None
     click.echo(f"wrote {output}", err=True)
+
+
+def _codecs(
+    first: dict, path: Path, decode: str | None, encode: str | None, project: Path | None
+) -> list[Codec | None]:
+    """The decode and encode codecs to export with: the options given, else the ones the
+    session record holds (a protobuf PATH recorded absolute). A declaration that cannot
+    work now (a schema moved away) is bad input, said with where it came from."""
+    codecs: list[Codec | None] = []
+    given = decode is not None or encode is not None
+    for name, option in (("decode", decode), ("encode", encode)):
+        spec = option if given else first.get(name)
+        if not spec:
+            codecs.append(None)
+            continue
+        try:  # the journal keeps the raw bytes: decoding happens here, on read
+            codecs.append(parse_codec(str(spec), project or Path.cwd()))
+        except CodecError as e:
+            if given:
+                raise BadInput(f"--{name} {spec!r}: {e}") from None
+            raise BadInput(
+                f"{path}: the session was recorded with {name} {spec!r}, which cannot be "
+                f"read now: {e}; pass --{name} CODEC, or --raw"
+            ) from None
+    return codecs

@@ -63,6 +63,15 @@ class Codec:
         return self.spec
 
     @property
+    def declaration(self) -> str:
+        """The declaration with a protobuf PATH made absolute: what a journal keeps, so
+        that ``wsblock export`` reads the session again from any folder."""
+        if self.kind == "protobuf" and self.proto is not None:
+            prefix = "base64+" if self.base64 else ""
+            return f"{prefix}protobuf {self.proto.resolve()}#{self.type_name}"
+        return self.spec
+
+    @property
     def marker(self) -> str:
         """``pb``, ``mp``, ``cb``, ``gz``, ``df``, ``js`` (``b64`` prefixed: ``b64pb``)."""
         return ("b64" if self.base64 else "") + KINDS[self.kind]

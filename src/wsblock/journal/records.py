@@ -349,7 +349,11 @@ def dumps_event(event: Event, masker: Masker | None = None) -> str:
 
 
 def _session_record(
-    masker: Masker, name: str, url: str | None, file: str | os.PathLike[str] | None
+    masker: Masker,
+    name: str,
+    url: str | None,
+    file: str | os.PathLike[str] | None,
+    codecs: Mapping[str, str] | None = None,
 ) -> str:
     record: dict[str, Any] = {
         "ts": _format_ts(datetime.now(UTC)),
@@ -362,6 +366,9 @@ def _session_record(
         record["url"] = masker.mask(url)
     if file is not None:
         record["file"] = masker.mask(os.fspath(file))
+    for key in ("decode", "encode"):  # the declarations export reads the session with
+        if codecs and codecs.get(key):
+            record[key] = codecs[key]
     return json.dumps(record, ensure_ascii=False)
 
 

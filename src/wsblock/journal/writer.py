@@ -9,7 +9,7 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
@@ -148,6 +148,7 @@ class Journal:
         url: str | None = None,
         file: str | os.PathLike[str] | None = None,
         flush_interval: float = FLUSH_INTERVAL,
+        codecs: Mapping[str, str] | None = None,
     ) -> None:
         """Create the journal file ``path`` (it must not exist) and start flushing.
 
@@ -174,7 +175,8 @@ class Journal:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
         self._fd = os.open(self.path, flags, 0o600)
         try:
-            self._write(_encode(_session_record(self.masker, name, url, file) + "\n"))
+            record = _session_record(self.masker, name, url, file, codecs)
+            self._write(_encode(record + "\n"))
         except BaseException:
             os.close(self._fd)
             raise
@@ -195,13 +197,15 @@ class Journal:
         url: str | None = None,
         file: str | os.PathLike[str] | None = None,
         flush_interval: float = FLUSH_INTERVAL,
+        codecs: Mapping[str, str] | None = None,
     ) -> Journal:
         """Open a new journal ``<log_dir>/<UTC now>-<slug of name>.ndjson``.
 
         ``log_dir`` defaults to :func:`default_log_dir`. ``secrets`` is a
         :class:`~wsblock.masking.Masker` or the secret values; they are masked in
         everything written, the name and URL included. ``url`` and ``file`` (the
-        ``.void`` file) go into the first record.
+        ``.void`` file) go into the first record, and ``codecs``: the request's
+        ``decode`` / ``encode`` declarations, which ``export`` reads the session with.
         """
         masker = _as_masker(secrets)
         directory = Path(log_dir) if log_dir is not None else default_log_dir()
@@ -216,6 +220,7 @@ class Journal:
                     url=url,
                     file=file,
                     flush_interval=flush_interval,
+                    codecs=codecs,
                 )
             except FileExistsError:
                 continue

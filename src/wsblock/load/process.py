@@ -55,8 +55,14 @@ class _Journals:
         if not self.cfg.journal or self.stopped:
             return None
         secrets = set().union(*(r.secrets for r in requests))
+        codecs = requests[0].codecs  # recorded when every request reads the same way
         journal = Journal.create(
-            self.cfg.log_dir, name=name, secrets=secrets, url=requests[0].url, file=self.cfg.file
+            self.cfg.log_dir,
+            name=name,
+            secrets=secrets,
+            url=requests[0].url,
+            file=self.cfg.file,
+            codecs=codecs if all(r.codecs == codecs for r in requests) else None,
         )
         self.open.append(journal)
         self.sessions += 1

@@ -51,6 +51,7 @@ def default_journal_factory(request: Request):
         secrets=set(request.secrets),
         url=request.url,
         file=request.file,
+        codecs=request.codecs,
     )
 
 
