@@ -276,7 +276,16 @@ def main() -> None:
     parser.add_argument(
         "--embedded-server", action="store_true", help="flood from `wsblock echo-server`"
     )
+    parser.add_argument(
+        "--default-malloc",
+        action="store_true",
+        help="leave glibc's mmap threshold dynamic (the app fixes it: src/wsblock/app/allocator.py)",
+    )
     args = parser.parse_args()
+    if not args.default_malloc:
+        from wsblock.app.allocator import tune
+
+        print(f"allocator: mmap threshold fixed at 1 MiB, as run_app does: {tune()}")
     asyncio.run(run(args))
 
 

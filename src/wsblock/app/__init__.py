@@ -75,6 +75,9 @@ def run_app(
 
     ``kwargs`` go to the app (``temporary=FOLDER``: saves there warn that it goes away).
     """
+    from .allocator import tune
+
+    tune()  # a million log rows without the allocator's leftovers (see allocator.py)
     app = make_app(path, environment, env_file, env_vars, profile, **kwargs)
     app.run()
     return app.return_code or 0
