@@ -111,6 +111,23 @@ def journal_dir(log_dir: Path | None) -> Path:
     return folder
 
 
+def codec_options(decode: str | None, encode: str | None, root: Path) -> tuple[Any, Any]:
+    """``--decode`` / ``--encode`` as two :class:`~wsblock.codecs.Codec` (or None), a
+    protobuf PATH relative to *root*; a declaration that cannot work is
+    :class:`BadInput` naming the option."""
+    if not (decode or encode):
+        return None, None  # wsblock.codecs is not imported: connect starts faster
+    from wsblock.codecs import CodecError, parse_codec
+
+    codecs = []
+    for name, spec in (("decode", decode), ("encode", encode)):
+        try:
+            codecs.append(parse_codec(spec, root) if spec else None)
+        except CodecError as e:
+            raise BadInput(f"--{name} {spec!r}: {e}") from None
+    return codecs[0], codecs[1]
+
+
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     """Print ``wsblock: message`` on stderr and exit with *code*."""
     click.echo(f"wsblock: {message}", err=True)

@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
+from wsblock.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    codec_options,
+    env_options,
+    guarded,
+    journal_dir,
+)
 from wsblock.console import Console, payload_text
 from wsblock.engine import Session
 from wsblock.engine.events import Event
@@ -516,23 +523,11 @@ def connect(
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
     request = _request(url, headers, protocols, insecure, env, compression)
-    codecs: list[Any] = []
-    for name, spec in (("decode", decode), ("encode", encode)):
-        if not spec:
-            codecs.append(None)
-            continue
-        from wsblock.codecs import CodecError, parse_codec
-
-        try:
-            codecs.append(
-                parse_codec(spec, Path(env.project) if env.project else Path.cwd())
-                if spec
-                else None
-            )
-        except CodecError as e:
-            raise BadInput(f"--{name} {spec!r}: {e}") from None
+    decoder, encoder = codec_options(
+        decode, encode, Path(env.project) if env.project else Path.cwd()
+    )
     request = dataclasses.replace(
-        request, options=dataclasses.replace(request.options, decode=codecs[0], encode=codecs[1])
+        request, options=dataclasses.replace(request.options, decode=decoder, encode=encoder)
     )
     log_dir = journal_dir(log_dir)
     raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir, raw)))

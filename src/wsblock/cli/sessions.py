@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from wsblock.cli.common import guarded
+from wsblock.cli.common import codec_options, guarded
 from wsblock.codecs import Codec, CodecError, parse_codec, with_decoded
 from wsblock.journal import (
     JournalError,
@@ -177,18 +177,14 @@ def _codecs(
     """The decode and encode codecs to export with: the options given, else the ones the
     session record holds (a protobuf PATH recorded absolute). A declaration that cannot
     work now (a schema moved away) is bad input, said with where it came from."""
+    if decode is not None or encode is not None:
+        return list(codec_options(decode, encode, project or Path.cwd()))
     codecs: list[Codec | None] = []
-    given = decode is not None or encode is not None
-    for name, option in (("decode", decode), ("encode", encode)):
-        spec = option if given else first.get(name)
-        if not spec:
-            codecs.append(None)
-            continue
+    for name in ("decode", "encode"):
+        spec = first.get(name)
         try:  # the journal keeps the raw bytes: decoding happens here, on read
-            codecs.append(parse_codec(str(spec), project or Path.cwd()))
+            codecs.append(parse_codec(str(spec), project or Path.cwd()) if spec else None)
         except CodecError as e:
-            if given:
-                raise BadInput(f"--{name} {spec!r}: {e}") from None
             raise BadInput(
                 f"{path}: the session was recorded with {name} {spec!r}, which cannot be "
                 f"read now: {e}; pass --{name} CODEC, or --raw"
