@@ -652,6 +652,13 @@ class MessageItemEditor(EditorPart, Vertical):
             tooltip="Delete",
         )
 
+    def name_input(self) -> Widget:
+        """The item's name field (a message's or an expectation's)."""
+        return keyed(
+            EditInput(self.data.name, placeholder="name", compact=True, classes="item-name"),
+            ("item-name", self.index, self.item),
+        )
+
     def compose(self) -> ComposeResult:
         data = self.data
         assert isinstance(data, views.SocketMessage)
@@ -663,15 +670,7 @@ class MessageItemEditor(EditorPart, Vertical):
         i, n = self.index, self.item
         with Horizontal(classes="item-bar"):
             yield Static("✉", classes="item-kind")
-            yield keyed(
-                EditInput(
-                    self.data.name,
-                    placeholder="name",
-                    compact=True,
-                    classes="item-name",
-                ),
-                ("item-name", i, n),
-            )
+            yield self.name_input()
             yield keyed(
                 EditSelect(
                     options, value=value, allow_blank=False, compact=True, classes="item-format"
@@ -777,15 +776,7 @@ class ExpectItemEditor(MessageItemEditor):
         timeout = self.data.timeout
         with Horizontal(classes="item-bar"):
             yield Static("◷", classes="item-kind")
-            yield keyed(
-                EditInput(
-                    self.data.name,
-                    placeholder="name",
-                    compact=True,
-                    classes="item-name",
-                ),
-                ("item-name", i, n),
-            )
+            yield self.name_input()
             yield Static("within", classes="timeout-label")
             yield keyed(
                 EditInput(
