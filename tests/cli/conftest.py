@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from cli_paths import BIN, WSBLOCK
+from cli_paths import BIN, SAMPLES, WSBLOCK
 
 from peers.fixtures import (  # noqa: F401
     Peer,
@@ -93,6 +93,27 @@ def echo_cli() -> Iterator[Peer]:
     line = _wait_line(proc, "listening ", 20, "wsblock echo-server")
     yield Peer("127.0.0.1", int(line.split()[1]))
     stop_process(proc)
+
+
+@pytest.fixture
+def run_echo_sample(wsblock, echo_cli):
+    """``wsblock run`` of the bundled ``wss/echo.void`` against the embedded echo server
+    (``USER=ada``), with more options and ``--linger`` as given."""
+
+    def run(*options: str, linger: str = "0") -> Result:
+        return wsblock(
+            "run",
+            str(SAMPLES / "wss" / "echo.void"),
+            "--env-var",
+            f"ECHO_URL={echo_cli.base}",
+            "--env-var",
+            "USER=ada",
+            *options,
+            "--linger",
+            linger,
+        )
+
+    return run
 
 
 def _port_open(port: int) -> bool:

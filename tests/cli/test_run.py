@@ -10,17 +10,8 @@ from cli_paths import SAMPLES
 from void_files import expect, message, messages, request, table, write
 
 
-def test_the_sample_passes_against_the_embedded_server(wsblock, echo_cli, state_dir) -> None:
-    r = wsblock(
-        "run",
-        str(SAMPLES / "wss" / "echo.void"),
-        "--env-var",
-        f"ECHO_URL={echo_cli.base}",
-        "--env-var",
-        "USER=ada",
-        "--linger",
-        "0.1",
-    )
+def test_the_sample_passes_against_the_embedded_server(run_echo_sample, state_dir) -> None:
+    r = run_echo_sample(linger="0.1")
     assert r.code == 0, r.out + r.err
     assert '→ {"op": "hello", "user": "ada"}' in r.out
     assert "← just some text" in r.out
@@ -43,18 +34,8 @@ def test_env_file_as_the_spec_shows(wsblock, echo_cli, tmp_path) -> None:
     assert r.code == 0, r.out + r.err
 
 
-def test_json_output_is_one_event_per_line(wsblock, echo_cli) -> None:
-    r = wsblock(
-        "run",
-        str(SAMPLES / "wss" / "echo.void"),
-        "--env-var",
-        f"ECHO_URL={echo_cli.base}",
-        "--env-var",
-        "USER=ada",
-        "--json",
-        "--linger",
-        "0",
-    )
+def test_json_output_is_one_event_per_line(run_echo_sample) -> None:
+    r = run_echo_sample("--json")
     assert r.code == 0, r.err
     records = [json.loads(line) for line in r.out.splitlines()]
     kinds = [rec["event"] for rec in records]

@@ -6,21 +6,10 @@ import csv
 import io
 import json
 
-from cli_paths import SAMPLES
 
-
-def test_sessions_list_and_export_every_format(wsblock, echo_cli, tmp_path) -> None:
+def test_sessions_list_and_export_every_format(wsblock, run_echo_sample, tmp_path) -> None:
     assert "no sessions recorded yet" in wsblock("sessions").out
-    r = wsblock(
-        "run",
-        str(SAMPLES / "wss" / "echo.void"),
-        "--env-var",
-        f"ECHO_URL={echo_cli.base}",
-        "--env-var",
-        "USER=ada",
-        "--linger",
-        "0",
-    )
+    r = run_echo_sample()
     assert r.code == 0
     listed = wsblock("sessions").out.splitlines()
     assert len(listed) == 1 and "echo-a-first-websocket-conversation" in listed[0]
@@ -46,17 +35,8 @@ def test_export_unknown_session_is_bad_input(wsblock) -> None:
     assert r.code == 2 and "no session" in r.err
 
 
-def test_export_searches_by_text_regex_and_direction(wsblock, echo_cli) -> None:
-    r = wsblock(
-        "run",
-        str(SAMPLES / "wss" / "echo.void"),
-        "--env-var",
-        f"ECHO_URL={echo_cli.base}",
-        "--env-var",
-        "USER=ada",
-        "--linger",
-        "0",
-    )
+def test_export_searches_by_text_regex_and_direction(wsblock, run_echo_sample) -> None:
+    r = run_echo_sample()
     assert r.code == 0
     sid = wsblock("sessions").out.split()[0]
     got = [
