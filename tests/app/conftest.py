@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sys
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ sys.path.insert(0, str(HERE.parent))  # tests/, for the shared `peers`
 from view_app import ViewApp  # noqa: E402
 
 from peers.fixtures import echo_server, free_port, ws_peer  # noqa: E402, F401
+from pilot_wait import editors_busy, until  # noqa: E402
 
 
 @pytest.fixture
@@ -56,11 +56,9 @@ def _state_home(tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _editors_done_before_shutdown(monkeypatch):
-    """Before a test's app shuts down, its editors are done with their edits: a shutdown
-    prunes the widgets a rebuild is still mounting, and Textual's Select fails its Mount
-    when its label is gone (seen once on a loaded CI machine, in the editor's tests)."""
+    """Before a test's app shuts down, its editors are done with their edits (see
+    :func:`pilot_wait.editors_busy`; seen once on a loaded CI machine)."""
     from wsblock.app.application import WsblockApp
-    from wsblock.app.editor.editor import DocumentEditor
 
     original = WsblockApp.run_test
 
@@ -68,17 +66,6 @@ def _editors_done_before_shutdown(monkeypatch):
     async def run_test(self, *args, **kwargs):
         async with original(self, *args, **kwargs) as pilot:
             yield pilot
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + 5.0
-
-            def busy() -> bool:
-                return any(
-                    editor.busy
-                    for screen in self.screen_stack
-                    for editor in screen.query(DocumentEditor)
-                )
-
-            while busy() and loop.time() < deadline:
-                await pilot.pause(0.02)
+            await until(pilot, lambda: not editors_busy(self), step=0.02)
 
     monkeypatch.setattr(WsblockApp, "run_test", run_test)

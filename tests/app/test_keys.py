@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
+from pilot_wait import until
 from wsblock.app import make_app
 from wsblock.app.editor.blocks import RequestEditor
 from wsblock.app.editor.files import EditorArea
@@ -13,16 +12,6 @@ from wsblock.app.widgets.response.composer import ComposerEditor
 from wsblock.app.widgets.response.connection import ConnectionView
 
 SIZE = (160, 45)
-
-
-async def until(pilot, predicate, timeout=5.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if predicate():
-            return True
-        await pilot.pause(0.05)
-    return predicate()
 
 
 def views(app) -> list[ConnectionView]:

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from snapshots import snapshot_text
 
+from pilot_wait import until
 from wsblock.app import make_app
 from wsblock.app.editor.files import EditorArea
-
-
-async def until(pilot, predicate, timeout=5.0):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if predicate():
-            return True
-        await pilot.pause(0.05)
-    return predicate()
 
 
 def on_screen(app, widget) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import socket
@@ -11,6 +10,7 @@ from pathlib import Path
 from snapshots import assert_snapshot, settle
 from textual.binding import Binding
 
+from pilot_wait import until
 from wsblock.app import DEMO_FILE, make_app
 from wsblock.app.editor.blocks import BlockEditor, RequestEditor, RowEditor
 from wsblock.app.editor.editor import DocumentEditor
@@ -29,16 +29,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-async def until(pilot, predicate, timeout=5.0, step=0.05):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if predicate():
-            return True
-        await pilot.pause(step)
-    return predicate()
 
 
 def views(app) -> list[ConnectionView]:

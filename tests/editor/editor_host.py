@@ -6,7 +6,6 @@ module name when both folders are run together.
 
 from __future__ import annotations
 
-import asyncio
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +15,8 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.keys import KEY_NAME_REPLACEMENTS
 
+import pilot_wait
+from pilot_wait import editors_busy
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.model import EditSession
 
@@ -45,14 +46,11 @@ def paste(app: App, text: str) -> None:
 
 
 async def until(pilot, predicate, timeout=5.0, step=0.05):
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if predicate():
-            await pilot.pause()
-            return True
-        await pilot.pause(step)
-    return predicate()
+    """:func:`pilot_wait.until`, and once it holds, one more pause (the app idle)."""
+    if await pilot_wait.until(pilot, predicate, timeout, step):
+        await pilot.pause()
+        return True
+    return False
 
 
 class EditorHost(App):
@@ -74,9 +72,7 @@ class EditorHost(App):
         fails its Mount when its label is gone (seen on a loaded CI machine)."""
         async with super().run_test(*args, **kwargs) as pilot:
             yield pilot
-            editors = self.query(DocumentEditor)
-            if editors:
-                assert await until(pilot, lambda: not editors.first().busy), "editor still busy"
+            assert await until(pilot, lambda: not editors_busy(self)), "editor still busy"
 
     def compose(self) -> ComposeResult:
         yield DocumentEditor(
