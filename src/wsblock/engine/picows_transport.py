@@ -450,9 +450,7 @@ class _Listener(WSListener):
             code = 1005  # when the frame is handed over: _close_frame checks it)
         if code != 1005 and not valid_close_code(code):
             return  # the first is invalid already: that failure is the one to report
-        if self.close_sent is None:
-            self.rcvd_first = True
-            self.send_close(1000 if code == 1005 else code, "" if code == 1005 else reason)
+        self._answer_close(code, reason)
         self.ignored_second_close = True
 
     # frames
@@ -474,13 +472,18 @@ class _Listener(WSListener):
                 return
         self.close_rcvd = (code, reason)
         self._plain = False
-        if self.close_sent is None:
-            self.rcvd_first = True
-            self.send_close(1000 if code == 1005 else code, reason if code != 1005 else "")
+        self._answer_close(code, reason)
         # The server closes TCP first (RFC 6455 7.1.1); cut it if it does not.
         assert self.ws is not None
         timeout = self.params.close_timeout or 10.0
         self._abort_timer = self.loop.call_later(timeout, self.ws.disconnect, False)
+
+    def _answer_close(self, code: int, reason: str) -> None:
+        """Echo a close frame received first (RFC 6455 5.5.1): its code and reason, 1000
+        for one without a code (1005)."""
+        if self.close_sent is None:
+            self.rcvd_first = True
+            self.send_close(1000 if code == 1005 else code, "" if code == 1005 else reason)
 
     def _text(self, data: bytes) -> None:
         try:
