@@ -7,8 +7,8 @@ glibc's ``malloc`` raises its mmap threshold each time such a block is freed (up
 mapped behind the live rows: ``bench/app_bench.py`` measured 65-76 B of resident
 memory per row beyond the payload, of which the rows hold about 30. A fixed threshold
 of 1 MiB keeps large blocks in their own mappings, given back when freed (and grown
-with ``mremap``, without a copy): 38 B per row, at about 0.9x the ingest rate
-(1.2 against 1.4 million messages a second, both far above the 250,000 target).
+with ``mremap``, without a copy): 38-40 B per row, for an ingest about 10% slower
+(1.27-1.32 against 1.30-1.46 million messages a second; the target is 250,000).
 """
 
 from __future__ import annotations

@@ -7,11 +7,14 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wsblock.userinput import BadInput, EnvChoice
+
+if TYPE_CHECKING:
+    from wsblock.codecs import Codec
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a SIGINT
@@ -111,7 +114,9 @@ def journal_dir(log_dir: Path | None) -> Path:
     return folder
 
 
-def codec_options(decode: str | None, encode: str | None, root: Path) -> tuple[Any, Any]:
+def codec_options(
+    decode: str | None, encode: str | None, root: Path
+) -> tuple[Codec | None, Codec | None]:
     """``--decode`` / ``--encode`` as two :class:`~wsblock.codecs.Codec` (or None), a
     protobuf PATH relative to *root*; a declaration that cannot work is
     :class:`BadInput` naming the option."""
@@ -119,7 +124,7 @@ def codec_options(decode: str | None, encode: str | None, root: Path) -> tuple[A
         return None, None  # wsblock.codecs is not imported: connect starts faster
     from wsblock.codecs import CodecError, parse_codec
 
-    codecs = []
+    codecs: list[Codec | None] = []
     for name, spec in (("decode", decode), ("encode", encode)):
         try:
             codecs.append(parse_codec(spec, root) if spec else None)
