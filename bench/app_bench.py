@@ -40,8 +40,8 @@ from textual.app import App  # noqa: E402
 
 from wsblock.app.widgets.response.activity_log import ActivityLog  # noqa: E402
 from wsblock.app.widgets.response.connection import ConnectionView  # noqa: E402
+from wsblock.conversation.request import Options, Request  # noqa: E402
 from wsblock.engine.runs import ReceivedRun  # noqa: E402
-from wsblock.request import Options, Request  # noqa: E402
 
 CSS = ROOT / "src" / "wsblock" / "app" / "wsblock.tcss"
 

@@ -34,7 +34,7 @@ from collections import Counter
 from pathlib import Path
 
 from wsblock.engine import Session
-from wsblock.request import Options, Request
+from wsblock.conversation.request import Options, Request
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = "websockets"

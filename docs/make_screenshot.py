@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from wsblock.app import DEMO_FILE, make_app
-from wsblock.echo_server import serve
+from wsblock.servers.echo import serve
 
 HERE = Path(__file__).resolve().parent
 SIZE = (160, 45)

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
-from wsblock.masking import Masker
+from wsblock.variables.masking import Masker
 from wsblock.words import describe
 
 __all__ = ["Console", "clock", "use_color"]

@@ -19,15 +19,15 @@ from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
+from wsblock.conversation.matching import Facts, assertion_value
+from wsblock.conversation.matching import Inbound as _Inbound
+from wsblock.conversation.matching import judge as _judge
+from wsblock.conversation.request import Check, Expect, Message, Request
 from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.journal import Journal
-from wsblock.masking import Masker
-from wsblock.matching import Facts, assertion_value
-from wsblock.matching import Inbound as _Inbound
-from wsblock.matching import judge as _judge
-from wsblock.request import Check, Expect, Message, Request
+from wsblock.variables.masking import Masker
 
 __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 

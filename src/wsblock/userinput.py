@@ -1,7 +1,7 @@
 """What a front end was given, before anything is read: :class:`EnvChoice` (where
 variables come from) and :class:`BadInput` (input that cannot be used, exit code 2).
 
-Apart from :mod:`wsblock.workspace` (which re-exports both) and stdlib-only, so that a
+Apart from :mod:`wsblock.conversation.workspace` (which re-exports both) and stdlib-only, so that a
 command that opens no ``.void`` file (``wsblock connect``) starts without importing
 the document and YAML machinery.
 """

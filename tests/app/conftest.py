@@ -32,7 +32,7 @@ def demo(tmp_path) -> Path:
 @pytest.fixture
 async def echo_url():
     """The embedded echo server on a free loopback port, in the test's loop."""
-    from wsblock.echo_server import serve
+    from wsblock.servers.echo import serve
 
     server = await serve("127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]

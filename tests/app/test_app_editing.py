@@ -361,7 +361,7 @@ def test_run_app_and_python_m_take_a_folder_or_a_missing_file(tmp_path, monkeypa
     from wsblock.app import run_app
     from wsblock.app.__main__ import main
     from wsblock.app.application import WsblockApp
-    from wsblock.workspace import EnvChoice
+    from wsblock.conversation.workspace import EnvChoice
 
     started: list[WsblockApp] = []
     monkeypatch.setattr(WsblockApp, "run", lambda self: started.append(self))

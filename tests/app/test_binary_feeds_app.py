@@ -12,7 +12,7 @@ from wsblock.app.widgets.response.activity_log import ActivityLog
 from wsblock.app.widgets.response.detail import MessageDetail
 from wsblock.app.widgets.response.log_model import Filter
 from wsblock.codecs import parse_codec
-from wsblock.request import Options, Request
+from wsblock.conversation.request import Options, Request
 
 SIZE = (140, 50)
 MSGPACK = b"\x82\xa6symbol\xa3BTC\xa3qty\x05"  # {"symbol": "BTC", "qty": 5}, by hand

@@ -8,7 +8,7 @@ from view_app import ViewApp
 
 from wsblock.app.widgets.response.activity_log import ActivityLog
 from wsblock.app.widgets.response.detail import MessageDetail
-from wsblock.request import Request
+from wsblock.conversation.request import Request
 
 SIZE = (140, 50)
 
@@ -390,7 +390,7 @@ async def test_export_asks_where_to_write(tmp_path, monkeypatch):
         assert "to export" in (tmp_path / "mine.csv").read_text()
         assert list(elsewhere.iterdir()) == []
     # without export_dir: the request's file's folder
-    from wsblock.request import Request
+    from wsblock.conversation.request import Request
 
     folder = tmp_path / "requests"
     folder.mkdir()

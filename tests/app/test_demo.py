@@ -25,7 +25,7 @@ def _env(tmp_path) -> dict:
 
 
 def test_echo_server_paths_are_in_its_help_and_the_readme(tmp_path):
-    from wsblock.echo_server import _EchoServer
+    from wsblock.servers.echo import _EchoServer
 
     paths = [*_EchoServer().routes, "/reject", "/hang", "/echo"]
     out = subprocess.run(

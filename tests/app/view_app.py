@@ -9,8 +9,8 @@ from fakes import FakeTransport
 from textual.app import App
 
 from wsblock.app.widgets.response.connection import ConnectionView
+from wsblock.conversation.request import Request
 from wsblock.engine import Session
-from wsblock.request import Request
 
 CSS = str(Path(__file__).resolve().parents[2] / "src" / "wsblock" / "app" / "wsblock.tcss")
 

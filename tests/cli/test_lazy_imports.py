@@ -63,8 +63,8 @@ def test_help_still_lists_every_command() -> None:
 
 RUN_CONNECT = """
 import atexit, sys
-heavy = ("textual", "yaml", "ruamel", "wsblock.document", "wsblock.variables", "wsblock.workspace",
-         "wsblock.codecs", "wsblock.checks", "wsblock.app", "wsblock.runner", "websockets")
+heavy = ("textual", "yaml", "ruamel", "wsblock.document", "wsblock.variables.sources", "wsblock.conversation.workspace",
+         "wsblock.codecs", "wsblock.conversation.checks", "wsblock.app", "wsblock.runner", "websockets")
 atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
 from wsblock.cli import main
 sys.argv = ["wsblock", "connect", sys.argv[1]]

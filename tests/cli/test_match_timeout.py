@@ -6,7 +6,7 @@ import time
 
 from void_files import expect, message, messages, request, write
 
-from wsblock.checks import MATCH_TIMEOUT, evaluate
+from wsblock.conversation.checks import MATCH_TIMEOUT, evaluate
 
 EVIL = "^(a|aa)+$"  # catastrophic backtracking on "aaa...ab", even in the `regex` package
 VICTIM = "a" * 60 + "b"

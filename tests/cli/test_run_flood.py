@@ -11,10 +11,10 @@ import pytest
 from void_files import expect, messages, request, table, write
 
 from wsblock import runner
-from wsblock.checks import OPERATORS
+from wsblock.conversation.checks import OPERATORS
+from wsblock.conversation.matching import Inbound, judge
+from wsblock.conversation.request import Check, Expect, Request
 from wsblock.engine.runs import ReceivedRun
-from wsblock.matching import Inbound, judge
-from wsblock.request import Check, Expect, Request
 
 
 def _run(data: list[str]) -> ReceivedRun:
@@ -116,7 +116,7 @@ def test_console_lines_of_a_run_are_those_of_its_events(data, secrets) -> None:
     import io
 
     from wsblock.console import Console
-    from wsblock.masking import Masker
+    from wsblock.variables.masking import Masker
 
     console = Console(io.StringIO(), Masker(secrets), color=True)
     run = _run(data)

@@ -125,7 +125,7 @@ async def test_item12_run_keeps_no_message_it_does_not_need(echo_server):
     import gc
 
     from wsblock import runner
-    from wsblock.request import Request
+    from wsblock.conversation.request import Request
 
     kept: list[int] = []
     received = 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wsblock.checks import MISSING
 from wsblock.codecs import parse_codec
-from wsblock.matching import Inbound, judge
-from wsblock.prechecks import field_problem
-from wsblock.request import Check
+from wsblock.conversation.checks import MISSING
+from wsblock.conversation.matching import Inbound, judge
+from wsblock.conversation.prechecks import field_problem
+from wsblock.conversation.request import Check
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wsblock.checks import (
+from wsblock.conversation.checks import (
     MISSING,
     OPERATORS,
     canonical_operator,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from wsblock.conversation.request import Expect, Message, Options
+from wsblock.conversation.resolve import ResolveError, parse_size, resolve_request
 from wsblock.document import Document
 from wsblock.document.requests import group_requests
 from wsblock.document.views import new_block
-from wsblock.request import Expect, Message, Options
-from wsblock.resolve import ResolveError, parse_size, resolve_request
-from wsblock.variables import Variables
+from wsblock.variables.sources import Variables
 
 
 def make(*nodes: dict, url: str = "wss://api.test/ws") -> Document:

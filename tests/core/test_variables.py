@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wsblock.variables import (
+from wsblock.variables.sources import (
     VariableError,
     environment_names,
     load_variables,

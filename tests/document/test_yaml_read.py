@@ -65,7 +65,7 @@ def test_every_reader_uses_it(tmp_path) -> None:
         "---\nflag: on\n---\n```void\n---\ntype: x\nattrs:\n  pin: 0123\n---\n```\n"
     )
     assert doc.front_matter == {"flag": "on"} and doc.blocks[0].attrs == {"pin": 123}
-    from wsblock.variables import load_variables
+    from wsblock.variables.sources import load_variables
 
     (tmp_path / ".voiden").mkdir()
     (tmp_path / ".voiden" / "env-public.yaml").write_text(

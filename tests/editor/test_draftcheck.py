@@ -1,6 +1,6 @@
 """The editor and the composer check a draft message by one rule."""
 
-from wsblock.draftcheck import check_draft
+from wsblock.conversation.draftcheck import check_draft
 
 
 def test_variable_in_json_is_a_valid_draft():

@@ -98,8 +98,8 @@ async def test_new_file_wss_url_header_message_save(tmp_path):
 async def test_saved_file_is_the_same_request(tmp_path):
     """Through the document layer's requests (when it is there): the same request."""
     requests = pytest.importorskip("wsblock.document.requests")
-    resolve = pytest.importorskip("wsblock.resolve")
-    from wsblock.variables import Variables
+    resolve = pytest.importorskip("wsblock.conversation.resolve")
+    from wsblock.variables.sources import Variables
 
     app = EditorHost(folder=tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from wsblock.conversation.request import Options, Request
 from wsblock.engine import EventStream, Session
 from wsblock.engine.events import Event
-from wsblock.request import Options, Request
 
 #: How long a test waits for an event before failing.
 WAIT = 10.0

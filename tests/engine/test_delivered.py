@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+from wsblock.conversation.request import Request
 from wsblock.engine import Session
-from wsblock.request import Request
 
 
 async def test_delivered_waits_for_a_slow_consumer_to_handle_everything(echo_server):

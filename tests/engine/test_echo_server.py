@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError, InvalidStatus
 
-from wsblock.echo_server import SUBPROTOCOLS, bound_port, serve, serve_forever
+from wsblock.servers.echo import SUBPROTOCOLS, bound_port, serve, serve_forever
 
 
 async def test_echo_keeps_the_frame_type(echo_server):

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from peers import fixtures as peer_fixtures
+from wsblock.conversation.request import Options, Request
 from wsblock.engine import Backoff, State
 from wsblock.engine.clock import Clock
 from wsblock.engine.closecodes import describe, is_sendable, validate_close
@@ -19,7 +20,6 @@ from wsblock.engine.fastevent import new_event
 from wsblock.engine.hub import Hub
 from wsblock.engine.params import USER_AGENT, connect_params, encode_url
 from wsblock.engine.state import TRANSITIONS, can_move
-from wsblock.request import Options, Request
 
 
 def event(kind: str = "open", **fields) -> Event:

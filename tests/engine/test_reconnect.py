@@ -7,8 +7,8 @@ import uuid
 
 from engine_helpers import kinds, request, run_to_end, until
 
-from wsblock.echo_server import serve
 from wsblock.engine import Backoff, Session, State
+from wsblock.servers.echo import serve
 
 FAST = Backoff(initial=0.01, factor=2, maximum=0.04)
 

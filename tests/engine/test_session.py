@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from engine_helpers import kinds, one, request, run_to_end, until
 
+from wsblock.conversation.request import Message
 from wsblock.engine import Session, State, StateError
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun, flatten
-from wsblock.request import Message
 
 
 async def test_connect_send_receive_close(echo_server):

@@ -6,8 +6,8 @@ import subprocess
 
 from engine_helpers import kinds, one, request, run_to_end, until
 
-from wsblock.echo_server import bound_port, serve
 from wsblock.engine import Session
+from wsblock.servers.echo import bound_port, serve
 
 
 async def echo_once(session: Session) -> None:

@@ -11,7 +11,7 @@ from fidelity_files import messages, rows, write, wsblock, wss
 from wsblock.document import Document
 from wsblock.document.requests import group_requests
 from wsblock.document.views import SocketMessages, SocketOptions, new_block, view
-from wsblock.variables import load_variables
+from wsblock.variables.sources import load_variables
 
 MSG = ("hello", "json", '{"op": "hello"}')
 
@@ -91,7 +91,7 @@ def test_item3_project_option_sets_the_root_for_links(tmp_path: Path) -> None:
 
 def test_item3_app_project_and_folder_set_the_root(tmp_path: Path) -> None:
     from wsblock.app import make_app
-    from wsblock.workspace import EnvChoice
+    from wsblock.conversation.workspace import EnvChoice
 
     (tmp_path / "sub").mkdir()
     app = make_app(tmp_path / "sub" / "a.void", EnvChoice(project=tmp_path))

@@ -12,7 +12,7 @@ from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun, count, flatten
 from wsblock.journal import Journal
 from wsblock.journal.records import _encode, _lines, _run_bytes, _run_text
-from wsblock.masking import Masker
+from wsblock.variables.masking import Masker
 
 T0 = datetime(2026, 11, 25, 16, 40, 0, 999_999, tzinfo=UTC)
 

@@ -1,4 +1,4 @@
-"""wsblock.masking: every secret, in every form, gone; nothing else touched."""
+"""wsblock.variables.masking: every secret, in every form, gone; nothing else touched."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wsblock.masking import MASK, MIN_SECRET_LENGTH, Masker
+from wsblock.variables.masking import MASK, MIN_SECRET_LENGTH, Masker
 
 
 def test_no_secrets_returns_the_same_objects() -> None:

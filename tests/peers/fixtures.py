@@ -9,7 +9,7 @@ Fixtures:
 
 * ``free_port`` -- a TCP port free on 127.0.0.1 right now (for servers that need a
   number before they start; servers started here bind port 0 instead).
-* ``echo_server`` -- the embedded echo server (:mod:`wsblock.echo_server`), a
+* ``echo_server`` -- the embedded echo server (:mod:`wsblock.servers.echo`), a
   :class:`Peer`: ``echo_server.url("/flood?n=10")``.
 * ``ws_peer`` -- the independent Node.js server ``tests/peers/ws_peer.js`` on the npm
   ``ws`` package (started once per test session). Fails, never skips, when Node or
@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pytest
 
-from wsblock.echo_server import bound_port, serve
+from wsblock.servers.echo import bound_port, serve
 
 HERE = Path(__file__).resolve().parent
 WS_PEER = HERE / "ws_peer.js"

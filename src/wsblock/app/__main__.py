@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         key, _, value = pair.partition("=")
         env_vars[key] = value
     if args.project is not None:  # --project DIR: carried as an EnvChoice
-        from wsblock.workspace import EnvChoice
+        from wsblock.conversation.workspace import EnvChoice
 
         choice = EnvChoice(args.environment, args.profile, args.env_file, env_vars, args.project)
         return run_app(args.file, choice)

@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wsblock.conversation.request import Request
+from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace
 from wsblock.document import Document
 from wsblock.document.requests import RequestSpec
-from wsblock.request import Request
-from wsblock.variables import Variables
-from wsblock.workspace import BadInput, EnvChoice, Workspace
+from wsblock.variables.sources import Variables
 
 
 class ProjectError(Exception):
@@ -101,7 +101,7 @@ class Project:
 
     # -- variables and resolution: the same as the command line's -------------------
     def workspace(self) -> Workspace:
-        """The open document as :mod:`wsblock.workspace` sees it, with the app's choices.
+        """The open document as :mod:`wsblock.conversation.workspace` sees it, with the app's choices.
 
         Made anew each time, so edited environment files are read again on every run.
         """
@@ -127,7 +127,7 @@ class Project:
             raise ProjectError(str(e)) from None
 
     def substitute(self, text: str, where: str = "composer") -> str:
-        from wsblock.variables import VariableError
+        from wsblock.variables.sources import VariableError
 
         variables = self.variables()
         try:

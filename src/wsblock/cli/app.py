@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import EXIT_OK, env_options, guarded
-from wsblock.workspace import BadInput, EnvChoice
+from wsblock.conversation.workspace import BadInput, EnvChoice
 
 
 def _app():
@@ -96,7 +96,7 @@ class EchoServerThread:
         self.thread = threading.Thread(target=self._run, name="wsblock-echo", daemon=True)
 
     def _run(self) -> None:
-        from wsblock.echo_server import serve as serve_echo
+        from wsblock.servers.echo import serve as serve_echo
 
         async def main() -> None:
             server = await serve_echo(self.host, self.port)

@@ -68,7 +68,7 @@ def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     ) -> Any:
         pairs: dict[str, str] = {}
         if env_vars:  # imported only when used: `connect` starts faster without it
-            from wsblock.variables import VariableError, parse_env_vars
+            from wsblock.variables.sources import VariableError, parse_env_vars
 
             try:
                 pairs = parse_env_vars(env_vars)

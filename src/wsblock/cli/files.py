@@ -8,13 +8,13 @@ from urllib.parse import parse_qsl, urlsplit
 import click
 
 from wsblock.cli.common import EXIT_BAD_INPUT, EXIT_OK, env_options, guarded
+from wsblock.conversation.request import Expect, Options, Request
+from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace, expand_paths
 from wsblock.document import Document, DocumentError
 from wsblock.document.readfile import read_text
 from wsblock.document.views import HttpRequest, SocketRequest, view
 from wsblock.engine.choice import describe_choice
-from wsblock.masking import Masker
-from wsblock.request import Expect, Options, Request
-from wsblock.workspace import BadInput, EnvChoice, Workspace, expand_paths
+from wsblock.variables.masking import Masker
 
 _DEFAULTS = Options()
 

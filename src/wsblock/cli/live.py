@@ -21,14 +21,14 @@ from wsblock.cli.common import (
     journal_dir,
 )
 from wsblock.console import Console, payload_text
+from wsblock.conversation.request import Message, Options, Request
 from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict
-from wsblock.masking import Masker
-from wsblock.request import Message, Options, Request
 from wsblock.userinput import BadInput, EnvChoice
+from wsblock.variables.masking import Masker
 
 HELP = """\
 Type a line and Enter to send it. Commands:
@@ -52,7 +52,7 @@ def _request(
     # without them (the .env, YAML and document machinery) connect starts faster.
     variables: Any = None
     if env.given or "{{" in url or any("{{" in h for h in headers):
-        from wsblock.variables import VariableError, load_variables
+        from wsblock.variables.sources import VariableError, load_variables
 
         try:
             variables = load_variables(
@@ -80,7 +80,10 @@ def _request(
         raise BadInput(str(e)) from None
     if not url.startswith(("ws://", "wss://")):
         raise BadInput(f"the URL must start with ws:// or wss://, got {url!r}")
-    from wsblock.prechecks import header_value_problem, url_problem  # checked before connecting
+    from wsblock.conversation.prechecks import (  # checked before connecting
+        header_value_problem,
+        url_problem,
+    )
 
     problem = url_problem(url) or next(
         (f"-H {k}: {p}" for k, v in pairs if (p := header_value_problem(v))), None
@@ -101,7 +104,7 @@ def _request(
 
 def _message(line: str, fmt: str, n: int | None = None) -> Message:
     """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse."""
-    from wsblock.checks import MessageError, decode_binary, validate
+    from wsblock.conversation.checks import MessageError, decode_binary, validate
 
     where = f"line {n}" if n is not None else "message"
     err = validate(fmt, line)
@@ -302,7 +305,7 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
             return True
         return False
     elif word == "binary":
-        from wsblock.checks import MessageError, decode_binary
+        from wsblock.conversation.checks import MessageError, decode_binary
 
         try:
             await session.send_bytes(decode_binary(rest))
@@ -376,8 +379,8 @@ async def _connect(
             else:
                 if line.startswith("//"):
                     line = line[1:]
-                from wsblock.checks import MessageError
                 from wsblock.codecs import CodecError, encoded_message
+                from wsblock.conversation.checks import MessageError
 
                 try:
                     msg = _message(line, fmt, None if interactive else n)
@@ -564,7 +567,7 @@ def echo_server(host: str, port: int) -> None:
       wsblock connect ws://127.0.0.1:8765/echo
       wsblock connect 'ws://127.0.0.1:8765/close?code=4001&reason=bye'
     """
-    from wsblock.echo_server import serve
+    from wsblock.servers.echo import serve
 
     async def main() -> None:
         try:

@@ -17,11 +17,11 @@ from pathlib import Path
 import click
 
 from wsblock.cli.common import env_options, guarded
+from wsblock.conversation.workspace import BadInput, EnvChoice
 from wsblock.load.config import LoadConfig, parse_duration
 from wsblock.load.plan import Plan, entry_names
 from wsblock.load.thresholds import ThresholdError
 from wsblock.load.thresholds import parse as parse_threshold
-from wsblock.workspace import BadInput, EnvChoice
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:

@@ -22,13 +22,13 @@ from wsblock.cli.common import (
 from wsblock.cli.junit import write_junit
 from wsblock.codecs import decoded_for
 from wsblock.console import Console
+from wsblock.conversation.request import Request
+from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace, expand_paths
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.journal import Journal, JournalError, event_to_dict
-from wsblock.masking import Masker
-from wsblock.request import Request
 from wsblock.runner import CLOSE_GRACE, RequestResult, Stopper, run_request, skipped
-from wsblock.workspace import BadInput, EnvChoice, Workspace, expand_paths
+from wsblock.variables.masking import Masker
 
 Planned = Request | RequestResult  # a request to run, or one already judged (skipped)
 

@@ -11,6 +11,7 @@ import click
 
 from wsblock.cli.common import codec_options, guarded
 from wsblock.codecs import Codec, CodecError, parse_codec, with_decoded
+from wsblock.conversation.workspace import BadInput
 from wsblock.journal import (
     JournalError,
     SessionNotFoundError,
@@ -20,7 +21,6 @@ from wsblock.journal import (
     search,
 )
 from wsblock.journal import export as export_records
-from wsblock.workspace import BadInput
 
 _LOG_DIR = click.option(
     "--log-dir",

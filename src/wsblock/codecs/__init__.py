@@ -19,7 +19,7 @@ from wsblock.codecs.show import (
     encoded_message,
     with_decoded,
 )
-from wsblock.prechecks import register_fields
+from wsblock.conversation.prechecks import register_fields
 
 # An expectation may name the decoder that read the message (``decoded equals protobuf``).
 register_fields("expect", names=("decoded",))

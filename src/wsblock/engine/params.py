@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
 from .. import __version__
-from ..request import Request
+from ..conversation.request import Request
 from .tls import ssl_context
 
 #: The ``User-Agent`` sent when the request sets none; the transport adds its library

@@ -40,7 +40,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from ..request import Format, Message, Request
+from ..conversation.request import Format, Message, Request
 from . import choice
 from .backoff import Backoff
 from .clock import Clock

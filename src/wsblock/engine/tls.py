@@ -16,7 +16,7 @@ import re
 import ssl
 from pathlib import Path
 
-from ..request import Options
+from ..conversation.request import Options
 from .errors import ConnectFailed, Problem
 
 

@@ -79,7 +79,7 @@ search, export).
 
 from __future__ import annotations
 
-from wsblock.masking import MASK, Masker
+from wsblock.variables.masking import MASK, Masker
 
 from .query import CSV_COLUMNS, ExportFormat, export, read_session, search
 from .records import SESSION_EVENT, dumps_event, event_to_dict

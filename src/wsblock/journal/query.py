@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO, cast
 
-from wsblock.masking import Masker
+from wsblock.variables.masking import Masker
 
 from .records import _REST
 from .store import JournalError, find_session

@@ -19,7 +19,7 @@ from orjson import dumps as _orjson_dumps
 from wsblock import __version__
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
-from wsblock.masking import Masker
+from wsblock.variables.masking import Masker
 
 SESSION_EVENT = "session"
 """The ``event`` of a journal's first record, which describes the session."""

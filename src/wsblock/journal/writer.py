@@ -16,7 +16,7 @@ from pathlib import Path
 
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
-from wsblock.masking import Masker
+from wsblock.variables.masking import Masker
 
 from .records import _encode, _format_ts, _lines, _run_bytes, _session_record, dumps_event
 from .store import SUFFIX, JournalError, _slug, default_log_dir

@@ -5,7 +5,7 @@
 * :mod:`wsblock.load.thresholds` -- ``--fail-if`` expressions, parsed before
   anything is sent;
 * :mod:`wsblock.load.conversation` -- one conversation on ``websocket-client`` (which
-  gevent makes cooperative), judged by :mod:`wsblock.matching` as ``wsblock run`` is;
+  gevent makes cooperative), judged by :mod:`wsblock.conversation.matching` as ``wsblock run`` is;
 * :mod:`wsblock.load.report` -- the summary (table, ``load-summary`` event, JUnit);
 * :mod:`wsblock.load.process` -- Locust's side: the user class, local, master and
   worker runners, the live line, Locust's CSV and HTML reports.

@@ -1,7 +1,7 @@
 """One virtual user's conversation, on ``websocket-client`` under gevent.
 
 The same steps as :func:`wsblock.runner.run_request`, judged by the same code
-(:mod:`wsblock.matching`): connect; each ``socket-message`` is sent, each
+(:mod:`wsblock.conversation.matching`): connect; each ``socket-message`` is sent, each
 ``socket-expect`` waits up to its timeout for a message for which every row holds
 (others are skipped); linger; close with 1000; check the ``assertions-table``.
 Only the transport differs: a blocking socket that gevent makes cooperative, so one
@@ -26,10 +26,10 @@ from typing import Any, Protocol
 
 import websocket
 
+from wsblock.conversation.matching import Facts, Inbound, assertion_value, judge
+from wsblock.conversation.request import Expect, Message, Request
 from wsblock.engine.events import Event
-from wsblock.masking import Masker
-from wsblock.matching import Facts, Inbound, assertion_value, judge
-from wsblock.request import Expect, Message, Request
+from wsblock.variables.masking import Masker
 
 __all__ = ["Frame", "Meter", "Recorder", "play"]
 

@@ -1,6 +1,6 @@
 """The requests a load test plays, resolved for each virtual user.
 
-Resolution is :mod:`wsblock.workspace`'s, as for ``wsblock run``; each user resolves
+Resolution is :mod:`wsblock.conversation.workspace`'s, as for ``wsblock run``; each user resolves
 again with its own variables (``{{load.user}}``: its number, ``{{load.worker}}``: the
 worker's), so values generated at resolution (Voiden's ``{{$faker...}}``) differ
 between users.
@@ -12,11 +12,11 @@ import copy
 from dataclasses import dataclass
 from pathlib import Path
 
+from wsblock.conversation.request import Expect, Request
+from wsblock.conversation.resolve import ResolveError, resolve_request
+from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace
 from wsblock.document.requests import RequestSpec
-from wsblock.request import Expect, Request
-from wsblock.resolve import ResolveError, resolve_request
-from wsblock.variables import VariableError
-from wsblock.workspace import BadInput, EnvChoice, Workspace
+from wsblock.variables.sources import VariableError
 
 __all__ = ["Plan", "entry_names"]
 

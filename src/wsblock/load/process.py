@@ -28,14 +28,14 @@ from locust.env import Environment
 from locust.html import get_html_report
 from locust.runners import MasterRunner
 
+from wsblock.conversation.workspace import BadInput, EnvChoice
 from wsblock.journal import Journal
 from wsblock.load import thresholds as th
 from wsblock.load.config import LoadConfig
 from wsblock.load.conversation import Meter, play
 from wsblock.load.plan import Plan, entry_names
 from wsblock.load.report import judge_thresholds, print_table, write_junit
-from wsblock.masking import Masker
-from wsblock.workspace import BadInput, EnvChoice
+from wsblock.variables.masking import Masker
 
 _KIND_ORDER = {"connect": 0, "expect": 1, "conversation": 2}
 

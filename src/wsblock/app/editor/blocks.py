@@ -702,7 +702,7 @@ class MessageItemEditor(EditorPart, Vertical):
         self.validate()
 
     def validate(self) -> None:
-        from wsblock.draftcheck import check_draft
+        from wsblock.conversation.draftcheck import check_draft
 
         fmt, encoding = split_format(str(self.query_one(".item-format", Select).value or "text"))
         text = self.query_one(MessageContent).text

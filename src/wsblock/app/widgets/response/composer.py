@@ -9,8 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static, TextArea
 
-from wsblock.checks import decode_binary, pretty
-from wsblock.draftcheck import check_draft
+from wsblock.conversation.checks import decode_binary, pretty
+from wsblock.conversation.draftcheck import check_draft
 
 #: (label, value) of the format selector; a value is "format" or "binary:encoding".
 FORMATS = [

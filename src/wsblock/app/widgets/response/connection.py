@@ -20,11 +20,11 @@ from textual.message import Message as TMessage
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from wsblock.conversation.request import Message, Request
 from wsblock.engine import Session
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal
-from wsblock.masking import Masker
-from wsblock.request import Message, Request
+from wsblock.variables.masking import Masker
 
 from .activity_log import ActivityLog, human_size
 from .composer import Composer
@@ -419,7 +419,7 @@ class ConnectionView(Vertical):
 
     @work(group="send")
     async def _send_worker(self, fmt: str, text: str, encoding: str) -> None:
-        from wsblock.checks import decode_binary
+        from wsblock.conversation.checks import decode_binary
 
         try:
             resolved = self.substitute(text, "the composer")

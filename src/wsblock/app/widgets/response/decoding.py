@@ -16,7 +16,7 @@ import json
 from typing import Any, Protocol
 
 from wsblock.codecs import Codec, decoded_line, encoded_message
-from wsblock.masking import Masker
+from wsblock.variables.masking import Masker
 
 __all__ = ["configure", "detail_text", "encode_json", "log_line", "matches"]
 

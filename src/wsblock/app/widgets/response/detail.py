@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static, TextArea
 
-from wsblock.checks import pretty
+from wsblock.conversation.checks import pretty
 
 from .activity_log import human_size
 from .decoding import detail_text
@@ -39,7 +39,7 @@ def sniff(text: str) -> str | None:
         except ValueError:
             return None
     if s.startswith("<"):
-        from wsblock.checks import validate
+        from wsblock.conversation.checks import validate
 
         return "xml" if validate("xml", text) is None else None
     return None

@@ -23,7 +23,7 @@ from itertools import repeat
 from wsblock.codecs import Codec
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
-from wsblock.masking import Masker
+from wsblock.variables.masking import Masker
 from wsblock.words import describe
 
 KINDS = (

@@ -14,8 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from wsblock.checks import canonical_field, canonical_operator, decode_binary, validate
 from wsblock.codecs import CodecError, encoded_message, parse_codec
+from wsblock.conversation.checks import canonical_field, canonical_operator, decode_binary, validate
+from wsblock.conversation.prechecks import (
+    field_problem,
+    header_value_problem,
+    pattern_problem,
+    url_problem,
+)
+from wsblock.conversation.request import Check, Expect, Message, Options, Request, Step
 from wsblock.document import Block
 from wsblock.document.requests import RequestSpec
 from wsblock.document.views import (
@@ -30,9 +37,7 @@ from wsblock.document.views import (
     SocketRequest,
     view,
 )
-from wsblock.prechecks import field_problem, header_value_problem, pattern_problem, url_problem
-from wsblock.request import Check, Expect, Message, Options, Request, Step
-from wsblock.variables import SECRET_NAME, VariableError, Variables
+from wsblock.variables.sources import SECRET_NAME, VariableError, Variables
 
 __all__ = ["ResolveError", "parse_size", "resolve_request", "where"]
 

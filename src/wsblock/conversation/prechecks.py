@@ -1,4 +1,4 @@
-"""What :mod:`wsblock.resolve` checks before anything connects, beyond parsing.
+"""What :mod:`wsblock.conversation.resolve` checks before anything connects, beyond parsing.
 
 Each function returns the problem in words (without the place, which the caller
 adds), or ``None`` when all is well:

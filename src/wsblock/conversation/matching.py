@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from wsblock.checks import MISSING, evaluate, lookup
-from wsblock.request import Check
+from wsblock.conversation.checks import MISSING, evaluate, lookup
+from wsblock.conversation.request import Check
 
 __all__ = ["Facts", "Inbound", "Received", "assertion_value", "judge"]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wsblock.conversation.request import Request
+from wsblock.conversation.resolve import ResolveError, resolve_request
 from wsblock.document import Document, DocumentError
 from wsblock.document.requests import (
     LinkError,
@@ -17,10 +19,8 @@ from wsblock.document.requests import (
     group_requests,
     resolve_links,
 )
-from wsblock.request import Request
-from wsblock.resolve import ResolveError, resolve_request
 from wsblock.userinput import BadInput, EnvChoice
-from wsblock.variables import VariableError, Variables, environment_names, load_variables
+from wsblock.variables.sources import VariableError, Variables, environment_names, load_variables
 
 __all__ = ["BadInput", "EnvChoice", "Workspace", "expand_paths"]
 

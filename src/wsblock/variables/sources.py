@@ -15,7 +15,7 @@ Four sources, later winning over earlier (``void-format.md`` section 5):
 Every value that comes from a private environment file, or whose name says it is one
 (``token``, ``secret``, ``key``, ``password``...), is a secret, and stays one when a later
 source overrides it. Other secrets
-(auth cells, ``Authorization``-like headers) are added by :mod:`wsblock.resolve`.
+(auth cells, ``Authorization``-like headers) are added by :mod:`wsblock.conversation.resolve`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from wsblock.document.readfile import read_text
 from wsblock.document.yamlread import YamlError, read_yaml
-from wsblock.fakervars import FakerError, fake, is_faker
+from wsblock.variables.faker import FakerError, fake, is_faker
 
 __all__ = [
     "SECRET_NAME",
@@ -72,7 +72,7 @@ class Variables:
 
         ``{{NAME}}`` from the sources; ``{{process.KEY}}`` from Voiden's runtime
         variables (``.voiden/.process.env.json``); ``{{$faker.category.method(args)}}``
-        a fresh value each call (:mod:`wsblock.fakervars`). Anything else between
+        a fresh value each call (:mod:`wsblock.variables.faker`). Anything else between
         ``{{`` and ``}}`` that cannot be resolved raises :class:`VariableError`: it is
         never sent as text.
         """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from wsblock.checks import MessageError, validate
+from wsblock.conversation.checks import MessageError, validate
 
 __all__ = ["check_draft"]
 

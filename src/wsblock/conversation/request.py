@@ -1,7 +1,7 @@
 """One resolved request: everything the engine needs, with no ``{{variables}}`` left.
 
 Built from a document's request (:mod:`wsblock.document`) and the variables
-(:mod:`wsblock.variables`) by :func:`wsblock.resolve.resolve_request`. The engine
+(:mod:`wsblock.variables.sources`) by :func:`wsblock.resolve.resolve_request`. The engine
 and the front ends only see these plain data classes.
 """
 

@@ -1,0 +1,1 @@
+"""The servers of this project: the embedded echo server (:mod:`.echo`)."""
