@@ -11,6 +11,7 @@ import importlib
 import os
 
 import click
+from click.utils import make_default_short_help
 
 from wsblock import __version__
 
@@ -81,7 +82,7 @@ class LazyGroup(click.Group):
         """The command list of ``--help``, as click writes it, without importing a command."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
         rows = [
-            (name, click.utils.make_default_short_help(short, limit))
+            (name, make_default_short_help(short, limit))
             for name, (_, short) in COMMANDS.items()
         ]
         with formatter.section("Commands"):
