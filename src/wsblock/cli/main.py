@@ -11,7 +11,6 @@ import importlib
 import os
 
 import click
-from click.utils import make_default_short_help
 
 from wsblock import __version__
 
@@ -81,10 +80,10 @@ class LazyGroup(click.Group):
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list of ``--help``, as click writes it, without importing a command."""
         limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
-        rows = [
-            (name, make_default_short_help(short, limit))
-            for name, (_, short) in COMMANDS.items()
-        ]
+        rows = []
+        for name, entry in COMMANDS.items():
+            # A stand-in command with the same help shortens it as click would.
+            rows.append((name, click.Command(name, help=entry[1]).get_short_help_str(limit)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
