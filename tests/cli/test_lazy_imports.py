@@ -61,6 +61,35 @@ def test_help_still_lists_every_command() -> None:
         assert f"  {name} " in out
 
 
+def test_help_imports_no_subcommand() -> None:
+    probe = (
+        "import sys\n"
+        "from wsblock.cli import main\n"
+        "sys.argv = ['wsblock', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(','.join(m for m in sys.modules if m.startswith('wsblock.cli.') and m != 'wsblock.cli.main'), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stderr.strip() == ""
+    assert "  connect " in out.stdout
+
+
+def test_the_help_lines_are_each_commands_own() -> None:
+    """``--help`` reads COMMANDS' short help; each must say what the command's own does."""
+    import click
+
+    from wsblock.cli.main import COMMANDS, cli
+
+    ctx = click.Context(cli)
+    for name, (_, short) in COMMANDS.items():
+        command = cli.get_command(ctx, name)
+        assert command is not None
+        assert command.get_short_help_str(limit=1000) == short, name
+
+
 RUN_CONNECT = """
 import atexit, sys
 heavy = ("textual", "yaml", "ruamel", "wsblock.document", "wsblock.variables.sources", "wsblock.conversation.workspace",

@@ -14,37 +14,78 @@ import click
 
 from wsblock import __version__
 
-# Each command's module is imported when that command runs (or for --help): `connect`
-# never pays for the app, the load-test engine or the format tools.
-COMMANDS = {
-    "demo": "wsblock.cli.app:demo",
-    "open": "wsblock.cli.app:open_",
-    "serve": "wsblock.cli.app:serve",
-    "run": "wsblock.cli.run:run",
-    "connect": "wsblock.cli.live:connect",
-    "echo-server": "wsblock.cli.live:echo_server",
-    "check": "wsblock.cli.files:check",
-    "fmt": "wsblock.cli.files:fmt",
-    "sessions": "wsblock.cli.sessions:sessions",
-    "export": "wsblock.cli.sessions:export",
-    "load": "wsblock.cli.load:load",
+# Each command's module is imported when that command runs: `connect` never pays for the
+# app, the load-test engine or the format tools. `--help` lists the commands from the short
+# help written here, so it imports none of them (tests/cli/test_lazy_imports.py checks that
+# each line is the command's own).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "wsblock.cli.app:demo",
+        "Start the embedded echo server and open the bundled demo file against it.",
+    ),
+    "open": (
+        "wsblock.cli.app:open_",
+        "Open PATH in the app: a .void file (created on first save if missing), a folder "
+        "(its files listed, an untitled tab open), or none (a new untitled file).",
+    ),
+    "serve": ("wsblock.cli.app:serve", "The same app as a local web page (through textual-serve)."),
+    "run": (
+        "wsblock.cli.run:run",
+        "Run the WebSocket requests of PATHS (files, folders, globs) headless.",
+    ),
+    "connect": (
+        "wsblock.cli.live:connect",
+        "A line-mode client: each input line is one message; received messages go to stdout.",
+    ),
+    "echo-server": (
+        "wsblock.cli.live:echo_server",
+        "The embedded echo server: every message comes back, on any path but these.",
+    ),
+    "check": (
+        "wsblock.cli.files:check",
+        "Parse FILES, resolve links and variables, validate messages; print each request.",
+    ),
+    "fmt": (
+        "wsblock.cli.files:fmt",
+        "Rewrite FILES with every block in Voiden's own style (prose is never touched).",
+    ),
+    "sessions": ("wsblock.cli.sessions:sessions", "List recorded sessions, newest first."),
+    "export": (
+        "wsblock.cli.sessions:export",
+        "Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name "
+        "(the latest session of that name), or a journal file.",
+    ),
+    "load": (
+        "wsblock.cli.load:load",
+        "Run FILE's WebSocket conversation as a load test on Locust.",
+    ),
 }
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use (never for ``--help``)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module, _, attr = target.partition(":")
+        module, _, attr = entry[0].partition(":")
         command = getattr(importlib.import_module(module), attr)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, as click writes it, without importing a command."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = []
+        for name, entry in COMMANDS.items():
+            # A stand-in command with the same help shortens it as click would.
+            rows.append((name, click.Command(name, help=entry[1]).get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(

@@ -33,13 +33,34 @@ Modules, one idea each:
 * :mod:`.errors` -- problems in plain words.
 """
 
-from .backoff import Backoff
-from .errors import ConnectFailed, Problem, SessionError, StateError
-from .events import Event
-from .session import Session
-from .state import State
-from .stats import Stats
-from .stream import EventStream
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .backoff import Backoff
+    from .errors import ConnectFailed, Problem, SessionError, StateError
+    from .events import Event
+    from .session import Session
+    from .state import State
+    from .stats import Stats
+    from .stream import EventStream
+
+# Imported on first use, so that a module of the package (``choice`` for ``check``,
+# ``events`` for the journal) does not pay for the session, asyncio and the transports.
+_HOMES = {
+    "Backoff": ".backoff",
+    "ConnectFailed": ".errors",
+    "Problem": ".errors",
+    "SessionError": ".errors",
+    "StateError": ".errors",
+    "Event": ".events",
+    "Session": ".session",
+    "State": ".state",
+    "Stats": ".stats",
+    "EventStream": ".stream",
+}
 
 __all__ = [
     "Backoff",
@@ -53,3 +74,12 @@ __all__ = [
     "StateError",
     "Stats",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
