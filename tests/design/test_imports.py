@@ -125,7 +125,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("wsblock.conversation", "wsblock.codecs"),
     ("wsblock.engine",),
     ("wsblock.journal", "wsblock.words", "wsblock.console"),
-    ("wsblock.runner", "wsblock.cli", "wsblock.app", "wsblock.load", "wsblock.servers"),
+    (
+        "wsblock.runner",
+        "wsblock.replay",
+        "wsblock.cli",
+        "wsblock.app",
+        "wsblock.load",
+        "wsblock.servers",
+    ),
 ]
 
 

@@ -26,7 +26,7 @@ from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.engine.stream import EventStream
-from wsblock.journal import Journal, JournalError, event_to_dict
+from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables.masking import Masker
 
@@ -333,7 +333,12 @@ async def _connect(
     printer.options, printer.raw = request.options, raw
     session = Session(request)
     journal = Journal.create(
-        log_dir=log_dir, name="connect", secrets=request.secrets, codecs=request.codecs
+        log_dir=log_dir,
+        name="connect",
+        secrets=request.secrets,
+        codecs=request.codecs,
+        url=request.url,
+        handshake=handshake_of(request),
     )
     session.add_parts_listener(journal.record_parts)
     state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}

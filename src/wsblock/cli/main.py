@@ -28,6 +28,10 @@ COMMANDS = {
     "sessions": "wsblock.cli.sessions:sessions",
     "export": "wsblock.cli.sessions:export",
     "load": "wsblock.cli.load:load",
+    "replay": "wsblock.cli.replay:replay",
+    "diff": "wsblock.cli.replay:diff",
+    "mock": "wsblock.cli.mock:mock",
+    "import": "wsblock.cli.importer:import_",
 }
 
 
