@@ -573,18 +573,6 @@ def echo_server(host: str, port: int) -> None:
       wsblock connect 'ws://127.0.0.1:8765/close?code=4001&reason=bye'
     """
     from wsblock.servers.echo import serve
+    from wsblock.servers.listen import run_forever
 
-    async def main() -> None:
-        try:
-            server = await serve(host, port)
-        except OSError as e:
-            raise BadInput(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
-        bound = server.sockets[0].getsockname()[1]
-        click.echo(f"echo server listening on ws://{host}:{bound} (Ctrl+C stops it)", err=True)
-        print(f"listening {bound}", flush=True)
-        await server.serve_forever()
-
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
+    run_forever(lambda: serve(host, port), "echo server", host=host)

@@ -46,6 +46,8 @@ class Recording:
     """When the handshake completed (``mono``), the origin of every message's ``at``."""
     close: dict[str, Any] | None = None
     """The ``close`` record, if the session ended."""
+    subprotocol: str | None = None
+    """The subprotocol the server chose."""
 
     @property
     def id(self) -> str:
@@ -93,6 +95,7 @@ def read_recording(
                 break  # a reconnect: the replay is the first connection
             opened = True
             recording.opened_at = float(record.get("mono", 0.0))
+            recording.subprotocol = record.get("subprotocol")
         elif kind in ("sent", "received") and opened:
             recording.messages.append(_msg(record, recording.opened_at or 0.0, path))
             if kind == "sent":
