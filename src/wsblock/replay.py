@@ -129,7 +129,7 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
     for name, value in recording.handshake.get("headers") or []:
         if is_masked(value):
             cur = current.request(f"header {name}")
-            found = [
+            found: list[str] = [
                 v
                 for k, v in cur.headers
                 if k.lower() == name.lower() and current.masker().mask(v) == value
@@ -149,18 +149,18 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
         if is_masked(data):
             cur = current.request(f"sent message {n}")
             mask = current.masker()
-            found = [
+            payloads: list[str | bytes] = [
                 m.data
                 for m in cur.messages
                 if (mask.mask_bytes(m.data) if isinstance(m.data, bytes) else mask.mask(m.data))
                 == data
             ]
-            if not found:
+            if not payloads:
                 raise BadInput(
                     f"{recording.id}: sent message {n} was recorded with a secret masked and "
                     f"{recording.handshake.get('file')} holds no message that makes it"
                 )
-            data = found[0]
+            data = payloads[0]
         form: Format = fmt if fmt in ("text", "json", "xml", "binary") else "text"  # type: ignore[assignment]
         if isinstance(data, bytes):
             form = "binary"
@@ -174,6 +174,10 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
         secrets=frozenset(secrets),
     )
     return Plan(request, messages, recording)
+
+
+def _at_least(received: list[Msg], n: int) -> Callable[[], bool]:
+    return lambda: len(received) >= n
 
 
 async def play(
@@ -250,7 +254,7 @@ async def play(
         if speed > 0:
             await until(is_closed, start + recorded.at / speed)
         else:
-            await until(lambda w=wanted: len(played.received) >= w, time.monotonic() + timeout)
+            await until(_at_least(played.received, wanted), time.monotonic() + timeout)
         if is_closed():
             break
         await session.send(msg)

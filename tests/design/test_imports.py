@@ -128,6 +128,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "wsblock.runner",
         "wsblock.replay",
+        "wsblock.har",
         "wsblock.cli",
         "wsblock.app",
         "wsblock.load",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from wsblock.cli.replay import IGNORE, LOG_DIR, recording, rules
 from wsblock.conversation.compare import Msg
 from wsblock.servers.mock import Script
 from wsblock.userinput import BadInput
+
+if TYPE_CHECKING:
+    from wsblock.har.read import HarSocket
 
 
 def _from_har(path: Path, entry: int | None) -> Script:
@@ -35,7 +39,7 @@ def _from_har(path: Path, entry: int | None) -> Script:
     return Script(messages, subprotocol=socket.subprotocol)
 
 
-def _pick(sockets: list, entry: int | None, path: Path):  # type: ignore[no-untyped-def]
+def _pick(sockets: list[HarSocket], entry: int | None, path: Path) -> HarSocket:
     """The WebSocket entry ``--entry N`` names (default: the only one)."""
     if entry is None:
         if len(sockets) > 1:

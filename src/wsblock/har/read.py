@@ -68,9 +68,12 @@ def _pairs(value: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _object(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _is_socket(entry: dict[str, Any]) -> bool:
-    request = entry.get("request") if isinstance(entry.get("request"), dict) else {}
-    url = str(request.get("url", "")) if isinstance(request, dict) else ""
+    url = str(_object(entry.get("request")).get("url", ""))
     return (
         "_webSocketMessages" in entry
         or entry.get("_resourceType") == "websocket"
@@ -119,8 +122,8 @@ def read_har(path: Path) -> list[HarSocket]:
         if not isinstance(entry, dict) or not _is_socket(entry):
             continue
         n = len(sockets) + 1
-        request = entry.get("request") if isinstance(entry.get("request"), dict) else {}
-        response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
+        request = _object(entry.get("request"))
+        response = _object(entry.get("response"))
         url = str(request.get("url", ""))
         if not url.startswith(("ws://", "wss://")):
             raise HarError(

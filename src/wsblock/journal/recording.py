@@ -19,7 +19,7 @@ import binascii
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from wsblock.conversation.compare import Msg
 from wsblock.variables.masking import MASK
@@ -111,7 +111,7 @@ def read_recording(
 
 def _msg(record: dict[str, Any], origin: float, path: Path) -> Msg:
     at = max(0.0, float(record.get("mono", origin)) - origin)
-    direction = "out" if record.get("event") == "sent" else "in"
+    direction: Literal["in", "out"] = "out" if record.get("event") == "sent" else "in"
     if "data_b64" in record:
         try:
             data: str | bytes = base64.b64decode(record["data_b64"], validate=True)

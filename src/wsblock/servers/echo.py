@@ -79,7 +79,7 @@ async def serve(
         port,
         ssl=ssl,
         process_request=echo.process_request,
-        select_subprotocol=_select_subprotocol,  # type: ignore[arg-type]  # Subprotocol is a str
+        select_subprotocol=_select_subprotocol,
         max_size=MAX_SIZE,
         ping_interval=None,  # only /ping pings: clients see predictable frames
     )

@@ -145,7 +145,7 @@ async def serve(
         host,
         port,
         ssl=ssl,  # type: ignore[arg-type]
-        select_subprotocol=mock.select_subprotocol,  # type: ignore[arg-type]
+        select_subprotocol=mock.select_subprotocol,
         max_size=MAX_SIZE,
         ping_interval=None,
     )
