@@ -172,6 +172,9 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
         headers=tuple(headers),
         options=_options(recording.handshake),
         secrets=frozenset(secrets),
+        # a replay's own journal names the file too: it can be replayed in turn
+        file=Path(recording.handshake["file"]) if recording.handshake.get("file") else None,
+        index=int(recording.handshake.get("index") or 0),
     )
     return Plan(request, messages, recording)
 

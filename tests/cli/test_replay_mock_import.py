@@ -218,3 +218,70 @@ def test_a_busy_port_is_bad_input(wsblock, echo_cli) -> None:
     assert "the port is busy" in result.err
     result = wsblock("echo-server", "--port", str(echo_cli.port))
     assert result.code == 2 and "the port is busy" in result.err
+
+
+SECRET_FILE = """\
+# Secret header
+
+```void
+---
+type: socket-request
+attrs:
+  uid: 1
+content:
+  - type: smethod
+    attrs:
+      uid: 2
+      method: WSS
+    content: WSS
+  - type: surl
+    attrs:
+      uid: 3
+    content: "{{BASE}}/headers"
+---
+```
+
+```void
+---
+type: headers-table
+attrs:
+  uid: 4
+content:
+  - type: table
+    rows:
+      - attrs:
+          disabled: false
+        row:
+          - Authorization
+          - Bearer {{API_TOKEN}}
+---
+```
+"""
+
+
+def test_replay_takes_secrets_from_the_current_variables(
+    wsblock, echo_cli: Peer, state_dir: Path, tmp_path: Path
+) -> None:
+    void = tmp_path / "secret.void"
+    void.write_text(SECRET_FILE)
+    token = "--env-var=API_TOKEN=s3cret-t0ken"
+    base = f"--env-var=BASE={echo_cli.base}"
+    assert wsblock("run", str(void), token, base, "--linger", "0.5").code == 0
+    journals = list((state_dir / "wsblock" / "sessions").glob("*.ndjson"))
+    assert journals and all("s3cret-t0ken" not in p.read_text() for p in journals)
+    first = json.loads(journals[0].read_text().splitlines()[0])
+    assert ["Authorization", "••••••"] in first["handshake"]["headers"]
+    # /headers reports the handshake; its Sec-WebSocket-Key differs on every connection
+    report = json.loads(
+        next(
+            json.loads(line)["data"]
+            for line in journals[0].read_text().splitlines()
+            if '"event": "received"' in line
+        )
+    )
+    key = [n.lower() for n, _ in report["headers"]].index("sec-websocket-key")
+    ignore = f"--ignore=body.headers[{key}][1]"
+    result = wsblock("replay", "last", token, base, ignore)
+    assert result.code == 0, result.out + result.err  # the header was sent, with the secret
+    result = wsblock("replay", "last", base, ignore)
+    assert result.code == 2 and "API_TOKEN" in result.err, result.err

@@ -29,6 +29,11 @@ from wsblock.userinput import BadInput
 Handler = Callable[[ServerConnection], Awaitable[None]]
 
 
+class CannotListen(BadInput, OSError):
+    """The address cannot be bound (a busy port, an unknown host): bad input (exit 2) for
+    a command, an ``OSError`` for code that starts a server."""
+
+
 def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     """A server TLS context from a PEM certificate (chain) and its key; :class:`BadInput`
     names the file that cannot be used."""
@@ -46,17 +51,17 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
 async def listen(
     handler: Handler, host: str, port: int, *, ssl: ssl.SSLContext | None = None, **options: Any
 ) -> Server:
-    """Start a websockets server on ``host``:``port`` (0: a free one); :class:`BadInput`
+    """Start a websockets server on ``host``:``port`` (0: a free one); :class:`CannotListen`
     when the address cannot be bound (a busy port, an unknown host)."""
     try:
         return await ws_serve(handler, host, port, ssl=ssl, **options)
     except OSError as e:
         if e.errno == errno.EADDRINUSE:
-            raise BadInput(
+            raise CannotListen(
                 f"cannot listen on {host}:{port}: the port is busy (another server uses it; "
                 "pick another with --port, or --port 0 for a free one)"
             ) from None
-        raise BadInput(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+        raise CannotListen(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
 
 
 def bound_port(server: Server) -> int:
