@@ -125,7 +125,15 @@ LAYERS: list[tuple[str, ...]] = [
     ("wsblock.conversation", "wsblock.codecs"),
     ("wsblock.engine",),
     ("wsblock.journal", "wsblock.words", "wsblock.console"),
-    ("wsblock.runner", "wsblock.cli", "wsblock.app", "wsblock.load", "wsblock.servers"),
+    (
+        "wsblock.runner",
+        "wsblock.replay",
+        "wsblock.har",
+        "wsblock.cli",
+        "wsblock.app",
+        "wsblock.load",
+        "wsblock.servers",
+    ),
 ]
 
 

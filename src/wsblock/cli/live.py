@@ -26,7 +26,7 @@ from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.engine.stream import EventStream
-from wsblock.journal import Journal, JournalError, event_to_dict
+from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables.masking import Masker
 
@@ -333,7 +333,12 @@ async def _connect(
     printer.options, printer.raw = request.options, raw
     session = Session(request)
     journal = Journal.create(
-        log_dir=log_dir, name="connect", secrets=request.secrets, codecs=request.codecs
+        log_dir=log_dir,
+        name="connect",
+        secrets=request.secrets,
+        codecs=request.codecs,
+        url=request.url,
+        handshake=handshake_of(request),
     )
     session.add_parts_listener(journal.record_parts)
     state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
@@ -568,18 +573,6 @@ def echo_server(host: str, port: int) -> None:
       wsblock connect 'ws://127.0.0.1:8765/close?code=4001&reason=bye'
     """
     from wsblock.servers.echo import serve
+    from wsblock.servers.listen import run_forever
 
-    async def main() -> None:
-        try:
-            server = await serve(host, port)
-        except OSError as e:
-            raise BadInput(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
-        bound = server.sockets[0].getsockname()[1]
-        click.echo(f"echo server listening on ws://{host}:{bound} (Ctrl+C stops it)", err=True)
-        print(f"listening {bound}", flush=True)
-        await server.serve_forever()
-
-    try:
-        asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
+    run_forever(lambda: serve(host, port), "echo server", host=host)

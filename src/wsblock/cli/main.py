@@ -59,6 +59,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "wsblock.cli.load:load",
         "Run FILE's WebSocket conversation as a load test on Locust.",
     ),
+    "replay": (
+        "wsblock.cli.replay:replay",
+        "Replay a recorded SESSION against the server and compare what it sends now.",
+    ),
+    "diff": ("wsblock.cli.replay:diff", "Compare what the server sent in two recorded sessions."),
+    "mock": (
+        "wsblock.cli.mock:mock",
+        "Serve the server's side of SOURCE, a recorded session or a HAR file.",
+    ),
+    "import": ("wsblock.cli.importer:import_", "Turn traffic captured elsewhere into .void files."),
 }
 
 

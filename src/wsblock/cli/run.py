@@ -26,7 +26,7 @@ from wsblock.conversation.request import Request
 from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace, expand_paths
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
-from wsblock.journal import Journal, JournalError, event_to_dict
+from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.runner import CLOSE_GRACE, RequestResult, Stopper, run_request, skipped
 from wsblock.variables.masking import Masker
 
@@ -190,7 +190,13 @@ async def _run_all(
             continue
         reporter.start(item)
         journal = Journal.create(
-            log_dir=log_dir, name=item.name, secrets=item.secrets, codecs=item.codecs
+            log_dir=log_dir,
+            name=item.name,
+            secrets=item.secrets,
+            codecs=item.codecs,
+            url=item.url,
+            file=item.file,
+            handshake=handshake_of(item),
         )
         journal.on_error = trouble
         try:

@@ -82,7 +82,7 @@ from __future__ import annotations
 from wsblock.variables.masking import MASK, Masker
 
 from .query import CSV_COLUMNS, ExportFormat, export, read_session, search
-from .records import SESSION_EVENT, dumps_event, event_to_dict
+from .records import SESSION_EVENT, dumps_event, event_to_dict, handshake_of
 from .store import (
     SUFFIX,
     JournalError,
@@ -111,6 +111,7 @@ __all__ = [
     "event_to_dict",
     "export",
     "find_session",
+    "handshake_of",
     "list_sessions",
     "read_session",
     "search",

@@ -12,11 +12,13 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain, repeat
 from json.encoder import encode_basestring as _quote
 from operator import attrgetter
+from pathlib import Path
 from typing import Any
 
 from orjson import dumps as _orjson_dumps
 
 from wsblock import __version__
+from wsblock.conversation.request import Request
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.variables.masking import Masker
@@ -354,6 +356,7 @@ def _session_record(
     url: str | None,
     file: str | os.PathLike[str] | None,
     codecs: Mapping[str, str] | None = None,
+    handshake: Mapping[str, Any] | None = None,
 ) -> str:
     record: dict[str, Any] = {
         "ts": _format_ts(datetime.now(UTC)),
@@ -369,7 +372,38 @@ def _session_record(
     for key in ("decode", "encode"):  # the declarations export reads the session with
         if codecs and codecs.get(key):
             record[key] = codecs[key]
+    if handshake:
+        record["handshake"] = masker.mask_any(dict(handshake))
     return json.dumps(record, ensure_ascii=False)
+
+
+def handshake_of(request: Request) -> dict[str, Any]:
+    """What a session record keeps of how ``request`` connected, for ``wsblock replay``:
+    the request's file and index, its headers, subprotocols and connection options
+    (secrets are masked when written: replay takes them from the variables)."""
+    o = request.options
+    options: dict[str, Any] = {
+        "subprotocols": list(o.subprotocols),
+        "origin": o.origin,
+        "compression": o.compression,
+        "connect_timeout": o.connect_timeout,
+        "ping_interval": o.ping_interval,
+        "ping_timeout": o.ping_timeout,
+        "max_message_size": o.max_message_size,
+        "tls_verify": o.tls_verify,
+        "ca_file": str(o.ca_file) if o.ca_file else None,
+        "client_cert": str(o.client_cert) if o.client_cert else None,
+        "client_key": str(o.client_key) if o.client_key else None,
+        "proxy": o.proxy,
+    }
+    record: dict[str, Any] = {
+        "headers": [[k, v] for k, v in request.headers],
+        "options": {k: v for k, v in options.items() if v is not None},
+    }
+    if request.file is not None:
+        record["file"] = str(Path(request.file).resolve())
+        record["index"] = request.index
+    return record
 
 
 def _encode(text: str) -> bytes:

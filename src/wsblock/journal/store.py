@@ -133,9 +133,10 @@ def find_session(
     """The journal file that ``ref`` names, tried in this order:
 
     1. the path of an existing file;
-    2. a session id (``20261125T164000Z-echo``, with or without ``.ndjson``);
-    3. the unique start of an id (``20261125T1640``);
-    4. a session name (``echo``, compared as its slug): the latest such session.
+    2. ``last``: the latest session;
+    3. a session id (``20261125T164000Z-echo``, with or without ``.ndjson``);
+    4. the unique start of an id (``20261125T1640``);
+    5. a session name (``echo``, compared as its slug): the latest such session.
 
     Raises :class:`SessionNotFoundError` (which says why) otherwise.
     """
@@ -148,6 +149,8 @@ def find_session(
     sessions = list_sessions(directory)
     if not text or not sessions:
         raise SessionNotFoundError(f"no session {text!r}: no sessions recorded in {directory}")
+    if text == "last":
+        return sessions[-1].path
     stem = text[: -len(SUFFIX)] if text.endswith(SUFFIX) else text
     for info in sessions:
         if info.id == stem:

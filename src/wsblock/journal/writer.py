@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
@@ -149,6 +150,7 @@ class Journal:
         file: str | os.PathLike[str] | None = None,
         flush_interval: float = FLUSH_INTERVAL,
         codecs: Mapping[str, str] | None = None,
+        handshake: Mapping[str, Any] | None = None,
     ) -> None:
         """Create the journal file ``path`` (it must not exist) and start flushing.
 
@@ -175,7 +177,7 @@ class Journal:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)
         self._fd = os.open(self.path, flags, 0o600)
         try:
-            record = _session_record(self.masker, name, url, file, codecs)
+            record = _session_record(self.masker, name, url, file, codecs, handshake)
             self._write(_encode(record + "\n"))
         except BaseException:
             os.close(self._fd)
@@ -198,6 +200,7 @@ class Journal:
         file: str | os.PathLike[str] | None = None,
         flush_interval: float = FLUSH_INTERVAL,
         codecs: Mapping[str, str] | None = None,
+        handshake: Mapping[str, Any] | None = None,
     ) -> Journal:
         """Open a new journal ``<log_dir>/<UTC now>-<slug of name>.ndjson``.
 
@@ -205,7 +208,9 @@ class Journal:
         :class:`~wsblock.masking.Masker` or the secret values; they are masked in
         everything written, the name and URL included. ``url`` and ``file`` (the
         ``.void`` file) go into the first record, and ``codecs``: the request's
-        ``decode`` / ``encode`` declarations, which ``export`` reads the session with.
+        ``decode`` / ``encode`` declarations, which ``export`` reads the session with,
+        and ``handshake`` (:func:`~wsblock.journal.records.handshake_of`), which
+        ``replay`` connects with. Secrets are masked in all of them.
         """
         masker = _as_masker(secrets)
         directory = Path(log_dir) if log_dir is not None else default_log_dir()
@@ -221,6 +226,7 @@ class Journal:
                     file=file,
                     flush_interval=flush_interval,
                     codecs=codecs,
+                    handshake=handshake,
                 )
             except FileExistsError:
                 continue

@@ -45,10 +45,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, broadcast
-from websockets.asyncio.server import serve as ws_serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed, ProtocolError
 from websockets.http11 import Request, Response
+
+from wsblock.servers.listen import bound_port, listen
 
 #: Subprotocols the server accepts, in its order of preference.
 SUBPROTOCOLS = ("chat", "graphql-transport-ws", "graphql-ws")
@@ -68,16 +69,17 @@ async def serve(
 
     The server runs in the current event loop until ``server.close()``; its port is
     ``server.sockets[0].getsockname()[1]`` (see :func:`bound_port`). ``ssl`` makes
-    it a ``wss://`` server.
+    it a ``wss://`` server. An address that cannot be bound is
+    :class:`~wsblock.userinput.BadInput` (a busy port said so).
     """
     echo = _EchoServer()
-    return await ws_serve(
+    return await listen(
         echo.handle,
         host,
         port,
         ssl=ssl,
         process_request=echo.process_request,
-        select_subprotocol=_select_subprotocol,  # type: ignore[arg-type]  # Subprotocol is a str
+        select_subprotocol=_select_subprotocol,
         max_size=MAX_SIZE,
         ping_interval=None,  # only /ping pings: clients see predictable frames
     )
@@ -104,18 +106,12 @@ def run_echo_server(
     """Serve forever in a new event loop (blocking); ``ready_callback(host, port)`` once listening.
 
     ``port`` 0 picks a free port, which ``ready_callback`` receives. Returns when
-    interrupted (Ctrl+C); raises ``OSError`` when the address cannot be bound.
+    interrupted (Ctrl+C); raises ``BadInput`` when the address cannot be bound.
     """
     try:
         asyncio.run(serve_forever(host, port, ready_callback))
     except KeyboardInterrupt:
         pass
-
-
-def bound_port(server: Server) -> int:
-    """The TCP port ``server`` listens on."""
-    port: int = server.sockets[0].getsockname()[1]
-    return port
 
 
 # Handshake.

@@ -44,7 +44,7 @@ def default_session_factory(request: Request) -> Session:
 
 
 def default_journal_factory(request: Request):
-    from wsblock.journal import Journal
+    from wsblock.journal import Journal, handshake_of
 
     return Journal.create(
         name=request.name or "session",
@@ -52,6 +52,7 @@ def default_journal_factory(request: Request):
         url=request.url,
         file=request.file,
         codecs=request.codecs,
+        handshake=handshake_of(request),
     )
 
 

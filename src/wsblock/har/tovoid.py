@@ -1,0 +1,252 @@
+"""A HAR WebSocket entry as a ``.void`` file: the request, its messages, expectations
+that would hold on a replay, and the secrets as variables for a ``.env`` beside it.
+
+::
+
+    imported = to_void(socket, title="chat.example.com")
+    imported.text      # the .void file (no secret in it)
+    imported.env       # {"WS_BASE": "wss://chat.example.com", "AUTHORIZATION": "Bearer ..."}
+    imported.secrets   # the names of env whose values are secrets
+
+- the URL's origin becomes ``{{WS_BASE}}``; its query goes to a query table, a token
+  in it (``token``, ``key``, ``auth``...) as a variable;
+- headers kept: ``Origin``, the subprotocols (a ``socket-options`` row), custom ``X-``
+  headers; ``Authorization``, ``Cookie`` and secret-named headers as variables; the
+  ones the client computes (``Sec-WebSocket-Key``, ``Host``, ``User-Agent``...) dropped;
+- each sent message a ``socket-message`` (json, xml, text, or binary in base64), each
+  received one a ``socket-expect``: for JSON, the fields whose values are not
+  timestamps, ids or nonces; else the type and, for short text, the text.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from wsblock.conversation.checks import validate
+from wsblock.document import Document
+from wsblock.document.views import new_block, new_expect, new_message, new_row, new_uid
+from wsblock.har.read import HarMessage, HarSocket
+
+VOIDEN_VERSION = "0.20.1"
+
+#: Headers worth keeping besides X- ones (lower case).
+KEPT = {"origin"}
+#: Headers whose value is a secret wherever they appear (lower case).
+SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization"}
+SECRET_NAME = re.compile(r"token|secret|key|passw|auth|cookie|session|sig|jwt|credential", re.I)
+VOLATILE_KEY = re.compile(
+    r"(^|[_\-.])(id|uuid|guid|ts|time|timestamp|date|nonce|seq|sequence|created|updated|"
+    r"expires?|at|ms|now|stamp)$|(Id|Ts|At|Time|Date|Stamp|Nonce|Uuid)$|^_",
+)
+VOLATILE_VALUE = re.compile(
+    r"^\d{4}-\d\d-\d\d([T ]\d\d:\d\d)?|^[0-9a-f]{8}-[0-9a-f]{4}-|^[0-9a-fA-F]{16,}$"
+)
+MAX_ROWS = 6
+SHORT_TEXT = 80
+
+
+@dataclass
+class Imported:
+    """What :func:`to_void` makes: the file's text and its variables."""
+
+    text: str
+    env: dict[str, str] = field(default_factory=dict)
+    secrets: list[str] = field(default_factory=list)
+
+
+class _Vars:
+    """Secret values -> variable names, each value once."""
+
+    def __init__(self) -> None:
+        self.env: dict[str, str] = {}
+        self.secrets: list[str] = []
+
+    def add(self, base: str, value: str, secret: bool = True) -> str:
+        for name, known in self.env.items():
+            if known == value and name in self.secrets:
+                return name
+        name = re.sub(r"[^A-Z0-9]+", "_", base.upper()).strip("_") or "SECRET"
+        stem, n = name, 2
+        while name in self.env:
+            name, n = f"{stem}_{n}", n + 1
+        self.env[name] = value
+        if secret:
+            self.secrets.append(name)
+        return name
+
+    def hide(self, text: str) -> str:
+        """``text`` with every secret value (3+ characters) replaced by its variable."""
+        for name in sorted(self.secrets, key=lambda n: -len(self.env[n])):
+            value = self.env[name]
+            if len(value) >= 3:
+                text = text.replace(value, "{{" + name + "}}")
+        return text
+
+
+def _format(msg: HarMessage) -> tuple[str, str]:
+    """(format, content) of a message to send."""
+    if isinstance(msg.data, bytes):
+        return "binary", base64.b64encode(msg.data).decode("ascii")
+    text = msg.data
+    stripped = text.lstrip()
+    for fmt in ("json", "xml"):
+        if fmt == "json" and not stripped.startswith(("{", "[")):
+            continue
+        if fmt == "xml" and not stripped.startswith("<"):
+            continue
+        if validate(fmt, text) is None:
+            return fmt, text
+    return "text", text
+
+
+def _stable_fields(value: Any, path: str, depth: int = 0) -> list[tuple[str, str]]:
+    """``(body.x.y, value)`` of the scalar fields that would hold on a replay."""
+    out: list[tuple[str, str]] = []
+    if not isinstance(value, dict) or depth > 2:
+        return out
+    for key, v in value.items():
+        if not isinstance(key, str) or VOLATILE_KEY.search(key):
+            continue
+        if not re.fullmatch(r"[A-Za-z_$][\w$]*", key):
+            continue
+        where = f"{path}.{key}"
+        if isinstance(v, bool):
+            out.append((where, "true" if v else "false"))
+        elif isinstance(v, str):
+            if len(v) <= SHORT_TEXT and not VOLATILE_VALUE.search(v) and "{{" not in v:
+                out.append((where, v))
+        elif isinstance(v, dict):
+            out.extend(_stable_fields(v, where, depth + 1))
+    return out
+
+
+def _expect_rows(msg: HarMessage, vars: _Vars) -> list[list[str]]:
+    if isinstance(msg.data, bytes):
+        return [["binary", "type", "equals", "binary"]]
+    text = msg.data
+    parsed: Any = None
+    if text.lstrip().startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+    if isinstance(parsed, dict):
+        rows = [
+            [f"{where.removeprefix('body.')} is {value}", where, "equals", vars.hide(value)]
+            for where, value in _stable_fields(parsed, "body")[:MAX_ROWS]
+        ]
+        return rows or [["text", "type", "equals", "text"]]
+    rows = [["text", "type", "equals", "text"]]
+    if len(text) <= SHORT_TEXT and "\n" not in text and text.strip() == text and text:
+        rows.append(["same text", "body", "equals", vars.hide(text)])
+    return rows
+
+
+def _preview(msg: HarMessage) -> str:
+    if isinstance(msg.data, bytes):
+        return f"{len(msg.data)} bytes"
+    text = " ".join(msg.data.split())
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def to_void(socket: HarSocket, title: str = "", when: _dt.datetime | None = None) -> Imported:
+    """The ``.void`` file for ``socket``, with its variables (see the module's text)."""
+    vars = _Vars()
+    parts = urlsplit(socket.url)
+    vars.add("WS_BASE", f"{parts.scheme}://{parts.netloc}", secret=False)
+    query: list[tuple[str, str]] = []
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if SECRET_NAME.search(name) and value:
+            value = "{{" + vars.add(name, value) + "}}"
+        query.append((name, value))
+    headers: list[tuple[str, str]] = []
+    subprotocols: list[str] = []
+    for name, value in socket.request_headers:
+        low = name.lower()
+        if name.startswith(":"):
+            continue  # HTTP/2 pseudo-headers
+        if low == "sec-websocket-protocol":
+            subprotocols += [p.strip() for p in value.split(",") if p.strip()]
+        elif low in SECRET_HEADERS or (low.startswith("x-") and SECRET_NAME.search(name)):
+            headers.append((name, "{{" + vars.add(name, value) + "}}"))
+        elif low in KEPT or low.startswith("x-"):
+            headers.append((name, value))
+
+    path = parts.path or "/"
+    request = new_block("wss")
+    request["content"][1]["content"] = "{{WS_BASE}}" + path
+    blocks: list[dict[str, Any]] = [request]
+    if headers:
+        block = new_block("headers")
+        block["content"][0]["rows"] = [new_row([n, vars.hide(v)]) for n, v in headers]
+        blocks.append(block)
+    if query:
+        block = new_block("query")
+        block["content"][0]["rows"] = [new_row([n, v]) for n, v in query]
+        blocks.append(block)
+    if subprotocols:
+        block = new_block("socket-options")
+        block["content"][0]["rows"] = [new_row(["subprotocols", ", ".join(subprotocols)])]
+        blocks.append(block)
+    items: list[dict[str, Any]] = []
+    sent = received = 0
+    for msg in socket.messages:
+        if msg.sent:
+            sent += 1
+            fmt, content = _format(msg)
+            if fmt != "binary":
+                content = vars.hide(content)
+            items.append(new_message(f"message {sent}", fmt, content))
+        else:
+            received += 1
+            items.append(
+                new_expect(f"received {received}: {_preview(msg)}", 5, _expect_rows(msg, vars))
+            )
+    if items:
+        blocks.append({"type": "socket-messages", "attrs": {"uid": new_uid()}, "content": items})
+
+    when = when or _dt.datetime.now(_dt.UTC)
+    heading = title or parts.netloc
+    pieces = [
+        f"# {heading}\n\nImported from a HAR file (WebSocket entry {socket.number}): "
+        f"{sent} messages sent, {received} received. Variables are in the .env file "
+        "beside this one.\n"
+    ]
+    for node in blocks:  # each block in Voiden's style, a blank line between them
+        one = Document.parse("")
+        one.insert_block(0, node)
+        pieces.append(one.dump().strip("\n") + "\n")
+    doc = Document.parse("\n".join(pieces))
+    doc.set_front_matter(
+        {
+            "version": VOIDEN_VERSION,
+            "generatedBy": "wsblock",
+            "generatedAt": when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z",
+        }
+    )
+    return Imported(doc.dump(), dict(vars.env), list(vars.secrets))
+
+
+def env_text(imported: Imported) -> str:
+    """The ``.env`` file: ``NAME=value`` lines, quoted when needed."""
+    lines = ["# written by `wsblock import har`: keep this file out of git"]
+    for name, value in imported.env.items():
+        plain = (
+            value == value.strip()
+            and " #" not in value
+            and "\n" not in value
+            and not (len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"")
+        )
+        if plain:
+            lines.append(f"{name}={value}")
+        elif "'" not in value and "\n" not in value:
+            lines.append(f"{name}='{value}'")  # single quotes: read verbatim
+        else:
+            raise ValueError(f"the value of {name} cannot be written in a .env file")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,128 @@
+"""A recorded session read back as a conversation: what ``replay``, ``diff`` and ``mock``
+work from.
+
+::
+
+    recording = read_recording("last")          # an id, a unique prefix, a name, a path
+    recording.sent, recording.received          # Msg lists (wsblock.conversation.compare)
+    recording.messages                          # both, in the order they happened
+    recording.handshake                         # headers and options, secrets masked
+
+Secrets are masked in a journal (``••••••``): :func:`is_masked` says whether a value
+holds a mask, and replay takes those from the current variables, never from here.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from wsblock.conversation.compare import Msg
+from wsblock.variables.masking import MASK
+
+from .query import read_session
+from .records import SESSION_EVENT
+from .store import JournalError, find_session
+
+
+@dataclass
+class Recording:
+    """One session of the journal, as a conversation."""
+
+    path: Path
+    name: str
+    url: str | None
+    handshake: dict[str, Any] = field(default_factory=dict)
+    messages: list[Msg] = field(default_factory=list)
+    sent_names: list[str] = field(default_factory=list)
+    """The name of each sent message (a saved message's name, else "")."""
+    sent_formats: list[str] = field(default_factory=list)
+    """The format of each sent message (text, json, xml, binary)."""
+    opened_at: float | None = None
+    """When the handshake completed (``mono``), the origin of every message's ``at``."""
+    close: dict[str, Any] | None = None
+    """The ``close`` record, if the session ended."""
+    subprotocol: str | None = None
+    """The subprotocol the server chose."""
+
+    @property
+    def id(self) -> str:
+        return self.path.name.removesuffix(".ndjson")
+
+    @property
+    def sent(self) -> list[Msg]:
+        return [m for m in self.messages if m.dir == "out"]
+
+    @property
+    def received(self) -> list[Msg]:
+        return [m for m in self.messages if m.dir == "in"]
+
+
+def read_recording(
+    ref: str | os.PathLike[str], log_dir: str | os.PathLike[str] | None = None
+) -> Recording:
+    """The session ``ref`` names (see :func:`~wsblock.journal.store.find_session`).
+
+    Raises :class:`~wsblock.journal.store.JournalError` (its message in plain words)
+    for a session that cannot be found or is not a wsblock journal. Only the first
+    connection of a session that reconnected is taken: a replay is one connection.
+    """
+    path = find_session(ref, log_dir)
+    records = read_session(path)
+    try:
+        first = next(records, None)
+    except (JournalError, ValueError) as e:
+        raise JournalError(f"{path} is not a wsblock journal: {e}") from None
+    if not isinstance(first, dict) or first.get("event") != SESSION_EVENT:
+        raise JournalError(f"{path} is not a wsblock journal (no session record first)")
+    recording = Recording(
+        path=path,
+        name=str(first.get("name", "")),
+        url=first.get("url"),
+        handshake=dict(first.get("handshake") or {}),
+    )
+    opened = False
+    for record in records:
+        kind = record.get("event")
+        if kind == "connecting" and recording.url is None:
+            recording.url = record.get("url")
+        if kind == "open":
+            if opened:
+                break  # a reconnect: the replay is the first connection
+            opened = True
+            recording.opened_at = float(record.get("mono", 0.0))
+            recording.subprotocol = record.get("subprotocol")
+        elif kind in ("sent", "received") and opened:
+            recording.messages.append(_msg(record, recording.opened_at or 0.0, path))
+            if kind == "sent":
+                recording.sent_names.append(str(record.get("name") or ""))
+                recording.sent_formats.append(
+                    str(record.get("format") or ("binary" if "data_b64" in record else "text"))
+                )
+        elif kind == "close" and opened:
+            recording.close = record
+            break
+    return recording
+
+
+def _msg(record: dict[str, Any], origin: float, path: Path) -> Msg:
+    at = max(0.0, float(record.get("mono", origin)) - origin)
+    direction: Literal["in", "out"] = "out" if record.get("event") == "sent" else "in"
+    if "data_b64" in record:
+        try:
+            data: str | bytes = base64.b64decode(record["data_b64"], validate=True)
+        except (binascii.Error, ValueError, TypeError):
+            raise JournalError(f"{path}: a binary message is not valid base64") from None
+        return Msg("binary", data, at, direction)
+    return Msg("text", str(record.get("data", "")), at, direction)
+
+
+def is_masked(value: object) -> bool:
+    """Whether ``value`` (a string or bytes read back) holds a masked secret."""
+    if isinstance(value, bytes):
+        return MASK.encode() in value
+    return isinstance(value, str) and MASK in value

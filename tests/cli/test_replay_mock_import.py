@@ -1,0 +1,287 @@
+"""``wsblock replay``, ``diff``, ``mock`` and ``import har``, end to end: real servers on
+127.0.0.1, the command in a subprocess, journals in a temporary state folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from cli_paths import SAMPLES, WSBLOCK
+from websockets.sync.server import ServerConnection, serve
+
+from peers.fixtures import Peer, stop_process
+
+HAR = Path(__file__).resolve().parents[1] / "fixtures" / "har" / "chat.har"
+SECRETS = ("qwerty12345", "c00kie-s3cret", "eyJhbGciOiJIUzI1NiJ9")
+
+
+@pytest.fixture
+def other_server() -> Iterator[Peer]:
+    """An echo server that answers differently: a JSON object comes back with ``user``
+    set to ``bob`` (a new build of the server, as replay should catch it)."""
+
+    def handler(ws: ServerConnection) -> None:
+        for message in ws:
+            if isinstance(message, str) and message.startswith("{"):
+                body = json.loads(message)
+                body["user"] = "bob"
+                message = json.dumps(body)
+            ws.send(message)
+
+    server = serve(handler, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield Peer("127.0.0.1", server.socket.getsockname()[1])
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def mock_server(state_dir: Path) -> Iterator[Callable[..., tuple[Peer, subprocess.Popen]]]:
+    """Start ``wsblock mock ARGS --port 0``; its stderr (the log) is read after it stops."""
+    procs: list[subprocess.Popen] = []
+
+    def start(*args: str) -> tuple[Peer, subprocess.Popen]:
+        env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1")
+        proc = subprocess.Popen(
+            [WSBLOCK, "mock", *args, "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        procs.append(proc)
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line.startswith("listening "):
+            proc.kill()
+            pytest.fail(f"wsblock mock did not start: {line!r} {proc.stderr.read()}")
+        return Peer("127.0.0.1", int(line.split()[1])), proc
+
+    yield start
+    for proc in procs:
+        stop_process(proc)
+
+
+def _record(run_echo_sample) -> None:
+    result = run_echo_sample()
+    assert result.code == 0, result.out + result.err
+
+
+def test_replay_against_the_same_server_is_the_same(wsblock, run_echo_sample) -> None:
+    _record(run_echo_sample)
+    result = wsblock("replay", "last")
+    assert result.code == 0, result.out + result.err
+    assert "same: 3 messages" in result.out
+    result = wsblock("replay", "last", "--speed", "0", "--json")
+    assert result.code == 0, result.out + result.err
+    report = json.loads(result.out)
+    assert report["same"] is True and report["received"] == 3
+
+
+def test_replay_against_another_server_names_the_difference(
+    wsblock, run_echo_sample, other_server: Peer
+) -> None:
+    _record(run_echo_sample)
+    session = wsblock("sessions", "-n", "1").out.split()[0]
+    result = wsblock("replay", session[:20], "--url", other_server.base)
+    assert result.code == 1, result.out + result.err
+    assert 'message 1, body.user: recorded "ada", new "bob"' in result.out
+    # the path ignored: the same
+    result = wsblock("replay", session, "--url", other_server.base, "--ignore", "body.user")
+    assert result.code == 0, result.out + result.err
+    # diff of the recording and the last replay says it again
+    result = wsblock("diff", session, "last")
+    assert result.code == 1, result.out + result.err
+    assert 'message 1, body.user: recorded "ada", new "bob"' in result.out
+    assert wsblock("diff", session, "last", "--ignore", "body.user").code == 0
+
+
+def test_the_mock_of_a_session_passes_the_original_file(
+    wsblock, run_echo_sample, mock_server, echo_cli
+) -> None:
+    _record(run_echo_sample)
+    peer, proc = mock_server("last", "--speed", "0")
+    result = wsblock(
+        "run",
+        str(SAMPLES / "wss" / "echo.void"),
+        "--env-var",
+        f"ECHO_URL={peer.base}",
+        "--env-var",
+        "USER=ada",
+        "--linger",
+        "0",
+    )
+    assert result.code == 0, result.out + result.err
+    # another user's hello matches nothing: its expectation times out, the mock says so
+    result = wsblock(
+        "run",
+        str(SAMPLES / "wss" / "echo.void"),
+        "--env-var",
+        f"ECHO_URL={peer.base}",
+        "--env-var",
+        "USER=eve",
+        "--linger",
+        "0",
+    )
+    assert result.code == 1
+    stop_process_log = _stop(proc)
+    assert "client 1 → message 1 (hello) matched" in stop_process_log
+    assert "client 2 → unmatched" in stop_process_log
+
+
+def _stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    try:
+        _, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err
+
+
+def test_import_har_then_run_against_its_mock(wsblock, mock_server, tmp_path: Path) -> None:
+    out = tmp_path / "chat.void"
+    result = wsblock("import", "har", str(HAR), "-o", str(out))
+    assert result.code == 0, result.out + result.err
+    text = out.read_text()
+    env = tmp_path / "chat.env"
+    assert stat.S_IMODE(env.stat().st_mode) == 0o600
+    for secret in SECRETS:
+        assert secret not in text
+        assert secret in env.read_text()
+    assert "{{WS_BASE}}/socket" in text
+    assert "{{AUTHORIZATION}}" in text and "{{COOKIE}}" in text
+    assert "{{ACCESS_TOKEN}}" in text
+    assert "X-Client-Version" in text and "Sec-WebSocket-Key" not in text
+    assert text.count("type: socket-expect") == 5
+    assert "body.type" in text and "body.ts" not in text and "sessionId" not in text
+    checked = wsblock("check", str(out), "-e", str(env))
+    assert checked.code == 0, checked.out + checked.err
+    # never overwritten without --force
+    again = wsblock("import", "har", str(HAR), "-o", str(out))
+    assert again.code == 2 and "--force" in again.err
+    assert wsblock("import", "har", str(HAR), "-o", str(out), "--force").code == 0
+    assert stat.S_IMODE(env.stat().st_mode) == 0o600
+
+    peer, proc = mock_server(str(HAR), "--speed", "0", "--strict")
+    result = wsblock(
+        "run", str(out), "-e", str(env), "--env-var", f"WS_BASE={peer.base}", "--linger", "0"
+    )
+    assert result.code == 0, result.out + result.err
+    assert "4 out / 5 in" in result.out
+    log = _stop(proc)
+    assert "client 1 → message 4 matched" in log
+    assert "qwerty12345" not in log
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (("replay", "no-such-session"), "no session 'no-such-session'"),
+        (("diff", "no-such-session", "last"), "no session"),
+        (("mock", "no-such-session"), "no session"),
+        (("replay", "last", "--ignore", "ts"), "a path starts with body"),
+    ],
+)
+def test_unknown_sessions_are_bad_input(wsblock, args, says) -> None:
+    result = wsblock(*args)
+    assert result.code == 2, result.out + result.err
+    assert says in result.err
+    assert "Traceback" not in result.err
+
+
+def test_bad_har_files_are_bad_input(wsblock, tmp_path: Path) -> None:
+    not_json = tmp_path / "broken.har"
+    not_json.write_text("<html>not a HAR</html>")
+    no_socket = tmp_path / "http.har"
+    data = json.loads(HAR.read_text())
+    data["log"]["entries"] = [e for e in data["log"]["entries"] if "_webSocketMessages" not in e]
+    no_socket.write_text(json.dumps(data))
+    for command in (("import", "har"), ("mock",)):
+        result = wsblock(*command, str(not_json))
+        assert result.code == 2 and "not JSON" in result.err, result.err
+        result = wsblock(*command, str(no_socket))
+        assert result.code == 2 and "no WebSocket entry among its 2 entries" in result.err
+    result = wsblock("import", "har", str(tmp_path / "missing.har"))
+    assert result.code == 2 and "no such file" in result.err
+
+
+def test_a_busy_port_is_bad_input(wsblock, echo_cli) -> None:
+    result = wsblock("mock", str(HAR), "--port", str(echo_cli.port))
+    assert result.code == 2
+    assert "the port is busy" in result.err
+    result = wsblock("echo-server", "--port", str(echo_cli.port))
+    assert result.code == 2 and "the port is busy" in result.err
+
+
+SECRET_FILE = """\
+# Secret header
+
+```void
+---
+type: socket-request
+attrs:
+  uid: 1
+content:
+  - type: smethod
+    attrs:
+      uid: 2
+      method: WSS
+    content: WSS
+  - type: surl
+    attrs:
+      uid: 3
+    content: "{{BASE}}/headers"
+---
+```
+
+```void
+---
+type: headers-table
+attrs:
+  uid: 4
+content:
+  - type: table
+    rows:
+      - attrs:
+          disabled: false
+        row:
+          - Authorization
+          - Bearer {{API_TOKEN}}
+---
+```
+"""
+
+
+def test_replay_takes_secrets_from_the_current_variables(
+    wsblock, echo_cli: Peer, state_dir: Path, tmp_path: Path
+) -> None:
+    void = tmp_path / "secret.void"
+    void.write_text(SECRET_FILE)
+    token = "--env-var=API_TOKEN=s3cret-t0ken"
+    base = f"--env-var=BASE={echo_cli.base}"
+    assert wsblock("run", str(void), token, base, "--linger", "0.5").code == 0
+    journals = list((state_dir / "wsblock" / "sessions").glob("*.ndjson"))
+    assert journals and all("s3cret-t0ken" not in p.read_text() for p in journals)
+    first = json.loads(journals[0].read_text().splitlines()[0])
+    assert ["Authorization", "••••••"] in first["handshake"]["headers"]
+    # /headers reports the handshake; its Sec-WebSocket-Key differs on every connection
+    report = json.loads(
+        next(
+            json.loads(line)["data"]
+            for line in journals[0].read_text().splitlines()
+            if '"event": "received"' in line
+        )
+    )
+    key = [n.lower() for n, _ in report["headers"]].index("sec-websocket-key")
+    ignore = f"--ignore=body.headers[{key}][1]"
+    result = wsblock("replay", "last", token, base, ignore)
+    assert result.code == 0, result.out + result.err  # the header was sent, with the secret
+    result = wsblock("replay", "last", base, ignore)
+    assert result.code == 2 and "API_TOKEN" in result.err, result.err
