@@ -41,15 +41,15 @@ def describe_request(req: Request, masker: Masker) -> list[str]:
         lines.append(f"    query    {k}={m(v)}")
     for o in _options(req.options):
         lines.append(f"    option   {m(o)}")
-    for c in req.captures:
-        lines.append(f"    capture  {c.name} = {m(c.template)} (handshake)")
+    for cap in req.captures:
+        lines.append(f"    capture  {cap.name} = {m(cap.template)} (handshake)")
     for step in req.steps:
         if isinstance(step, Expect):
             rows = "; ".join(f"{c.field} {c.operator} {m(c.expected)}" for c in step.checks)
             reply = f", reply to {step.reply_to}" if step.reply_to else ""
             lines.append(f"    expect   {step.name} (within {step.timeout:g} s{reply}: {rows})")
-            for c in step.captures:
-                lines.append(f"    capture  {c.name} = {m(c.template)}")
+            for cap in step.captures:
+                lines.append(f"    capture  {cap.name} = {m(cap.template)}")
         elif isinstance(step, Rule):
             rows = "; ".join(f"{c.field} {c.operator} {m(c.expected)}" for c in step.checks)
             does = [f"capture {', '.join(c.name for c in step.captures)}"] if step.captures else []
