@@ -43,6 +43,7 @@ __all__ = [
     "BlockView",
     "HeadersTable",
     "HttpRequest",
+    "Item",
     "LinkedBlock",
     "QueryTable",
     "RequestSeparator",
