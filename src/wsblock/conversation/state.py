@@ -114,6 +114,7 @@ class Failed:
 
     reason: str
     name: str = ""
+    kind: Literal["timeout", "closed", "unfilled"] = "timeout"
 
 
 Action = Send | Captured | Fired | Held | Failed
@@ -285,7 +286,9 @@ class Conversation:
             and self.expect_deadline is not None
             and t >= self.expect_deadline
         ):
-            self._fail_waiting(f"no matching message within {self.waiting.timeout:g} s", out)
+            self._fail_waiting(
+                f"no matching message within {self.waiting.timeout:g} s", out, "timeout"
+            )
         return out
 
     def closed(self, t: float, why: str) -> list[Action]:
@@ -296,9 +299,11 @@ class Conversation:
         if self.failure is not None:
             return out
         if self.waiting is not None:
-            self._fail_waiting(f"the connection closed ({why})", out)
+            self._fail_waiting(f"the connection closed ({why})", out, "closed")
         elif self.pos < len(self.steps):
-            self._failed(f"the connection closed ({why}) before the steps were done", out)
+            self._failed(
+                f"the connection closed ({why}) before the steps were done", out, kind="closed"
+            )
         return out
 
     # -- steps -----------------------------------------------------------------------------
@@ -403,19 +408,21 @@ class Conversation:
             self._capture(step.captures, roots, None, out, t)
         self._advance(t, out)
 
-    def _fail_waiting(self, why: str, out: list[Action]) -> None:
+    def _fail_waiting(self, why: str, out: list[Action], kind: Any) -> None:
         step = self.waiting
         assert step is not None
         last = self.last_failed
         detail = ("; last message: " + "; ".join(last)) if last else "; no message arrived"
-        self._failed(f"expect {step.name!r} ({step.where}): {why}{detail}", out, step.name)
+        self._failed(f"expect {step.name!r} ({step.where}): {why}{detail}", out, step.name, kind)
 
-    def _failed(self, reason: str, out: list[Action], name: str = "") -> None:
+    def _failed(
+        self, reason: str, out: list[Action], name: str = "", kind: Any = "unfilled"
+    ) -> None:
         self.failure = reason
         self.waiting = None
         self.expect_deadline = None
         self.pending.clear()
-        out.append(Failed(reason, name))
+        out.append(Failed(reason, name, kind))
 
     # -- rules, timers, captures -------------------------------------------------------------
 
