@@ -22,12 +22,15 @@ from typing import Any
 from wsblock.conversation.matching import Facts, assertion_value
 from wsblock.conversation.matching import Inbound as _Inbound
 from wsblock.conversation.matching import judge as _judge
-from wsblock.conversation.request import Check, Expect, Message, Request
+from wsblock.conversation.paths import text_form
+from wsblock.conversation.request import Check, Expect, Message, Request, Timer
+from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held
 from wsblock.engine import Session
+from wsblock.engine.conductor import Conductor
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.journal import Journal
-from wsblock.variables.masking import Masker
+from wsblock.variables.masking import MASK, Masker
 
 __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 
@@ -138,6 +141,7 @@ class _Run:
         listener: Listener,
         journal: Journal | None,
         parts_listener: PartsListener | None = None,
+        values: dict[str, Any] | None = None,
     ):
         self.request = request
         self.session = Session(request)
@@ -160,9 +164,15 @@ class _Run:
             self.session.add_parts_listener(journal.record_parts)
         self.stream = self.session.subscribe()
         self.pump_task: asyncio.Task[None] | None = None
+        self.conductor: Conductor | None = None  # a stateful conversation's driver
+        if request.stateful:
+            self.expects_left = 0  # the conversation keeps what it needs
+            conversation = Conversation(request, {} if values is None else values)
+            self.conductor = Conductor(self.session, conversation, lambda a: _report(self, a))
 
-    def emit(self, kind: str, **fields: Any) -> None:
-        """A runner event (expect/assert): journaled and reported like the session's."""
+    def emit(self, kind: str, *, quiet: bool = False, **fields: Any) -> None:
+        """A runner event (expect/assert): journaled and reported like the session's
+        (``quiet``: journaled only, as a rule's capture of each message)."""
         event = Event(
             kind,  # type: ignore[arg-type]
             datetime.now(UTC),
@@ -172,7 +182,8 @@ class _Run:
         )
         if self.journal is not None:
             self.journal.record(event)
-        self.listener(event)
+        if not quiet:
+            self.listener(event)
 
     async def pump(self) -> None:
         """Hand every event to the listener, in order, until the stream is closed and empty.
@@ -193,6 +204,8 @@ class _Run:
                 journal.write_now()
             if parts_listener is not None:
                 parts_listener(parts)
+            if self.conductor is not None:
+                self.conductor.feed(parts)
             for part in parts:
                 if type(part) is ReceivedRun:
                     if parts_listener is None:
@@ -320,6 +333,7 @@ async def run_request(
     linger: float = 1.0,
     stopper: Stopper | None = None,
     parts_listener: PartsListener | None = None,
+    values: dict[str, Any] | None = None,
 ) -> RequestResult:
     """Run one request to the end; never raises for network trouble (it fails the result).
 
@@ -328,12 +342,13 @@ async def run_request(
     it at once. With ``parts_listener``, each batch of events goes to it, received
     messages in runs (:class:`~wsblock.engine.runs.ReceivedRun`), instead of one event
     at a time to ``listener`` (which still gets the runner's own expect/assert events).
+    ``values``: the ``{{process.NAME}}`` captured so far, shared by the requests of a run.
     """
     masker = Masker(request.secrets)
     result = RequestResult(request.name, request.file, request.index, masker.mask(request.url))
     if journal is not None:
         result.journal = journal.path
-    run = _Run(request, listener, journal, parts_listener)
+    run = _Run(request, listener, journal, parts_listener, values)
     if stopper is not None:
         stopper.sessions.add(run.session)
     pump = run.pump_task = asyncio.create_task(run.pump())
@@ -345,7 +360,11 @@ async def run_request(
             if not judged_by_assertions:
                 result.fail(f"could not connect to {request.url}: {_why(run)}", masker)
         else:
-            for step in request.steps:
+            if run.conductor is not None:  # captures, pairing, rules, timers
+                failure = await _play_stateful(run.conductor)
+                if failure:
+                    result.fail(failure, masker)
+            for step in request.steps if run.conductor is None else ():
                 if isinstance(step, Message):
                     if run.closed.is_set() or not await run.session.send(step):
                         await _delivered(run)
@@ -355,7 +374,7 @@ async def run_request(
                             masker,
                         )
                         break
-                else:
+                elif isinstance(step, Expect):
                     failure = await run.expect(step)
                     if failure:
                         result.fail(failure, masker)
@@ -369,6 +388,8 @@ async def run_request(
                 await run.session.close(1000, "")
             await run.session.wait_closed()
             await _delivered(run)
+            if run.conductor is not None:
+                await _end_stateful(run)
             ev = run.close_event
             if (
                 ev is not None
@@ -397,6 +418,8 @@ async def run_request(
     finally:
         if run.session.state.name != "DISCONNECTED":
             await _close_within(run.session, CLOSE_GRACE)
+        if run.conductor is not None:
+            await run.conductor.stop()
         # Every event reported, none lost: the stream ends, the pump empties it and stops.
         run.stream.close()
         await asyncio.wait({pump})
@@ -409,6 +432,51 @@ async def run_request(
     if crash is not None:  # a listener failed: events were not all reported; say so
         raise crash
     return result
+
+
+async def _play_stateful(conductor: Conductor) -> str | None:
+    """Play a conversation with captures, pairing, rules or timers (:mod:`wsblock.
+    conversation.state`, driven by :class:`~wsblock.engine.conductor.Conductor`, fed by
+    the pump from the start); its rules and timers go on, after the steps, until the
+    connection ends. The failure, or None."""
+    conductor.open()
+    return await conductor.settled()
+
+
+def _report(run: _Run, action: Action) -> None:
+    """A conversation's action as the runner's events (journaled and reported)."""
+    if isinstance(action, Captured):
+        shown = MASK if action.secret else text_form(action.value)
+        if action.secret and isinstance(action.value, str) and run.journal is not None:
+            run.journal.masker = Masker((*run.journal.masker.secrets, action.value))
+        run.emit(
+            "capture",
+            quiet=action.by is not None,  # a rule's: its count is said at the end
+            name=action.name,
+            data=shown if action.found else None,
+            ok=action.found,
+            reason=None if action.found else f"not found ({action.where})",
+        )
+    elif isinstance(action, Held):
+        run.emit(
+            "expect",
+            ok=True,
+            name=action.name,
+            rtt_ms=action.latency_ms if action.reply_to else None,
+        )
+    elif isinstance(action, Failed) and action.name:
+        run.emit("expect", ok=False, name=action.name, reason=action.reason)
+
+
+async def _end_stateful(run: _Run) -> None:
+    """The conversation's end: its rules and timers stop; how often each fired."""
+    conductor = run.conductor
+    assert conductor is not None
+    await conductor.stop()
+    conversation = conductor.conversation
+    kinds = {s.name: "timer" if isinstance(s, Timer) else "rule" for s in run.request.steps}
+    for name, fired in conversation.counts.items():
+        run.emit("rule", name=name, count=fired, ok=True, reason=kinds.get(name, "rule"))
 
 
 async def _close_within(session: Session, grace: float) -> None:

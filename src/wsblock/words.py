@@ -48,5 +48,16 @@ def describe(event: Event) -> str:
         text = f"{k} {event.name or ''}".rstrip()
         if not event.ok:
             text += " failed" + (f": {event.reason}" if event.reason else "")
+        elif event.rtt_ms is not None:
+            text += f" (reply in {event.rtt_ms:.1f} ms)"
         return text
+    if k == "capture":
+        if not event.ok:
+            return f"capture {event.name}: {event.reason or 'not found'}"
+        value = str(event.data) if event.data is not None else ""
+        return f"captured {event.name} = {value if len(value) <= 40 else value[:40] + '…'}"
+    if k == "rule":
+        times = event.count or 0
+        plural = "s" if times != 1 else ""
+        return f"{event.reason or 'rule'} {event.name} fired {times} time{plural}"
     return str(event.data) if event.data is not None else k

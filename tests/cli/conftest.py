@@ -25,6 +25,8 @@ from peers.fixtures import (  # noqa: F401
     Peer,
     echo_server,
     free_port,
+    gateway_peer,
+    jsonrpc_peer,
     pick_free_port,
     stop_process,
     ws_peer,

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from peers.fixtures import Peer, stop_process, tls_files, ws_peer  # noqa: F401
+from peers.fixtures import (  # noqa: F401
+    Peer,
+    gateway_peer,
+    stop_process,
+    tls_files,
+    ws_peer,
+)
 
 WSBLOCK = str(Path(sys.executable).parent / "wsblock")
 

@@ -19,6 +19,8 @@ Fixtures:
 * ``tls_echo_server`` / ``mtls_echo_server`` -- the echo server over TLS; the second
   one requires a client certificate signed by the CA of ``tls_files``.
 * ``connect_proxy`` -- an HTTP CONNECT proxy that records where it connected.
+* ``gateway_peer`` / ``jsonrpc_peer`` -- ``gateway_server.py`` and ``jsonrpc_server.py``,
+  the stateful servers of issue 18 (Python, on ``websockets``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ __all__ = [
     "connect_proxy",
     "echo_server",
     "free_port",
+    "gateway_peer",
+    "jsonrpc_peer",
     "hostile_peer",
     "mtls_echo_server",
     "pick_free_port",
@@ -143,6 +147,31 @@ def hostile_peer() -> Iterator[Peer]:
         yield Peer("127.0.0.1", _wait_listening(proc, timeout=20.0))
     finally:
         stop_process(proc)
+
+
+def _python_peer(script: str) -> Iterator[Peer]:
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / script)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield Peer("127.0.0.1", _wait_listening(proc, timeout=20.0))
+    finally:
+        stop_process(proc)
+
+
+@pytest.fixture(scope="session")
+def gateway_peer() -> Iterator[Peer]:
+    """``tests/peers/gateway_server.py``: a chat-platform gateway (token, heartbeats, pings)."""
+    yield from _python_peer("gateway_server.py")
+
+
+@pytest.fixture(scope="session")
+def jsonrpc_peer() -> Iterator[Peer]:
+    """``tests/peers/jsonrpc_server.py``: JSON-RPC, a slow answer after a fast one, subscriptions."""
+    yield from _python_peer("jsonrpc_server.py")
 
 
 def stop_process(proc: subprocess.Popen) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlsplit
 import click
 
 from wsblock.cli.common import EXIT_BAD_INPUT, EXIT_OK, env_options, guarded
-from wsblock.conversation.request import Expect, Options, Request
+from wsblock.conversation.request import Expect, Options, Request, Rule, Timer
 from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace, expand_paths
 from wsblock.document import Document, DocumentError
 from wsblock.document.readfile import read_text
@@ -41,10 +41,22 @@ def describe_request(req: Request, masker: Masker) -> list[str]:
         lines.append(f"    query    {k}={m(v)}")
     for o in _options(req.options):
         lines.append(f"    option   {m(o)}")
+    for cap in req.captures:
+        lines.append(f"    capture  {cap.name} = {m(cap.template)} (handshake)")
     for step in req.steps:
         if isinstance(step, Expect):
             rows = "; ".join(f"{c.field} {c.operator} {m(c.expected)}" for c in step.checks)
-            lines.append(f"    expect   {step.name} (within {step.timeout:g} s: {rows})")
+            reply = f", reply to {step.reply_to}" if step.reply_to else ""
+            lines.append(f"    expect   {step.name} (within {step.timeout:g} s{reply}: {rows})")
+            for cap in step.captures:
+                lines.append(f"    capture  {cap.name} = {m(cap.template)}")
+        elif isinstance(step, Rule):
+            rows = "; ".join(f"{c.field} {c.operator} {m(c.expected)}" for c in step.checks)
+            does = [f"capture {', '.join(c.name for c in step.captures)}"] if step.captures else []
+            does += [f"answer {step.answer.name}"] if step.answer is not None else []
+            lines.append(f"    on       {step.name} (when {rows}: {' and '.join(does)})")
+        elif isinstance(step, Timer):
+            lines.append(f"    every    {step.name} ({m(step.interval)}: send {step.message.name})")
         else:
             size = len(step.data) if isinstance(step.data, bytes) else len(step.data.encode())
             fmt = step.format if step.written is None else f"json sent as {req.options.encode}"

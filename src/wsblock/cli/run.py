@@ -8,6 +8,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -183,6 +184,7 @@ async def _run_all(
     trouble: JournalTrouble,
 ) -> None:
     """Run *planned* in order, appending to *results* as each ends (a timeout keeps them)."""
+    values: dict[str, Any] = {}  # {{process.NAME}} captured, for the later requests too
     for item in planned:
         if isinstance(item, RequestResult):
             reporter.result(item)
@@ -207,6 +209,7 @@ async def _run_all(
                 linger=linger,
                 stopper=stopper,
                 parts_listener=reporter.parts,
+                values=values,
             )
         finally:
             try:

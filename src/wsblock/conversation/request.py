@@ -51,7 +51,11 @@ class Check:
 
 @dataclass(frozen=True)
 class Message:
-    """A ``socket-message`` to send. ``data`` is ``bytes`` for binary, else ``str``."""
+    """A ``socket-message`` to send. ``data`` is ``bytes`` for binary, else ``str``.
+
+    ``late``: ``data`` still holds ``{{process.NAME}}`` / ``{{$res.…}}`` templates, filled
+    when it is sent (:mod:`wsblock.conversation.state`); the ``encode`` row applies then.
+    """
 
     name: str
     format: Format
@@ -59,6 +63,16 @@ class Message:
     uid: str = ""
     where: str = ""
     written: str | None = None  # the JSON as written, when ``encode`` made ``data`` bytes
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One ``runtime-variables`` row: ``{{process.NAME}}`` takes the template's value."""
+
+    name: str
+    template: str  # {{$res.PATH}} / {{$req.PATH}}, alone or in text
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -70,9 +84,38 @@ class Expect:
     checks: tuple[Check, ...]
     uid: str = ""
     where: str = ""
+    reply_to: str | None = None  # the name of the sent message this is the reply to
+    captures: tuple[Capture, ...] = ()  # the runtime-variables item right after it
+    late: bool = False  # an expected cell holds {{process.…}} / {{$req.…}}
 
 
-Step = Message | Expect
+@dataclass(frozen=True)
+class Rule:
+    """A ``socket-on``: for each inbound message for which every check holds, capture
+    and answer. Active from its place among the steps until the connection ends."""
+
+    name: str
+    checks: tuple[Check, ...]
+    captures: tuple[Capture, ...] = ()
+    answer: Message | None = None
+    uid: str = ""
+    where: str = ""
+    late: bool = False  # an expected cell holds a late template
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A ``socket-every``: send ``message`` every ``interval`` (``15``, ``500ms``,
+    ``{{process.HB}}ms``: filled, and parsed, each time), from its place on."""
+
+    name: str
+    interval: str
+    message: Message
+    uid: str = ""
+    where: str = ""
+
+
+Step = Message | Expect | Rule | Timer
 
 
 @dataclass(frozen=True)
@@ -88,6 +131,23 @@ class Request:
     secrets: frozenset[str] = frozenset()  # values to mask wherever shown or written
     file: Path | None = None
     index: int = 0  # 1-based position among the file's requests
+    captures: tuple[Capture, ...] = ()  # the section's runtime-variables: from the handshake
+    process: tuple[tuple[str, str], ...] = ()  # .voiden/.process.env.json values of late names
+
+    @property
+    def stateful(self) -> bool:
+        """True when the conversation needs :mod:`wsblock.conversation.state`: captures,
+        replies paired by name, rules, timers or late templates."""
+        if self.captures:
+            return True
+        for s in self.steps:
+            if isinstance(s, (Rule, Timer)):
+                return True
+            if isinstance(s, Expect) and (s.reply_to or s.captures or s.late):
+                return True
+            if isinstance(s, Message) and s.late:
+                return True
+        return False
 
     @property
     def codecs(self) -> dict[str, str]:

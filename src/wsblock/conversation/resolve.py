@@ -11,11 +11,14 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from wsblock.codecs import CodecError, encoded_message, parse_codec
+from wsblock.conversation import resolve_state
 from wsblock.conversation.checks import canonical_field, canonical_operator, decode_binary, validate
+from wsblock.conversation.errors import ResolveError
 from wsblock.conversation.prechecks import (
     field_problem,
     header_value_problem,
@@ -28,25 +31,25 @@ from wsblock.document.requests import RequestSpec
 from wsblock.document.views import (
     AssertionsTable,
     Auth,
+    CaptureItem,
     HeadersTable,
     QueryTable,
+    RuntimeVariables,
+    SocketEvery,
     SocketExpect,
     SocketMessage,
     SocketMessages,
+    SocketOn,
     SocketOptions,
     SocketRequest,
     view,
 )
 from wsblock.variables.sources import SECRET_NAME, VariableError, Variables
 
-__all__ = ["ResolveError", "parse_size", "resolve_request", "where"]
+__all__ = ["ResolveError", "captured_names", "parse_size", "resolve_request", "where"]
 
 #: Headers whose values are secrets, by name (plus any name matching SECRET_NAME).
 SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization", "set-cookie"}
-
-
-class ResolveError(ValueError):
-    """A request cannot be built: bad option, unknown variable, malformed message..."""
 
 
 def where(spec: RequestSpec, block: Block, detail: str = "") -> str:
@@ -149,18 +152,35 @@ def _option_parsers(
 class _Builder:
     """Collects secrets while substituting variables, with places for errors."""
 
-    def __init__(self, spec: RequestSpec, variables: Variables):
+    def __init__(self, spec: RequestSpec, variables: Variables, captured: frozenset[str]):
         self.spec = spec
         self.vars = variables
         self.secrets: set[str] = set()
+        self.captured = captured  # {{process.NAME}} filled late, as the run captures them
+        self.late_used: set[str] = set()
 
     def sub(self, text: str, place: str) -> str:
         try:
             out = self.vars.substitute(text, place)
         except VariableError as e:
+            names = resolve_state.late_names(text) & self.captured
+            if names:
+                raise ResolveError(
+                    f"{place}: {{{{process.{sorted(names)[0]}}}}} is captured while the "
+                    "conversation runs: it can stand in messages, expectations, rules and "
+                    "timers, not here"
+                ) from None
             raise ResolveError(str(e)) from None
         self.secrets |= self.vars.secrets_in(text)
         return out
+
+    def sub_late(self, text: str, place: str, roots: tuple[str, ...] = ()) -> tuple[str, bool]:
+        """``text`` with its variables filled but the late ones (``{{process.NAME}}``
+        captured by the run, ``{{$res.…}}``/``{{$req.…}}`` when ``roots`` allows them)
+        kept for the conversation; and whether any was kept."""
+        return resolve_state.substitute_early(
+            text, lambda piece: self.sub(piece, place), self.captured, roots, place, self.late_used
+        )
 
     def secret(self, value: str) -> None:
         value = value.strip()
@@ -182,7 +202,11 @@ def _rows(table, spec: RequestSpec, block: Block, width: int):
         yield n, (cells + [""] * width)[:width]
 
 
-def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
+def _checks(
+    b: _Builder, table, block: Block, kind: str, roots: tuple[str, ...] | None = None
+) -> tuple[Check, ...]:
+    """The rows as checks; with ``roots`` (expectations and rules) an expected cell may
+    hold late templates, filled when a message is judged."""
     out = []
     field_kind = "expect" if kind else "assert"
     for n, (desc, fld, op, expected) in _rows(table, b.spec, block, 4):
@@ -196,27 +220,42 @@ def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
         problem = field_problem(fld, field_kind)
         if problem:
             raise ResolveError(f"{place}: {problem}")
-        value = b.sub(expected, place)
-        problem = pattern_problem(value) if canon == "matches" else None
+        if roots is None:
+            value = b.sub(expected, place)
+            late = False
+        else:
+            value, late = b.sub_late(expected, place, roots)
+        problem = pattern_problem(value) if canon == "matches" and not late else None
         if problem:
             raise ResolveError(f"{place}: {problem}")
         out.append(Check(desc or f"{fld} {op} {expected}", fld, canon, value, place))
     return tuple(out)
 
 
-def _message(b: _Builder, item: SocketMessage, block: Block, n: int) -> Message:
+def _message(
+    b: _Builder,
+    item: SocketMessage,
+    block: Block,
+    n: int,
+    roots: tuple[str, ...] = (),
+    place: str | None = None,
+) -> Message:
     name = item.name or f"message {n}"
-    place = where(b.spec, block, f"message {name!r}")
+    place = place or where(b.spec, block, f"message {name!r}")
     fmt = (item.format or "text").lower()
-    content = b.sub(item.content or "", place)
-    err = validate(fmt, content, item.encoding or "base64")
+    content, late = b.sub_late(item.content or "", place, roots)
+    if late and fmt == "binary":
+        raise ResolveError(f"{place}: a binary message cannot hold {{{{process.…}}}} or $res")
+    err = validate(
+        fmt, resolve_state.placeholder(content) if late else content, item.encoding or "base64"
+    )
     if err is not None:
         at = f" at line {err.line}, column {err.column}" if err.line else ""
         raise ResolveError(f"{place}: {err}{at}")
     data: str | bytes = (
         decode_binary(content, item.encoding or "base64") if fmt == "binary" else content
     )
-    return Message(name, fmt, data, item.uid or "", place)  # type: ignore[arg-type]
+    return Message(name, fmt, data, item.uid or "", place, late=late)  # type: ignore[arg-type]
 
 
 def _encoded(m: Message, codec) -> Message:
@@ -238,8 +277,15 @@ def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
         raise ResolveError(
             f"{place}: timeout must be a number of seconds >= 0, got {item.timeout!r}"
         )
+    checks = _checks(b, item, block, f"expect {name!r} ", ("$req",))
     return Expect(
-        name, timeout, _checks(b, item, block, f"expect {name!r} "), item.uid or "", place
+        name,
+        timeout,
+        checks,
+        item.uid or "",
+        place,
+        reply_to=item.reply_to or None,
+        late=any(resolve_state.LATE.search(c.expected) for c in checks),
     )
 
 
@@ -251,11 +297,34 @@ def _merge_query(url: str, params: list[tuple[str, str]]) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def captured_names(blocks: list[Block]) -> frozenset[str]:
+    """The NAMEs the ``runtime-variables`` of ``blocks`` capture (blocks, items, rules)."""
+    names: set[str] = set()
+    for block in blocks:
+        v = view(block)
+        if isinstance(v, RuntimeVariables):
+            names |= {name for _, name, _ in v.captures}
+        elif isinstance(v, SocketMessages):
+            for item in v.items:
+                if isinstance(item, (CaptureItem, SocketOn)) and not item.disabled:
+                    names |= {name for _, name, _ in item.captures}
+    return frozenset(names)
+
+
 def resolve_request(
-    spec: RequestSpec, variables: Variables, project_root: Path | None = None
+    spec: RequestSpec,
+    variables: Variables,
+    project_root: Path | None = None,
+    captured: frozenset[str] | None = None,
 ) -> Request:
-    """Build the :class:`Request` for *spec* (links already resolved)."""
-    b = _Builder(spec, variables)
+    """Build the :class:`Request` for *spec* (links already resolved).
+
+    ``captured``: the NAMEs captured by the run (this request's and the earlier ones' of
+    the same file), whose ``{{process.NAME}}`` are kept to be filled late; by default
+    those this request captures.
+    """
+    late = captured_names(spec.blocks) | (captured or frozenset())
+    b = _Builder(spec, variables, late)
     head = view(spec.head)
     if not isinstance(head, SocketRequest):
         raise ResolveError(f"{where(spec, spec.head)}: not a WebSocket request")
@@ -277,6 +346,7 @@ def resolve_request(
     query: list[tuple[str, str]] = []
     steps: list[Step] = []
     assertions: list[Check] = []
+    handshake: list = []
     opts: dict[str, object] = {}
     base = Path(spec.file).parent if spec.file else project_root
     parsers = _option_parsers(base, project_root)
@@ -315,18 +385,17 @@ def resolve_request(
                 except ValueError as e:
                     raise ResolveError(f"{place}: {e}") from None
         elif isinstance(v, SocketMessages):
-            for n, item in enumerate(v.items, 1):
-                if isinstance(item, SocketMessage):
-                    if not item.disabled:
-                        steps.append(_message(b, item, block, n))
-                elif isinstance(item, SocketExpect):
-                    if not getattr(item, "disabled", False):
-                        steps.append(_expect(b, item, block, n))
+            steps.extend(_conversation(b, v, block))
+        elif isinstance(v, RuntimeVariables):
+            handshake.extend(resolve_state.captures(b, v.captures, where(spec, block), "handshake"))
         elif isinstance(v, AssertionsTable):
             assertions.extend(_checks(b, v, block, ""))
 
     if opts.get("encode") is not None:  # socket-messages written as JSON are sent encoded
-        steps = [_encoded(s, opts["encode"]) if isinstance(s, Message) else s for s in steps]
+        steps = [
+            _encoded(s, opts["encode"]) if isinstance(s, Message) and not s.late else s
+            for s in steps
+        ]
 
     # A Sec-WebSocket-Protocol header also sets the subprotocols.
     protos = [v for k, v in headers if k.lower() == "sec-websocket-protocol"]
@@ -352,7 +421,78 @@ def resolve_request(
         secrets=frozenset(s for s in b.secrets if s),
         file=Path(spec.file) if spec.file else None,
         index=spec.index,
+        captures=tuple(handshake),
+        process=tuple(
+            (name, variables.values[f"process.{name}"])
+            for name in sorted(b.late_used)
+            if f"process.{name}" in variables.values
+        ),
     )
+
+
+def _check_reply_to(e: Expect, named: dict[str, bool], sent: set[str]) -> None:
+    """``reply-to`` names an enabled message of the list, sent before this expectation."""
+    name = e.reply_to
+    if name not in named:
+        known = ", ".join(repr(k) for k in named) or "none"
+        raise ResolveError(
+            f"{e.where}: reply-to {name!r} names no message of this list (messages: {known})"
+        )
+    if not named[name]:
+        raise ResolveError(f"{e.where}: reply-to {name!r} names a disabled message")
+    if name not in sent:
+        raise ResolveError(
+            f"{e.where}: reply-to {name!r} names a message sent after this expectation: "
+            "the reply could never be waited for"
+        )
+
+
+def _conversation(b: _Builder, v: SocketMessages, block: Block) -> list[Step]:
+    """The steps of a ``socket-messages`` block: messages, expectations (with their
+    captures), rules and timers; ``reply-to`` names checked."""
+    steps: list[Step] = []
+    sent: set[str] = set()
+    named: dict[str, bool] = {}  # message name -> enabled
+    for n, item in enumerate(v.items, 1):
+        if isinstance(item, SocketMessage):
+            named.setdefault(item.name or f"message {n}", not item.disabled)
+    after: str | None = None  # "expect" / "off" right after an enabled / disabled expect
+    for n, item in enumerate(v.items, 1):
+        if isinstance(item, CaptureItem):
+            place = where(b.spec, block, f"runtime-variables (item {n})")
+            if after is None:
+                raise ResolveError(
+                    f"{place}: a runtime-variables item captures from the message a "
+                    "socket-expect matched: put it right after one"
+                )
+            if after == "off" or item.disabled:
+                continue
+            last = steps[-1]
+            assert isinstance(last, Expect)
+            caps = resolve_state.captures(b, item.captures, place, "message")
+            steps[-1] = replace(last, captures=last.captures + tuple(caps))
+            continue
+        if item.disabled:
+            after = "off" if isinstance(item, SocketExpect) else None
+            continue
+        after = None
+        if isinstance(item, SocketMessage):
+            m = _message(b, item, block, n)
+            sent.add(m.name)
+            steps.append(m)
+        elif isinstance(item, SocketExpect):
+            e = _expect(b, item, block, n)
+            if e.reply_to is not None:
+                _check_reply_to(e, named, sent)
+            steps.append(e)
+            after = "expect"
+        elif isinstance(item, SocketOn):
+            place = where(b.spec, block, f"socket-on {item.name or n!r}")
+            steps.append(resolve_state.rule(b, item, place, _checks, _message, block))
+        elif isinstance(item, SocketEvery):
+            place = where(b.spec, block, f"socket-every {item.name or n!r}")
+            steps.append(resolve_state.timer(b, item, place, _message, block))
+    return steps
 
 
 def _auth(b: _Builder, v: Auth, block: Block, headers: list, query: list) -> None:

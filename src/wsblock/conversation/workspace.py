@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wsblock.conversation.request import Request
-from wsblock.conversation.resolve import ResolveError, resolve_request
+from wsblock.conversation.resolve import ResolveError, captured_names, resolve_request
 from wsblock.document import Document, DocumentError
 from wsblock.document.requests import (
     LinkError,
@@ -96,9 +96,17 @@ class Workspace:
         """The runnable request for *spec*; :class:`BadInput` names what is wrong and where."""
         try:
             linked = resolve_links(spec, self.root)
-            return resolve_request(linked, self.variables(), self.root)
+            return resolve_request(linked, self.variables(), self.root, self.captured())
         except INPUT_ERRORS as e:
             raise BadInput(str(e)) from None
+
+    def captured(self) -> frozenset[str]:
+        """The NAMEs the file's requests capture: ``{{process.NAME}}`` is filled while a
+        run goes (a later request of the same run uses what an earlier one captured)."""
+        names: frozenset[str] = frozenset()
+        for spec in self.requests():
+            names |= captured_names(spec.blocks)
+        return names
 
     def select(self, which: str | None) -> list[RequestSpec]:
         """``--request N|NAME``: the requests to run (all when *which* is None)."""

@@ -39,16 +39,21 @@ __all__ = [
     "NEW_BLOCK_KINDS",
     "AssertionsTable",
     "Auth",
+    "CaptureItem",
     "BlockView",
     "HeadersTable",
     "HttpRequest",
+    "Item",
     "LinkedBlock",
     "QueryTable",
     "RequestSeparator",
     "Row",
+    "RuntimeVariables",
+    "SocketEvery",
     "SocketExpect",
     "SocketMessage",
     "SocketMessages",
+    "SocketOn",
     "SocketOptions",
     "SocketRequest",
     "TableView",
@@ -56,8 +61,11 @@ __all__ = [
     "UnknownItem",
     "cell_text",
     "new_block",
+    "new_captures",
+    "new_every",
     "new_expect",
     "new_message",
+    "new_on",
     "new_row",
     "new_uid",
     "text_of",
@@ -476,6 +484,29 @@ class AssertionsTable(TableView, BlockView):
     COLUMNS = 4
 
 
+class RuntimeVariables(TableView, BlockView):
+    """``runtime-variables`` (Voiden's capture block): rows ``[NAME, template]``.
+
+    In a request's section it captures from the handshake (``{{$res.headers.x}}``);
+    the same node as an item of ``socket-messages`` is a :class:`CaptureItem`.
+    """
+
+    TYPE = "runtime-variables"
+
+    @property
+    def captures(self) -> list[tuple[int, str, str]]:
+        """``(row number from 1, NAME, template)`` of the enabled rows with a name."""
+        return _captures(self.rows)
+
+
+def _captures(rows: list[Row]) -> list[tuple[int, str, str]]:
+    return [
+        (n, r.cell(0).strip(), r.cell(1).strip())
+        for n, r in enumerate(rows, 1)
+        if not r.disabled and not r.is_empty
+    ]
+
+
 #: The rows Voiden puts in a new ``auth`` block of each type.
 _AUTH_ROWS: dict[str, list[list[Any]]] = {
     "bearer": [["token", None]],
@@ -651,6 +682,58 @@ class SocketExpect(TableView, _ItemView):
         """``attrs.timeout`` as written (a number, usually; None when absent)."""
         return self.attrs.get("timeout")
 
+    @property
+    def reply_to(self) -> str:
+        """``attrs.reply-to``: the name of the message this waits for a reply to (or "")."""
+        return _scalar_text(self.attrs.get("reply-to")).strip()
+
+
+class CaptureItem(TableView, _ItemView):
+    """``runtime-variables`` in ``socket-messages``: captures from the message the
+    ``socket-expect`` before it matched. Rows ``[NAME, template]``."""
+
+    @property
+    def captures(self) -> list[tuple[int, str, str]]:
+        """``(row number from 1, NAME, template)`` of the enabled rows with a name."""
+        return _captures(self.rows)
+
+
+class SocketOn(TableView, _ItemView):
+    """``socket-on``: a rule. Its table is the condition (rows as in ``socket-expect``);
+    an optional ``runtime-variables`` child captures from each message that matches; an
+    optional ``socket-message`` child is sent in answer."""
+
+    COLUMNS = 4
+
+    @property
+    def captures(self) -> list[tuple[int, str, str]]:
+        child = _child(self.node, "runtime-variables")
+        return [] if child is None else _captures(_read_rows(child))
+
+    @property
+    def message(self) -> SocketMessage | None:
+        return _message_child(self.node)
+
+
+class SocketEvery(_ItemView):
+    """``socket-every``: sends its ``socket-message`` child every ``interval``
+    (``15`` seconds, ``500ms``, ``2s``, or a template such as ``{{process.HB}}ms``)."""
+
+    @property
+    def interval(self) -> str:
+        return _scalar_text(self.attrs.get("interval")).strip()
+
+    @property
+    def message(self) -> SocketMessage | None:
+        return _message_child(self.node)
+
+
+def _message_child(node: Mapping[str, Any]) -> SocketMessage | None:
+    for n, c in enumerate(_children(node)):
+        if isinstance(c, Mapping) and c.get("type") == "socket-message":
+            return SocketMessage(c, n)
+    return None
+
 
 class UnknownItem(_ItemView):
     """An item of another type in a ``socket-messages`` block: kept as it is."""
@@ -662,19 +745,14 @@ class SocketMessages(BlockView):
     TYPE = "socket-messages"
 
     @property
-    def items(self) -> list[SocketMessage | SocketExpect | UnknownItem]:
-        out: list[SocketMessage | SocketExpect | UnknownItem] = []
+    def items(self) -> list[Item]:
+        """The items in order: messages, expectations, captures, rules, timers (others kept
+        as :class:`UnknownItem`)."""
+        out: list[Item] = []
         for n, child in enumerate(_children(self.node)):
             if not isinstance(child, Mapping):
                 continue
-            kind = child.get("type")
-            cls = (
-                SocketMessage
-                if kind == "socket-message"
-                else SocketExpect
-                if kind == "socket-expect"
-                else UnknownItem
-            )
+            cls = _ITEMS.get(str(child.get("type")), UnknownItem)
             out.append(cls(child, n))
         return out
 
@@ -772,6 +850,17 @@ class SocketMessages(BlockView):
         return self.set_disabled(index, not current)
 
 
+Item = SocketMessage | SocketExpect | CaptureItem | SocketOn | SocketEvery | UnknownItem
+
+_ITEMS: dict[str, type[Item]] = {
+    "socket-message": SocketMessage,
+    "socket-expect": SocketExpect,
+    "runtime-variables": CaptureItem,
+    "socket-on": SocketOn,
+    "socket-every": SocketEvery,
+}
+
+
 def _check_index(content: list[Any], index: int) -> None:
     if not -len(content) <= index < len(content):
         raise IndexError(f"no item {index} (the block has {len(content)})")
@@ -794,6 +883,7 @@ _VIEWS: dict[str, type[BlockView]] = {
         LinkedBlock,
         RequestSeparator,
         SocketMessages,
+        RuntimeVariables,
     )
     if cls.TYPE
 }
@@ -850,6 +940,44 @@ def new_expect(
         "type": "socket-expect",
         "attrs": {"uid": new_uid(), "name": name, "timeout": timeout},
         "content": _table(rows or [[]], 4),
+    }
+
+
+def new_captures(rows: Sequence[Sequence[Any]] = ()) -> dict[str, Any]:
+    """A ``runtime-variables`` node (block or item) with ``[NAME, template]`` rows."""
+    return {
+        "type": "runtime-variables",
+        "attrs": {"uid": new_uid(), "importedFrom": ""},
+        "content": _table(rows or [[]]),
+    }
+
+
+def new_on(
+    name: str = "",
+    rows: Sequence[Sequence[Any]] = (),
+    *,
+    captures: Sequence[Sequence[Any]] = (),
+    answer: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A ``socket-on`` rule item: condition rows, optional captures, optional answer message."""
+    content = _table(rows or [[]], 4)
+    if captures:
+        content.append(new_captures(captures))
+    if answer is not None:
+        content.append(dict(answer))
+    return {
+        "type": "socket-on",
+        "attrs": {"uid": new_uid(), "name": name, "disabled": False},
+        "content": content,
+    }
+
+
+def new_every(name: str, interval: str, message: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``socket-every`` timer item sending ``message`` every ``interval``."""
+    return {
+        "type": "socket-every",
+        "attrs": {"uid": new_uid(), "name": name, "interval": interval, "disabled": False},
+        "content": [dict(message)],
     }
 
 

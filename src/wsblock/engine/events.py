@@ -23,6 +23,8 @@ Kind = Literal[
     "reconnect",  # a reconnect is scheduled: `attempt`, `delay`
     "expect",  # runner: an expectation held or failed (`ok`, `name`)
     "assert",  # runner: an assertion held or failed (`ok`, `name`)
+    "capture",  # a runtime variable captured: `name`, `data` (masked if secret), `ok` (found)
+    "rule",  # a rule or timer of the conversation: `name`, `count` (times it fired)
 ]
 Direction = Literal["out", "in", "sys"]
 
@@ -59,3 +61,4 @@ class Event:
     name: str | None = None
     request: str | None = None
     url: str | None = None  # connecting: the URL being connected to
+    count: int | None = None  # rule: how many times it fired

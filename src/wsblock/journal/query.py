@@ -132,9 +132,11 @@ _CSV_FIRST = (
 )  # fmt: skip
 
 
-CSV_COLUMNS: tuple[str, ...] = _CSV_FIRST + tuple(f for f in _REST if f not in _CSV_FIRST)
-"""The columns of a CSV export; a field added to ``Event`` later becomes a column at the
-end, so columns never move. ``extra`` holds any other key (the session record's
+CSV_COLUMNS: tuple[str, ...] = (
+    _CSV_FIRST[:-1] + tuple(f for f in _REST if f not in _CSV_FIRST) + ("extra",)
+)
+"""The columns of a CSV export; a field added to ``Event`` later (``count``) becomes a
+column before ``extra``, which stays last. ``extra`` holds any other key (the session record's
 ``file`` and ``version``...) as a JSON object; lists (headers, extensions) are JSON."""
 
 

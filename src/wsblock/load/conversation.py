@@ -20,14 +20,16 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import websocket
 
 from wsblock.conversation.matching import Facts, Inbound, assertion_value, judge
+from wsblock.conversation.paths import text_form
 from wsblock.conversation.request import Expect, Message, Request
+from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held, Send
 from wsblock.engine.events import Event
 from wsblock.variables.masking import Masker
 
@@ -332,8 +334,11 @@ def play(
             subprotocol=conn.facts.subprotocol,
             headers=tuple(conn.facts.headers),
         )
-        failure = _steps(request, conn, record, name)
-        if failure is None and linger > 0 and conn.close_code is None:
+        if request.stateful:  # captures, pairing, rules, timers: linger included
+            failure = _stateful(request, conn, record, name, linger)
+        else:
+            failure = _steps(request, conn, record, name)
+        if failure is None and linger > 0 and conn.close_code is None and not request.stateful:
             end = time.perf_counter() + linger
             try:
                 while (left := end - time.perf_counter()) > 0:
@@ -358,6 +363,69 @@ def play(
     ms = (time.perf_counter() - t0) * 1000
     record("conversation", name("conversation"), ms, failure and masker.mask(failure))
     return failure is None
+
+
+def _stateful(
+    request: Request, conn: _Conn, record: Recorder, name: Callable[[str], str], linger: float
+) -> str | None:
+    """Play a conversation with captures, pairing, rules or timers through the same
+    machine as ``wsblock run`` (:class:`~wsblock.conversation.state.Conversation`), this
+    virtual user's own values; rules and timers go on during ``linger``. The kind of the
+    first failure, or None."""
+    now = time.perf_counter
+    conv = Conversation(request)
+    failure: str | None = None
+
+    def do(actions: list[Action]) -> None:
+        nonlocal failure
+        for a in actions:
+            if isinstance(a, Send):
+                message = a.message if a.by is None else replace(a.message, name=a.by)
+                if failure is None:
+                    if conn.close_code is not None or not conn.send(message):
+                        failure = f"closed {conn.close_code}"
+                    else:
+                        conv.note_sent(a, now())
+            elif isinstance(a, Held):
+                record("expect", name(a.name), a.latency_ms or 0.0)
+                conn.event("expect", ok=True, name=a.name, rtt_ms=a.latency_ms)
+            elif isinstance(a, Failed):
+                kind = {
+                    "timeout": "expectation timeout",
+                    "closed": f"closed {conn.close_code}",
+                }.get(a.kind, "value not captured")
+                if a.name:
+                    record("expect", name(a.name), 0.0, kind)
+                    conn.event("expect", ok=False, name=a.name, reason=a.reason)
+                if failure is None:
+                    failure = kind
+            elif isinstance(a, Captured) and a.by is None:
+                shown = "••••••" if a.secret else text_form(a.value)
+                conn.event("capture", name=a.name, data=shown if a.found else None, ok=a.found)
+
+    t = now()
+    do(conv.handshake(t, conn.facts.status, conn.facts.headers, request.url, request.headers))
+    do(conv.start(now()))
+    end: float | None = None
+    while failure is None:
+        if conv.steps_done:
+            end = now() + linger if end is None else end
+            if now() >= end:
+                break
+        limits = [x for x in (conv.deadline, end) if x is not None]
+        wait = max(0.0, min(limits) - now()) if limits else 1.0
+        try:
+            frame = conn.recv(wait)
+        except _Closed as c:
+            do(conv.closed(now(), f"closed {c.code} {c.reason!r}"))
+            if failure is None and not conv.steps_done:
+                failure = f"closed {c.code}"
+            break
+        if frame is not None:
+            do(conv.received(now(), frame.data, frame.type, frame.size))
+        if conv.deadline is not None and conv.deadline <= now():
+            do(conv.tick(now()))
+    return failure
 
 
 def _steps(

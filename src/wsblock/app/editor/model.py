@@ -457,15 +457,11 @@ class EditSession:
     def _messages(self, index: int) -> views.SocketMessages:
         return self._of(index, views.SocketMessages)
 
-    def items(
-        self, index: int
-    ) -> list[views.SocketMessage | views.SocketExpect | views.UnknownItem]:
+    def items(self, index: int) -> list[views.Item]:
         """The items of a ``socket-messages`` block, as the document layer reads them."""
         return self._messages(index).items
 
-    def _item(
-        self, index: int, item: int
-    ) -> views.SocketMessage | views.SocketExpect | views.UnknownItem:
+    def _item(self, index: int, item: int) -> views.Item:
         items = self.items(index)
         if not 0 <= item < len(items):
             raise EditError(f"no item {item} in block {index}")

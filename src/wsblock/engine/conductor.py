@@ -1,0 +1,136 @@
+"""Driving a :class:`~wsblock.conversation.state.Conversation` on an asyncio session.
+
+The conversation's state machine is sans I/O; this is its asyncio glue, shared by
+``wsblock run`` (:mod:`wsblock.runner`) and the app: it feeds the machine what the
+session received (``feed(parts)``, in the order the front end consumes its stream),
+asks it for the time-driven actions when its deadline comes (timers, expectation
+timeouts), and performs the sends it returns, in order, one at a time. Every action
+also goes to the front end's ``report`` callback (captures, rule firings, held and
+failed expectations), with a :class:`~wsblock.conversation.state.Send` after the send
+is done (``ok`` False: the connection had closed).
+
+``wsblock load`` drives the same machine from gevent (:mod:`wsblock.load.conversation`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections import deque
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from wsblock.conversation.state import Action, Conversation, Failed, Send
+from wsblock.engine.events import Event
+from wsblock.engine.runs import Part, ReceivedRun
+from wsblock.engine.session import Session
+
+__all__ = ["Conductor"]
+
+
+class Conductor:
+    """One conversation on one session: ``open()`` once connected, ``feed(parts)`` with
+    every batch consumed, ``await settled()`` for the steps, ``stop()`` at the end."""
+
+    def __init__(
+        self,
+        session: Session,
+        conversation: Conversation,
+        report: Callable[[Action], None],
+    ) -> None:
+        self.session = session
+        self.conversation = conversation
+        self.report = report
+        self.loop = asyncio.get_running_loop()
+        self.outbox: deque[Send] = deque()
+        self.wake = asyncio.Event()
+        self.settled_event = asyncio.Event()
+        self.failure: str | None = None
+        self.task: asyncio.Task[None] | None = None
+        self.closed = False
+
+    def now(self) -> float:
+        return self.loop.time()
+
+    def open(self) -> None:
+        """The handshake is done: capture from it and start the steps."""
+        s, req = self.session, self.conversation.request
+        now = self.now()
+        actions = self.conversation.handshake(
+            now, s.status, s.response_headers or (), req.url, req.headers
+        )
+        actions += self.conversation.start(now)
+        self.task = asyncio.create_task(self._main())
+        self._do(actions)
+
+    def feed(self, parts: Sequence[Part]) -> None:
+        """A batch of the session's events, as the front end consumed them."""
+        conv = self.conversation
+        for part in parts:
+            if type(part) is ReceivedRun:
+                now = self.now()
+                for data, size in zip(part.data, part.sizes, strict=True):
+                    self._do(conv.received(now, data, part.type, size))
+                continue
+            event: Event = part  # type: ignore[assignment]
+            if event.kind == "received" and event.data is not None:
+                self._do(conv.received(self.now(), event.data, event.type or "text", event.size))
+            elif event.kind == "close":
+                self.closed = True
+                code = f"closed {event.code}" if event.code is not None else "closed"
+                reason = f' "{event.reason}"' if event.reason else ""
+                self._do(conv.closed(self.now(), f"{code}{reason} by {event.by or 'unknown'}"))
+                self.settled_event.set()
+                self.wake.set()
+
+    async def settled(self) -> str | None:
+        """Wait until the steps are done (None) or the conversation failed (why)."""
+        await self.settled_event.wait()
+        return self.failure
+
+    async def stop(self) -> None:
+        """Stop the timers and the sender (the connection is ending)."""
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.wait({self.task})
+
+    def _do(self, actions: list[Action]) -> None:
+        for action in actions:
+            if isinstance(action, Send):
+                self.outbox.append(action)
+                continue
+            if isinstance(action, Failed) and self.failure is None:
+                self.failure = action.reason
+                self.settled_event.set()
+            self.report(action)
+        if self.conversation.steps_done:
+            self.settled_event.set()
+        self.wake.set()
+
+    async def _main(self) -> None:
+        conv = self.conversation
+        while True:
+            while self.outbox:
+                send = self.outbox.popleft()
+                message = send.message
+                if send.by is not None:  # logged with the rule's or timer's name
+                    message = dataclasses.replace(message, name=send.by)
+                if self.closed:
+                    continue
+                ok = await self.session.send(message)
+                if ok:
+                    conv.note_sent(send, self.now())
+                self.report(send)
+            if self.closed:
+                return
+            deadline = conv.deadline
+            self.wake.clear()
+            if self.outbox:
+                continue
+            timeout: Any = None if deadline is None else max(0.0, deadline - self.now())
+            try:
+                await asyncio.wait_for(self.wake.wait(), timeout)
+            except TimeoutError:
+                pass
+            if conv.deadline is not None and conv.deadline <= self.now():
+                self._do(conv.tick(self.now()))

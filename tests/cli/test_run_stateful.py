@@ -1,0 +1,156 @@
+"""Issue 18: stateful conversations with `wsblock run` against the gateway and JSON-RPC peers.
+
+The peers (tests/peers/gateway_server.py, jsonrpc_server.py) close or fail when the
+client does not hold its part: heartbeats with the last sequence number, pongs within
+300 ms, the token from the handshake, the session id from READY, ids paired.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from cli_paths import WSBLOCK
+
+FILES = Path(__file__).resolve().parents[1] / "fixtures" / "stateful"
+
+
+def run(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [WSBLOCK, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def test_gateway_conversation_passes(gateway_peer, tmp_path: Path) -> None:
+    r = run(
+        "run",
+        str(FILES / "gateway.void"),
+        "--env-var",
+        f"GATEWAY={gateway_peer.base}",
+        "--log-dir",
+        str(tmp_path),
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    out = r.stdout
+    assert "captured SESSION_TOKEN = ••••••" in out  # a token: masked
+    assert "captured HB = 250" in out and "captured SID = " in out
+    assert "expect status answered (reply in" in out
+    assert "timer heartbeat fired" in out and "rule answer pings fired" in out
+    assert out.count("rule track sequence fired") == 1  # a count, not a line per message
+    # the token went out in `identify` but the journal shows it masked
+    journal = next(tmp_path.glob("*.ndjson")).read_text()
+    token = next(
+        v
+        for line in journal.splitlines()
+        if '"open"' in line
+        for k, v in json.loads(line)["headers"]
+        if k.lower() == "x-session-token"
+    )
+    identify = next(line for line in journal.splitlines() if '"identify"' in line)
+    assert token not in identify and "••••••" in identify
+    records = [json.loads(line) for line in journal.splitlines()]
+    assert {"capture", "rule"} <= {r["event"] for r in records}
+    beats = [r for r in records if r["event"] == "sent" and r.get("name") == "heartbeat"]
+    assert beats and all(json.loads(b["data"])["op"] == "heartbeat" for b in beats)
+
+
+def test_gateway_without_heartbeats_fails_with_the_close_code(gateway_peer, tmp_path: Path) -> None:
+    text = (FILES / "gateway.void").read_text()
+    at = text.index("name: heartbeat\n")
+    cut = text.index("disabled: false", at)
+    copy = tmp_path / "nobeat.void"
+    copy.write_text(text[:cut] + "disabled: true" + text[cut + len("disabled: false") :])
+    r = run(
+        "run", str(copy), "--env-var", f"GATEWAY={gateway_peer.base}", "--log-dir", str(tmp_path)
+    )
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert '4009 "heartbeat timeout"' in r.stdout
+    assert "✘ failed" in r.stdout
+
+
+def test_jsonrpc_replies_paired_out_of_order(jsonrpc_peer, tmp_path: Path) -> None:
+    r = run(
+        "run",
+        str(FILES / "jsonrpc.void"),
+        "--env-var",
+        f"RPC={jsonrpc_peer.base}",
+        "--log-dir",
+        str(tmp_path),
+        "--json",
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    held = [e for e in events if e["event"] == "expect"]
+    assert [e["name"] for e in held] == [
+        "slow answered",
+        "fast answered",
+        "subscribed",
+        "a tick",
+        "unsubscribed",
+    ]
+    assert all(e["ok"] for e in held)
+    latency = {e["name"]: e.get("rtt_ms") for e in held}
+    assert latency["slow answered"] >= 500  # measured from the send of `slow`
+    assert latency["fast answered"] < latency["slow answered"]
+    captures = [e for e in events if e["event"] == "capture"]
+    assert [c["name"] for c in captures] == ["SUB"]
+    sub = captures[0]["data"]
+    unsubscribe = next(e for e in events if e["event"] == "sent" and "unsubscribe" in e["data"])
+    assert json.loads(unsubscribe["data"])["params"] == [sub]
+
+
+def _file(tmp_path: Path, items: str) -> Path:
+    f = tmp_path / "bad.void"
+    f.write_text(
+        "```void\n---\ntype: socket-request\nattrs:\n  uid: r1\ncontent:\n"
+        "  - type: smethod\n    content: WSS\n  - type: surl\n    content: ws://127.0.0.1:9/x\n"
+        "---\n```\n\n```yaml\ntype: socket-messages\nattrs:\n  uid: m1\ncontent:\n"
+        + items
+        + "```\n"
+    )
+    return f
+
+
+MSG = (
+    "  - type: socket-message\n    attrs: { uid: a, name: ask, format: json }\n"
+    "    content: '{\"id\": 1}'\n"
+)
+
+
+def test_check_names_an_unknown_reply_to(tmp_path: Path) -> None:
+    f = _file(
+        tmp_path,
+        MSG + "  - type: socket-expect\n    attrs: { uid: b, name: answer, reply-to: nope }\n"
+        "    content:\n      - type: table\n        rows:\n"
+        "          - { attrs: { disabled: false }, row: [id, body.id, equals, '1'] }\n",
+    )
+    r = run("check", str(f))
+    assert r.returncode == 2 and "bad.void:" in r.stdout and "reply-to 'nope'" in r.stdout
+
+
+def test_check_names_an_interval_that_can_never_resolve(tmp_path: Path) -> None:
+    for interval, words in (("soon", "can never be a time"), ("{{process.NOPE}}ms", "NOPE")):
+        f = _file(
+            tmp_path,
+            MSG
+            + f"  - type: socket-every\n    attrs: {{ uid: c, name: beat, interval: '{interval}' }}\n"
+            "    content:\n      - type: socket-message\n"
+            "        attrs: { uid: d, name: b, format: text }\n        content: x\n",
+        )
+        r = run("check", str(f))
+        assert r.returncode == 2 and "bad.void:" in r.stdout and words in r.stdout, r.stdout
+
+
+def test_check_names_a_capture_path_that_is_not_a_path(tmp_path: Path) -> None:
+    f = _file(
+        tmp_path,
+        MSG + "  - type: socket-expect\n    attrs: { uid: b, name: answer }\n"
+        "    content:\n      - type: table\n        rows:\n"
+        "          - { attrs: { disabled: false }, row: [id, body.id, exists, null] }\n"
+        "  - type: runtime-variables\n    attrs: { uid: e }\n    content:\n"
+        "      - type: table\n        rows:\n"
+        "          - { attrs: { disabled: false }, row: [ID, '{{$res.body..id}}'] }\n",
+    )
+    r = run("check", str(f))
+    assert r.returncode == 2 and "bad.void:" in r.stdout and "is not a path" in r.stdout
