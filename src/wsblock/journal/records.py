@@ -16,10 +16,10 @@ from typing import Any
 
 from orjson import dumps as _orjson_dumps
 
-from wsblock import __version__
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.variables.masking import Masker
+from wsblock.version import __version__
 
 SESSION_EVENT = "session"
 """The ``event`` of a journal's first record, which describes the session."""
