@@ -23,7 +23,7 @@ import yaml  # noqa: F401
 # exception classes, which the new ones do not catch.
 import wsblock.testing.connection  # noqa: F401
 import wsblock.testing.files  # noqa: F401
-from peers.fixtures import Peer, echo_server, stop_process  # noqa: F401
+from peers.fixtures import Peer, echo_server, free_port, stop_process  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
