@@ -18,15 +18,13 @@ The Python API for tests is exported here (:mod:`wsblock.testing`)::
         await conn.send({"op": "hello"})
         reply = await conn.expect({"body.op": "hello"})
 
-Imported on first use (a module ``__getattr__``): ``import wsblock`` stays cheap, and
-the command line, which imports ``wsblock.cli``, does not pay for it.
+Imported on first use (a module ``__getattr__``), ``__version__`` too: ``import wsblock``
+stays cheap, and the command line, which imports ``wsblock.cli``, does not pay for it.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-from wsblock.version import __version__
 
 if TYPE_CHECKING:
     from wsblock.testing import (
@@ -41,6 +39,7 @@ if TYPE_CHECKING:
         run_file,
         run_file_async,
     )
+    from wsblock.version import __version__
 
 __all__ = [
     "Connection",
@@ -56,10 +55,14 @@ __all__ = [
     "run_file_async",
 ]
 
-_LAZY = frozenset(__all__) - {"__version__"}
+_LAZY = frozenset(__all__)
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # lazily too: the command line starts with no module more
+        from wsblock.version import __version__ as version
+
+        return version
     if name in _LAZY:
         from wsblock import testing
 
