@@ -133,11 +133,16 @@ LAYERS: list[tuple[str, ...]] = [
         "wsblock.app",
         "wsblock.load",
         "wsblock.servers",
+        "wsblock.testing",
     ),
 ]
 
 
 def _layer(module: str) -> int | None:
+    if module == PACKAGE:
+        # The package's own ``__init__`` is a façade over the front ends (``wsblock.connect``,
+        # ``wsblock.run_file``, imported on first use): the top layer, which nothing imports.
+        return len(LAYERS) - 1
     best: tuple[int, int] | None = None  # (length of the matched prefix, layer)
     for index, prefixes in enumerate(LAYERS):
         for prefix in prefixes:

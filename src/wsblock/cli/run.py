@@ -186,40 +186,59 @@ async def _run_all(
     """Run *planned* in order, appending to *results* as each ends (a timeout keeps them)."""
     values: dict[str, Any] = {}  # {{process.NAME}} captured, for the later requests too
     for item in planned:
-        if isinstance(item, RequestResult):
-            reporter.result(item)
-            results.append(item)
-            continue
-        reporter.start(item)
-        journal = Journal.create(
-            log_dir=log_dir,
-            name=item.name,
-            secrets=item.secrets,
-            codecs=item.codecs,
-            url=item.url,
-            file=item.file,
-            handshake=handshake_of(item),
-        )
-        journal.on_error = trouble
-        try:
-            result = await run_request(
-                item,
-                reporter.event,
-                journal=journal,
-                linger=linger,
-                stopper=stopper,
-                parts_listener=reporter.parts,
-                values=values,
-            )
-        finally:
-            try:
-                journal.close()
-            except JournalError:
-                trouble.failed = True  # said at once by `trouble`
-        reporter.result(result)
+        result = await run_planned(item, reporter, log_dir, linger, stopper, trouble, values=values)
         results.append(result)
         if bail and not result.ok:
             break
+
+
+async def run_planned(
+    item: Planned,
+    reporter: Reporter,
+    log_dir: Path | None,
+    linger: float,
+    stopper: Stopper,
+    trouble: JournalTrouble,
+    values: dict[str, Any] | None = None,
+) -> RequestResult:
+    """Run one planned request, journaled and reported; one already judged is reported.
+
+    The one way a request is run from a file: ``wsblock run`` calls it for each request
+    in turn, the pytest plugin and ``wsblock.run_file`` (:mod:`wsblock.testing`) too.
+    *values* holds the ``{{process.NAME}}`` captured so far: pass the same dict to each
+    request of a run so that later requests see what earlier ones captured.
+    """
+    if isinstance(item, RequestResult):
+        reporter.result(item)
+        return item
+    reporter.start(item)
+    journal = Journal.create(
+        log_dir=log_dir,
+        name=item.name,
+        secrets=item.secrets,
+        codecs=item.codecs,
+        url=item.url,
+        file=item.file,
+        handshake=handshake_of(item),
+    )
+    journal.on_error = trouble
+    try:
+        result = await run_request(
+            item,
+            reporter.event,
+            journal=journal,
+            linger=linger,
+            stopper=stopper,
+            parts_listener=reporter.parts,
+            values=values,
+        )
+    finally:
+        try:
+            journal.close()
+        except JournalError:
+            trouble.failed = True  # said at once by `trouble`
+    reporter.result(result)
+    return result
 
 
 @click.command()

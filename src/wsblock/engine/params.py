@@ -21,8 +21,8 @@ import ssl
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
-from .. import __version__
 from ..conversation.request import Request
+from ..version import __version__
 from .tls import ssl_context
 
 #: The ``User-Agent`` sent when the request sets none; the transport adds its library

@@ -17,11 +17,11 @@ from typing import Any
 
 from orjson import dumps as _orjson_dumps
 
-from wsblock import __version__
 from wsblock.conversation.request import Request
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.variables.masking import Masker
+from wsblock.version import __version__
 
 SESSION_EVENT = "session"
 """The ``event`` of a journal's first record, which describes the session."""
