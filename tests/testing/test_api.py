@@ -237,3 +237,99 @@ def test_the_plugin_is_registered_by_installing_wsblock() -> None:
 
     found = [e.value for e in entry_points(group="pytest11") if e.name == "wsblock"]
     assert found == ["wsblock.testing.plugin"], "reinstall wsblock: pip install -e ."
+
+
+CARRY = """## first
+
+```void
+---
+type: socket-request
+attrs:
+  uid: carry-1
+content:
+  - type: smethod
+    content: WSS
+  - type: surl
+    content: "{{PEER_URL}}/echo"
+---
+```
+
+```yaml
+type: socket-messages
+attrs:
+  uid: carry-m1
+content:
+  - type: socket-message
+    attrs: { uid: c1, name: login, format: json }
+    content: '{"token": "t-42", "n": 7}'
+  - type: socket-expect
+    attrs: { uid: c2, name: logged in, timeout: 5 }
+    content:
+      - type: table
+        rows:
+          - attrs: { disabled: false }
+            row: ["token", "body.token", "exists", ""]
+  - type: runtime-variables
+    attrs: { uid: c3 }
+    content:
+      - type: table
+        rows:
+          - attrs: { disabled: false }
+            row: ["SESSION", "{{$res.body.token}}"]
+          - attrs: { disabled: false }
+            row: ["N", "{{$res.body.n}}"]
+```
+
+```void
+---
+type: request-separator
+attrs:
+  uid: carry-sep
+---
+```
+
+## second
+
+```void
+---
+type: socket-request
+attrs:
+  uid: carry-2
+content:
+  - type: smethod
+    content: WSS
+  - type: surl
+    content: "{{PEER_URL}}/echo"
+---
+```
+
+```yaml
+type: socket-messages
+attrs:
+  uid: carry-m2
+content:
+  - type: socket-message
+    attrs: { uid: d1, name: use, format: json }
+    content: '{"session": "{{process.SESSION}}", "n": {{process.N}}}'
+  - type: socket-expect
+    attrs: { uid: d2, name: carried, timeout: 5 }
+    content:
+      - type: table
+        rows:
+          - attrs: { disabled: false }
+            row: ["session", "body.session", "equals", "t-42"]
+          - attrs: { disabled: false }
+            row: ["a number", "body.n", "type-is", "number"]
+```
+"""
+
+
+async def test_run_file_carries_captures_to_the_next_request(
+    echo_server: Peer, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, "carry.void", CARRY)
+    result = await wsblock.run_file_async(path, variables={"PEER_URL": echo_server.base}, linger=0)
+    assert result.passed, result.report()
+    # captures are reported as shown (text, masked when secret); sent, a number is a number
+    assert result.captures == {"SESSION": "t-42", "N": "7"}
+    assert result["second"].messages[0].json() == {"session": "t-42", "n": 7}
