@@ -1,8 +1,9 @@
 """Human output of events for the terminal front ends (``run``, ``connect``).
 
 ``HH:MM:SS.mmm → payload`` for sent messages, ``← payload`` for received ones,
-``● ...`` for the connection's life, ``✖ ...`` for closes and failures. Secrets are
-masked; long payloads are cut on screen (never in the journal); colour only on a
+``● ...`` for the connection's life and a clean close, ``✖ ...`` for failures and
+closes that are not clean (:func:`wsblock.words.clean_close`); the close of an attempt
+that never connected is not shown (its error said why). Secrets are masked; long payloads are cut on screen (never in the journal); colour only on a
 terminal and never with ``NO_COLOR``.
 """
 
@@ -18,7 +19,7 @@ from typing import Any, TextIO
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.variables.masking import Masker
-from wsblock.words import describe
+from wsblock.words import clean_close, describe
 
 __all__ = ["Console", "clock", "use_color"]
 
@@ -74,6 +75,7 @@ class Console:
         self.masker = masker or Masker(())
         self.color = use_color(self.stream) if color is None else color
         self.width = width
+        self.opened = False  # the last attempt connected (a close after it is shown)
 
     def paint(self, text: str, style: str) -> str:
         return f"{_STYLE[style]}{text}{_RESET}" if self.color else text
@@ -93,11 +95,21 @@ class Console:
         if event.kind in ("expect", "assert"):
             mark, style = ("✔", "ok") if event.ok else ("✘", "bad")
             return f"{when} {self.paint(mark, style)} {words}"
-        bad = event.kind == "error" or (event.kind == "close" and event.by == "error")
-        if event.kind == "close" or bad:
-            mark = "✖" if event.kind == "close" or event.kind == "error" else "●"
-            return f"{when} {self.paint(mark, 'bad' if bad else 'sys')} {words}"
+        if event.kind == "error" or (event.kind == "close" and not clean_close(event)):
+            return f"{when} {self.paint('✖', 'bad')} {words}"
         return f"{when} {self.paint('●', 'sys')} {words}"
+
+    def text(self, event: Event) -> str:
+        """:meth:`format`'s line with its newline, or "" for an event that says nothing
+        new: the close of an attempt that never connected (its error said why)."""
+        kind = event.kind
+        if kind == "open":
+            self.opened = True
+        elif kind in ("connecting", "close"):
+            opened, self.opened = self.opened, False
+            if kind == "close" and not opened and event.by == "error":
+                return ""
+        return self.format(event) + "\n"
 
     def format_run(self, run: ReceivedRun) -> list[str]:
         """The lines of a run of received messages: as :meth:`format` gives for its
@@ -133,7 +145,7 @@ class Console:
         return "\n".join(lines) + "\n" if lines else ""
 
     def event(self, event: Event) -> None:
-        self.stream.write(self.format(event) + "\n")
+        self.stream.write(self.text(event))
 
     def line(self, text: str, style: str | None = None) -> None:
         self.stream.write((self.paint(text, style) if style else text) + "\n")

@@ -29,6 +29,7 @@ from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict
 from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables.masking import Masker
+from wsblock.words import clean_close
 
 HELP = """\
 Type a line and Enter to send it. Commands:
@@ -171,9 +172,9 @@ class _Printer:
             if any(e.kind == "close" for e in events):
                 self.prompting = False
             lines = [
-                self.console.format(e) + self._decoded(e, "\n    ")
+                shown[:-1] + self._decoded(e, "\n    ")
                 for e in events
-                if e.kind not in ("sent",)
+                if e.kind not in ("sent",) and (shown := self.console.text(e))
             ]
         else:
             lines = self._lines(events)
@@ -318,6 +319,26 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
     return True
 
 
+def _unsent(queue: asyncio.Queue[str | None], interactive: bool) -> int:
+    """Input lines read but not sent when the connection closed: said on stderr, counted
+    (a line that could not be sent makes the exit code 1)."""
+    lines = [line for line in _drain(queue) if line is not None]
+    if lines and not interactive:
+        click.echo(
+            f"wsblock: {len(lines)} input line{'s' * (len(lines) > 1)} not sent: "
+            "the connection closed",
+            err=True,
+        )
+    return len(lines)
+
+
+def _drain(queue: asyncio.Queue[str | None]) -> list[str | None]:
+    out = []
+    while not queue.empty():
+        out.append(queue.get_nowait())
+    return out
+
+
 async def _connect(
     request: Request,
     fmt: str,
@@ -367,6 +388,7 @@ async def _connect(
             done, _ = await asyncio.wait({getter, closed_wait}, return_when=asyncio.FIRST_COMPLETED)
             if getter not in done:
                 getter.cancel()
+                errors += _unsent(queue, interactive)
                 break
             line = getter.result()
             if line is None:
@@ -400,7 +422,8 @@ async def _connect(
                         click.echo(f"wsblock: {e}; not sent", err=True)
                     errors += 1
                     continue
-                await session.send(msg)
+                if not await session.send(msg):  # the engine's error event says why
+                    errors += 1
                 if interactive:
                     printer.write([])
         # End of input: wait for replies until `linger` seconds pass with none, or a close.
@@ -431,8 +454,8 @@ async def _connect(
         if interactive:
             sys.stdout.write("\n")
     close: Event | None = state.get("close")
-    if close is not None and (close.by == "error" or close.code == 1006):
-        return EXIT_FAILED
+    if close is not None and not clean_close(close):
+        return EXIT_FAILED  # refused, dropped, failed, or closed by the server with 1011...
     if state["journal_failed"]:
         return EXIT_FAILED
     return EXIT_FAILED if errors else EXIT_OK

@@ -106,7 +106,7 @@ class Reporter:
                     for piece in part.split(4096):  # a flood's batch, in slices
                         write(self.console.run_text(piece))
                 else:
-                    write(self.console.format(part) + "\n")  # type: ignore[arg-type]
+                    write(self.console.text(part))  # type: ignore[arg-type]
         sys.stdout.flush()
 
     def result(self, r: RequestResult) -> None:
@@ -122,6 +122,8 @@ class Reporter:
                 "duration_ms": round(r.duration * 1000, 1),
                 "failures": [self.masker.mask(f) for f in r.failures],
             }
+            if r.waiting_on:
+                record["waiting_on"] = self.masker.mask(r.waiting_on)
             if r.journal:
                 record["journal"] = str(r.journal)
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -211,6 +213,34 @@ async def _run_all(
         results.append(result)
         if bail and not result.ok:
             break
+
+
+def _cut_words(why: str, timeout: float | None) -> str:
+    """Why a run was cut short, in words: ``interrupted``, ``the run timed out after 2 s``."""
+    return "interrupted" if why == "interrupted" else f"the run timed out after {timeout:g} s"
+
+
+def _report_cut(
+    planned: list[Planned],
+    results: list[RequestResult],
+    stopper: Stopper,
+    reporter: Reporter,
+    why: str,
+) -> None:
+    """After a cut: report each request that had not ended, the one under way with what
+    really happened (counts, duration, the step it waited on, its journal), the ones
+    not started as failed with *why*."""
+    done = {(r.file, r.index) for r in results}
+    under_way = {(r.file, r.index): r for r in stopper.cut}
+    for item in planned:
+        key = (item.file, item.index)
+        if key in done:
+            continue
+        r = under_way.get(key) or RequestResult(
+            item.name, item.file, item.index, status="failed", failures=[f"{why} (not started)"]
+        )
+        reporter.result(r)
+        results.append(r)
 
 
 @click.command()
@@ -308,6 +338,7 @@ def run(
             if why == "interrupted":
                 sys.stderr.write("wsblock: interrupted, closing (Ctrl-C again to cut at once)\n")
                 sys.stderr.flush()
+            stopper.why = _cut_words(why, timeout)
             task.cancel()
             finished, _ = await asyncio.wait({task}, timeout=CLOSE_GRACE + 0.5)
             if not finished:
@@ -320,13 +351,7 @@ def run(
 
     cut = asyncio.run(main())
     if cut is not None:
-        done = {(r.file, r.index) for r in results}
-        why = "interrupted" if cut == "interrupted" else f"the run timed out after {timeout:g} s"
-        for item in planned:
-            if (item.file, item.index) not in done:
-                r = RequestResult(item.name, item.file, item.index, status="failed", failures=[why])
-                reporter.result(r)
-                results.append(r)
+        _report_cut(planned, results, stopper, reporter, _cut_words(cut, timeout))
     reporter.summary(results)
     if junit is not None:
         write_junit(junit, results)
