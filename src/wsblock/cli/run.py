@@ -15,9 +15,11 @@ from wsblock.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    Stdout,
     env_options,
     guarded,
     journal_dir,
+    on_stdout_closed,
 )
 from wsblock.cli.junit import write_junit
 from wsblock.codecs import decoded_for
@@ -70,7 +72,8 @@ class Reporter:
 
     def __init__(self, as_json: bool):
         self.as_json = as_json
-        self.console = Console(sys.stdout)
+        self.out = Stdout()  # a reader that goes away ends the run quietly (cli/common.py)
+        self.console = Console(self.out)  # type: ignore[arg-type]
         self.masker = Masker(())
         self.request: Request | None = None
 
@@ -88,11 +91,11 @@ class Reporter:
             if self.request is not None:
                 record.setdefault("request", self.request.name)
                 record.update(decoded_for(self.request.options, event, self.masker))
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             self.console.event(event)
         if flush:
-            sys.stdout.flush()
+            self.out.flush()
 
     def parts(self, parts: Sequence[Part]) -> None:
         """A batch of events, received messages in runs: one write, one flush."""
@@ -100,14 +103,14 @@ class Reporter:
             for event in flatten(parts):
                 self.event(event, flush=False)
         else:
-            write = sys.stdout.write
+            write = self.out.write
             for part in parts:
                 if type(part) is ReceivedRun:
                     for piece in part.split(4096):  # a flood's batch, in slices
                         write(self.console.run_text(piece))
                 else:
                     write(self.console.text(part))  # type: ignore[arg-type]
-        sys.stdout.flush()
+        self.out.flush()
 
     def result(self, r: RequestResult) -> None:
         if self.as_json:
@@ -126,7 +129,7 @@ class Reporter:
                 record["waiting_on"] = self.masker.mask(r.waiting_on)
             if r.journal:
                 record["journal"] = str(r.journal)
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
         where = f"{r.file.name} › " if r.file else ""
         if r.status == "skipped":
@@ -146,7 +149,7 @@ class Reporter:
         failed = sum(r.status == "failed" for r in results)
         skip = sum(r.status == "skipped" for r in results)
         if self.as_json:
-            sys.stdout.write(
+            self.out.write(
                 json.dumps(
                     {"event": "summary", "passed": passed, "failed": failed, "skipped": skip}
                 )
@@ -217,6 +220,8 @@ async def _run_all(
 
 def _cut_words(why: str, timeout: float | None) -> str:
     """Why a run was cut short, in words: ``interrupted``, ``the run timed out after 2 s``."""
+    if why == "stdout":
+        return "stdout was closed"
     return "interrupted" if why == "interrupted" else f"the run timed out after {timeout:g} s"
 
 
@@ -308,25 +313,32 @@ def run(
     trouble = JournalTrouble()
 
     async def main() -> str | None:
-        """Run everything; why it was cut short ("timeout", "interrupted") or None.
+        """Run everything; why it was cut short ("timeout", "interrupted", "stdout") or None.
 
         ``--timeout`` is a hard bound: the requests under way close with 1000 and get
-        CLOSE_GRACE seconds before their connections are cut. So does one Ctrl-C; a
-        second one cuts them at once.
+        CLOSE_GRACE seconds before their connections are cut. So does one Ctrl-C (a
+        second one cuts them at once), and a closed stdout.
         """
         task = asyncio.ensure_future(
             _run_all(planned, reporter, log_dir, linger, bail, results, stopper, trouble)
         )
-        interrupted = asyncio.Event()
+        stop = asyncio.Event()
+        why: list[str] = []  # "interrupted", "stdout": why `stop` was set
         loop = asyncio.get_running_loop()
 
         def on_sigint() -> None:
-            if interrupted.is_set():
+            if "interrupted" in why:
                 stopper.abort()
-            interrupted.set()
+            why.append("interrupted")
+            stop.set()
+
+        def on_stdout_gone() -> None:
+            why.append("stdout")
+            stop.set()
 
         loop.add_signal_handler(signal.SIGINT, on_sigint)
-        waiter = asyncio.ensure_future(interrupted.wait())
+        on_stdout_closed(on_stdout_gone)
+        waiter = asyncio.ensure_future(stop.wait())
         try:
             done, _ = await asyncio.wait(
                 {task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
@@ -334,17 +346,17 @@ def run(
             if task in done:
                 task.result()
                 return None
-            why = "interrupted" if interrupted.is_set() else "timeout"
-            if why == "interrupted":
+            cut = why[0] if why else "timeout"
+            if cut == "interrupted":
                 sys.stderr.write("wsblock: interrupted, closing (Ctrl-C again to cut at once)\n")
                 sys.stderr.flush()
-            stopper.why = _cut_words(why, timeout)
+            stopper.why = _cut_words(cut, timeout)
             task.cancel()
             finished, _ = await asyncio.wait({task}, timeout=CLOSE_GRACE + 0.5)
             if not finished:
                 stopper.abort()
                 await asyncio.wait({task})
-            return why
+            return cut
         finally:
             waiter.cancel()
             loop.remove_signal_handler(signal.SIGINT)
