@@ -311,7 +311,7 @@ def test_connect_json_carries_decoded_and_encodes_json_lines(
         cwd=tmp_path,
     )
     assert (
-        bad.code == 1
+        bad.code == 2  # a line that cannot be encoded is bad input
         and "line 1: cannot encode: protobuf: feed.Tick has no field 'colour'" in bad.err
     ), bad.err
 
