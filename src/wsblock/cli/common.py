@@ -195,9 +195,19 @@ def large_journal_note(path: Path | None) -> str:
     if size <= large_journal():
         return ""
     return (
-        f"the journal {path} holds {size / (1 << 20):,.1f} MiB; `wsblock sessions --prune 7d` "
+        f"the journal {path} holds {human_size(size)}; `wsblock sessions --prune 7d` "
         "removes the sessions older than 7 days, --no-journal records none"
     )
+
+
+def human_size(n: int) -> str:
+    """``812 B``, ``4.2 KiB``, ``750.3 MiB``, ``1.2 GiB``."""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB"):
+        if size < 1024:
+            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
 
 
 def codec_options(

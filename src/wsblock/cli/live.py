@@ -553,7 +553,11 @@ def _journal(
     if log_dir is None:
         return None
     journal = Journal.create(
-        log_dir=log_dir, name="connect", secrets=request.secrets, codecs=request.codecs
+        log_dir=log_dir,
+        name="connect",
+        secrets=request.secrets,
+        url=request.url,  # masked by the journal; `wsblock sessions` shows it
+        codecs=request.codecs,
     )
     session.add_parts_listener(journal.record_parts)
 

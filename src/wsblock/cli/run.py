@@ -19,6 +19,7 @@ from wsblock.cli.common import (
     env_options,
     guarded,
     journal_dir,
+    large_journal_note,
     on_stdout_closed,
 )
 from wsblock.cli.junit import write_junit
@@ -129,6 +130,7 @@ class Reporter:
                 record["waiting_on"] = self.masker.mask(r.waiting_on)
             if r.journal:
                 record["journal"] = str(r.journal)
+                record["journal_bytes"] = _file_size(r.journal)
             self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
         where = f"{r.file.name} › " if r.file else ""
@@ -143,6 +145,9 @@ class Reporter:
         )
         if r.journal:
             self.console.line(f"  journal: {r.journal}", "sys")
+            note = large_journal_note(r.journal)
+            if note:
+                self.console.line(f"  ⚠ {note}", "bad")
 
     def summary(self, results: list[RequestResult]) -> None:
         passed = sum(r.status == "passed" for r in results)
@@ -158,6 +163,13 @@ class Reporter:
         else:
             text = f"{passed} passed, {failed} failed" + (f", {skip} skipped" if skip else "")
             self.console.line(text, "bad" if failed else "ok")
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 class JournalTrouble:
@@ -177,6 +189,22 @@ class JournalTrouble:
         sys.stderr.flush()
 
 
+def _journal(item: Request, log_dir: Path | None, trouble: JournalTrouble) -> Journal | None:
+    """The request's journal in *log_dir* (None: ``--no-journal``)."""
+    if log_dir is None:
+        return None
+    journal = Journal.create(
+        log_dir=log_dir,
+        name=item.name,
+        secrets=item.secrets,
+        url=item.url,
+        file=item.file,
+        codecs=item.codecs,
+    )
+    journal.on_error = trouble
+    return journal
+
+
 async def _run_all(
     planned: list[Planned],
     reporter: Reporter,
@@ -194,10 +222,7 @@ async def _run_all(
             results.append(item)
             continue
         reporter.start(item)
-        journal = Journal.create(
-            log_dir=log_dir, name=item.name, secrets=item.secrets, codecs=item.codecs
-        )
-        journal.on_error = trouble
+        journal = _journal(item, log_dir, trouble)
         try:
             result = await run_request(
                 item,
@@ -209,7 +234,8 @@ async def _run_all(
             )
         finally:
             try:
-                journal.close()
+                if journal is not None:
+                    journal.close()
             except JournalError:
                 trouble.failed = True  # said at once by `trouble`
         reporter.result(result)
@@ -279,6 +305,7 @@ def _report_cut(
     metavar="DIR",
     help="Journal sessions here instead of $XDG_STATE_HOME/wsblock/sessions.",
 )
+@click.option("--no-journal", is_flag=True, help="Record no journal of the sessions.")
 @guarded
 def run(
     paths: tuple[str, ...],
@@ -290,6 +317,7 @@ def run(
     timeout: float | None,
     linger: float,
     log_dir: Path | None,
+    no_journal: bool,
 ) -> None:
     """Run the WebSocket requests of PATHS (files, folders, globs) headless.
 
@@ -304,7 +332,7 @@ def run(
     """
     files = expand_paths(list(paths))
     planned = plan(files, env, which)
-    log_dir = journal_dir(log_dir)
+    log_dir = None if no_journal else journal_dir(log_dir)
     if not planned:
         raise BadInput("no requests found in " + ", ".join(map(str, files)))
     reporter = Reporter(as_json)
