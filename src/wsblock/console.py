@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from itertools import repeat
 from typing import Any, TextIO
@@ -76,6 +77,9 @@ class Console:
         self.color = use_color(self.stream) if color is None else color
         self.width = width
         self.opened = False  # the last attempt connected (a close after it is shown)
+        #: How a message is shown decoded (a request's ``decode`` / ``encode`` rows):
+        #: ``(marker, text)``, ``(marker + "!", error)`` or None; see :meth:`payload`.
+        self.decode: Callable[[Event], tuple[str, str] | None] | None = None
 
     def paint(self, text: str, style: str) -> str:
         return f"{_STYLE[style]}{text}{_RESET}" if self.color else text
@@ -89,7 +93,7 @@ class Console:
     def format(self, event: Event) -> str:
         when = clock(event.ts)
         if event.kind in ("sent", "received"):
-            body = self.cut(payload_text(event, self.masker))
+            body = self.cut(self.payload(event))
             return f"{when} {self.paint(ARROW[event.dir], event.dir)} {body}"
         words = self.masker.mask(describe(event))
         if event.kind in ("expect", "assert"):
@@ -111,12 +115,28 @@ class Console:
                 return ""
         return self.format(event) + "\n"
 
+    def payload(self, event: Event) -> str:
+        """A message's payload as shown: decoded (``pb {"symbol":"BTC"}``) when
+        :attr:`decode` reads it, else as :func:`payload_text` gives it; one that cannot
+        be decoded is shown raw with the decoder's error."""
+        raw = payload_text(event, self.masker)
+        if self.decode is None:
+            return raw
+        shown = self.decode(event)
+        if shown is None:
+            return raw
+        marker, text = shown
+        text = self.masker.mask(text)
+        if marker.endswith("!"):
+            return f"{raw}  ✖ cannot decode: {text}"
+        return f"{marker} {text}"
+
     def format_run(self, run: ReceivedRun) -> list[str]:
         """The lines of a run of received messages: as :meth:`format` gives for its
         events, built once per run (one timestamp) rather than once per message."""
         lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
-        if run.type != "text":
-            return [lead + self.cut(payload_text(e, self.masker)) for e in run.events()]
+        if run.type != "text" or self.decode is not None:
+            return [lead + self.cut(self.payload(e)) for e in run.events()]
         data: list[str] = list(run.data)  # type: ignore[arg-type]
         if self.masker:
             data = list(map(self.masker.mask, data))
@@ -129,7 +149,7 @@ class Console:
         """:meth:`format_run`'s lines as one text, each line ending with a newline; for
         text with no line break and no secret, made in one join."""
         data: Any = run.data
-        if run.type == "text" and data and not self.masker:
+        if run.type == "text" and data and not self.masker and self.decode is None:
             lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
             width = self.width
             if max(map(len, data)) <= width:  # nothing to cut: check the joined text

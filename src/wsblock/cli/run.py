@@ -6,7 +6,7 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -68,6 +68,24 @@ def plan(paths: list[Path], env: EnvChoice, which: str | None) -> list[Planned]:
     return out
 
 
+def _decoder(req: Request) -> Callable[[Event], tuple[str, str] | None] | None:
+    """How the console shows a message of *req* decoded: received ones by its ``decode``
+    row, binary ones sent by its ``encode`` row (as ``--json`` carries them)."""
+    decode, encode = req.options.decode, req.options.encode
+    if decode is None and encode is None:
+        return None
+    from wsblock.codecs import decoded_line
+
+    def shown(event: Event) -> tuple[str, str] | None:
+        if event.kind == "received":
+            return decoded_line(decode, event.data)
+        if event.kind == "sent" and isinstance(event.data, bytes):
+            return decoded_line(encode, event.data)
+        return None
+
+    return shown
+
+
 class Reporter:
     """Human lines or NDJSON events on stdout; a summary at the end."""
 
@@ -82,6 +100,7 @@ class Reporter:
         self.request = req
         self.masker = Masker(req.secrets)
         self.console.masker = self.masker
+        self.console.decode = _decoder(req)
         if not self.as_json:
             where = f"{req.file.name} › " if req.file else ""
             self.console.line(f"▶ {where}{req.name}  {self.masker.mask(req.url)}", "sys")
