@@ -49,10 +49,12 @@ class ResolveError(ValueError):
     """A request cannot be built: bad option, unknown variable, malformed message..."""
 
 
-def where(spec: RequestSpec, block: Block, detail: str = "") -> str:
-    """``echo.void:42 headers-table row 2``: a place a user can find."""
+def where(spec: RequestSpec, block: Block, detail: str = "", at: int | None = None) -> str:
+    """``echo.void:42 headers-table row 2``: a place a user can find (line *at*, when
+    given: an item's own line, else the block's)."""
     name = (Path(getattr(block, "source", None) or spec.file or "<unsaved>")).name
-    line = f":{block.line}" if getattr(block, "line", None) else ""
+    number = at or getattr(block, "line", None)
+    line = f":{number}" if number else ""
     return f"{name}{line} {block.type}" + (f" {detail}" if detail else "")
 
 
@@ -182,11 +184,13 @@ def _rows(table, spec: RequestSpec, block: Block, width: int):
         yield n, (cells + [""] * width)[:width]
 
 
-def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
+def _checks(
+    b: _Builder, table, block: Block, kind: str, at: int | None = None
+) -> tuple[Check, ...]:
     out = []
     field_kind = "expect" if kind else "assert"
     for n, (desc, fld, op, expected) in _rows(table, b.spec, block, 4):
-        place = where(b.spec, block, f"{kind}row {n}")
+        place = where(b.spec, block, f"{kind}row {n}", at)
         canon = canonical_operator(op)
         if canon is None:
             raise ResolveError(f"unknown operator {op!r} in {place}")
@@ -204,9 +208,11 @@ def _checks(b: _Builder, table, block: Block, kind: str) -> tuple[Check, ...]:
     return tuple(out)
 
 
-def _message(b: _Builder, item: SocketMessage, block: Block, n: int) -> Message:
+def _message(
+    b: _Builder, item: SocketMessage, block: Block, n: int, at: int | None = None
+) -> Message:
     name = item.name or f"message {n}"
-    place = where(b.spec, block, f"message {name!r}")
+    place = where(b.spec, block, f"message {name!r}", at)
     fmt = (item.format or "text").lower()
     content = b.sub(item.content or "", place)
     err = validate(fmt, content, item.encoding or "base64")
@@ -227,9 +233,9 @@ def _encoded(m: Message, codec) -> Message:
         raise ResolveError(f"{m.where}: cannot encode as {codec}: {e}") from None
 
 
-def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
+def _expect(b: _Builder, item: SocketExpect, block: Block, n: int, at: int | None = None) -> Expect:
     name = item.name or f"expect {n}"
-    place = where(b.spec, block, f"expect {name!r}")
+    place = where(b.spec, block, f"expect {name!r}", at)
     try:
         timeout = float(item.timeout) if item.timeout not in (None, "") else 5.0
     except (TypeError, ValueError):
@@ -239,7 +245,7 @@ def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
             f"{place}: timeout must be a number of seconds >= 0, got {item.timeout!r}"
         )
     return Expect(
-        name, timeout, _checks(b, item, block, f"expect {name!r} "), item.uid or "", place
+        name, timeout, _checks(b, item, block, f"expect {name!r} ", at), item.uid or "", place
     )
 
 
@@ -315,13 +321,15 @@ def resolve_request(
                 except ValueError as e:
                     raise ResolveError(f"{place}: {e}") from None
         elif isinstance(v, SocketMessages):
+            lines = v.item_lines()  # an error names the item's own line
             for n, item in enumerate(v.items, 1):
+                at = lines[item.index] if lines else None
                 if isinstance(item, SocketMessage):
                     if not item.disabled:
-                        steps.append(_message(b, item, block, n))
+                        steps.append(_message(b, item, block, n, at))
                 elif isinstance(item, SocketExpect):
                     if not getattr(item, "disabled", False):
-                        steps.append(_expect(b, item, block, n))
+                        steps.append(_expect(b, item, block, n, at))
         elif isinstance(v, AssertionsTable):
             assertions.extend(_checks(b, v, block, ""))
 
