@@ -50,3 +50,20 @@ def test_no_journal_records_nothing(wsblock, echo_cli, state_dir) -> None:
     assert r.code == 0, r.err
     assert r.out.splitlines() == ["a"]
     assert not list(state_dir.rglob("*.ndjson"))
+
+
+def test_a_large_journal_is_said_at_the_end(wsblock, echo_cli, state_dir) -> None:
+    url = echo_cli.url("/flood?n=2000&size=64")
+    r = wsblock("connect", url, env={"WSBLOCK_JOURNAL_WARN_MB": "0.1"})
+    assert r.code == 0, r.err
+    assert "wsblock: the journal " in r.err and "wsblock sessions --prune 7d" in r.err, r.err
+    r = wsblock("connect", echo_cli.url("/flood?n=10&size=64"))
+    assert "wsblock sessions --prune" not in r.err
+
+
+def test_journal_size_counts_the_bytes_written(tmp_path) -> None:
+    from wsblock.journal import Journal
+
+    journal = Journal.create(tmp_path, name="s")
+    journal.close()
+    assert journal.size == journal.path.stat().st_size > 0
