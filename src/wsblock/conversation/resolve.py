@@ -217,8 +217,8 @@ def _message(
     content = b.sub(item.content or "", place)
     err = validate(fmt, content, item.encoding or "base64")
     if err is not None:
-        at = f" at line {err.line}, column {err.column}" if err.line else ""
-        raise ResolveError(f"{place}: {err}{at}")
+        inside = f" at line {err.line}, column {err.column}" if err.line else ""
+        raise ResolveError(f"{place}: {err}{inside}")
     data: str | bytes = (
         decode_binary(content, item.encoding or "base64") if fmt == "binary" else content
     )
