@@ -46,7 +46,7 @@ def test_ctrl_c_during_a_flood_says_so_stops_printing_and_ends_soon(echo_cli, tm
 
 
 def test_no_journal_records_nothing(wsblock, echo_cli, state_dir) -> None:
-    r = wsblock("connect", echo_cli.url("/echo"), "--no-journal", "--linger", "0", input="a\n")
+    r = wsblock("connect", echo_cli.url("/echo"), "--no-journal", input="a\n")
     assert r.code == 0, r.err
     assert r.out.splitlines() == ["a"]
     assert not list(state_dir.rglob("*.ndjson"))
