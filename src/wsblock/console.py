@@ -1,8 +1,9 @@
 """Human output of events for the terminal front ends (``run``, ``connect``).
 
 ``HH:MM:SS.mmm → payload`` for sent messages, ``← payload`` for received ones,
-``● ...`` for the connection's life, ``✖ ...`` for closes and failures. Secrets are
-masked; long payloads are cut on screen (never in the journal); colour only on a
+``● ...`` for the connection's life and a clean close, ``✖ ...`` for failures and
+closes that are not clean (:func:`wsblock.words.clean_close`); the close of an attempt
+that never connected is not shown (its error said why). Secrets are masked; long payloads are cut on screen (never in the journal); colour only on a
 terminal and never with ``NO_COLOR``.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from itertools import repeat
 from typing import Any, TextIO
@@ -18,7 +20,7 @@ from typing import Any, TextIO
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.variables.masking import Masker
-from wsblock.words import describe
+from wsblock.words import clean_close, describe
 
 __all__ = ["Console", "clock", "use_color"]
 
@@ -74,6 +76,10 @@ class Console:
         self.masker = masker or Masker(())
         self.color = use_color(self.stream) if color is None else color
         self.width = width
+        self.opened = False  # the last attempt connected (a close after it is shown)
+        #: How a message is shown decoded (a request's ``decode`` / ``encode`` rows):
+        #: ``(marker, text)``, ``(marker + "!", error)`` or None; see :meth:`payload`.
+        self.decode: Callable[[Event], tuple[str, str] | None] | None = None
 
     def paint(self, text: str, style: str) -> str:
         return f"{_STYLE[style]}{text}{_RESET}" if self.color else text
@@ -87,24 +93,50 @@ class Console:
     def format(self, event: Event) -> str:
         when = clock(event.ts)
         if event.kind in ("sent", "received"):
-            body = self.cut(payload_text(event, self.masker))
+            body = self.cut(self.payload(event))
             return f"{when} {self.paint(ARROW[event.dir], event.dir)} {body}"
         words = self.masker.mask(describe(event))
         if event.kind in ("expect", "assert"):
             mark, style = ("✔", "ok") if event.ok else ("✘", "bad")
             return f"{when} {self.paint(mark, style)} {words}"
-        bad = event.kind == "error" or (event.kind == "close" and event.by == "error")
-        if event.kind == "close" or bad:
-            mark = "✖" if event.kind == "close" or event.kind == "error" else "●"
-            return f"{when} {self.paint(mark, 'bad' if bad else 'sys')} {words}"
+        if event.kind == "error" or (event.kind == "close" and not clean_close(event)):
+            return f"{when} {self.paint('✖', 'bad')} {words}"
         return f"{when} {self.paint('●', 'sys')} {words}"
+
+    def text(self, event: Event) -> str:
+        """:meth:`format`'s line with its newline, or "" for an event that says nothing
+        new: the close of an attempt that never connected (its error said why)."""
+        kind = event.kind
+        if kind == "open":
+            self.opened = True
+        elif kind in ("connecting", "close"):
+            opened, self.opened = self.opened, False
+            if kind == "close" and not opened and event.by == "error":
+                return ""
+        return self.format(event) + "\n"
+
+    def payload(self, event: Event) -> str:
+        """A message's payload as shown: decoded (``pb {"symbol":"BTC"}``) when
+        :attr:`decode` reads it, else as :func:`payload_text` gives it; one that cannot
+        be decoded is shown raw with the decoder's error."""
+        raw = payload_text(event, self.masker)
+        if self.decode is None:
+            return raw
+        shown = self.decode(event)
+        if shown is None:
+            return raw
+        marker, text = shown
+        text = self.masker.mask(text)
+        if marker.endswith("!"):
+            return f"{raw}  ✖ cannot decode: {text}"
+        return f"{marker} {text}"
 
     def format_run(self, run: ReceivedRun) -> list[str]:
         """The lines of a run of received messages: as :meth:`format` gives for its
         events, built once per run (one timestamp) rather than once per message."""
         lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
-        if run.type != "text":
-            return [lead + self.cut(payload_text(e, self.masker)) for e in run.events()]
+        if run.type != "text" or self.decode is not None:
+            return [lead + self.cut(self.payload(e)) for e in run.events()]
         data: list[str] = list(run.data)  # type: ignore[arg-type]
         if self.masker:
             data = list(map(self.masker.mask, data))
@@ -117,7 +149,7 @@ class Console:
         """:meth:`format_run`'s lines as one text, each line ending with a newline; for
         text with no line break and no secret, made in one join."""
         data: Any = run.data
-        if run.type == "text" and data and not self.masker:
+        if run.type == "text" and data and not self.masker and self.decode is None:
             lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} "
             width = self.width
             if max(map(len, data)) <= width:  # nothing to cut: check the joined text
@@ -133,7 +165,7 @@ class Console:
         return "\n".join(lines) + "\n" if lines else ""
 
     def event(self, event: Event) -> None:
-        self.stream.write(self.format(event) + "\n")
+        self.stream.write(self.text(event))
 
     def line(self, text: str, style: str | None = None) -> None:
         self.stream.write((self.paint(text, style) if style else text) + "\n")

@@ -23,7 +23,7 @@ from wsblock.conversation.matching import Facts, assertion_value
 from wsblock.conversation.matching import Inbound as _Inbound
 from wsblock.conversation.matching import judge as _judge
 from wsblock.conversation.paths import text_form
-from wsblock.conversation.request import Check, Expect, Message, Request, Timer
+from wsblock.conversation.request import Check, Expect, Message, Request, Step, Timer
 from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held
 from wsblock.engine import Session
 from wsblock.engine.conductor import Conductor
@@ -53,6 +53,7 @@ class RequestResult:
     duration: float = 0.0  # seconds, from the start of connecting to the end
     journal: Path | None = None
     reason: str = ""  # why it was skipped
+    waiting_on: str = ""  # the step under way when the run was cut short (--timeout, Ctrl-C)
 
     @property
     def ok(self) -> bool:
@@ -123,10 +124,17 @@ def _first_match(checks: tuple[Check, ...], run: ReceivedRun, start: int) -> int
 
 
 class Stopper:
-    """The sessions of runs under way, so that a caller out of time can cut them all."""
+    """The sessions of runs under way, so that a caller out of time can cut them all.
+
+    A caller that cancels runs sets :attr:`why` first (``the run timed out after 2 s``);
+    each run cut short adds its result, with what really happened until then (counts,
+    duration, the step it was waiting on, the journal), to :attr:`cut`.
+    """
 
     def __init__(self) -> None:
         self.sessions: set[Session] = set()
+        self.why = "the run was cut short"
+        self.cut: list[RequestResult] = []
 
     def abort(self) -> None:
         """Cut every live connection at once, without a closing handshake."""
@@ -160,6 +168,8 @@ class _Run:
         # Inbound messages are kept for matching only while an expectation is still to
         # come; after the last one they are counted (by the session), not kept.
         self.expects_left = sum(not isinstance(step, Message) for step in request.steps)
+        self.step = "connecting"  # what the run is doing, in words (see _cut_short)
+        self.last_judged: list[str] | None = None  # the rows the last message failed
         if journal is not None:
             self.session.add_parts_listener(journal.record_parts)
         self.stream = self.session.subscribe()
@@ -259,6 +269,7 @@ class _Run:
                     if found is not None:  # scanned in C
                         if found < 0:
                             last = _judge(step.checks, item.inbound(len(run) - 1, codec).field)
+                            self.last_judged = last
                             continue
                         if found + 1 < len(run):
                             self.inbox.appendleft(_Pending(run, found + 1, item.latency))
@@ -274,7 +285,7 @@ class _Run:
                 if not failed:
                     self._matched(step)
                     return None
-                last = failed
+                last = self.last_judged = failed
                 if loop.time() - busy_since > 0.05:  # slow rows (a `matches` near its time bound):
                     if loop.time() >= deadline:  # the expect timeout still holds,
                         break
@@ -365,6 +376,7 @@ async def run_request(
                 if failure:
                     result.fail(failure, masker)
             for step in request.steps if run.conductor is None else ():
+                run.step, run.last_judged = _step_words(step), None
                 if isinstance(step, Message):
                     if run.closed.is_set() or not await run.session.send(step):
                         await _delivered(run)
@@ -379,11 +391,13 @@ async def run_request(
                     if failure:
                         result.fail(failure, masker)
                         break
+            run.step = f"lingering ({linger:g} s)"
             if not run.closed.is_set() and linger > 0 and result.ok:
                 try:
                     await asyncio.wait_for(run.closed.wait(), linger)
                 except TimeoutError:
                     pass
+            run.step = "closing"
             if not run.closed.is_set():
                 await run.session.close(1000, "")
             await run.session.wait_closed()
@@ -412,7 +426,7 @@ async def run_request(
         for f in failed:
             result.fail(f"assertion {f}", masker)
     except asyncio.CancelledError:
-        result.fail("the run was cut short", masker)
+        _cut_short(result, run, stopper, masker)
         await _close_within(run.session, CLOSE_GRACE)
         raise
     finally:
@@ -477,6 +491,33 @@ async def _end_stateful(run: _Run) -> None:
     kinds = {s.name: "timer" if isinstance(s, Timer) else "rule" for s in run.request.steps}
     for name, fired in conversation.counts.items():
         run.emit("rule", name=name, count=fired, ok=True, reason=kinds.get(name, "rule"))
+
+
+def _step_words(step: Step) -> str:
+    """What a run does at *step*, as a cut run says it: ``waiting for expect 'x' (f.void:12)``."""
+    place = step.where.split(" socket-messages", 1)[0]  # "f.void:12 socket-messages expect 'x'"
+    if isinstance(step, Message):
+        what = f"sending message {step.name!r}"
+    elif isinstance(step, Expect):
+        what = f"waiting for expect {step.name!r}"
+    else:  # a rule or a timer starts
+        what = f"starting {step.name!r}"
+    return what + (f" ({place})" if place else "")
+
+
+def _cut_short(result: RequestResult, run: _Run, stopper: Stopper | None, masker: Masker) -> None:
+    """Fail *result* as cut short (``--timeout``, Ctrl-C), naming the step under way and
+    what the last message did not hold; hand it to *stopper* (its counts, duration and
+    journal are filled in as the run ends), so that the caller reports what happened."""
+    why = stopper.why if stopper is not None else "the run was cut short"
+    result.waiting_on = run.step
+    text = f"{why} while {run.step}"
+    if run.step.startswith("waiting for expect"):
+        last = run.last_judged
+        text += ("; last message: " + "; ".join(last)) if last else "; no message arrived"
+    result.fail(text, masker)
+    if stopper is not None:
+        stopper.cut.append(result)
 
 
 async def _close_within(session: Session, grace: float) -> None:

@@ -9,7 +9,23 @@ from __future__ import annotations
 
 from wsblock.engine.events import Event
 
-__all__ = ["describe"]
+__all__ = ["CLEAN_CLOSE_CODES", "clean_close", "describe"]
+
+#: Close codes of a normal end: normal closure, going away, and a close frame with no
+#: code (1005: RFC 6455 7.1.5, "no status code").
+CLEAN_CLOSE_CODES = frozenset({1000, 1001, 1005})
+
+
+def clean_close(event: Event) -> bool:
+    """Tell whether a ``close`` event is a normal end, not to be shown as a failure.
+
+    A close the client asked for is (whatever its code: the user chose it); one by the
+    server is when its code is 1000, 1001 or none (1005); one the client had to make
+    (``by`` ``error``: refused, dropped, a protocol violation) never is.
+    """
+    if event.by == "error":
+        return False
+    return event.by == "client" or event.code in CLEAN_CLOSE_CODES
 
 
 def describe(event: Event) -> str:

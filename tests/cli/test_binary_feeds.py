@@ -311,7 +311,7 @@ def test_connect_json_carries_decoded_and_encodes_json_lines(
         cwd=tmp_path,
     )
     assert (
-        bad.code == 1
+        bad.code == 2  # a line that cannot be encoded is bad input
         and "line 1: cannot encode: protobuf: feed.Tick has no field 'colour'" in bad.err
     ), bad.err
 
@@ -386,3 +386,31 @@ def test_export_reads_a_session_as_its_request_declared(feed: str, tmp_path: Pat
     gone = wsblock("export", str(journal), cwd=elsewhere)
     assert gone.code == 2 and "the session was recorded with decode" in gone.err, gone.err
     assert "pass --decode CODEC, or --raw" in gone.err and "Traceback" not in gone.err
+
+
+def test_run_shows_decoded_messages_as_their_decoded_value(
+    feed: str, tmp_path: Path, wsblock
+) -> None:
+    """The human lines of `run` show what `connect` and `--json` show, not base64."""
+    _schema(tmp_path)
+    spec = "protobuf protos/tick.proto#feed.Tick"
+    f = _void(
+        tmp_path / "echo.void",
+        feed + "/echo",
+        spec,
+        [["symbol", "body.symbol", "equals", "ETH"]],
+        message("order", "json", '{"symbol": "ETH", "qty": 2}'),
+        encode=spec,
+    )
+    r = wsblock("run", str(f), "--linger", "0")
+    assert r.code == 0, r.out + r.err
+    assert '← pb {"symbol":"ETH","qty":2}' in r.out, r.out
+    assert '→ pb {"symbol":"ETH","qty":2}' in r.out, r.out
+    assert "base64:" not in r.out
+    bad = _void(
+        tmp_path / "bad.void", feed + "/bad", "msgpack", [["s", "body.symbol", "equals", "BTC"]]
+    )
+    r = wsblock("run", str(bad), "--linger", "0")
+    assert r.code == 0, r.out + r.err
+    assert "← base64:wcE=  ✖ cannot decode: msgpack: " in r.out, r.out
+    assert '← mp {"symbol":"BTC","qty":5}' in r.out, r.out

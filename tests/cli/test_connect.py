@@ -54,7 +54,7 @@ def test_format_validates_each_line(wsblock, echo_cli) -> None:
     )
     assert r.out.splitlines() == ['{"ok": 1}']
     assert "line 2: invalid JSON" in r.err and "not sent" in r.err
-    assert r.code == 1
+    assert r.code == 2, "a line that is not JSON is bad input"
 
 
 def test_binary_lines_are_base64(wsblock, echo_cli) -> None:

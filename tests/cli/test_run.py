@@ -270,3 +270,19 @@ def test_a_timeout_keeps_the_results_of_requests_that_ended(wsblock, echo_cli, t
     assert r.code == 1
     assert "✔ passed  t.void › Quick" in r.out
     assert "1 passed, 1 failed" in r.out and "timed out after 3 s" in r.out
+
+
+def test_no_journal_and_a_large_journal_is_said(wsblock, echo_cli, tmp_path, state_dir) -> None:
+    f = write(
+        tmp_path / "j.void",
+        request(echo_cli.url("/echo"), "J"),
+        messages(message("hi", "text", "hello")),
+    )
+    r = wsblock("run", str(f), "--linger", "0", "--no-journal")
+    assert r.code == 0, r.out + r.err
+    assert "journal:" not in r.out and not list(state_dir.rglob("*.ndjson"))
+    r = wsblock("run", str(f), "--linger", "0", env={"WSBLOCK_JOURNAL_WARN_MB": "0.0001"})
+    assert r.code == 0, r.out + r.err
+    assert "⚠ the journal " in r.out and "wsblock sessions --prune 7d" in r.out, r.out
+    r = wsblock("run", str(f), "--linger", "0")
+    assert "⚠" not in r.out

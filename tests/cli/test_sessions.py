@@ -53,3 +53,40 @@ def test_export_searches_by_text_regex_and_direction(wsblock, run_echo_sample) -
     assert [(g["event"], g["data"]) for g in got] == [("received", '<ping seq="1"/>')]
     r = wsblock("export", sid, "--regex", "(")
     assert r.code == 2 and "--regex" in r.err
+
+
+def test_sessions_pads_ids_and_shows_the_url_of_connect_sessions(
+    wsblock, echo_cli, run_echo_sample
+) -> None:
+    assert run_echo_sample().code == 0
+    url = echo_cli.url("/echo")
+    assert wsblock("connect", url, "--linger", "0", input="a\n").code == 0
+    lines = wsblock("sessions").out.splitlines()
+    assert len(lines) == 2
+    connect = next(line for line in lines if " connect " in line)
+    assert connect.endswith(f"connect  {url}"), connect
+    ids = [line.split()[0] for line in lines]
+    assert len(set(ids)) == 2 and len(ids[0]) != len(ids[1])
+    # the columns after the id line up, whatever the id's length
+    assert lines[0].index(" events") == lines[1].index(" events"), lines
+
+
+def _old_session(folder, stem: str, ts: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    record = json.dumps({"ts": ts, "event": "session", "dir": "sys", "name": stem})
+    (folder / f"{stem}.ndjson").write_text(record + "\n" + '{"event": "open"}\n')
+
+
+def test_prune_removes_sessions_older_than_an_age(wsblock, run_echo_sample, state_dir) -> None:
+    assert run_echo_sample().code == 0
+    folder = state_dir / "wsblock" / "sessions"
+    _old_session(folder, "20200101T000000Z-ancient", "2020-01-01T00:00:00Z")
+    _old_session(folder, "20200201T000000Z-old", "2020-02-01T00:00:00Z")
+    r = wsblock("sessions", "--prune", "7d")
+    assert r.code == 0, r.err
+    assert r.out.startswith("removed 2 sessions (") and "older than 7d" in r.out
+    left = [p.name for p in folder.glob("*.ndjson")]
+    assert len(left) == 1 and "echo" in left[0], left
+    assert wsblock("sessions", "--prune", "12h").out.startswith("removed 0 sessions")
+    r = wsblock("sessions", "--prune", "soon")
+    assert r.code == 2 and "--prune 'soon'" in r.err

@@ -124,6 +124,9 @@ def demo(headless: bool) -> None:
     \b
     No network needed. Without a terminal (or with --headless) the demo runs headless,
     as `wsblock run` would.
+    Examples:
+      wsblock demo               # the app, with the demo file and its echo server
+      wsblock demo --headless    # the same requests run headless, as `wsblock run`
     """
     url = EchoServerThread().start()
     path = demo_file()

@@ -1,4 +1,5 @@
-"""What the subcommands share: the environment options and clean failure."""
+"""What the subcommands share: the environment options, clean failure, a stdout that
+may go away."""
 
 from __future__ import annotations
 
@@ -18,6 +19,72 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a SIGINT
+EXIT_STDOUT_CLOSED = 141  # stdout's reader went away, as a shell reports a SIGPIPE
+
+
+class _StdoutWatch:
+    """Whether stdout's reader went away (``wsblock run --json | head -1``), and who to tell.
+
+    A closed stdout ends a command quietly, as ``cat`` and ``grep`` end: the first write
+    that fails points stdout at ``/dev/null`` (what is buffered and written later goes
+    nowhere, and interpreter exit does not complain), the command is told through the
+    callbacks given to :func:`on_stdout_closed` (``run`` and ``connect`` close their
+    connections, journaled to the end), and :func:`guarded` exits with
+    :data:`EXIT_STDOUT_CLOSED`.
+    """
+
+    def __init__(self) -> None:
+        self.closed = False
+        self.callbacks: list[Callable[[], None]] = []
+
+    def went_away(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # no file descriptor (a test's capture): nothing to do
+            pass
+        for callback in self.callbacks:
+            callback()
+
+
+_STDOUT = _StdoutWatch()
+
+
+def on_stdout_closed(callback: Callable[[], None]) -> None:
+    """Call *callback* (once, in the thread that wrote) when stdout's reader goes away."""
+    _STDOUT.callbacks.append(callback)
+
+
+def stdout_closed() -> bool:
+    """True once a write to stdout found its reader gone."""
+    return _STDOUT.closed
+
+
+class Stdout:
+    """``sys.stdout`` for output whose reader may go away: a write or flush that finds the
+    pipe closed is not an error (see :class:`_StdoutWatch`); later ones are skipped."""
+
+    def write(self, text: str) -> int:
+        if not _STDOUT.closed:
+            try:
+                sys.stdout.write(text)
+            except BrokenPipeError:
+                _STDOUT.went_away()
+        return len(text)
+
+    def flush(self) -> None:
+        if not _STDOUT.closed:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _STDOUT.went_away()
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
 
 
 def env_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,6 +181,35 @@ def journal_dir(log_dir: Path | None) -> Path:
     return folder
 
 
+def large_journal_note(path: Path | None) -> str:
+    """Words for a journal that passed :func:`~wsblock.journal.large_journal` bytes (with
+    how to prune old sessions), or "" (no journal, or a smaller one)."""
+    if path is None:
+        return ""
+    from wsblock.journal import large_journal
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    if size <= large_journal():
+        return ""
+    return (
+        f"the journal {path} holds {human_size(size)}; `wsblock sessions --prune 7d` "
+        "removes the sessions older than 7 days, --no-journal records none"
+    )
+
+
+def human_size(n: int) -> str:
+    """``812 B``, ``4.2 KiB``, ``750.3 MiB``, ``1.2 GiB``."""
+    size = float(n)
+    for unit in ("B", "KiB", "MiB"):
+        if size < 1024:
+            return f"{n} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
+
+
 def codec_options(
     decode: str | None, encode: str | None, root: Path
 ) -> tuple[Codec | None, Codec | None]:
@@ -145,17 +241,24 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            if _STDOUT.closed:
+                sys.exit(EXIT_STDOUT_CLOSED)
+            return result
         except BadInput as e:
             fail(str(e), EXIT_BAD_INPUT)
         except KeyboardInterrupt:
             click.echo("wsblock: interrupted", err=True)
-            sys.exit(130)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            sys.exit(EXIT_INTERRUPTED)
+        except SystemExit as e:
+            if _STDOUT.closed and e.code != EXIT_INTERRUPTED:
+                sys.exit(EXIT_STDOUT_CLOSED)  # the command stopped early: not all was shown
             raise
-        except BrokenPipeError:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(EXIT_FAILED)
+        except (click.exceptions.Exit, click.ClickException):
+            raise
+        except BrokenPipeError:  # a closed stdout in plain code (sessions, export)
+            _STDOUT.went_away()
+            sys.exit(EXIT_STDOUT_CLOSED)
         except Exception as e:  # noqa: BLE001 - the last line of defence: no tracebacks
             if os.environ.get("WSBLOCK_DEBUG"):
                 raise

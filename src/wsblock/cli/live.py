@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -13,12 +14,18 @@ from typing import Any
 import click
 
 from wsblock.cli.common import (
+    EXIT_BAD_INPUT,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_STDOUT_CLOSED,
+    Stdout,
     codec_options,
     env_options,
     guarded,
     journal_dir,
+    large_journal_note,
+    on_stdout_closed,
 )
 from wsblock.console import Console, payload_text
 from wsblock.conversation.request import Message, Options, Request
@@ -29,6 +36,7 @@ from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables.masking import Masker
+from wsblock.words import clean_close
 
 HELP = """\
 Type a line and Enter to send it. Commands:
@@ -127,14 +135,21 @@ class _Printer:
 
     def __init__(self, masker: Masker, as_json: bool, interactive: bool):
         self.prompting = False
+        self.muted = False
         self.masker = masker
         self.as_json = as_json
         self.interactive = interactive
-        self.console = Console(sys.stderr if not interactive else sys.stdout, masker)
-        self.out = sys.stdout
+        self.out = Stdout()  # a reader that goes away stops the session (cli/common.py)
+        self.console = Console(sys.stderr if not interactive else self.out, masker)  # type: ignore[arg-type]
 
     def batch(self, parts: list[Part]) -> None:
         """Show events and runs of received messages (engine/runs.py), in order."""
+        if self.muted:  # stopping (Ctrl-C, a closed stdout): the journal still records
+            if not (self.as_json or self.interactive):  # the connection's life, on stderr
+                for part in parts:
+                    if type(part) is not ReceivedRun and part.kind in ("close", "error"):
+                        self.console.event(part)
+            return
         if self.as_json or self.interactive or not self._plain():
             self.events(flatten(parts))
             return
@@ -171,9 +186,9 @@ class _Printer:
             if any(e.kind == "close" for e in events):
                 self.prompting = False
             lines = [
-                self.console.format(e) + self._decoded(e, "\n    ")
+                shown[:-1] + self._decoded(e, "\n    ")
                 for e in events
-                if e.kind not in ("sent",)
+                if e.kind not in ("sent",) and (shown := self.console.text(e))
             ]
         else:
             lines = self._lines(events)
@@ -232,6 +247,8 @@ class _Printer:
             out = self.out
             step = max(1, _SLICE // (len(lines[0]) + 1)) if lines else 1
             for i in range(0, len(lines), step):
+                if self.muted:  # stdout's reader went away meanwhile
+                    break
                 out.write("\n".join(lines[i : i + step]) + "\n")
         self.out.flush()
 
@@ -246,13 +263,14 @@ async def _pump(
     printer: _Printer,
     echo: bool,
     state: dict,
-    journal: Journal,
+    journal: Journal | None,
 ) -> None:
     """Print every event, in order, until the stream is closed and empty."""
     loop = asyncio.get_running_loop()
     while parts := await stream.parts():
         # On disk before it is shown: a killed process never loses a printed message.
-        journal.write_now()
+        if journal is not None:
+            journal.write_now()
         printer.batch(parts)
         if echo:
             for e in flatten(parts):
@@ -318,6 +336,91 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
     return True
 
 
+def _unsent(queue: asyncio.Queue[str | None], interactive: bool) -> int:
+    """Input lines read but not sent when the connection closed: said on stderr, counted
+    (a line that could not be sent makes the exit code 1)."""
+    lines = [line for line in _drain(queue) if line is not None]
+    if lines and not interactive:
+        click.echo(
+            f"wsblock: {len(lines)} input line{'s' * (len(lines) > 1)} not sent: "
+            "the connection closed",
+            err=True,
+        )
+    return len(lines)
+
+
+def _drain(queue: asyncio.Queue[str | None]) -> list[str | None]:
+    out = []
+    while not queue.empty():
+        out.append(queue.get_nowait())
+    return out
+
+
+CLOSE_GRACE = 1.0
+"""Seconds a connection stopped early (Ctrl-C, a closed stdout) gives the closing handshake."""
+
+
+class _Stop:
+    """Why ``connect`` stops early, and the stopping: one Ctrl-C (or a closed stdout) stops
+    printing and closes within :data:`CLOSE_GRACE`; a second Ctrl-C cuts at once."""
+
+    def __init__(self, session: Session, printer: _Printer) -> None:
+        self.session = session
+        self.printer = printer
+        self.why: str | None = None  # "interrupted" | "stdout"
+        self.event = asyncio.Event()
+
+    def sigint(self) -> None:
+        if self.why == "interrupted":
+            self.session.abort()
+            return
+        self.printer.muted = True
+        sys.stderr.write("wsblock: interrupted, closing (Ctrl-C again to cut at once)\n")
+        sys.stderr.flush()
+        self.why = "interrupted"
+        self.event.set()
+
+    def stdout_gone(self) -> None:
+        self.printer.muted = True
+        self.why = self.why or "stdout"
+        self.event.set()
+
+    @property
+    def code(self) -> int | None:
+        """The exit code of a stop, if stopped."""
+        if self.why is None:
+            return None
+        return EXIT_INTERRUPTED if self.why == "interrupted" else EXIT_STDOUT_CLOSED
+
+    async def until(self, *aws: asyncio.Future[Any]) -> None:
+        """Wait until one of *aws* is done or the stop comes."""
+        stopped = asyncio.ensure_future(self.event.wait())
+        try:
+            await asyncio.wait({stopped, *aws}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopped.cancel()
+
+    async def close(self) -> None:
+        """Close with 1000 and wait for the end: as long as the closing handshake takes,
+        or :data:`CLOSE_GRACE` once stopped (then the connection is cut)."""
+        if self.session.state.name == "DISCONNECTED":
+            return
+
+        async def close() -> None:
+            await self.session.close(1000, "")
+            await self.session.wait_closed()
+
+        task = asyncio.ensure_future(close())
+        await self.until(task)
+        if not task.done():
+            done, _ = await asyncio.wait({task}, timeout=CLOSE_GRACE)
+            if not done:
+                self.session.abort()
+                await asyncio.wait({task})
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+
+
 async def _connect(
     request: Request,
     fmt: str,
@@ -327,11 +430,128 @@ async def _connect(
     log_dir: Path | None,
     raw: bool = False,
 ) -> int:
+    """The session to its end; the exit code. ``log_dir`` None: no journal."""
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     masker = Masker(request.secrets)
     printer = _Printer(masker, as_json, interactive)
     printer.options, printer.raw = request.options, raw
     session = Session(request)
+    state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
+    journal = _journal(session, request, log_dir, state)
+    stream = session.subscribe()
+    pump = asyncio.create_task(_pump(session, stream, printer, echo, state, journal))
+
+    loop = asyncio.get_running_loop()
+    stop = _Stop(session, printer)
+    loop.add_signal_handler(signal.SIGINT, stop.sigint)
+    on_stdout_closed(stop.stdout_gone)
+    errors = bad = 0
+    try:
+        connecting = asyncio.ensure_future(session.connect())
+        await stop.until(connecting)
+        if not connecting.done():
+            await stop.close()  # cancels the attempt
+        if not await connecting:
+            return stop.code or EXIT_FAILED
+        if interactive:
+            printer.prompting = True
+            printer.say(f"connected to {masker.mask(request.url)}; /help for commands", "sys")
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        _stdin_lines(loop, queue)
+        n = 0
+        closed_wait = asyncio.ensure_future(session.wait_closed())
+        while stop.why is None:
+            getter = asyncio.ensure_future(queue.get())
+            await stop.until(getter, closed_wait)
+            if not getter.done():
+                getter.cancel()
+                if stop.why is None:
+                    errors += _unsent(queue, interactive)
+                break
+            line = getter.result()
+            if line is None:
+                printer.prompting = False
+                break
+            n += 1
+            if interactive and line.startswith("/") and not line.startswith("//"):
+                if not await _command(session, line, printer):
+                    break
+                continue
+            msg = _line_message(
+                line[1:] if line.startswith("//") else line, fmt, n, request, printer, interactive
+            )
+            if msg is None:
+                bad += 1
+            elif not await session.send(msg):  # the engine's error event says why
+                errors += 1
+            if interactive:
+                printer.write([])
+        # End of input: wait for replies until `linger` seconds pass with none, or a close.
+        if not interactive and not state["closed"]:
+            state["last_in"] = loop.time()
+            while not state["closed"] and stop.why is None:
+                left = state["last_in"] + linger - loop.time()
+                if left <= 0:
+                    break
+                waiter = asyncio.ensure_future(asyncio.wait_for(asyncio.shield(closed_wait), left))
+                await stop.until(waiter)
+                waiter.cancel()
+                await asyncio.wait({waiter})
+        await stop.close()
+    finally:
+        await stop.close()
+        # Every event printed, none lost: the stream ends, the pump empties it and stops.
+        stream.close()
+        await asyncio.wait({pump})
+        loop.remove_signal_handler(signal.SIGINT)
+        if journal is not None:
+            try:
+                journal.close()
+            except JournalError:
+                state["journal_failed"] = True
+            _say_journal_size(journal)
+        if interactive and not printer.muted:
+            sys.stdout.write("\n")
+    if stop.code is not None:
+        return stop.code
+    close: Event | None = state.get("close")
+    if close is not None and not clean_close(close):
+        return EXIT_FAILED  # refused, dropped, failed, or closed by the server with 1011...
+    if bad:
+        return EXIT_BAD_INPUT  # a line not valid for --format, or that cannot be encoded
+    if state["journal_failed"] or errors:
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _line_message(
+    line: str, fmt: str, n: int, request: Request, printer: _Printer, interactive: bool
+) -> Message | None:
+    """Input line *n* as the message to send, or None when it is bad input (said)."""
+    from wsblock.codecs import CodecError, encoded_message
+    from wsblock.conversation.checks import MessageError
+
+    try:
+        msg = _message(line, fmt, None if interactive else n)
+        return encoded_message(msg, request.options.encode)
+    except CodecError as e:
+        why = f"{'message' if interactive else f'line {n}'}: cannot encode: {e}"
+    except MessageError as e:
+        why = str(e)
+    if interactive:
+        printer.say(f"✖ {why}; not sent", "bad")
+    else:
+        click.echo(f"wsblock: {why}; not sent", err=True)
+    return None
+
+
+def _journal(
+    session: Session, request: Request, log_dir: Path | None, state: dict
+) -> Journal | None:
+    """The session's journal (None without a folder: --no-journal); a write that fails is
+    said at once and makes the exit code 1."""
+    if log_dir is None:
+        return None
     journal = Journal.create(
         log_dir=log_dir,
         name="connect",
@@ -341,7 +561,6 @@ async def _connect(
         handshake=handshake_of(request),
     )
     session.add_parts_listener(journal.record_parts)
-    state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
 
     def journal_trouble(exc: OSError) -> None:
         state["journal_failed"] = True
@@ -352,95 +571,14 @@ async def _connect(
         )
 
     journal.on_error = journal_trouble
-    stream = session.subscribe()
-    pump = asyncio.create_task(_pump(session, stream, printer, echo, state, journal))
+    return journal
 
-    loop = asyncio.get_running_loop()
-    errors = 0
-    try:
-        if not await session.connect():
-            return EXIT_FAILED
-        if interactive:
-            printer.prompting = True
-            printer.say(f"connected to {masker.mask(request.url)}; /help for commands", "sys")
-        queue: asyncio.Queue[str | None] = asyncio.Queue()
-        _stdin_lines(loop, queue)
-        n = 0
-        closed_wait = asyncio.ensure_future(session.wait_closed())
-        while True:
-            getter = asyncio.ensure_future(queue.get())
-            done, _ = await asyncio.wait({getter, closed_wait}, return_when=asyncio.FIRST_COMPLETED)
-            if getter not in done:
-                getter.cancel()
-                break
-            line = getter.result()
-            if line is None:
-                printer.prompting = False
-                break
-            n += 1
-            if interactive and line.startswith("/") and not line.startswith("//"):
-                if not await _command(session, line, printer):
-                    break
-            else:
-                if line.startswith("//"):
-                    line = line[1:]
-                from wsblock.codecs import CodecError, encoded_message
-                from wsblock.conversation.checks import MessageError
 
-                try:
-                    msg = _message(line, fmt, None if interactive else n)
-                    msg = encoded_message(msg, request.options.encode)
-                except CodecError as e:
-                    why = f"{'message' if interactive else f'line {n}'}: cannot encode: {e}"
-                    if interactive:
-                        printer.say(f"✖ {why}; not sent", "bad")
-                    else:
-                        click.echo(f"wsblock: {why}; not sent", err=True)
-                    errors += 1
-                    continue
-                except MessageError as e:
-                    if interactive:
-                        printer.say(f"✖ {e}; not sent", "bad")
-                    else:
-                        click.echo(f"wsblock: {e}; not sent", err=True)
-                    errors += 1
-                    continue
-                await session.send(msg)
-                if interactive:
-                    printer.write([])
-        # End of input: wait for replies until `linger` seconds pass with none, or a close.
-        if not interactive and not state["closed"]:
-            state["last_in"] = loop.time()
-            while not state["closed"]:
-                left = state["last_in"] + linger - loop.time()
-                if left <= 0:
-                    break
-                try:
-                    await asyncio.wait_for(asyncio.shield(closed_wait), left)
-                except TimeoutError:
-                    pass
-        if not state["closed"]:
-            await session.close(1000, "")
-        await session.wait_closed()
-    finally:
-        if session.state.name != "DISCONNECTED":
-            await session.close(1000, "")
-            await session.wait_closed()
-        # Every event printed, none lost: the stream ends, the pump empties it and stops.
-        stream.close()
-        await asyncio.wait({pump})
-        try:
-            journal.close()
-        except JournalError:
-            state["journal_failed"] = True
-        if interactive:
-            sys.stdout.write("\n")
-    close: Event | None = state.get("close")
-    if close is not None and (close.by == "error" or close.code == 1006):
-        return EXIT_FAILED
-    if state["journal_failed"]:
-        return EXIT_FAILED
-    return EXIT_FAILED if errors else EXIT_OK
+def _say_journal_size(journal: Journal) -> None:
+    """On stderr, when the session's journal passed :data:`~wsblock.journal.LARGE_JOURNAL`."""
+    note = large_journal_note(journal.path)
+    if note:
+        click.echo(f"wsblock: {note}", err=True)
 
 
 @click.command()
@@ -484,6 +622,9 @@ async def _connect(
     "--log-dir", type=click.Path(path_type=Path), metavar="DIR", help="Journal the session here."
 )
 @click.option(
+    "--no-journal", is_flag=True, help="Record no journal of the session (wsblock sessions)."
+)
+@click.option(
     "--decode",
     "decode",
     metavar="CODEC",
@@ -513,6 +654,7 @@ def connect(
     echo: bool,
     linger: float,
     log_dir: Path | None,
+    no_journal: bool,
     env: EnvChoice,
     decode: str | None = None,
     encode: str | None = None,
@@ -537,7 +679,7 @@ def connect(
     request = dataclasses.replace(
         request, options=dataclasses.replace(request.options, decode=decoder, encode=encoder)
     )
-    log_dir = journal_dir(log_dir)
+    log_dir = None if no_journal else journal_dir(log_dir)
     raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir, raw)))
 
 

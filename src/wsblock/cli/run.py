@@ -6,7 +6,7 @@ import asyncio
 import json
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,12 @@ from wsblock.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    Stdout,
     env_options,
     guarded,
     journal_dir,
+    large_journal_note,
+    on_stdout_closed,
 )
 from wsblock.cli.junit import write_junit
 from wsblock.codecs import decoded_for
@@ -66,12 +69,31 @@ def plan(paths: list[Path], env: EnvChoice, which: str | None) -> list[Planned]:
     return out
 
 
+def _decoder(req: Request) -> Callable[[Event], tuple[str, str] | None] | None:
+    """How the console shows a message of *req* decoded: received ones by its ``decode``
+    row, binary ones sent by its ``encode`` row (as ``--json`` carries them)."""
+    decode, encode = req.options.decode, req.options.encode
+    if decode is None and encode is None:
+        return None
+    from wsblock.codecs import decoded_line
+
+    def shown(event: Event) -> tuple[str, str] | None:
+        if event.kind == "received":
+            return decoded_line(decode, event.data)
+        if event.kind == "sent" and isinstance(event.data, bytes):
+            return decoded_line(encode, event.data)
+        return None
+
+    return shown
+
+
 class Reporter:
     """Human lines or NDJSON events on stdout; a summary at the end."""
 
     def __init__(self, as_json: bool):
         self.as_json = as_json
-        self.console = Console(sys.stdout)
+        self.out = Stdout()  # a reader that goes away ends the run quietly (cli/common.py)
+        self.console = Console(self.out)  # type: ignore[arg-type]
         self.masker = Masker(())
         self.request: Request | None = None
 
@@ -79,6 +101,7 @@ class Reporter:
         self.request = req
         self.masker = Masker(req.secrets)
         self.console.masker = self.masker
+        self.console.decode = _decoder(req)
         if not self.as_json:
             where = f"{req.file.name} › " if req.file else ""
             self.console.line(f"▶ {where}{req.name}  {self.masker.mask(req.url)}", "sys")
@@ -89,11 +112,11 @@ class Reporter:
             if self.request is not None:
                 record.setdefault("request", self.request.name)
                 record.update(decoded_for(self.request.options, event, self.masker))
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             self.console.event(event)
         if flush:
-            sys.stdout.flush()
+            self.out.flush()
 
     def parts(self, parts: Sequence[Part]) -> None:
         """A batch of events, received messages in runs: one write, one flush."""
@@ -101,14 +124,14 @@ class Reporter:
             for event in flatten(parts):
                 self.event(event, flush=False)
         else:
-            write = sys.stdout.write
+            write = self.out.write
             for part in parts:
                 if type(part) is ReceivedRun:
                     for piece in part.split(4096):  # a flood's batch, in slices
                         write(self.console.run_text(piece))
                 else:
-                    write(self.console.format(part) + "\n")  # type: ignore[arg-type]
-        sys.stdout.flush()
+                    write(self.console.text(part))  # type: ignore[arg-type]
+        self.out.flush()
 
     def result(self, r: RequestResult) -> None:
         if self.as_json:
@@ -123,9 +146,12 @@ class Reporter:
                 "duration_ms": round(r.duration * 1000, 1),
                 "failures": [self.masker.mask(f) for f in r.failures],
             }
+            if r.waiting_on:
+                record["waiting_on"] = self.masker.mask(r.waiting_on)
             if r.journal:
                 record["journal"] = str(r.journal)
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                record["journal_bytes"] = _file_size(r.journal)
+            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
             return
         where = f"{r.file.name} › " if r.file else ""
         if r.status == "skipped":
@@ -139,13 +165,16 @@ class Reporter:
         )
         if r.journal:
             self.console.line(f"  journal: {r.journal}", "sys")
+            note = large_journal_note(r.journal)
+            if note:
+                self.console.line(f"  ⚠ {note}", "bad")
 
     def summary(self, results: list[RequestResult]) -> None:
         passed = sum(r.status == "passed" for r in results)
         failed = sum(r.status == "failed" for r in results)
         skip = sum(r.status == "skipped" for r in results)
         if self.as_json:
-            sys.stdout.write(
+            self.out.write(
                 json.dumps(
                     {"event": "summary", "passed": passed, "failed": failed, "skipped": skip}
                 )
@@ -154,6 +183,13 @@ class Reporter:
         else:
             text = f"{passed} passed, {failed} failed" + (f", {skip} skipped" if skip else "")
             self.console.line(text, "bad" if failed else "ok")
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 class JournalTrouble:
@@ -171,6 +207,23 @@ class JournalTrouble:
             "goes on, the run will fail\n"
         )
         sys.stderr.flush()
+
+
+def _journal(item: Request, log_dir: Path | None, trouble: JournalTrouble) -> Journal | None:
+    """The request's journal in *log_dir* (None: ``--no-journal``)."""
+    if log_dir is None:
+        return None
+    journal = Journal.create(
+        log_dir=log_dir,
+        name=item.name,
+        secrets=item.secrets,
+        url=item.url,
+        file=item.file,
+        codecs=item.codecs,
+        handshake=handshake_of(item),
+    )
+    journal.on_error = trouble
+    return journal
 
 
 async def _run_all(
@@ -212,16 +265,7 @@ async def run_planned(
         reporter.result(item)
         return item
     reporter.start(item)
-    journal = Journal.create(
-        log_dir=log_dir,
-        name=item.name,
-        secrets=item.secrets,
-        codecs=item.codecs,
-        url=item.url,
-        file=item.file,
-        handshake=handshake_of(item),
-    )
-    journal.on_error = trouble
+    journal = _journal(item, log_dir, trouble)
     try:
         result = await run_request(
             item,
@@ -234,11 +278,42 @@ async def run_planned(
         )
     finally:
         try:
-            journal.close()
+            if journal is not None:
+                journal.close()
         except JournalError:
             trouble.failed = True  # said at once by `trouble`
     reporter.result(result)
     return result
+
+
+def _cut_words(why: str, timeout: float | None) -> str:
+    """Why a run was cut short, in words: ``interrupted``, ``the run timed out after 2 s``."""
+    if why == "stdout":
+        return "stdout was closed"
+    return "interrupted" if why == "interrupted" else f"the run timed out after {timeout:g} s"
+
+
+def _report_cut(
+    planned: list[Planned],
+    results: list[RequestResult],
+    stopper: Stopper,
+    reporter: Reporter,
+    why: str,
+) -> None:
+    """After a cut: report each request that had not ended, the one under way with what
+    really happened (counts, duration, the step it waited on, its journal), the ones
+    not started as failed with *why*."""
+    done = {(r.file, r.index) for r in results}
+    under_way = {(r.file, r.index): r for r in stopper.cut}
+    for item in planned:
+        key = (item.file, item.index)
+        if key in done:
+            continue
+        r = under_way.get(key) or RequestResult(
+            item.name, item.file, item.index, status="failed", failures=[f"{why} (not started)"]
+        )
+        reporter.result(r)
+        results.append(r)
 
 
 @click.command()
@@ -272,6 +347,7 @@ async def run_planned(
     metavar="DIR",
     help="Journal sessions here instead of $XDG_STATE_HOME/wsblock/sessions.",
 )
+@click.option("--no-journal", is_flag=True, help="Record no journal of the sessions.")
 @guarded
 def run(
     paths: tuple[str, ...],
@@ -283,6 +359,7 @@ def run(
     timeout: float | None,
     linger: float,
     log_dir: Path | None,
+    no_journal: bool,
 ) -> None:
     """Run the WebSocket requests of PATHS (files, folders, globs) headless.
 
@@ -297,7 +374,7 @@ def run(
     """
     files = expand_paths(list(paths))
     planned = plan(files, env, which)
-    log_dir = journal_dir(log_dir)
+    log_dir = None if no_journal else journal_dir(log_dir)
     if not planned:
         raise BadInput("no requests found in " + ", ".join(map(str, files)))
     reporter = Reporter(as_json)
@@ -306,25 +383,32 @@ def run(
     trouble = JournalTrouble()
 
     async def main() -> str | None:
-        """Run everything; why it was cut short ("timeout", "interrupted") or None.
+        """Run everything; why it was cut short ("timeout", "interrupted", "stdout") or None.
 
         ``--timeout`` is a hard bound: the requests under way close with 1000 and get
-        CLOSE_GRACE seconds before their connections are cut. So does one Ctrl-C; a
-        second one cuts them at once.
+        CLOSE_GRACE seconds before their connections are cut. So does one Ctrl-C (a
+        second one cuts them at once), and a closed stdout.
         """
         task = asyncio.ensure_future(
             _run_all(planned, reporter, log_dir, linger, bail, results, stopper, trouble)
         )
-        interrupted = asyncio.Event()
+        stop = asyncio.Event()
+        why: list[str] = []  # "interrupted", "stdout": why `stop` was set
         loop = asyncio.get_running_loop()
 
         def on_sigint() -> None:
-            if interrupted.is_set():
+            if "interrupted" in why:
                 stopper.abort()
-            interrupted.set()
+            why.append("interrupted")
+            stop.set()
+
+        def on_stdout_gone() -> None:
+            why.append("stdout")
+            stop.set()
 
         loop.add_signal_handler(signal.SIGINT, on_sigint)
-        waiter = asyncio.ensure_future(interrupted.wait())
+        on_stdout_closed(on_stdout_gone)
+        waiter = asyncio.ensure_future(stop.wait())
         try:
             done, _ = await asyncio.wait(
                 {task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
@@ -332,29 +416,24 @@ def run(
             if task in done:
                 task.result()
                 return None
-            why = "interrupted" if interrupted.is_set() else "timeout"
-            if why == "interrupted":
+            cut = why[0] if why else "timeout"
+            if cut == "interrupted":
                 sys.stderr.write("wsblock: interrupted, closing (Ctrl-C again to cut at once)\n")
                 sys.stderr.flush()
+            stopper.why = _cut_words(cut, timeout)
             task.cancel()
             finished, _ = await asyncio.wait({task}, timeout=CLOSE_GRACE + 0.5)
             if not finished:
                 stopper.abort()
                 await asyncio.wait({task})
-            return why
+            return cut
         finally:
             waiter.cancel()
             loop.remove_signal_handler(signal.SIGINT)
 
     cut = asyncio.run(main())
     if cut is not None:
-        done = {(r.file, r.index) for r in results}
-        why = "interrupted" if cut == "interrupted" else f"the run timed out after {timeout:g} s"
-        for item in planned:
-            if (item.file, item.index) not in done:
-                r = RequestResult(item.name, item.file, item.index, status="failed", failures=[why])
-                reporter.result(r)
-                results.append(r)
+        _report_cut(planned, results, stopper, reporter, _cut_words(cut, timeout))
     reporter.summary(results)
     if junit is not None:
         write_junit(junit, results)

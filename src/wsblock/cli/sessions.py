@@ -5,16 +5,18 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
 
-from wsblock.cli.common import codec_options, guarded
+from wsblock.cli.common import EXIT_FAILED, codec_options, guarded, human_size
 from wsblock.codecs import Codec, CodecError, parse_codec, with_decoded
 from wsblock.conversation.workspace import BadInput
 from wsblock.journal import (
     JournalError,
     SessionNotFoundError,
+    default_log_dir,
     find_session,
     list_sessions,
     read_session,
@@ -40,24 +42,74 @@ _LOG_DIR = click.option(
     show_default=True,
     help="How many, newest first (0: all).",
 )
+@click.option(
+    "--prune",
+    "older_than",
+    metavar="AGE",
+    help="Remove the sessions that started more than AGE ago (30m, 12h, 7d, 2w) instead "
+    "of listing.",
+)
 @guarded
-def sessions(log_dir: Path | None, limit: int) -> None:
-    """List recorded sessions, newest first.
+def sessions(log_dir: Path | None, limit: int, older_than: str | None) -> None:
+    """List recorded sessions, newest first: id, size, events, name, URL.
 
     \b
-    Example:
+    Journals live in $XDG_STATE_HOME/wsblock/sessions (~/.local/state/wsblock/sessions),
+    or --log-dir. Examples:
       wsblock sessions -n 5
       wsblock export <ID> --format csv -o session.csv
+      wsblock sessions --prune 7d      # remove the sessions older than 7 days
     """
+    if older_than is not None:
+        _prune(log_dir, older_than)
+        return
     found = list_sessions(log_dir)[::-1]
     if limit:
         found = found[:limit]
     if not found:
         click.echo("no sessions recorded yet")
         return
+    width = max(len(s.id) for s in found)
     for s in found:
         url = f"  {s.url}" if s.url else ""
-        click.echo(f"{s.id}  {s.events:>8} events  {s.name}{url}")
+        click.echo(f"{s.id:<{width}}  {human_size(s.size):>9}  {s.events:>8} events  {s.name}{url}")
+
+
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_age(text: str) -> timedelta:
+    """``30m``, ``12h``, ``7d``, ``2w`` (``s`` too) as a duration; :class:`BadInput` else."""
+    match = _AGE.match(text)
+    if match is None:
+        raise BadInput(f"--prune {text!r}: an age is a number and a unit: 30m, 12h, 7d, 2w")
+    return timedelta(seconds=float(match.group(1)) * _SECONDS[match.group(2)])
+
+
+def _prune(log_dir: Path | None, older_than: str) -> None:
+    """Remove the sessions that started before now minus *older_than*, and say what went."""
+    cutoff = datetime.now(UTC) - parse_age(older_than)
+    folder = log_dir if log_dir is not None else default_log_dir()
+    old = [s for s in list_sessions(folder) if s.started is not None and s.started < cutoff]
+    freed, failed = 0, []
+    for s in old:
+        try:
+            s.path.unlink()
+            freed += s.size
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            failed.append(f"{s.path}: {e.strerror or e}")
+    removed = len(old) - len(failed)
+    click.echo(
+        f"removed {removed} session{'s' * (removed != 1)} ({human_size(freed)}) older than "
+        f"{older_than.strip()} from {folder}"
+    )
+    if failed:
+        for line in failed:
+            click.echo(f"wsblock: cannot remove {line}", err=True)
+        raise SystemExit(EXIT_FAILED)
 
 
 @click.command()

@@ -52,10 +52,12 @@ __all__ = ["ResolveError", "captured_names", "parse_size", "resolve_request", "w
 SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization", "set-cookie"}
 
 
-def where(spec: RequestSpec, block: Block, detail: str = "") -> str:
-    """``echo.void:42 headers-table row 2``: a place a user can find."""
+def where(spec: RequestSpec, block: Block, detail: str = "", at: int | None = None) -> str:
+    """``echo.void:42 headers-table row 2``: a place a user can find (line *at*, when
+    given: an item's own line, else the block's)."""
     name = (Path(getattr(block, "source", None) or spec.file or "<unsaved>")).name
-    line = f":{block.line}" if getattr(block, "line", None) else ""
+    number = at or getattr(block, "line", None)
+    line = f":{number}" if number else ""
     return f"{name}{line} {block.type}" + (f" {detail}" if detail else "")
 
 
@@ -203,14 +205,19 @@ def _rows(table, spec: RequestSpec, block: Block, width: int):
 
 
 def _checks(
-    b: _Builder, table, block: Block, kind: str, roots: tuple[str, ...] | None = None
+    b: _Builder,
+    table,
+    block: Block,
+    kind: str,
+    roots: tuple[str, ...] | None = None,
+    at: int | None = None,
 ) -> tuple[Check, ...]:
     """The rows as checks; with ``roots`` (expectations and rules) an expected cell may
     hold late templates, filled when a message is judged."""
     out = []
     field_kind = "expect" if kind else "assert"
     for n, (desc, fld, op, expected) in _rows(table, b.spec, block, 4):
-        place = where(b.spec, block, f"{kind}row {n}")
+        place = where(b.spec, block, f"{kind}row {n}", at)
         canon = canonical_operator(op)
         if canon is None:
             raise ResolveError(f"unknown operator {op!r} in {place}")
@@ -239,9 +246,10 @@ def _message(
     n: int,
     roots: tuple[str, ...] = (),
     place: str | None = None,
+    at: int | None = None,
 ) -> Message:
     name = item.name or f"message {n}"
-    place = place or where(b.spec, block, f"message {name!r}")
+    place = place or where(b.spec, block, f"message {name!r}", at)
     fmt = (item.format or "text").lower()
     content, late = b.sub_late(item.content or "", place, roots)
     if late and fmt == "binary":
@@ -250,8 +258,8 @@ def _message(
         fmt, resolve_state.placeholder(content) if late else content, item.encoding or "base64"
     )
     if err is not None:
-        at = f" at line {err.line}, column {err.column}" if err.line else ""
-        raise ResolveError(f"{place}: {err}{at}")
+        inside = f" at line {err.line}, column {err.column}" if err.line else ""
+        raise ResolveError(f"{place}: {err}{inside}")
     data: str | bytes = (
         decode_binary(content, item.encoding or "base64") if fmt == "binary" else content
     )
@@ -266,9 +274,9 @@ def _encoded(m: Message, codec) -> Message:
         raise ResolveError(f"{m.where}: cannot encode as {codec}: {e}") from None
 
 
-def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
+def _expect(b: _Builder, item: SocketExpect, block: Block, n: int, at: int | None = None) -> Expect:
     name = item.name or f"expect {n}"
-    place = where(b.spec, block, f"expect {name!r}")
+    place = where(b.spec, block, f"expect {name!r}", at)
     try:
         timeout = float(item.timeout) if item.timeout not in (None, "") else 5.0
     except (TypeError, ValueError):
@@ -277,7 +285,7 @@ def _expect(b: _Builder, item: SocketExpect, block: Block, n: int) -> Expect:
         raise ResolveError(
             f"{place}: timeout must be a number of seconds >= 0, got {item.timeout!r}"
         )
-    checks = _checks(b, item, block, f"expect {name!r} ", ("$req",))
+    checks = _checks(b, item, block, f"expect {name!r} ", ("$req",), at)
     return Expect(
         name,
         timeout,
@@ -457,9 +465,11 @@ def _conversation(b: _Builder, v: SocketMessages, block: Block) -> list[Step]:
         if isinstance(item, SocketMessage):
             named.setdefault(item.name or f"message {n}", not item.disabled)
     after: str | None = None  # "expect" / "off" right after an enabled / disabled expect
+    lines = v.item_lines()  # an error names the item's own line
     for n, item in enumerate(v.items, 1):
+        at = lines[item.index] if lines else None
         if isinstance(item, CaptureItem):
-            place = where(b.spec, block, f"runtime-variables (item {n})")
+            place = where(b.spec, block, f"runtime-variables (item {n})", at)
             if after is None:
                 raise ResolveError(
                     f"{place}: a runtime-variables item captures from the message a "
@@ -477,20 +487,20 @@ def _conversation(b: _Builder, v: SocketMessages, block: Block) -> list[Step]:
             continue
         after = None
         if isinstance(item, SocketMessage):
-            m = _message(b, item, block, n)
+            m = _message(b, item, block, n, at=at)
             sent.add(m.name)
             steps.append(m)
         elif isinstance(item, SocketExpect):
-            e = _expect(b, item, block, n)
+            e = _expect(b, item, block, n, at)
             if e.reply_to is not None:
                 _check_reply_to(e, named, sent)
             steps.append(e)
             after = "expect"
         elif isinstance(item, SocketOn):
-            place = where(b.spec, block, f"socket-on {item.name or n!r}")
+            place = where(b.spec, block, f"socket-on {item.name or n!r}", at)
             steps.append(resolve_state.rule(b, item, place, _checks, _message, block))
         elif isinstance(item, SocketEvery):
-            place = where(b.spec, block, f"socket-every {item.name or n!r}")
+            place = where(b.spec, block, f"socket-every {item.name or n!r}", at)
             steps.append(resolve_state.timer(b, item, place, _message, block))
     return steps
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -739,6 +740,9 @@ class UnknownItem(_ItemView):
     """An item of another type in a ``socket-messages`` block: kept as it is."""
 
 
+_ITEM_LINE = re.compile(r"^( *)- ")
+
+
 class SocketMessages(BlockView):
     """``socket-messages``: the conversation, in order: :class:`SocketMessage` and :class:`SocketExpect`."""
 
@@ -759,6 +763,35 @@ class SocketMessages(BlockView):
     @property
     def messages(self) -> list[SocketMessage]:
         return [i for i in self.items if isinstance(i, SocketMessage)]
+
+    def item_lines(self) -> list[int] | None:
+        """The 1-based line in the document of each item of ``content`` (by index, as
+        :attr:`_ItemView.index`), so that an error names the item's own line rather than
+        the block's; None when the block's text does not show them plainly (no block, a
+        flow-style list): then the block's line is the place to name."""
+        block = self.block
+        if block is None:
+            return None
+        lines = block.raw.splitlines()
+        start = next((i for i, text in enumerate(lines) if text.rstrip() == "content:"), None)
+        if start is None:
+            return None
+        found: list[int] = []
+        indent: int | None = None
+        for i in range(start + 1, len(lines)):
+            text = lines[i]
+            if not text.strip():
+                continue
+            item = _ITEM_LINE.match(text)
+            if indent is None:
+                if item is None:
+                    return None
+                indent = len(item.group(1))
+            if item is not None and len(item.group(1)) == indent:
+                found.append(block.line + i)
+            elif len(text) - len(text.lstrip(" ")) <= indent:
+                break  # the list ended: the next key, or the block's closing line
+        return found if len(found) == len(_children(self.node)) else None
 
     def _edit(self, edit: Callable[[list[Any]], None]) -> dict[str, Any]:
         new = copy.deepcopy(self.node)

@@ -84,12 +84,14 @@ from wsblock.variables.masking import MASK, Masker
 from .query import CSV_COLUMNS, ExportFormat, export, read_session, search
 from .records import SESSION_EVENT, dumps_event, event_to_dict, handshake_of
 from .store import (
+    LARGE_JOURNAL,
     SUFFIX,
     JournalError,
     SessionInfo,
     SessionNotFoundError,
     default_log_dir,
     find_session,
+    large_journal,
     list_sessions,
 )
 from .writer import FLUSH_INTERVAL, Journal
@@ -97,6 +99,7 @@ from .writer import FLUSH_INTERVAL, Journal
 __all__ = [
     "CSV_COLUMNS",
     "FLUSH_INTERVAL",
+    "LARGE_JOURNAL",
     "MASK",
     "SESSION_EVENT",
     "SUFFIX",
@@ -112,6 +115,7 @@ __all__ = [
     "export",
     "find_session",
     "handshake_of",
+    "large_journal",
     "list_sessions",
     "read_session",
     "search",

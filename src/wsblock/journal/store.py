@@ -15,6 +15,22 @@ from .records import SESSION_EVENT
 
 SUFFIX = ".ndjson"
 
+LARGE_JOURNAL = 100 * 1024 * 1024
+"""Bytes past which a session's journal is large enough for the front ends to say so
+(a flood fills gigabytes without a word otherwise), with how to prune old sessions;
+``WSBLOCK_JOURNAL_WARN_MB`` sets another figure (see :func:`large_journal`)."""
+
+
+def large_journal() -> int:
+    """The size in bytes past which a journal is said to be large: ``WSBLOCK_JOURNAL_WARN_MB``
+    (MiB, may be a fraction) when set to a number, else :data:`LARGE_JOURNAL`."""
+    text = os.environ.get("WSBLOCK_JOURNAL_WARN_MB", "")
+    try:
+        mib = float(text)
+    except ValueError:
+        return LARGE_JOURNAL
+    return int(mib * 1024 * 1024) if mib >= 0 else LARGE_JOURNAL
+
 
 class JournalError(Exception):
     """A journal cannot be written, read or found. The message is in plain words."""

@@ -168,6 +168,7 @@ class Journal:
         self._unwritten = b""
         self._unwritten_events = 0
         self._written = 0
+        self._size = 0  # bytes written to the file
         self._lock = threading.Lock()
         self._closed = False
         self._due = time.monotonic() + flush_interval  # when the next flush is due
@@ -274,6 +275,12 @@ class Journal:
     def written(self) -> int:
         """How many events were written so far (the session record not counted)."""
         return self._written
+
+    @property
+    def size(self) -> int:
+        """Bytes written to the file so far (the session record included): front ends say
+        when it passes :data:`~wsblock.journal.LARGE_JOURNAL`."""
+        return self._size
 
     @property
     def pending(self) -> int:
@@ -408,7 +415,9 @@ class Journal:
         view = memoryview(data)
         try:
             while view:
-                view = view[os.write(self._fd if fd is None else fd, view) :]
+                n = os.write(self._fd if fd is None else fd, view)
+                self._size += n
+                view = view[n:]
         except OSError as exc:
             self.error = exc
             self._unwritten = bytes(view)
