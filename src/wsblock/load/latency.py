@@ -34,6 +34,7 @@ class Latencies:
     def __init__(self) -> None:
         self.all: dict[tuple[str, str], HdrHistogram] = {}
         self._pending: dict[tuple[str, str], HdrHistogram] = {}  # a worker's, since its report
+        self.reported: dict[tuple[str, str], HdrHistogram] = {}  # a worker's, sent so far
 
     def record(self, kind: str, name: str, ms: float, *, pending: bool = False) -> None:
         """One latency of *ms* milliseconds (*pending*: also kept for the next :meth:`take`)."""
@@ -59,6 +60,7 @@ class Latencies:
         for (kind, name), h in self._pending.items():
             if h.get_total_count():
                 out.append([kind, name, h.encode()])
+                self._get(self.reported, kind, name).add(h)
                 h.reset()
         return out
 
@@ -67,19 +69,21 @@ class Latencies:
         for kind, name, encoded in report:
             self._get(self.all, kind, name).decode_and_add(encoded)
 
-    def count(self, kind: str, name: str) -> int:
-        """How many latencies of the entry were recorded (or merged)."""
-        h = self.all.get((kind, name))
+    def count(self, kind: str, name: str, *, reported: bool = False) -> int:
+        """How many latencies of the entry were recorded (or merged; *reported*: sent)."""
+        h = (self.reported if reported else self.all).get((kind, name))
         return 0 if h is None else int(h.get_total_count())
 
     def histogram(self, kind: str, name: str) -> HdrHistogram:
         """The entry's histogram (an empty one when nothing was recorded)."""
         return self.all.get((kind, name)) or _histogram()
 
-    def percentile_ms(self, kind: str, name: str, percent: float) -> float | None:
+    def percentile_ms(
+        self, kind: str, name: str, percent: float, *, reported: bool = False
+    ) -> float | None:
         """The latency under which *percent* (0..100) of the entry's fall, in ms with two
-        decimals; None when nothing was recorded."""
-        h = self.all.get((kind, name))
+        decimals; None when nothing was recorded (*reported*: of those sent)."""
+        h = (self.reported if reported else self.all).get((kind, name))
         if h is None or not h.get_total_count():
             return None
         return round(h.get_value_at_percentile(percent) / 1000, 2)

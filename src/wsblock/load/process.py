@@ -491,11 +491,17 @@ def run(cfg: LoadConfig) -> int:
                 {
                     "event": "worker-summary",
                     "requests": dict(counts),
+                    # What the master received (a request that ends after the last
+                    # report is counted here only, as in Locust's own counts).
                     "latency_ms": {
                         name: {
-                            "count": totals.latencies.count(kind, name),
+                            "count": totals.latencies.count(kind, name, reported=True),
+                            "not_reported": totals.latencies.count(kind, name)
+                            - totals.latencies.count(kind, name, reported=True),
                             **{
-                                f"p{p}": totals.latencies.percentile_ms(kind, name, p)
+                                f"p{p}": totals.latencies.percentile_ms(
+                                    kind, name, p, reported=True
+                                )
                                 for p in (50, 90, 99)
                             },
                         }
