@@ -1,4 +1,5 @@
-# Quick start: `make demo` and `make test` on a fresh machine.
+# Quick start: `make demo` and `make test` on a fresh machine (`make test` installs the
+# system packages the tests need as root, or stops at once with the command that does).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,12 @@ DEMO_STAMP := $(VENV)/.installed-demo
 # The independent npm `ws` peer of the tests.
 PEERS := tests/peers/node_modules/ws/package.json
 
-.PHONY: demo test lint typecheck unit unit-fast bench clean conformance
+.PHONY: demo deps test lint typecheck unit unit-fast bench clean conformance
+
+# The system packages the tests need (chromium, websocketd, Node.js, openssl): installed
+# as root with apt-get, or the one command to run, in the first second of `make test`.
+deps:
+	@tools/need.sh "$(PY)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -37,14 +43,14 @@ typecheck: $(STAMP)
 
 # Coverage of src/ by the tests run in this process, with a floor.
 COV_FLOOR ?= 70
-unit: $(STAMP) $(PEERS)
+unit: deps $(STAMP) $(PEERS)
 	$(BIN)/python -m pytest -q --cov=wsblock --cov-report=term:skip-covered --cov-fail-under=$(COV_FLOOR)
 
 # Everything but the tests that drive the app (marked `slow`).
-unit-fast: $(STAMP) $(PEERS)
+unit-fast: deps $(STAMP) $(PEERS)
 	$(BIN)/python -m pytest -q -m "not slow"
 
-test: lint typecheck unit
+test: deps lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -51,7 +51,7 @@ def chromium() -> str:
     """Debian's chromium; its absence fails the test (never a silent skip)."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(
-            "Debian's chromium is not installed: `apt-get install chromium` (.ci/run does it)"
+            "Debian's chromium is not installed: `apt-get install chromium` (`make test` does it as root)"
         )
     return CHROMIUM
 

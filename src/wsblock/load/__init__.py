@@ -6,6 +6,8 @@
   anything is sent;
 * :mod:`wsblock.load.conversation` -- one conversation on ``websocket-client`` (which
   gevent makes cooperative), judged by :mod:`wsblock.conversation.matching` as ``wsblock run`` is;
+* :mod:`wsblock.load.latency` -- latencies to the microsecond (HDR histograms), which
+  workers send to the master with their reports;
 * :mod:`wsblock.load.report` -- the summary (table, ``load-summary`` event, JUnit);
 * :mod:`wsblock.load.process` -- Locust's side: the user class, local, master and
   worker runners, the live line, Locust's CSV and HTML reports.

@@ -12,6 +12,12 @@ process holds thousands of users. What happened is told to a :class:`Recorder`:
 * ``conversation`` -- from the start of connecting to the end of the close;
 * failures with their kind: ``refused``, ``dns``, ``tls``, ``handshake 401``,
   ``connect timeout``, ``closed 1011``, ``expectation timeout``, ``assertion failed``.
+
+The ``assertions-table`` is checked only when the conversation got that far: a
+conversation that failed first (``refused``, ``expectation timeout``...) fails of that
+kind, and its assertions are counted as *not checked* (:attr:`Meter.unchecked`), never as
+failed. A connection that failed is judged by the assertions only when the file expects
+it: its rows on ``connected`` / ``status`` can be read and hold (``status equals 401``).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import socket
 import ssl
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -26,6 +33,7 @@ from typing import Any, Protocol
 
 import websocket
 
+from wsblock.conversation.checks import MISSING
 from wsblock.conversation.matching import Facts, Inbound, assertion_value, judge
 from wsblock.conversation.paths import text_form
 from wsblock.conversation.request import Expect, Message, Request
@@ -47,11 +55,15 @@ class Recorder(Protocol):
 
 
 class Meter:
-    """Counters of one process: messages and bytes each way, connections open and peak."""
+    """Counters of one process: messages and bytes each way, connections open and peak,
+    conversations whose assertions were not checked (by the kind of failure that came
+    first), and the connections refused since the last one that opened."""
 
     def __init__(self) -> None:
         self.out = self.inb = self.bytes_out = self.bytes_in = 0
         self.open = self.peak = 0
+        self.unchecked: Counter[str] = Counter()
+        self.refused_in_a_row = 0
 
     def opened(self) -> None:
         self.open += 1
@@ -288,7 +300,6 @@ def play(
     conn.event("connecting", url=request.url)
     o = request.options
     t0 = time.perf_counter()
-    judged_by_assertions = any(c.field in ("connected", "status") for c in request.assertions)
     failure: str | None = None
     try:
         conn.ws.connect(
@@ -302,6 +313,7 @@ def play(
         )
     except Exception as e:  # noqa: BLE001 - every failure to connect is an error of a kind
         kind = _connect_error(e)
+        meter.refused_in_a_row = meter.refused_in_a_row + 1 if kind == "refused" else 0
         record("connect", name("connect"), (time.perf_counter() - t0) * 1000, kind)
         conn.event(
             "error",
@@ -317,9 +329,10 @@ def play(
             conn.ws.shutdown()
         except Exception:  # noqa: BLE001
             pass
-        if not judged_by_assertions:
+        if not _failure_expected(request, conn.facts):
             failure = kind
     else:
+        meter.refused_in_a_row = 0
         conn.opened_at = time.perf_counter()
         meter.opened()
         record("connect", name("connect"), (conn.opened_at - t0) * 1000)
@@ -352,6 +365,8 @@ def play(
             and not any(c.field.startswith("close") for c in request.assertions)
         ):
             failure = "closed 1006"
+    if failure is not None and request.assertions:
+        meter.unchecked[masker.mask(failure)] += 1  # not failed: they could not be checked
     if failure is None:
         failed = judge(request.assertions, lambda n: assertion_value(n, conn.facts))
         if failed:
@@ -426,6 +441,16 @@ def _stateful(
         if conv.deadline is not None and conv.deadline <= now():
             do(conv.tick(now()))
     return failure
+
+
+def _failure_expected(request: Request, facts: Facts) -> bool:
+    """Whether the file expects this connection to fail: it has rows on ``connected`` or
+    ``status``, and each can be read and holds (``status equals 401``, ``connected equals
+    false``). A row that cannot be read (no status from a refused port) expects nothing."""
+    rows = tuple(c for c in request.assertions if c.field in ("connected", "status"))
+    if not rows or any(assertion_value(c.field, facts) is MISSING for c in rows):
+        return False
+    return not judge(rows, lambda n: assertion_value(n, facts))
 
 
 def _steps(

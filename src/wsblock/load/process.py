@@ -18,7 +18,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gevent
 import gevent.event
@@ -33,6 +33,7 @@ from wsblock.journal import Journal
 from wsblock.load import thresholds as th
 from wsblock.load.config import LoadConfig
 from wsblock.load.conversation import Meter, play
+from wsblock.load.latency import Latencies
 from wsblock.load.plan import Plan, entry_names
 from wsblock.load.report import judge_thresholds, print_table, write_junit
 from wsblock.variables.masking import Masker
@@ -103,7 +104,49 @@ def _say_once(text: str) -> None:
         sys.stderr.write(f"wsblock load: {text}\n")
 
 
-def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) -> type[User]:
+class _Backoff:
+    """While every connection of this process is refused, each user waits before its next
+    one: 0.1 s, doubled each time up to :data:`MAX`; said once on stderr (and counted in the
+    summary). The first connection that opens ends it."""
+
+    MAX = 2.0
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.waits = 0  # not yet reported to the master
+        self.total = 0
+        self.said = False
+
+    def after(self, meter: Meter) -> None:
+        streak = meter.refused_in_a_row
+        if not streak:
+            if self.said:
+                self.said = False
+                _note("connections open again: no more backing off", self.as_json, "resumed")
+            return
+        delay = min(0.1 * 2 ** min(streak - 1, 10), self.MAX)
+        if not self.said:
+            self.said = True
+            _note(
+                f"every connection is refused: backing off (each user waits up to "
+                f"{self.MAX:g} s before connecting again)",
+                self.as_json,
+                "refused",
+            )
+        self.waits += 1
+        self.total += 1
+        gevent.sleep(delay)
+
+
+def _note(text: str, as_json: bool, reason: str) -> None:
+    sys.stderr.write(f"wsblock load: {text}\n")
+    if as_json:
+        _emit({"event": "load-backoff", "reason": reason, "text": text})
+
+
+def _user_class(
+    cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals, backoff: _Backoff
+) -> type[User]:
     numbers = itertools.count(1)
 
     class WsblockUser(User):
@@ -150,6 +193,7 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) 
                     play(
                         request, self.record, meter, linger=cfg.linger, prefix=prefix, tap=self.tap
                     )
+                    backoff.after(meter)
                 except Exception as e:  # noqa: BLE001 - counted and said, never a traceback
                     if os.environ.get("WSBLOCK_DEBUG"):
                         raise
@@ -168,12 +212,16 @@ def _user_class(cfg: LoadConfig, plan: Plan, meter: Meter, journals: _Journals) 
 
 
 class _Totals:
-    """Messages and connections of this process, or (on the master) merged from workers."""
+    """Messages, connections and latencies of this process, or (on the master) merged from
+    the workers' reports."""
 
-    def __init__(self, meter: Meter):
-        self.meter = meter
+    def __init__(self, meter: Meter, backoff: _Backoff):
+        self.meter, self.backoff = meter, backoff
+        self.latencies = Latencies()
         self.sent = [0, 0, 0, 0]  # what a worker reported so far: out, in, bytes out, bytes in
+        self.unchecked_sent: Counter[str] = Counter()
         self.merged: Counter[str] = Counter()  # master: sums of the workers' deltas
+        self.merged_unchecked: Counter[str] = Counter()
         self.peaks: dict[str, int] = {}
 
     def report(self, client_id: str, data: dict[str, Any]) -> None:  # worker side
@@ -182,8 +230,13 @@ class _Totals:
         data["wsblock"] = {
             "delta": [a - b for a, b in zip(now, self.sent, strict=True)],
             "peak": m.peak,
+            "latency": self.latencies.take(),
+            "unchecked": dict(m.unchecked - self.unchecked_sent),
+            "backoffs": self.backoff.waits,
         }
         self.sent = now
+        self.unchecked_sent = m.unchecked.copy()
+        self.backoff.waits = 0
 
     def received(self, client_id: str, data: dict[str, Any]) -> None:  # master side
         mine = data.get("wsblock")
@@ -192,8 +245,11 @@ class _Totals:
         for key, d in zip(("out", "in", "bytes_out", "bytes_in"), mine["delta"], strict=True):
             self.merged[key] += d
         self.peaks[client_id] = max(self.peaks.get(client_id, 0), mine["peak"])
+        self.latencies.merge(mine.get("latency", []))
+        self.merged_unchecked.update(mine.get("unchecked", {}))
+        self.merged["backoffs"] += mine.get("backoffs", 0)
 
-    def values(self, distributed: bool) -> dict[str, int]:
+    def values(self, distributed: bool) -> dict[str, Any]:
         if distributed:
             return {
                 "out": self.merged["out"],
@@ -201,6 +257,8 @@ class _Totals:
                 "bytes_out": self.merged["bytes_out"],
                 "bytes_in": self.merged["bytes_in"],
                 "peak": sum(self.peaks.values()),
+                "unchecked": dict(self.merged_unchecked),
+                "backoffs": self.merged["backoffs"],
             }
         m = self.meter
         return {
@@ -209,11 +267,49 @@ class _Totals:
             "bytes_out": m.bytes_out,
             "bytes_in": m.bytes_in,
             "peak": m.peak,
+            "unchecked": dict(m.unchecked),
+            "backoffs": self.backoff.total,
         }
 
 
-def _pct(entry: Any, p: float) -> int | None:
-    return entry.get_response_time_percentile(p) if entry.num_requests else None
+class _PreciseEntry(locust.stats.StatsEntry):
+    """A Locust statistics entry whose times are read in wsblock's histograms, to the
+    hundredth of a millisecond: what Locust's CSV and HTML reports show once the run is over
+    (:func:`_precise_entries`). Locust annotates its percentiles ``int``: here they are not."""
+
+    histogram: Any
+
+    def get_response_time_percentile(self, percent: float) -> float:  # type: ignore[override]
+        if not self.histogram.get_total_count():
+            return 0
+        us = self.histogram.get_value_at_percentile(percent * 100)
+        return min(round(us / 1000, 2), round(self.max_response_time, 2))
+
+    @property
+    def median_response_time(self) -> float:  # type: ignore[override]
+        return self.get_response_time_percentile(0.5)
+
+    def to_dict(self, escape_string_values: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = super().to_dict(escape_string_values)
+        d["min_response_time"] = round(self.min_response_time or 0, 2)
+        d["max_response_time"] = round(self.max_response_time, 2)
+        d["avg_response_time"] = round(self.avg_response_time, 2)
+        return d
+
+
+def _precise_entries(env: Environment, latencies: Latencies) -> list[Any]:
+    """Locust's entries (and its ``Aggregated`` row), read in *latencies* from now on."""
+    assert env.runner is not None
+    stats = env.runner.stats
+    entries: list[_PreciseEntry] = []
+    for e in [*stats.entries.values(), stats.total]:
+        e.__class__ = _PreciseEntry  # the same object, its times read in the histograms
+        entries.append(cast(_PreciseEntry, e))
+    *named, total = entries
+    for e in named:
+        e.histogram = latencies.histogram(e.method, e.name)
+    total.histogram = latencies.total()
+    return [*sorted(named, key=lambda e: (_KIND_ORDER.get(e.method, 1), e.name)), total]
 
 
 def summarize(
@@ -226,18 +322,30 @@ def summarize(
     def per_s(n):
         return n / duration if duration > 0 else 0.0
 
+    lat = totals.latencies
+
+    def pct(e: Any, p: float) -> float | None:
+        v = lat.percentile_ms(e.method, e.name, p)
+        return None if v is None else min(v, round(e.max_response_time, 2))
+
+    for e in entries:
+        if (missing := e.num_requests - lat.count(e.method, e.name)) > 0:
+            sys.stderr.write(
+                f"wsblock load: the latencies of {missing} of {e.num_requests} {e.name!r} "
+                "did not reach this process: its percentiles are of the others\n"
+            )
     requests = [
         {
             "name": e.name,
             "kind": e.method,
             "count": e.num_requests,
             "failures": e.num_failures,
-            "p50_ms": _pct(e, 0.5),
-            "p90_ms": _pct(e, 0.9),
-            "p95_ms": _pct(e, 0.95),
-            "p99_ms": _pct(e, 0.99),
-            "max_ms": round(e.max_response_time, 3) if e.num_requests else None,
-            "avg_ms": round(e.avg_response_time, 3) if e.num_requests else None,
+            "p50_ms": pct(e, 50),
+            "p90_ms": pct(e, 90),
+            "p95_ms": pct(e, 95),
+            "p99_ms": pct(e, 99),
+            "max_ms": round(e.max_response_time, 2) if e.num_requests else None,
+            "avg_ms": round(e.avg_response_time, 2) if e.num_requests else None,
             "rps": round(per_s(e.num_requests), 3),
         }
         for e in entries
@@ -262,8 +370,9 @@ def summarize(
             "out_per_s": round(per_s(t["out"]), 3),
             "in_per_s": round(per_s(t["in"]), 3),
         },
-        "connections": {"peak": t["peak"]},
+        "connections": {"peak": t["peak"], "backoffs": t["backoffs"]},
         "errors": dict(errors),
+        "assertions_not_checked": t["unchecked"],
     }
 
 
@@ -272,7 +381,9 @@ def _emit(record: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -> None:
+def _progress(
+    cfg: LoadConfig, env: Environment, meter: Meter, latencies: Latencies, started: float
+) -> None:
     """The live line on a terminal (stderr), or ``load-progress`` events with --json."""
     runner = env.runner
     assert runner is not None
@@ -285,7 +396,7 @@ def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -
         now = time.monotonic()
         rps = (done - last) / (now - last_t) if now > last_t else 0.0
         last, last_t = done, now
-        p99 = max((e.get_response_time_percentile(0.99) or 0 for e in conv), default=0)
+        p99 = max((latencies.percentile_ms(e.method, e.name, 99) or 0.0 for e in conv), default=0.0)
         errors = sum(e.num_failures for e in conv)
         users = runner.user_count
         if cfg.as_json:
@@ -303,19 +414,41 @@ def _progress(cfg: LoadConfig, env: Environment, meter: Meter, started: float) -
         elif cfg.live:
             sys.stderr.write(
                 f"\r\x1b[K{time.monotonic() - started:5.0f} s  users {users}  "
-                f"{rps:.1f} conversations/s  p99 {p99} ms  errors {errors}"
+                f"{rps:.1f} conversations/s  p99 {p99:.2f} ms  errors {errors}"
                 + ("" if cfg.role == "master" else f"  open {meter.open}")
             )
             sys.stderr.flush()
 
 
-def _write_csv(env: Environment, prefix: str) -> None:
-    """Locust's own CSV files (``PREFIX_stats.csv``, ``_failures``, ``_exceptions``, ``_stats_history``)."""
+def _write_csv(env: Environment, prefix: str, entries: list[Any]) -> None:
+    """Locust's own CSV files (``PREFIX_stats.csv``, ``_failures``, ``_exceptions``,
+    ``_stats_history``); the times of ``_stats.csv`` are those of *entries*
+    (:func:`_precise_entries`), with two decimals."""
     folder = Path(prefix).parent
     folder.mkdir(parents=True, exist_ok=True)
-    w = locust.stats.StatsCSVFileWriter(env, locust.stats.PERCENTILES_TO_REPORT, prefix)
+    percentiles = locust.stats.PERCENTILES_TO_REPORT
+    w = locust.stats.StatsCSVFileWriter(env, percentiles, prefix)
     w.requests_csv_writer.writerow(w.requests_csv_columns)
-    w._requests_data_rows(w.requests_csv_writer)
+    for e in entries:
+        w.requests_csv_writer.writerow(
+            [
+                e.method,
+                e.name,
+                e.num_requests,
+                e.num_failures,
+                e.median_response_time,
+                round(e.avg_response_time, 2),
+                round(e.min_response_time or 0, 2),
+                round(e.max_response_time, 2),
+                e.avg_content_length,
+                e.total_rps,
+                e.total_fail_per_sec,
+                *(
+                    e.get_response_time_percentile(p) if e.num_requests else "N/A"
+                    for p in percentiles
+                ),
+            ]
+        )
     w.stats_history_csv_writer.writerow(w.stats_history_csv_columns)
     w._stats_history_data_rows(w.stats_history_csv_writer, time.time())
     w.failures_csv_writer.writerow(w.failures_columns)
@@ -334,15 +467,17 @@ def run(cfg: LoadConfig) -> int:
     names = entry_names(first, plan.prefixes(first))
     thresholds = [th.parse(t, names) for t in (cfg.fail_if or ["errors > 0"])]
     meter = Meter()
-    totals = _Totals(meter)
+    backoff = _Backoff(cfg.as_json)
+    totals = _Totals(meter, backoff)
     journals = _Journals(cfg)
     env = Environment(
-        user_classes=[_user_class(cfg, plan, meter, journals)],
+        user_classes=[_user_class(cfg, plan, meter, journals, backoff)],
         host=Masker(first[0].secrets).mask(first[0].url),
     )
     if cfg.role == "worker":
         runner: Any = env.create_worker_runner(cfg.master_host, cfg.master_port)
         env.events.report_to_master.add_listener(totals.report)
+        env.events.request.add_listener(totals.latencies.on_worker_request)
         counts: Counter[str] = Counter()
 
         def count(request_type: str, name: str, exception: Any = None, **_: Any) -> None:
@@ -356,6 +491,22 @@ def run(cfg: LoadConfig) -> int:
                 {
                     "event": "worker-summary",
                     "requests": dict(counts),
+                    # What the master received (a request that ends after the last
+                    # report is counted here only, as in Locust's own counts).
+                    "latency_ms": {
+                        name: {
+                            "count": totals.latencies.count(kind, name, reported=True),
+                            "not_reported": totals.latencies.count(kind, name)
+                            - totals.latencies.count(kind, name, reported=True),
+                            **{
+                                f"p{p}": totals.latencies.percentile_ms(
+                                    kind, name, p, reported=True
+                                )
+                                for p in (50, 90, 99)
+                            },
+                        }
+                        for kind, name in totals.latencies.all
+                    },
                     "messages": {"out": meter.out, "in": meter.inb},
                 }
             )
@@ -365,6 +516,7 @@ def run(cfg: LoadConfig) -> int:
         env.events.worker_report.add_listener(totals.received)
     else:
         runner = env.create_local_runner()
+        env.events.request.add_listener(totals.latencies.on_request)
     stop = gevent.event.Event()
     gevent.signal_handler(signal.SIGTERM, stop.set)
     gevent.signal_handler(signal.SIGINT, stop.set)
@@ -395,7 +547,9 @@ def run(cfg: LoadConfig) -> int:
             }
         )
     progress = (
-        gevent.spawn(_progress, cfg, env, meter, started) if (cfg.live or cfg.as_json) else None
+        gevent.spawn(_progress, cfg, env, meter, totals.latencies, started)
+        if (cfg.live or cfg.as_json)
+        else None
     )
     if not cfg.web and not stop.is_set():
         runner.start(cfg.users, cfg.spawn_rate)
@@ -416,7 +570,8 @@ def run(cfg: LoadConfig) -> int:
             "sessions": journals.sessions,
             "stopped": journals.stopped,
         }
-    if not any(r["kind"] == "conversation" and r["count"] for r in summary["requests"]):
+    conversations = [r for r in summary["requests"] if r["kind"] == "conversation"]
+    if not any(r["count"] for r in conversations):
         # A load test that measured nothing must not pass.
         summary["thresholds"].append(
             {
@@ -426,8 +581,23 @@ def run(cfg: LoadConfig) -> int:
                 "reason": None,
             }
         )
+    elif not any(r["count"] > r["failures"] for r in conversations):
+        # Nor one in which nothing worked (whatever thresholds were chosen): named by its errors.
+        summary["thresholds"].append(
+            {
+                "expression": "no conversation succeeded",
+                "failed": True,
+                "actual": None,
+                "reason": "errors: "
+                + ", ".join(
+                    f"{k} × {v}"
+                    for k, v in sorted(summary["errors"].items(), key=lambda kv: -kv[1])
+                ),
+            }
+        )
+    entries = _precise_entries(env, totals.latencies)
     if cfg.csv:
-        _write_csv(env, cfg.csv)
+        _write_csv(env, cfg.csv, entries)
     if cfg.html:
         Path(cfg.html).parent.mkdir(parents=True, exist_ok=True)
         Path(cfg.html).write_text(get_html_report(env, show_download_link=False), encoding="utf-8")

@@ -27,7 +27,7 @@ def judge_thresholds(thresholds: list[Threshold], summary: dict[str, Any]) -> li
 
 
 def _ms(v: Any) -> str:
-    return "-" if v is None else f"{v:g}"
+    return "-" if v is None else f"{v:.2f}"
 
 
 def print_table(summary: dict[str, Any], out: TextIO) -> None:
@@ -70,6 +70,18 @@ def print_table(summary: dict[str, Any], out: TextIO) -> None:
         )
     else:
         out.write("errors: none\n")
+    unchecked = summary.get("assertions_not_checked") or {}
+    if unchecked:
+        out.write(
+            "assertions not checked (the conversation failed first): "
+            + ", ".join(f"{k} × {v}" for k, v in sorted(unchecked.items(), key=lambda kv: -kv[1]))
+            + "\n"
+        )
+    if backoffs := c.get("backoffs"):
+        out.write(
+            f"backed off {backoffs} times: every connection was refused, "
+            "users waited before connecting again\n"
+        )
     for t in summary.get("thresholds", []):
         actual = t["reason"] if t["actual"] is None else f"actual {t['actual']:g}"
         mark = "✘ threshold crossed" if t["failed"] else "✔ threshold not crossed"

@@ -7,7 +7,9 @@ Grammar: ``METRIC[(NAME)] OP NUMBER[UNIT]``.
   ``conversation``; without NAME: ``conversation``); ``errors`` (failed conversations;
   ``errors(KIND)``: of one kind, e.g. ``errors(refused)``); ``in_rate`` / ``out_rate``
   (messages per second); ``connections`` (peak of open connections).
-* OP: ``>`` ``>=`` ``<`` ``<=`` ``==`` ``!=``; UNIT: ``ms`` or ``s`` for times.
+* OP: ``>`` ``>=`` ``<`` ``<=`` ``==`` ``!=``; UNIT, for times: ``ms`` (the default),
+  ``us`` or ``µs``, ``s``. Times are measured to the microsecond
+  (:mod:`wsblock.load.latency`): ``p99(echoed) > 0.25ms`` and ``> 250us`` are the same.
 
 A threshold *holds* when the run is bad: ``--fail-if`` names what must not happen.
 :func:`parse` raises :class:`ThresholdError` for anything it cannot read (exit 2).
@@ -37,8 +39,11 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 }
 _EXPR = re.compile(
     r"^\s*(?P<metric>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\(\s*(?P<name>[^()]*?)\s*\))?\s*"
-    r"(?P<op>>=|<=|==|!=|>|<)\s*(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>ms|s)?\s*$"
+    r"(?P<op>>=|<=|==|!=|>|<)\s*(?P<number>-?\d+(?:\.\d+)?)\s*(?P<unit>ms|us|µs|μs|s)?\s*$"
 )
+
+
+_UNIT_MS = {"ms": 1.0, "us": 0.001, "µs": 0.001, "μs": 0.001, "s": 1000.0}  # µ: micro sign, μ: mu
 
 
 class ThresholdError(ValueError):
@@ -99,8 +104,7 @@ def parse(text: str, names: set[str] | None = None) -> Threshold:
         )
     if unit and metric not in TIMES:
         raise ThresholdError(f"--fail-if {text!r}: {metric} is not a time, it takes no unit")
-    if unit == "s":
-        value *= 1000
+    value *= _UNIT_MS[unit or "ms"]
     if name is not None and not name:
         raise ThresholdError(f"--fail-if {text!r}: empty name in parentheses")
     if name is not None and metric in ("in_rate", "out_rate", "connections"):
