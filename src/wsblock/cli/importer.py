@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -79,14 +78,11 @@ def har(har_file: Path, output: Path | None, entry: int | None, force: bool) -> 
 
 def _write(path: Path, text: str, mode: int, force: bool) -> None:
     """Write ``text`` to ``path`` created with ``mode`` (an existing file only with force)."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    from wsblock.har.write import write_new
+
     try:
-        fd = os.open(path, flags, mode)
+        write_new(path, text, mode, force)
     except FileExistsError:
         raise BadInput(f"{path} exists: pass --force to overwrite it") from None
     except OSError as e:
         raise BadInput(f"{path}: cannot write: {e.strerror or e}") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        if force:
-            os.fchmod(f.fileno(), mode)
-        f.write(text)

@@ -14,7 +14,7 @@ from wsblock.cli.common import guarded
 from wsblock.cli.replay import IGNORE, LOG_DIR, recording, rules
 from wsblock.conversation.compare import Msg
 from wsblock.servers.mock import Script
-from wsblock.servers.routes import Route
+from wsblock.servers.routes import Route, recorded_script
 from wsblock.userinput import BadInput
 
 if TYPE_CHECKING:
@@ -65,14 +65,10 @@ def script_of(source: str, entry: int | None, log_dir: Path | None) -> Script | 
         return _from_har(path, entry)
     if source.endswith(".har"):
         raise BadInput(f"{source}: no such file")
-    rec = recording(source, log_dir)
-    if rec.opened_at is None:
-        raise BadInput(f"{rec.id}: the session never connected: there is nothing to play")
-    close = None
-    if rec.close is not None and rec.close.get("by") == "server":
-        close = (int(rec.close.get("code") or 1000), str(rec.close.get("reason") or ""))
-    names = {i: name for i, name in enumerate(rec.sent_names, 1) if name}
-    return Script(rec.messages, subprotocol=rec.subprotocol, close=close, names=names)
+    try:
+        return recorded_script(recording(source, log_dir))
+    except ValueError as e:
+        raise BadInput(str(e)) from None
 
 
 def _counts(script: Script) -> str:

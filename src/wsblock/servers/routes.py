@@ -12,6 +12,7 @@ entry recorded on the path the client asked for.
 
 ::
 
+    script = recorded_script(read_recording("last"))       # a session's server side
     routes = Routes([Route(script_a, "/socket", "room=lobby"), Route(script_b, "/feed")])
     route = routes.pick("/feed?symbol=BTC")      # None: no entry on that path
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from wsblock.conversation.compare import Msg
+from wsblock.journal.recording import Recording
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,18 @@ class Script:
     """How the server closed the recorded connection, if it did."""
     names: dict[int, str] = field(default_factory=dict)
     """Names of the client's messages, by position among them (for the log)."""
+
+
+def recorded_script(recording: Recording) -> Script:
+    """The :class:`Script` of a recorded session (its first connection); ``ValueError``
+    when it never connected."""
+    if recording.opened_at is None:
+        raise ValueError(f"{recording.id}: the session never connected: there is nothing to play")
+    close = None
+    if recording.close is not None and recording.close.get("by") == "server":
+        close = (int(recording.close.get("code") or 1000), str(recording.close.get("reason") or ""))
+    names = {i: name for i, name in enumerate(recording.sent_names, 1) if name}
+    return Script(recording.messages, subprotocol=recording.subprotocol, close=close, names=names)
 
 
 @dataclass(frozen=True)
