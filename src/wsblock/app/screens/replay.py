@@ -28,6 +28,13 @@ SPEEDS = [("paced as recorded", 1.0), ("at once", 0.0)]
 class ReplayScreen(Screen[None]):
     """One recorded session replayed and compared; Escape goes back."""
 
+    DEFAULT_CSS = """
+    #replay-box { height: 1fr; padding: 0 1; }
+    #replay-controls { height: auto; }
+    #replay-url { width: 1fr; }
+    #replay-speed { width: 24; }
+    #replay-status { height: auto; }
+    """
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def __init__(self, session: Path, project: Project, *, timeout: float = 5.0) -> None:

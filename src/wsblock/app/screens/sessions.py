@@ -27,6 +27,13 @@ from .replay import ReplayScreen
 class SessionsScreen(Screen[None]):
     """The recorded sessions; R replays the selected one, M starts its mock, S stops it."""
 
+    DEFAULT_CSS = """
+    #sessions-box { height: 1fr; padding: 0 1; }
+    #sessions { height: 1fr; }
+    #sessions-buttons { height: auto; }
+    #sessions-mocks { height: auto; }
+    #sessions-log { height: 8; border-top: solid $primary-darken-2; }
+    """
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("r", "replay", "Replay"),

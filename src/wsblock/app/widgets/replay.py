@@ -23,11 +23,11 @@ CELL = 60
 SAME, DIFFERENT = "=", "✖"
 
 
-def _cell(msg: Msg | None) -> str:
+def _cell(msg: Msg | None, width: int = CELL) -> str:
     if msg is None:
         return MISSING
     text = " ".join(msg.text.split()) if msg.type == "text" else msg.text
-    return text if len(text) <= CELL else text[: CELL - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class ReplayComparison(Vertical):
@@ -44,7 +44,8 @@ class ReplayComparison(Vertical):
         super().__init__(**kwargs)
         self.differences: list[Difference] = []
         self.rows: list[tuple[int, str, str, str]] = []
-        """What is shown: (message, recorded, now, mark), one per message."""
+        """What is shown: (message, recorded, now, mark), one per message (cut to the width;
+        the differences below name the paths in full)."""
 
     def compose(self) -> ComposeResult:
         table: DataTable = DataTable(id="replay-table", cursor_type="row", zebra_stripes=True)
@@ -64,10 +65,12 @@ class ReplayComparison(Vertical):
         table = self.query_one("#replay-table", DataTable)
         table.clear()
         self.rows = []
+        # both columns in view: what is left of the width beside "#" and the mark, halved
+        width = max(16, (self.size.width - 16) // 2) if self.size.width else CELL
         for i in range(max(len(recorded), len(new))):
             n = i + 1
-            old_text = _cell(recorded[i] if i < len(recorded) else None)
-            new_text = _cell(new[i] if i < len(new) else None)
+            old_text = _cell(recorded[i] if i < len(recorded) else None, width)
+            new_text = _cell(new[i] if i < len(new) else None, width)
             mark = DIFFERENT if n in differing else SAME
             self.rows.append((n, old_text, new_text, mark))
             style = "bold red" if mark == DIFFERENT else "green"
