@@ -179,6 +179,20 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
     return Plan(request, messages, recording)
 
 
+def journal_for(plan: Plan, log_dir: Path | None = None) -> Journal:
+    """A new journal for the replay of ``plan`` (in ``log_dir``, default the usual one):
+    named, masked and with the handshake as any session's, so it can be replayed too."""
+    from wsblock.journal import handshake_of
+
+    return Journal.create(
+        log_dir=log_dir,
+        name=plan.request.name,
+        secrets=plan.request.secrets,
+        url=plan.request.url,
+        handshake=handshake_of(plan.request),
+    )
+
+
 def _at_least(received: list[Msg], n: int) -> Callable[[], bool]:
     return lambda: len(received) >= n
 

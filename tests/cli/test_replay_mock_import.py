@@ -18,6 +18,9 @@ from websockets.sync.server import ServerConnection, serve
 from peers.fixtures import Peer, stop_process
 
 HAR = Path(__file__).resolve().parents[1] / "fixtures" / "har" / "chat.har"
+#: chat.har with a second WebSocket entry: another origin and path, the same
+#: Authorization, a token of its own in the query.
+TWO = HAR.with_name("two.har")
 SECRETS = ("qwerty12345", "c00kie-s3cret", "eyJhbGciOiJIUzI1NiJ9")
 
 
@@ -178,6 +181,80 @@ def test_import_har_then_run_against_its_mock(wsblock, mock_server, tmp_path: Pa
     log = _stop(proc)
     assert "client 1 → message 4 matched" in log
     assert "qwerty12345" not in log
+
+
+def test_import_har_of_two_entries_then_run_against_its_mock(
+    wsblock, mock_server, tmp_path: Path
+) -> None:
+    out = tmp_path / "two.void"
+    result = wsblock("import", "har", str(TWO), "-o", str(out))
+    assert result.code == 0, result.out + result.err
+    assert "(2 requests)" in result.out
+    text = out.read_text()
+    env = (tmp_path / "two.env").read_text()
+    for secret in (*SECRETS, "f33d-t0ken-999"):
+        assert secret not in text
+        assert secret in env
+    assert "{{WS_BASE}}/socket" in text and "{{WS_BASE_2}}/prices" in text
+    assert "WS_BASE_2=wss://feed.example.com" in env
+    assert env.count("eyJhbGciOiJIUzI1NiJ9") == 1  # one secret, one variable
+    assert text.count("type: request-separator") == 1
+    assert text.count("type: socket-expect") == 5 + 3
+    checked = wsblock("check", str(out), "-e", str(tmp_path / "two.env"))
+    assert checked.code == 0, checked.out + checked.err
+    assert "1 entry 1: chat.example.com/socket" in checked.out
+    assert "2 entry 2: feed.example.com/prices" in checked.out
+
+    # each entry on its own path: the run's two requests play one entry each
+    peer, proc = mock_server(str(TWO), "--speed", "0", "--strict")
+    result = wsblock(
+        "run",
+        str(out),
+        "-e",
+        str(tmp_path / "two.env"),
+        "--env-var",
+        f"WS_BASE={peer.base}",
+        "--env-var",
+        f"WS_BASE_2={peer.base}",
+        "--linger",
+        "0",
+    )
+    assert result.code == 0, result.out + result.err
+    # a path where nothing was recorded is refused in the handshake
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    with pytest.raises(InvalidStatus) as refused:
+        connect(f"{peer.base}/elsewhere", open_timeout=20)
+    assert refused.value.response.status_code == 404
+    log = _stop(proc)
+    assert "/socket: entry 1, 5 server messages, 4 client ones" in log
+    assert "/prices: entry 2, 3 server messages, 1 client ones" in log
+    assert "connected /socket (plays entry 1)" in log
+    assert "connected /prices (plays entry 2)" in log
+    assert "→ message 1 matched" in log and "unmatched" not in log
+    assert "refused /elsewhere: no WebSocket entry was recorded there" in log
+    assert "f33d-t0ken-999" not in log and "qwerty12345" not in log
+
+
+def test_import_har_entry_picks_one(wsblock, mock_server, tmp_path: Path) -> None:
+    out = tmp_path / "feed.void"
+    result = wsblock("import", "har", str(TWO), "-o", str(out), "--entry", "2")
+    assert result.code == 0, result.out + result.err
+    text = out.read_text()
+    assert "{{WS_BASE}}/prices" in text and "request-separator" not in text
+    assert "WebSocket entry 2" in text and "welcome" not in text
+    env = tmp_path / "feed.env"
+    assert "WS_BASE=wss://feed.example.com" in env.read_text()
+    bad = wsblock("import", "har", str(TWO), "-o", str(tmp_path / "x.void"), "--entry", "3")
+    assert bad.code == 2 and "holds 2 WebSocket entries" in bad.err
+    # --entry N: that entry on any path
+    peer, proc = mock_server(str(TWO), "--speed", "0", "--strict", "--entry", "2")
+    result = wsblock(
+        "run", str(out), "-e", str(env), "--env-var", f"WS_BASE={peer.base}", "--linger", "0"
+    )
+    assert result.code == 0, result.out + result.err
+    assert "client 1 connected /prices\n" in _stop(proc)
 
 
 @pytest.mark.parametrize(

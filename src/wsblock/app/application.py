@@ -57,6 +57,7 @@ class WsblockApp(App):
         async def really_quit() -> None:
             for view in self.main.connections():
                 await view.shutdown()
+            await self.main.mocks.stop_all()
             self.exit()
 
         areas = self.main.query(EditorArea)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -34,7 +33,8 @@ def import_() -> None:
 def har(har_file: Path, output: Path | None, entry: int | None, force: bool) -> None:
     """Import the WebSocket entries of a HAR file (Chromium or Firefox DevTools).
 
-    Each entry becomes a request: the URL with its origin as {{WS_BASE}}, the headers
+    Each entry becomes a request of OUT.void (--entry N: only the Nth): the URL with
+    its origin as {{WS_BASE}} ({{WS_BASE_2}}... for entries on other origins), the headers
     worth keeping (Origin, subprotocols, X- headers), the sent messages, and after each
     the received ones as expectations that would hold on a replay. Secrets
     (Authorization, Cookie, tokens in the query) become variables whose values go to
@@ -65,32 +65,24 @@ def har(har_file: Path, output: Path | None, entry: int | None, force: bool) -> 
     for path in (out, env_path):
         if path.exists() and not force:
             raise BadInput(f"{path} exists: pass --force to overwrite it")
-    imports = [to_void(s) for s in sockets]
-    if len(imports) > 1:
-        raise BadInput(
-            f"{har_file} holds {len(imports)} WebSocket entries: import one at a time "
-            f"with --entry N (1 to {len(imports)})"
-        )
-    imported = imports[0]
+    imported = to_void(sockets)
     try:
         env = env_text(imported)
     except ValueError as e:
         raise BadInput(f"{har_file}: {e}") from None
     _write(env_path, env, 0o600, force)
     _write(out, imported.text, 0o644, force)
-    click.echo(f"wrote {out} and {env_path} ({', '.join(imported.env)})")
+    what = f"{len(sockets)} requests" if len(sockets) > 1 else "1 request"
+    click.echo(f"wrote {out} ({what}) and {env_path} ({', '.join(imported.env)})")
 
 
 def _write(path: Path, text: str, mode: int, force: bool) -> None:
     """Write ``text`` to ``path`` created with ``mode`` (an existing file only with force)."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    from wsblock.har.write import write_new
+
     try:
-        fd = os.open(path, flags, mode)
+        write_new(path, text, mode, force)
     except FileExistsError:
         raise BadInput(f"{path} exists: pass --force to overwrite it") from None
     except OSError as e:
         raise BadInput(f"{path}: cannot write: {e.strerror or e}") from None
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-        if force:
-            os.fchmod(f.fileno(), mode)
-        f.write(text)

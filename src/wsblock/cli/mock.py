@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
@@ -13,20 +14,14 @@ from wsblock.cli.common import guarded
 from wsblock.cli.replay import IGNORE, LOG_DIR, recording, rules
 from wsblock.conversation.compare import Msg
 from wsblock.servers.mock import Script
+from wsblock.servers.routes import Route, recorded_script
 from wsblock.userinput import BadInput
 
 if TYPE_CHECKING:
     from wsblock.har.read import HarSocket
 
 
-def _from_har(path: Path, entry: int | None) -> Script:
-    from wsblock.har.read import HarError, read_har
-
-    try:
-        sockets = read_har(path)
-    except HarError as e:
-        raise BadInput(str(e)) from None
-    socket = _pick(sockets, entry, path)
+def _script(socket: HarSocket) -> Script:
     messages = [
         Msg(
             "binary" if m.binary else "text",
@@ -39,36 +34,56 @@ def _from_har(path: Path, entry: int | None) -> Script:
     return Script(messages, subprotocol=socket.subprotocol)
 
 
-def _pick(sockets: list[HarSocket], entry: int | None, path: Path) -> HarSocket:
-    """The WebSocket entry ``--entry N`` names (default: the only one)."""
-    if entry is None:
-        if len(sockets) > 1:
-            raise BadInput(
-                f"{path} holds {len(sockets)} WebSocket entries: pick one with --entry N "
-                f"(1 to {len(sockets)})"
-            )
-        return sockets[0]
-    if not 1 <= entry <= len(sockets):
-        raise BadInput(f"--entry {entry}: {path} holds {len(sockets)} WebSocket entries")
-    return sockets[entry - 1]
+def _route(socket: HarSocket) -> Route:
+    parts = urlsplit(socket.url)
+    return Route(_script(socket), parts.path or "/", parts.query, f"entry {socket.number}")
 
 
-def script_of(source: str, entry: int | None, log_dir: Path | None) -> Script:
-    """The :class:`Script` of SOURCE: a HAR file (a file that is not a journal), else a
-    recorded session (an id, its start, a name, ``last``, a journal file)."""
+def _from_har(path: Path, entry: int | None) -> Script | list[Route]:
+    """One entry's script (``--entry N``, or the only one), else a route per entry."""
+    from wsblock.har.read import HarError, read_har
+
+    try:
+        sockets = read_har(path)
+    except HarError as e:
+        raise BadInput(str(e)) from None
+    if entry is not None:
+        if not 1 <= entry <= len(sockets):
+            raise BadInput(f"--entry {entry}: {path} holds {len(sockets)} WebSocket entries")
+        return _script(sockets[entry - 1])
+    if len(sockets) == 1:
+        return _script(sockets[0])
+    return [_route(s) for s in sockets]
+
+
+def script_of(source: str, entry: int | None, log_dir: Path | None) -> Script | list[Route]:
+    """The :class:`Script` of SOURCE: a HAR file (a file that is not a journal; a route
+    per WebSocket entry when it holds several), else a recorded session (an id, its
+    start, a name, ``last``, a journal file)."""
     path = Path(source)
     if path.is_file() and not source.endswith(".ndjson"):
         return _from_har(path, entry)
     if source.endswith(".har"):
         raise BadInput(f"{source}: no such file")
-    rec = recording(source, log_dir)
-    if rec.opened_at is None:
-        raise BadInput(f"{rec.id}: the session never connected: there is nothing to play")
-    close = None
-    if rec.close is not None and rec.close.get("by") == "server":
-        close = (int(rec.close.get("code") or 1000), str(rec.close.get("reason") or ""))
-    names = {i: name for i, name in enumerate(rec.sent_names, 1) if name}
-    return Script(rec.messages, subprotocol=rec.subprotocol, close=close, names=names)
+    try:
+        return recorded_script(recording(source, log_dir))
+    except ValueError as e:
+        raise BadInput(str(e)) from None
+
+
+def _counts(script: Script) -> str:
+    sent = sum(1 for m in script.messages if m.dir == "out")
+    return f"{len(script.messages) - sent} server messages, {sent} client ones"
+
+
+def describe(source: str, script: Script | list[Route]) -> list[str]:
+    """What the mock of ``source`` plays, as lines for its log."""
+    if isinstance(script, Script):
+        return [f"mock of {source}: {_counts(script)}"]
+    lines = [f"mock of {source}: {len(script)} WebSocket entries, each on its path"]
+    for route in script:
+        lines.append(f"  {route.path}: {route.name}, {_counts(route.script)}")
+    return lines
 
 
 @click.command()
@@ -92,7 +107,13 @@ def script_of(source: str, entry: int | None, log_dir: Path | None) -> Script:
     metavar="CERT KEY",
     help="Serve wss:// with this PEM certificate and key.",
 )
-@click.option("--entry", type=int, metavar="N", help="For a HAR file: its Nth WebSocket entry.")
+@click.option(
+    "--entry",
+    type=int,
+    metavar="N",
+    help="For a HAR file: only its Nth WebSocket entry, on any path (default: each "
+    "entry on the path it was recorded on).",
+)
 @LOG_DIR
 @guarded
 def mock(
@@ -109,7 +130,10 @@ def mock(
     """Serve the server's side of SOURCE, a recorded session or a HAR file.
 
     SOURCE: a session (an id from `wsblock sessions`, its start, a name, `last`) or a
-    .har file. On connect (any path), the messages the server sent first go out; each
+    .har file. A HAR with several WebSocket entries: each is served on the path it was
+    recorded on (several on one path: the one whose query the client sends, else each
+    in turn; another path is refused with 404); --entry N serves only the Nth, on any
+    path. On connect, the messages the server sent first go out; each
     client message that matches the next recorded one (same text; JSON equal outside
     --ignore paths) gets the server's recorded answers, paced as recorded. A message
     that matches nothing is logged (and closes with 1008 under --strict). Each
@@ -135,8 +159,8 @@ def mock(
         sys.stderr.write(line + "\n")
         sys.stderr.flush()
 
-    sent = sum(1 for m in script.messages if m.dir == "out")
-    log(f"mock of {source}: {len(script.messages) - sent} server messages, {sent} client ones")
+    for line in describe(source, script):
+        log(line)
     run_forever(
         lambda: serve(
             script,

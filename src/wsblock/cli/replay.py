@@ -12,7 +12,7 @@ import click
 
 from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
 from wsblock.conversation.compare import Difference, IgnoreRules, compare, describe
-from wsblock.journal import Journal, JournalError, handshake_of
+from wsblock.journal import JournalError
 from wsblock.journal.recording import Recording, read_recording
 from wsblock.userinput import BadInput, EnvChoice
 
@@ -126,17 +126,10 @@ def replay(
     """
     the_rules = rules(ignore)
     rec = recording(session, log_dir)
-    from wsblock.replay import play, replay_request
+    from wsblock.replay import journal_for, play, replay_request
 
     plan = replay_request(rec, env, url)
-    folder = journal_dir(log_dir)
-    journal = Journal.create(
-        log_dir=folder,
-        name=plan.request.name,
-        secrets=plan.request.secrets,
-        url=plan.request.url,
-        handshake=handshake_of(plan.request),
-    )
+    journal = journal_for(plan, journal_dir(log_dir))
     if not as_json:
         click.echo(f"▶ replay of {rec.id} against {journal.masker.mask(plan.request.url)}")
     try:

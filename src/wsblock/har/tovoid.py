@@ -1,21 +1,24 @@
-"""A HAR WebSocket entry as a ``.void`` file: the request, its messages, expectations
-that would hold on a replay, and the secrets as variables for a ``.env`` beside it.
+"""A HAR's WebSocket entries as one ``.void`` file: a request each (a
+``request-separator`` between them), its messages, expectations that would hold on a
+replay, and the secrets as variables for a ``.env`` beside it.
 
 ::
 
-    imported = to_void(socket, title="chat.example.com")
+    imported = to_void(sockets, title="chat.example.com")   # or one HarSocket
     imported.text      # the .void file (no secret in it)
     imported.env       # {"WS_BASE": "wss://chat.example.com", "AUTHORIZATION": "Bearer ..."}
     imported.secrets   # the names of env whose values are secrets
 
-- the URL's origin becomes ``{{WS_BASE}}``; its query goes to a query table, a token
+- the URL's origin becomes ``{{WS_BASE}}`` (entries on other origins: ``{{WS_BASE_2}}``,
+  ``{{WS_BASE_3}}``... in the order they first appear); its query goes to a query table, a token
   in it (``token``, ``key``, ``auth``...) as a variable;
 - headers kept: ``Origin``, the subprotocols (a ``socket-options`` row), custom ``X-``
   headers; ``Authorization``, ``Cookie`` and secret-named headers as variables; the
   ones the client computes (``Sec-WebSocket-Key``, ``Host``, ``User-Agent``...) dropped;
 - each sent message a ``socket-message`` (json, xml, text, or binary in base64), each
   received one a ``socket-expect``: for JSON, the fields whose values are not
-  timestamps, ids or nonces; else the type and, for short text, the text.
+  timestamps, ids or nonces; else the type and, for short text, the text;
+- a secret is one variable however many entries hold it, and hidden wherever it appears.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import base64
 import datetime as _dt
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -155,11 +159,31 @@ def _preview(msg: HarMessage) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
-def to_void(socket: HarSocket, title: str = "", when: _dt.datetime | None = None) -> Imported:
-    """The ``.void`` file for ``socket``, with its variables (see the module's text)."""
-    vars = _Vars()
+@dataclass
+class _Entry:
+    """One socket's handshake, its secrets already variables (the first pass)."""
+
+    socket: HarSocket
+    base: str
+    path: str
+    headers: list[tuple[str, str]]
+    query: list[tuple[str, str]]
+    subprotocols: list[str]
+
+
+def _origins(sockets: Sequence[HarSocket]) -> dict[str, str]:
+    """Each distinct origin -> its variable: ``WS_BASE``, then ``WS_BASE_2``..."""
+    names: dict[str, str] = {}
+    for socket in sockets:
+        parts = urlsplit(socket.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in names:
+            names[origin] = "WS_BASE" if not names else f"WS_BASE_{len(names) + 1}"
+    return names
+
+
+def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
     parts = urlsplit(socket.url)
-    vars.add("WS_BASE", f"{parts.scheme}://{parts.netloc}", secret=False)
     query: list[tuple[str, str]] = []
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
         if SECRET_NAME.search(name) and value:
@@ -177,26 +201,29 @@ def to_void(socket: HarSocket, title: str = "", when: _dt.datetime | None = None
             headers.append((name, "{{" + vars.add(name, value) + "}}"))
         elif low in KEPT or low.startswith("x-"):
             headers.append((name, value))
+    return _Entry(socket, base, parts.path or "/", headers, query, subprotocols)
 
-    path = parts.path or "/"
+
+def _blocks(entry: _Entry, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]:
+    """The request's blocks, and how many messages it sends and receives."""
     request = new_block("wss")
-    request["content"][1]["content"] = "{{WS_BASE}}" + path
+    request["content"][1]["content"] = "{{" + entry.base + "}}" + entry.path
     blocks: list[dict[str, Any]] = [request]
-    if headers:
+    if entry.headers:
         block = new_block("headers")
-        block["content"][0]["rows"] = [new_row([n, vars.hide(v)]) for n, v in headers]
+        block["content"][0]["rows"] = [new_row([n, vars.hide(v)]) for n, v in entry.headers]
         blocks.append(block)
-    if query:
+    if entry.query:
         block = new_block("query")
-        block["content"][0]["rows"] = [new_row([n, v]) for n, v in query]
+        block["content"][0]["rows"] = [new_row([n, v]) for n, v in entry.query]
         blocks.append(block)
-    if subprotocols:
+    if entry.subprotocols:
         block = new_block("socket-options")
-        block["content"][0]["rows"] = [new_row(["subprotocols", ", ".join(subprotocols)])]
+        block["content"][0]["rows"] = [new_row(["subprotocols", ", ".join(entry.subprotocols)])]
         blocks.append(block)
     items: list[dict[str, Any]] = []
     sent = received = 0
-    for msg in socket.messages:
+    for msg in entry.socket.messages:
         if msg.sent:
             sent += 1
             fmt, content = _format(msg)
@@ -210,18 +237,59 @@ def to_void(socket: HarSocket, title: str = "", when: _dt.datetime | None = None
             )
     if items:
         blocks.append({"type": "socket-messages", "attrs": {"uid": new_uid()}, "content": items})
+    return blocks, sent, received
 
-    when = when or _dt.datetime.now(_dt.UTC)
-    heading = title or parts.netloc
-    pieces = [
-        f"# {heading}\n\nImported from a HAR file (WebSocket entry {socket.number}): "
-        f"{sent} messages sent, {received} received. Variables are in the .env file "
-        "beside this one.\n"
+
+def _dump(node: dict[str, Any]) -> str:
+    """One block in Voiden's style."""
+    one = Document.parse("")
+    one.insert_block(0, node)
+    return one.dump().strip("\n") + "\n"
+
+
+def to_void(
+    sockets: HarSocket | Sequence[HarSocket], title: str = "", when: _dt.datetime | None = None
+) -> Imported:
+    """The ``.void`` file for ``sockets`` (one request each, a ``request-separator``
+    between them), with its variables (see the module's text)."""
+    entries_of = [sockets] if isinstance(sockets, HarSocket) else list(sockets)
+    if not entries_of:
+        raise ValueError("no WebSocket entry to import")
+    vars = _Vars()
+    origins = _origins(entries_of)
+    for origin, name in origins.items():
+        vars.add(name, origin, secret=False)
+    # every secret first: each is then hidden wherever it appears, in any entry
+    entries = [
+        _entry(s, origins["{0.scheme}://{0.netloc}".format(urlsplit(s.url))], vars)
+        for s in entries_of
     ]
-    for node in blocks:  # each block in Voiden's style, a blank line between them
-        one = Document.parse("")
-        one.insert_block(0, node)
-        pieces.append(one.dump().strip("\n") + "\n")
+    built = [_blocks(e, vars) for e in entries]
+    hosts = list(dict.fromkeys(urlsplit(s.url).netloc for s in entries_of))
+    heading = title or ", ".join(hosts)
+    pieces: list[str] = []
+    if len(entries) == 1:
+        (blocks, sent, received), socket = built[0], entries_of[0]
+        pieces.append(
+            f"# {heading}\n\nImported from a HAR file (WebSocket entry {socket.number}): "
+            f"{sent} messages sent, {received} received. Variables are in the .env file "
+            "beside this one.\n"
+        )
+        pieces += [_dump(node) for node in blocks]
+    else:
+        pieces.append(
+            f"# {heading}\n\nImported from a HAR file: {len(entries)} WebSocket entries, "
+            "one request each. Variables are in the .env file beside this one.\n"
+        )
+        for n, (entry, (blocks, sent, received)) in enumerate(zip(entries, built, strict=True)):
+            label = f"entry {entry.socket.number}: {urlsplit(entry.socket.url).netloc}{entry.path}"
+            if n:
+                separator = new_block("separator")
+                separator["attrs"]["label"] = label
+                pieces.append(_dump(separator))
+            pieces.append(f"## {label}\n\n{sent} messages sent, {received} received.\n")
+            pieces += [_dump(node) for node in blocks]
+    when = when or _dt.datetime.now(_dt.UTC)
     doc = Document.parse("\n".join(pieces))
     doc.set_front_matter(
         {

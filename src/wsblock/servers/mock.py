@@ -1,6 +1,8 @@
 """The mock server: plays the server's side of a recorded conversation.
 
-Each connection (on any path) replays from the start: the messages the server sent
+Which conversation: the one script on any path, or, for a HAR's several WebSocket
+entries, the one recorded on the client's path (:mod:`wsblock.servers.routes`; an
+unknown path is refused with 404). Each connection replays from the start: the messages the server sent
 first go out on connect; then, each time the client sends a message that matches the
 next recorded client message (same text; JSON equal outside the ``--ignore`` paths,
 :func:`~wsblock.conversation.compare.same_message`), the server's recorded answers
@@ -12,35 +14,25 @@ nothing is logged and answered by nothing, or closes the connection with 1008 un
 
     script = Script(messages, subprotocol="chat", close=(1000, ""))
     server = await serve(script, "127.0.0.1", 0, log=print)
+    server = await serve([Route(a, "/socket"), Route(b, "/feed")], "127.0.0.1", 0)
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from websockets.asyncio.server import Server, ServerConnection
 from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
 
 from wsblock.conversation.compare import NO_RULES, IgnoreRules, Msg, same_message
 from wsblock.servers.listen import listen
+from wsblock.servers.routes import Route, Routes, Script
 
 MAX_SIZE = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Script:
-    """A recorded conversation, as the mock plays it: ``messages`` in order (``dir``
-    ``in``: the server sent it; ``out``: the client did), ``at`` in seconds."""
-
-    messages: Sequence[Msg]
-    subprotocol: str | None = None
-    close: tuple[int, str] | None = None
-    """How the server closed the recorded connection, if it did."""
-    names: dict[int, str] = field(default_factory=dict)
-    """Names of the client's messages, by position among them (for the log)."""
 
 
 def _preview(msg: Msg | str | bytes, limit: int = 60) -> str:
@@ -53,35 +45,50 @@ def _preview(msg: Msg | str | bytes, limit: int = 60) -> str:
 
 
 class Mock:
-    """One mock server's script, options and log."""
+    """One mock server's scripts, options and log."""
 
     def __init__(
         self,
-        script: Script,
+        scripts: Script | Sequence[Route],
         *,
         speed: float = 1.0,
         rules: IgnoreRules = NO_RULES,
         strict: bool = False,
         log: Callable[[str], None] = lambda line: None,
     ):
-        self.script = script
+        self.routes = Routes([Route(scripts)] if isinstance(scripts, Script) else scripts)
         self.speed = speed
         self.rules = rules
         self.strict = strict
         self.log = log
         self._clients = itertools.count(1)
+        self._chosen: weakref.WeakKeyDictionary[ServerConnection, Route] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Pick the connection's script by its path; refuse (404) a path it has none for."""
+        route = self.routes.pick(request.path)
+        if route is None:
+            path = request.path.partition("?")[0]  # no query: it may hold a token
+            served = ", ".join(self.routes.paths)
+            self.log(f"refused {path}: no WebSocket entry was recorded there (served: {served})")
+            return connection.respond(404, f"no recording on {path}; served: {served}\n")
+        self._chosen[connection] = route
+        return None
 
     def select_subprotocol(
         self, connection: ServerConnection, offered: Sequence[str]
     ) -> str | None:
-        if self.script.subprotocol in offered:
-            return self.script.subprotocol
+        route = self._chosen.get(connection) or self.routes.routes[0]
+        if route.script.subprotocol in offered:
+            return route.script.subprotocol
         return offered[0] if offered else None
 
-    async def _answer(self, ws: ServerConnection, start: int, since: float) -> int:
+    async def _answer(self, ws: ServerConnection, script: Script, start: int, since: float) -> int:
         """Send the server's messages from position ``start`` until the next client
         message, paced from ``since``; the position of that client message."""
-        messages = self.script.messages
+        messages = script.messages
         i = start
         while i < len(messages) and messages[i].dir == "in":
             msg = messages[i]
@@ -96,22 +103,25 @@ class Mock:
 
     async def handle(self, ws: ServerConnection) -> None:
         n = next(self._clients)
+        route = self._chosen.pop(ws, None) or self.routes.routes[0]
+        script = route.script
         path = (ws.request.path if ws.request else "/").partition("?")[0]
-        self.log(f"client {n} connected {path}")  # no query: it may hold a token
-        messages = self.script.messages
+        plays = f" (plays {route.name})" if self.routes.by_path and route.name else ""
+        self.log(f"client {n} connected {path}{plays}")  # no query: it may hold a token
+        messages = script.messages
         sent_by_client = 0
         try:
-            pos = await self._answer(ws, 0, 0.0)
+            pos = await self._answer(ws, script, 0, 0.0)
             async for data in ws:
                 got = Msg("binary" if isinstance(data, bytes) else "text", data, dir="out")
                 if pos < len(messages) and same_message(messages[pos], got, self.rules):
                     sent_by_client += 1
-                    name = self.script.names.get(sent_by_client)
+                    name = script.names.get(sent_by_client)
                     label = f" ({name})" if name else ""
                     self.log(f"client {n} → message {sent_by_client}{label} matched")
-                    pos = await self._answer(ws, pos + 1, messages[pos].at)
-                    if pos >= len(messages) and self.script.close is not None:
-                        code, reason = self.script.close
+                    pos = await self._answer(ws, script, pos + 1, messages[pos].at)
+                    if pos >= len(messages) and script.close is not None:
+                        code, reason = script.close
                         self.log(f"client {n}: end of the recording, closing {code}")
                         await ws.close(code, reason)
                         break
@@ -127,7 +137,7 @@ class Mock:
 
 
 async def serve(
-    script: Script,
+    scripts: Script | Sequence[Route],
     host: str = "127.0.0.1",
     port: int = 8765,
     *,
@@ -137,14 +147,16 @@ async def serve(
     ssl: object = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> Server:
-    """Start the mock on ``host``:``port`` (0: a free port) in the running loop;
+    """Start the mock of ``scripts`` (one for every path, or routes by path) on
+    ``host``:``port`` (0: a free port) in the running loop;
     :class:`~wsblock.userinput.BadInput` when the address cannot be bound."""
-    mock = Mock(script, speed=speed, rules=rules, strict=strict, log=log)
+    mock = Mock(scripts, speed=speed, rules=rules, strict=strict, log=log)
     return await listen(
         mock.handle,
         host,
         port,
         ssl=ssl,  # type: ignore[arg-type]
+        process_request=mock.process_request,
         select_subprotocol=mock.select_subprotocol,
         max_size=MAX_SIZE,
         ping_interval=None,

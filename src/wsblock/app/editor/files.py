@@ -1,4 +1,5 @@
-"""The file side: a list of the project's ``.void`` files, and one editor tab per open file."""
+"""The file side: a list of the project's ``.void`` files (and ``.har`` files, opened as
+a new untitled import), and one editor tab per open file."""
 
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ from wsblock.document import DocumentError
 
 from . import dialogs
 from .editor import DocumentEditor, VariableNames
+from .har import is_har_file
 from .model import EditSession, is_void_file
 
 CLOSE_MARK = "✕"
 
 
 class FilesPanel(DirectoryTree):
-    """The folder's ``.void`` files (and the folders holding them); Enter opens one."""
+    """The folder's ``.void`` and ``.har`` files (and the folders holding them); Enter
+    opens one (a ``.har`` as a new untitled ``.void`` file: :mod:`.har`)."""
 
     # glyphs every terminal font and Debian chromium's fonts draw (no emoji)
     ICON_NODE_EXPANDED = "▾ "
@@ -43,7 +46,7 @@ class FilesPanel(DirectoryTree):
             if path.name.startswith(".") or path.name in ("node_modules", "__pycache__"):
                 continue
             try:
-                if path.is_dir() or is_void_file(path):
+                if path.is_dir() or is_void_file(path) or is_har_file(path):
                     out.append(path)
             except OSError:
                 continue
@@ -170,20 +173,24 @@ class EditorArea(Horizontal):
                 return editor
         return None
 
-    async def open_file(self, path: Path | None) -> DocumentEditor:
-        """Open ``path`` in a new tab (or show its tab); None: a new untitled file."""
+    async def open_file(
+        self, path: Path | None, session: EditSession | None = None
+    ) -> DocumentEditor:
+        """Open ``path`` in a new tab (or show its tab); None: a new untitled file (or
+        ``session``, an untitled document made elsewhere: an import)."""
         if path is not None:
             existing = self.editor_for(path)
             if existing is not None:
                 self._activate(existing)
                 return existing
+        if path is not None or session is not None:
             current = self.current
             # an untouched untitled tab is replaced, as editors do
             if current is not None and current.session.path is None and not current.session.dirty:
                 pane = self._pane_of(current)
                 if pane is not None and pane.id:
                     await self.tabs.remove_pane(pane.id)
-        editor = self._make_editor(Path(path) if path else None)
+        editor = self._make_editor(Path(path) if path else None, session)
         pane = TabPane(self._label(editor), editor, id=f"file-{next(self._ids)}")
         await self.tabs.add_pane(pane)
         self._relabel()
@@ -298,6 +305,34 @@ class EditorArea(Horizontal):
         event.stop()
         if is_void_file(event.path):
             await self.open_file(event.path)
+        elif is_har_file(event.path):
+            self.open_har(event.path)
+
+    @work(exclusive=True, group="open-har")
+    async def open_har(self, path: Path) -> DocumentEditor | None:
+        """Import the WebSocket entries of the HAR ``path`` into a new untitled file;
+        say where its variables went (or that they must be set), or why it cannot."""
+        import asyncio
+
+        from wsblock.har.read import HarError
+
+        from .har import import_har
+
+        try:
+            opened = await asyncio.to_thread(import_har, Path(path))
+        except HarError as e:
+            self.notify(str(e), title="Cannot import the HAR file", severity="error", timeout=10)
+            return None
+        editor = await self.open_file(None, EditSession.unsaved(opened.text))
+        requests = "1 request" if opened.requests == 1 else f"{opened.requests} requests"
+        self.notify(
+            f"{Path(path).name}: {requests} in a new untitled file (Ctrl+S saves it). "
+            + opened.note,
+            title="HAR imported",
+            severity="information" if opened.env_path is not None else "warning",
+            timeout=20,
+        )
+        return editor
 
     def action_files(self) -> None:
         panel = self.query_one(FilesPanel)

@@ -134,6 +134,14 @@ class EditSession:
         return cls(Document.parse(""), None, new=True)
 
     @classmethod
+    def unsaved(cls, text: str) -> EditSession:
+        """An untitled document holding ``text`` that was never saved (an import's
+        output): unsaved changes until Ctrl+S names it, so closing it asks first."""
+        session = cls.untitled()
+        session.doc = Document.parse(text)
+        return session
+
+    @classmethod
     def from_text(cls, text: str, path: str | Path | None = None) -> EditSession:
         return cls(Document.parse(text, path=path), Path(path) if path is not None else None)
 

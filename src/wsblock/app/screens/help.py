@@ -26,6 +26,7 @@ opens a response tab on the right.
 | **Ctrl+G** | ping: the round trip shows in the log and the status |
 | **Ctrl+R** | reconnect the current tab |
 | **F6** | from the editor to the current tab's composer, and back |
+| **F7** | the recorded sessions (the current tab's selected): **R** replays one (recorded and now side by side, differences marked), **M** starts a mock server of it (its URL shown), **S** stops it |
 | **Ctrl+L** | focus the activity log |
 | **Ctrl+F** | focus the log's filter |
 | **Tab** / **Shift+Tab** | move to the next / previous field, everywhere: in the composer and in a saved message's editor too (no message format needs indentation: **Format** pretty-prints) |
@@ -40,7 +41,7 @@ opens a response tab on the right.
 | **Ctrl+N** | a new untitled file, in a tab of its own (in a table row: add a row) |
 | **Ctrl+S** | save the file (a new file asks for a name) |
 | **Ctrl+Shift+S** | save as |
-| **Ctrl+O** | show or hide the files list (and focus it); **Enter** opens a file in a new tab |
+| **Ctrl+O** | show or hide the files list (and focus it); **Enter** opens a file in a new tab (a `.har` file: its WebSocket entries imported as a new untitled file, the secrets' values in a `.env` beside the HAR) |
 | **Ctrl+F4** (or **Alt+W**) | close the current file's tab, from the editor side (asks first about unsaved changes: Save, Discard or Cancel); closing the last one leaves a new untitled file |
 | **Ctrl+Z** / **Ctrl+Y** (or **Ctrl+Shift+Z**) | undo / redo |
 

@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Select, Static, TabbedContent, TabPa
 
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.files import EditorArea
+from wsblock.app.mocks import Mocks
 from wsblock.app.project import Project, ProjectError
 from wsblock.app.settings import Settings
 from wsblock.app.widgets.response.connection import ConnectionView
@@ -99,6 +100,7 @@ class MainScreen(Screen):
         Binding("ctrl+f4,alt+w", "close_file", "Close file", show=False),
         # priority: a TextArea would take F6 for "select line"
         Binding("f6", "switch_side", "Editor ⇄ composer", show=False, priority=True),
+        Binding("f7", "sessions", "Sessions", show=False, priority=True),
     ]
 
     def __init__(self, project: Project, settings: Settings | None = None, **kwargs) -> None:
@@ -108,6 +110,8 @@ class MainScreen(Screen):
         self._ids = itertools.count(1)
         self._editor_focus: Widget | None = None  # where F6 goes back to in the editor
         self._titles: dict[str, str] = {}  # response tab id -> its title (without the glyph)
+        #: The mock servers started from the sessions list (stopped when the app quits).
+        self.mocks = Mocks()
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -485,6 +489,19 @@ class MainScreen(Screen):
         view = self.active_connection()
         if view is not None:
             view.query_one("#filter").focus()
+
+    # -- recorded sessions ----------------------------------------------------------------
+    def action_sessions(self) -> None:
+        """F7: the recorded sessions (replay one, mock one), the current tab's selected."""
+        from .sessions import SessionsScreen
+
+        view = self.active_connection()
+        journal = view.journal if view is not None else None
+        self.app.push_screen(
+            SessionsScreen(
+                self.project, self.mocks, select=journal.path if journal is not None else None
+            )
+        )
 
     # -- environment ----------------------------------------------------------------------
     def action_help(self) -> None:
