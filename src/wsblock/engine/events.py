@@ -21,6 +21,7 @@ Kind = Literal[
     "close",  # the connection is closed: `code`, `reason`, `by` (client|server|error)
     "error",  # an error in plain words: `error` (refused|dns|tls|timeout|rejected|...), `reason`
     "reconnect",  # a reconnect is scheduled: `attempt`, `delay`
+    "protocol",  # a protocol's own frame (Socket.IO, GraphQL handshake): `data`, `name` (what)
     "expect",  # runner: an expectation held or failed (`ok`, `name`)
     "assert",  # runner: an assertion held or failed (`ok`, `name`)
 ]
@@ -59,3 +60,5 @@ class Event:
     name: str | None = None
     request: str | None = None
     url: str | None = None  # connecting: the URL being connected to
+    key: str | None = None  # sent/received protocol messages: Socket.IO ack id, GraphQL op id
+    raw: str | None = None  # sent/received protocol messages: the frame as on the wire
