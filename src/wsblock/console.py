@@ -18,7 +18,7 @@ from typing import Any, TextIO
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.variables.masking import Masker
-from wsblock.words import describe
+from wsblock.words import describe, message_words
 
 __all__ = ["Console", "clock", "use_color"]
 
@@ -87,7 +87,9 @@ class Console:
     def format(self, event: Event) -> str:
         when = clock(event.ts)
         if event.kind in ("sent", "received"):
-            body = self.cut(payload_text(event, self.masker))
+            words = message_words(event)  # Socket.IO and GraphQL messages in events
+            shown = payload_text(event, self.masker) if words is None else self.masker.mask(words)
+            body = self.cut(shown)
             return f"{when} {self.paint(ARROW[event.dir], event.dir)} {body}"
         words = self.masker.mask(describe(event))
         if event.kind in ("expect", "assert"):

@@ -170,7 +170,7 @@ class ProtocolLink:
 
 def _received(out: Delivered, fmt: str, ts: datetime, mono: float) -> Event:
     data = json.dumps(out.body, ensure_ascii=False, separators=(",", ":"))
-    raw = out.raw if isinstance(out.raw, str) else None
+    raw = out.raw if isinstance(out.raw, str) and out.raw != data else None
     size = len(out.raw) if isinstance(out.raw, bytes) else len(out.raw.encode())
     return new_event("received", ts, mono, "in", "text", fmt, data, size, key=out.key, raw=raw)
 

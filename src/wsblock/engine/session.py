@@ -523,7 +523,7 @@ class Session:
                 size,
                 name=message.name,
                 key=encoded.key,
-                raw=first if isinstance(first, str) else None,
+                raw=first if isinstance(first, str) and first != encoded.shown else None,
             )
         )
         return True
