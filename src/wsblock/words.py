@@ -57,7 +57,8 @@ def describe(event: Event) -> str:
             text += " failed" + (f": {event.reason}" if event.reason else "")
         return text
     if k == "protocol":
-        return f"{event.name or 'protocol'}: {event.data}" if event.data else event.name or k
+        data = event.data if isinstance(event.data, str) else None
+        return f"{event.name or 'protocol'}: {data}" if data else event.name or k
     return str(event.data) if event.data is not None else k
 
 
