@@ -157,3 +157,48 @@ def test_connect_graphql_lines_are_documents(wsblock, graphql_peer: Peer) -> Non
         'next #1 {"data":{"countdown":0}}',
         "complete #1",
     ]
+
+
+def test_a_graphql_close_after_the_handshake_fails_with_the_servers_words(
+    wsblock,
+    graphql_peer: Peer,  # noqa: F811
+    tmp_path,
+) -> None:
+    # the second subscribe reuses the id of a running operation: graphql-ws closes 4409
+    f = write(
+        tmp_path / "dup.void",
+        request(f"ws://127.0.0.1:{graphql_peer.port}/graphql"),
+        table("socket-options", [["protocol", "graphql-transport-ws"]]),
+        messages(
+            message("long", "graphql", "subscription { countdown(from: 500) }"),
+            message(
+                "same id",
+                "json",
+                '{"id": "1", "type": "subscribe", "payload": {"query": "{ hello }"}}',
+            ),
+        ),
+    )
+    r = wsblock("run", str(f), "--linger", "3")
+    assert r.code == 1, r.out
+    assert (
+        "graphql-transport-ws: the server closed with 4409 Subscriber for 1 already exists" in r.out
+    )
+
+
+def test_an_unknown_graphql_operation_id_fails(wsblock, graphql_peer: Peer, tmp_path) -> None:  # noqa: F811
+    f = write(
+        tmp_path / "unknown.void",
+        request(f"ws://127.0.0.1:{graphql_peer.port}/graphql"),
+        table("socket-options", [["protocol", "graphql-transport-ws"]]),
+        messages(
+            message(
+                "raw",
+                "json",
+                '{"id": "zz", "type": "subscribe", "payload": {"query": "{ hello }"}}',
+            ),
+        ),
+    )
+    r = wsblock("run", str(f), "--linger", "1")
+    assert r.code == 1, r.out
+    assert "the server sent next for operation zz, never started" in r.out
+    assert '← next #zz {"data":{"hello":"hello world"}}' in r.out  # said, never dropped
