@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # `make demo` installs wsblock alone: the test extras are not needed to try it.
 DEMO_STAMP := $(VENV)/.installed-demo
-# The independent npm `ws` peer of the tests.
+# The independent npm peers of the tests (ws, socket.io, graphql-ws): package.json lists them.
 PEERS := tests/peers/node_modules/ws/package.json
 
 .PHONY: demo deps test lint typecheck unit unit-fast bench clean conformance

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.variables.masking import Masker
-from wsblock.words import clean_close, describe
+from wsblock.words import clean_close, describe, message_words
 
 __all__ = ["Console", "clock", "use_color"]
 
@@ -93,7 +93,8 @@ class Console:
     def format(self, event: Event) -> str:
         when = clock(event.ts)
         if event.kind in ("sent", "received"):
-            body = self.cut(self.payload(event))
+            words = message_words(event)  # Socket.IO and GraphQL messages in events
+            body = self.cut(self.payload(event) if words is None else self.masker.mask(words))
             return f"{when} {self.paint(ARROW[event.dir], event.dir)} {body}"
         words = self.masker.mask(describe(event))
         if event.kind in ("expect", "assert"):

@@ -165,6 +165,7 @@ class _Run:
         self.closed_at: float | None = None
         self.close_event: Event | None = None
         self.error_event: Event | None = None
+        self.protocol_errors: list[str] = []  # a protocol broken after the handshake (words)
         # Inbound messages are kept for matching only while an expectation is still to
         # come; after the last one they are counted (by the session), not kept.
         self.expects_left = sum(not isinstance(step, Message) for step in request.steps)
@@ -245,8 +246,11 @@ class _Run:
                     self.arrived.set()
                 elif event.kind == "open":
                     self.opened_at = time.monotonic()
-                elif event.kind == "error" and self.error_event is None:
-                    self.error_event = event
+                elif event.kind == "error":
+                    if self.error_event is None:
+                        self.error_event = event
+                    if event.error == "protocol" and self.opened_at is not None:
+                        self.protocol_errors.append(event.reason or "")
                 elif event.kind == "close":
                     self.close_event = event
                     self.closed_at = time.monotonic()
@@ -412,6 +416,8 @@ async def run_request(
             ):
                 what = "dropped" if ev.code == 1006 else "was failed by the client"
                 result.fail(f"the connection {what}: {_why(run)}", masker)
+            for words in run.protocol_errors:  # Socket.IO / GraphQL: said, and red
+                result.fail(words, masker)
         # The pump has reported everything the session emitted before judging.
         await _delivered(run)
         failed = _judge(request.assertions, run.assertion_value)

@@ -7,9 +7,18 @@ The terminal (:mod:`wsblock.console`) and the app's activity log both say it thi
 
 from __future__ import annotations
 
+import json
+
 from wsblock.engine.events import Event
 
-__all__ = ["CLEAN_CLOSE_CODES", "clean_close", "describe"]
+__all__ = [
+    "CLEAN_CLOSE_CODES",
+    "PROTOCOL_FORMATS",
+    "clean_close",
+    "describe",
+    "hidden",
+    "message_words",
+]
 
 #: Close codes of a normal end: normal closure, going away, and a close frame with no
 #: code (1005: RFC 6455 7.1.5, "no status code").
@@ -28,6 +37,10 @@ def clean_close(event: Event) -> bool:
     return event.by == "client" or event.code in CLEAN_CLOSE_CODES
 
 
+#: The formats of messages carried by a protocol on the WebSocket (engine/protocols).
+PROTOCOL_FORMATS = frozenset({"socket.io", "graphql"})
+
+
 def describe(event: Event) -> str:
     """The words for a system event (messages are shown by their payload instead)."""
     k = event.kind
@@ -43,6 +56,8 @@ def describe(event: Event) -> str:
             parts.append(f"subprotocol {event.subprotocol}")
         if event.extensions:
             parts.append("extensions " + ", ".join(event.extensions))
+        if event.name:  # a protocol's handshake is done: "namespace / (sid …)", connection_ack
+            parts.append(f"· {event.name}")
         return " ".join(parts)
     if k == "close":
         code = event.code if event.code is not None else "-"
@@ -76,4 +91,54 @@ def describe(event: Event) -> str:
         times = event.count or 0
         plural = "s" if times != 1 else ""
         return f"{event.reason or 'rule'} {event.name} fired {times} time{plural}"
+    if k == "protocol":
+        data = event.data if isinstance(event.data, str) else None
+        return f"{event.name or 'protocol'}: {data}" if data else event.name or k
     return str(event.data) if event.data is not None else k
+
+
+def hidden(event: Event) -> bool:
+    """Whether the terminal and the app hide ``event`` by default: keep-alive pings and
+    pongs (the library's, and a protocol's: Engine.IO's, GraphQL's ``ka``) and a
+    protocol's own frames (its handshake). The journal keeps them all."""
+    return event.kind == "protocol" or (
+        event.name == "keepalive" and event.kind in ("ping", "pong")
+    )
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def message_words(event: Event) -> str | None:
+    """A protocol message in words, or None for a plain message.
+
+    ``emit add {"a":2}`` (and `` · ack 0`` when it asks for one), ``tick {"n":3}``,
+    ``ack 0 {"sum":5}``; GraphQL: ``subscribe #1 subscription { … }``, ``next #1 {…}``,
+    ``complete #1``.
+    """
+    if event.format not in PROTOCOL_FORMATS or not isinstance(event.data, str):
+        return None
+    try:
+        body = json.loads(event.data)
+    except ValueError:
+        return None
+    if event.format == "socket.io":
+        if isinstance(body, list) and body:  # sent: ["event", args...]
+            text = " ".join(["emit", str(body[0]), *map(_compact, body[1:])])
+            return text + (f" · ack {event.key}" if event.key is not None else "")
+        if isinstance(body, dict) and "event" in body:
+            return " ".join([str(body["event"]), *map(_compact, body.get("args") or [])])
+        if isinstance(body, dict) and "ack" in body:
+            return " ".join([f"ack {body['ack']}", *map(_compact, body.get("args") or [])])
+        return None
+    if not isinstance(body, dict):
+        return None
+    kind = str(body.get("type", "?"))
+    head = f"{kind} #{body['id']}" if "id" in body else kind
+    payload = body.get("payload")
+    if isinstance(payload, dict) and isinstance(payload.get("query"), str):
+        query = " ".join(payload["query"].split())
+        rest = {k: v for k, v in payload.items() if k != "query"}
+        return f"{head} {query}" + (f" {_compact(rest)}" if rest else "")
+    return head if payload is None else f"{head} {_compact(payload)}"

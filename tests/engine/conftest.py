@@ -12,7 +12,13 @@ import pytest  # noqa: E402
 from peers.fixtures import *  # noqa: E402, F403
 
 #: Test modules about the session's behaviour, run once per transport (issue 12).
-BOTH_TRANSPORTS = {"test_session", "test_ws_peer", "test_errors", "test_options"}
+BOTH_TRANSPORTS = {
+    "test_session",
+    "test_ws_peer",
+    "test_errors",
+    "test_options",
+    "test_protocol_peers",
+}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

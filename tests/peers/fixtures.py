@@ -14,6 +14,10 @@ Fixtures:
 * ``ws_peer`` -- the independent Node.js server ``tests/peers/ws_peer.js`` on the npm
   ``ws`` package (started once per test session). Fails, never skips, when Node or
   ``ws`` is missing: run ``npm install --prefix tests/peers``.
+* ``socketio_peer`` -- ``tests/peers/socketio_peer.js``, a Socket.IO 4.8 server (npm
+  ``socket.io``): ``welcome``, ``echo``, acknowledged ``add``, ``tick`` stream, ``/admin``.
+* ``graphql_peer`` -- ``tests/peers/graphql_peer.js``: ``/graphql`` speaks
+  graphql-transport-ws (npm ``graphql-ws`` 5.16), ``/legacy`` subscriptions-transport-ws.
 * ``tls_files`` -- a CA, a server certificate for 127.0.0.1/localhost and a client
   certificate, made with the ``openssl`` command.
 * ``tls_echo_server`` / ``mtls_echo_server`` -- the echo server over TLS; the second
@@ -55,9 +59,11 @@ __all__ = [
     "free_port",
     "gateway_peer",
     "jsonrpc_peer",
+    "graphql_peer",
     "hostile_peer",
     "mtls_echo_server",
     "pick_free_port",
+    "socketio_peer",
     "tls_echo_server",
     "tls_files",
     "ws_peer",
@@ -116,13 +122,35 @@ async def echo_server() -> AsyncIterator[Peer]:
 @pytest.fixture(scope="session")
 def ws_peer() -> Iterator[Peer]:
     """``tests/peers/ws_peer.js`` (npm ``ws``) on a free port, for the whole test session."""
+    yield from node_peer(WS_PEER, "ws")
+
+
+@pytest.fixture(scope="session")
+def socketio_peer() -> Iterator[Peer]:
+    """``tests/peers/socketio_peer.js`` (npm ``socket.io`` 4.8), for the whole test session."""
+    yield from node_peer(HERE / "socketio_peer.js", "socket.io")
+
+
+@pytest.fixture(scope="session")
+def graphql_peer() -> Iterator[Peer]:
+    """``tests/peers/graphql_peer.js`` (npm ``graphql-ws`` 5.16), for the whole test session."""
+    yield from node_peer(HERE / "graphql_peer.js", "graphql-ws")
+
+
+def node_peer(script: Path, package: str) -> Iterator[Peer]:
+    """Run a Node.js peer on a free port until the generator is closed.
+
+    Fails, never skips, when Node or the npm ``package`` is missing.
+    """
     node = shutil.which("node")
     if node is None:
-        pytest.fail(f"the ws peer needs Node.js, which is not installed; then {INSTALL_HINT}")
-    if not (HERE / "node_modules" / "ws").is_dir():
-        pytest.fail(f"the npm package ws is not installed for the test peer: {INSTALL_HINT}")
+        pytest.fail(
+            f"the {package} peer needs Node.js, which is not installed; then {INSTALL_HINT}"
+        )
+    if not (HERE / "node_modules" / package).is_dir():
+        pytest.fail(f"the npm package {package} is not installed for the test peer: {INSTALL_HINT}")
     proc = subprocess.Popen(
-        [node, str(WS_PEER), "0"],
+        [node, str(script), "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -26,7 +26,8 @@ def _options(opts: Options) -> list[str]:
         if value != getattr(_DEFAULTS, name):
             if isinstance(value, tuple):
                 value = ", ".join(value)
-            out.append(f"{name.replace('_', '-')} {value if value is not None else 'off'}")
+            row = "socket.io-path" if name == "socketio_path" else name.replace("_", "-")
+            out.append(f"{row} {value if value is not None else 'off'}")
     return out
 
 
@@ -60,6 +61,9 @@ def describe_request(req: Request, masker: Masker) -> list[str]:
         else:
             size = len(step.data) if isinstance(step.data, bytes) else len(step.data.encode())
             fmt = step.format if step.written is None else f"json sent as {req.options.encode}"
+            fmt += ", ack" if step.ack else ""
+            fmt += f", operation {step.operation}" if step.operation else ""
+            fmt += f", variables {m(step.variables)}" if step.variables else ""
             lines.append(f"    message  {step.name} ({fmt}, {size} bytes)")
     for c in req.assertions:
         lines.append(f"    assert   {c.description}: {c.field} {c.operator} {m(c.expected)}")

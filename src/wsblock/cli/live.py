@@ -36,7 +36,7 @@ from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables.masking import Masker
-from wsblock.words import clean_close
+from wsblock.words import clean_close, hidden, message_words
 
 HELP = """\
 Type a line and Enter to send it. Commands:
@@ -55,6 +55,7 @@ def _request(
     insecure: bool,
     env: EnvChoice,
     compression: bool = False,
+    protocol: str = "websocket",
 ) -> Request:
     # Variables are read only when something names one, or an option says where from:
     # without them (the .env, YAML and document machinery) connect starts faster.
@@ -86,7 +87,9 @@ def _request(
             pairs.append((name.strip(), value))
     except ValueError as e:  # VariableError
         raise BadInput(str(e)) from None
-    if not url.startswith(("ws://", "wss://")):
+    if not url.startswith(("ws://", "wss://")) and not (
+        protocol == "socket.io" and url.startswith(("http://", "https://"))
+    ):
         raise BadInput(f"the URL must start with ws:// or wss://, got {url!r}")
     from wsblock.conversation.prechecks import (  # checked before connecting
         header_value_problem,
@@ -110,11 +113,38 @@ def _request(
     )
 
 
-def _message(line: str, fmt: str, n: int | None = None) -> Message:
-    """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse."""
+def _event_line(line: str) -> str:
+    """``add {"a": 2} 3`` -> ``["add",{"a":2},3]``: a Socket.IO line (the event's name,
+    then its arguments as JSON values); MessageError if an argument is not JSON."""
+    from wsblock.conversation.checks import MessageError
+
+    name, _, rest = line.strip().partition(" ")
+    args: list[Any] = []
+    decoder = json.JSONDecoder()
+    rest = rest.strip()
+    while rest:
+        try:
+            value, end = decoder.raw_decode(rest)
+        except json.JSONDecodeError as e:
+            words = f"the arguments of {name!r} are not JSON: {e.msg}"
+            raise MessageError(words, 1, e.pos + 1) from None
+        args.append(value)
+        rest = rest[end:].strip()
+    return json.dumps([name, *args], ensure_ascii=False, separators=(",", ":"))
+
+
+def _message(line: str, fmt: str, n: int | None = None, ack: bool = False) -> Message:
+    """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse.
+
+    With ``socket.io`` a line is ``event [json args...]``; with ``graphql`` a document."""
     from wsblock.conversation.checks import MessageError, decode_binary, validate
 
     where = f"line {n}" if n is not None else "message"
+    if fmt == "socket.io":
+        try:
+            return Message(where, "socket.io", _event_line(line), ack=ack)
+        except MessageError as e:
+            raise MessageError(f"{where}: {e}") from None
     err = validate(fmt, line)
     if err is not None:
         at = f" at column {err.column}" if err.column else ""
@@ -132,6 +162,7 @@ class _Printer:
     PROMPT = "› "
     options: Options | None = None  # its decode row: received messages shown decoded
     raw: bool = False  # --raw: as received, not decoded
+    protocol: bool = False  # a protocol on the WebSocket: messages shown as events
 
     def __init__(self, masker: Masker, as_json: bool, interactive: bool):
         self.prompting = False
@@ -150,7 +181,7 @@ class _Printer:
                     if type(part) is not ReceivedRun and part.kind in ("close", "error"):
                         self.console.event(part)
             return
-        if self.as_json or self.interactive or not self._plain():
+        if self.as_json or self.interactive or not self._plain() or self.protocol:
             self.events(flatten(parts))
             return
         # A pipe, nothing to decode: the payloads of a run are the lines, as they are.
@@ -188,7 +219,7 @@ class _Printer:
             lines = [
                 shown[:-1] + self._decoded(e, "\n    ")
                 for e in events
-                if e.kind not in ("sent",) and (shown := self.console.text(e))
+                if e.kind not in ("sent",) and not hidden(e) and (shown := self.console.text(e))
             ]
         else:
             lines = self._lines(events)
@@ -206,6 +237,8 @@ class _Printer:
                 and not shown.startswith("✖")
             ):
                 lines.append(shown)
+            elif e.kind == "received" and (words := message_words(e)) is not None:
+                lines.append(mask(words))  # Socket.IO and GraphQL: `tick {"n":3}`
             elif e.kind == "received":
                 lines.append(
                     payload_text(e, self.masker)
@@ -429,12 +462,14 @@ async def _connect(
     linger: float,
     log_dir: Path | None,
     raw: bool = False,
+    ack: bool = False,
 ) -> int:
     """The session to its end; the exit code. ``log_dir`` None: no journal."""
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
     masker = Masker(request.secrets)
     printer = _Printer(masker, as_json, interactive)
     printer.options, printer.raw = request.options, raw
+    printer.protocol = request.options.protocol != "websocket"
     session = Session(request)
     state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
     journal = _journal(session, request, log_dir, state)
@@ -478,7 +513,13 @@ async def _connect(
                     break
                 continue
             msg = _line_message(
-                line[1:] if line.startswith("//") else line, fmt, n, request, printer, interactive
+                line[1:] if line.startswith("//") else line,
+                fmt,
+                n,
+                request,
+                printer,
+                interactive,
+                ack,
             )
             if msg is None:
                 bad += 1
@@ -525,14 +566,21 @@ async def _connect(
 
 
 def _line_message(
-    line: str, fmt: str, n: int, request: Request, printer: _Printer, interactive: bool
+    line: str,
+    fmt: str,
+    n: int,
+    request: Request,
+    printer: _Printer,
+    interactive: bool,
+    ack: bool = False,
 ) -> Message | None:
-    """Input line *n* as the message to send, or None when it is bad input (said)."""
+    """Input line *n* as the message to send (*ack*: a Socket.IO event asks for an
+    acknowledgement), or None when it is bad input (said)."""
     from wsblock.codecs import CodecError, encoded_message
     from wsblock.conversation.checks import MessageError
 
     try:
-        msg = _message(line, fmt, None if interactive else n)
+        msg = _message(line, fmt, None if interactive else n, ack)
         return encoded_message(msg, request.options.encode)
     except CodecError as e:
         why = f"{'message' if interactive else f'line {n}'}: cannot encode: {e}"
@@ -602,7 +650,7 @@ def _say_journal_size(journal: Journal) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "xml", "binary"]),
+    type=click.Choice(["text", "json", "xml", "binary", "socket.io", "graphql"]),
     default="text",
     show_default=True,
     help="Validate what is sent as this format (binary: base64 lines).",
@@ -638,6 +686,21 @@ def _say_journal_size(journal: Journal) -> None:
 )
 @click.option("--raw", is_flag=True, help="Print received messages as received, not decoded.")
 @click.option(
+    "--protocol",
+    type=click.Choice(["websocket", "socket.io", "graphql-transport-ws", "graphql-ws"]),
+    default="websocket",
+    show_default=True,
+    help="The protocol spoken on the WebSocket. socket.io: lines are `event [json args]`; "
+    "GraphQL: lines are documents.",
+)
+@click.option("--namespace", default="/", show_default=True, help="The Socket.IO namespace.")
+@click.option(
+    "--connect-payload",
+    metavar="JSON",
+    help="Socket.IO's auth for the namespace, or GraphQL's connection_init payload.",
+)
+@click.option("--ack", is_flag=True, help="Socket.IO: ask for an acknowledgement of every event.")
+@click.option(
     "--compression",
     is_flag=True,
     help="Offer permessage-deflate (on the websockets transport; without it, picows).",
@@ -660,6 +723,10 @@ def connect(
     encode: str | None = None,
     raw: bool = False,
     compression: bool = False,
+    protocol: str = "websocket",
+    namespace: str = "/",
+    connect_payload: str | None = None,
+    ack: bool = False,
 ) -> None:
     """A line-mode client: each input line is one message; received messages go to stdout.
 
@@ -672,7 +739,11 @@ def connect(
       printf 'a\\nb\\n' | wsblock connect ws://127.0.0.1:8765/echo
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
-    request = _request(url, headers, protocols, insecure, env, compression)
+    request = _request(url, headers, protocols, insecure, env, compression, protocol)
+    if protocol != "websocket":
+        request = _with_protocol(request, protocol, namespace, connect_payload)
+        if fmt == "text":
+            fmt = "socket.io" if protocol == "socket.io" else "graphql"
     decoder, encoder = codec_options(
         decode, encode, Path(env.project) if env.project else Path.cwd()
     )
@@ -680,7 +751,25 @@ def connect(
         request, options=dataclasses.replace(request.options, decode=decoder, encode=encoder)
     )
     log_dir = None if no_journal else journal_dir(log_dir)
-    raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir, raw)))
+    raise SystemExit(asyncio.run(_connect(request, fmt, as_json, echo, linger, log_dir, raw, ack)))
+
+
+def _with_protocol(
+    request: Request, protocol: str, namespace: str, connect_payload: str | None
+) -> Request:
+    """``request`` speaking ``protocol`` (``--protocol``, ``--namespace``, ``--connect-payload``)."""
+    from wsblock.conversation.protocolchecks import parse_connect_payload, parse_namespace
+
+    try:
+        options = dataclasses.replace(
+            request.options,
+            protocol=protocol,  # type: ignore[arg-type]
+            namespace=parse_namespace(namespace),
+            connect_payload=parse_connect_payload(connect_payload or ""),
+        )
+    except ValueError as e:
+        raise BadInput(f"--namespace / --connect-payload: {e}") from None
+    return dataclasses.replace(request, options=options)
 
 
 @click.command("echo-server")

@@ -33,6 +33,7 @@ from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.runner import CLOSE_GRACE, RequestResult, Stopper, run_request, skipped
 from wsblock.variables.masking import Masker
+from wsblock.words import hidden
 
 Planned = Request | RequestResult  # a request to run, or one already judged (skipped)
 
@@ -113,7 +114,7 @@ class Reporter:
                 record.setdefault("request", self.request.name)
                 record.update(decoded_for(self.request.options, event, self.masker))
             self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
+        elif not hidden(event):
             self.console.event(event)
         if flush:
             self.out.flush()
@@ -129,7 +130,7 @@ class Reporter:
                 if type(part) is ReceivedRun:
                     for piece in part.split(4096):  # a flood's batch, in slices
                         write(self.console.run_text(piece))
-                else:
+                elif not hidden(part):  # type: ignore[arg-type]
                     write(self.console.text(part))  # type: ignore[arg-type]
         self.out.flush()
 

@@ -3,6 +3,7 @@
 * :func:`validate` -- ``json`` must parse, ``xml`` must be well formed (through
   ``defusedxml``: no entity bombs), ``binary`` must decode; an error names the
   message, the line and the column.
+* ``socket.io`` and ``graphql`` messages are checked by :mod:`.protocolchecks`.
 * :data:`OPERATORS` and :func:`evaluate` -- Voiden's operators with their aliases
   (``void-format.md`` section 4), and :func:`lookup` for ``body.a.b[0].c`` paths.
 """
@@ -21,6 +22,8 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+
+from wsblock.conversation.protocolchecks import graphql_error, socketio_error
 
 __all__ = [
     "MATCH_TIMEOUT",
@@ -100,7 +103,15 @@ def validate(fmt: str, content: str, encoding: str = "base64") -> MessageError |
         return None
     if fmt == "text":
         return None
-    return MessageError(f"unknown format {fmt!r} (expected text, json, xml or binary)")
+    if fmt == "socket.io":
+        problem = socketio_error(content)
+        return None if problem is None else MessageError(*problem)
+    if fmt == "graphql":
+        problem = graphql_error(content)
+        return None if problem is None else MessageError(*problem)
+    return MessageError(
+        f"unknown format {fmt!r} (expected text, json, xml, binary, socket.io or graphql)"
+    )
 
 
 def pretty(fmt: str, content: str) -> str:

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # not imported at run time: `wsblock connect` starts without the codecs
     from wsblock.codecs import Codec
 
-Format = Literal["text", "json", "xml", "binary"]
+Format = Literal["text", "json", "xml", "binary", "socket.io", "graphql"]
+
+#: The ``protocol`` row: raw WebSocket, or a protocol on top of it (``engine/protocols``).
+ProtocolName = Literal["websocket", "socket.io", "graphql-transport-ws", "graphql-ws"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,10 @@ class Options:
     proxy: str | None = "auto"  # "auto" | None (no proxy) | a proxy URL
     decode: Codec | None = None  # how inbound messages are read (wsblock.codecs)
     encode: Codec | None = None  # how a message written as JSON is sent
+    protocol: ProtocolName = "websocket"  # the protocol spoken on the WebSocket
+    namespace: str = "/"  # Socket.IO namespace
+    socketio_path: str = "/socket.io/"  # where the Socket.IO server listens
+    connect_payload: str | None = None  # JSON: Socket.IO `auth`, GraphQL connection_init payload
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,9 @@ class Message:
     uid: str = ""
     where: str = ""
     written: str | None = None  # the JSON as written, when ``encode`` made ``data`` bytes
+    ack: bool = False  # socket.io: ask the server for an acknowledgement
+    variables: str | None = None  # graphql: the variables, compact JSON
+    operation: str | None = None  # graphql: the operation's name
     late: bool = False
 
 

@@ -9,6 +9,7 @@ their format, expectation and assertion operators recognised. Every error is a
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -24,6 +25,13 @@ from wsblock.conversation.prechecks import (
     header_value_problem,
     pattern_problem,
     url_problem,
+)
+from wsblock.conversation.protocolchecks import (
+    parse_connect_payload,
+    parse_namespace,
+    parse_protocol,
+    parse_socketio_path,
+    parse_variables,
 )
 from wsblock.conversation.request import Check, Expect, Message, Options, Request, Step
 from wsblock.document import Block
@@ -148,6 +156,10 @@ def _option_parsers(
         "client-cert": ("client_cert", _path(base)),
         "client-key": ("client_key", _path(base)),
         "proxy": ("proxy", lambda t: None if t.strip().lower() == "none" else t.strip()),
+        "protocol": ("protocol", parse_protocol),
+        "namespace": ("namespace", parse_namespace),
+        "socket.io-path": ("socketio_path", parse_socketio_path),
+        "connect-payload": ("connect_payload", parse_connect_payload),
     }
 
 
@@ -263,7 +275,25 @@ def _message(
     data: str | bytes = (
         decode_binary(content, item.encoding or "base64") if fmt == "binary" else content
     )
-    return Message(name, fmt, data, item.uid or "", place, late=late)  # type: ignore[arg-type]
+    variables = operation = None
+    if fmt == "graphql":
+        try:
+            parsed = parse_variables(b.sub(item.variables, f"{place} variables"))
+        except ValueError as e:
+            raise ResolveError(f"{place}: {e}") from None
+        variables = json.dumps(parsed, separators=(",", ":")) if parsed is not None else None
+        operation = b.sub(item.operation, f"{place} operation") or None
+    return Message(
+        name,
+        fmt,  # type: ignore[arg-type]
+        data,
+        item.uid or "",
+        place,
+        ack=fmt == "socket.io" and item.ack,
+        variables=variables,
+        operation=operation,
+        late=late,
+    )
 
 
 def _encoded(m: Message, codec) -> Message:
@@ -341,14 +371,6 @@ def resolve_request(
     url = b.sub((head.url or "").strip(), where(spec, spec.head, "URL"))
     if not url or url in ("ws://", "wss://"):
         raise ResolveError(f"{where(spec, spec.head)}: the URL is empty")
-    scheme = url.partition(":")[0].lower() if "://" in url else ""
-    if scheme not in ("ws", "wss"):
-        raise ResolveError(
-            f"{where(spec, spec.head)}: the URL must start with ws:// or wss://, got {url!r}"
-        )
-    problem = url_problem(url)
-    if problem:
-        raise ResolveError(f"{where(spec, spec.head, 'URL')}: {problem}")
 
     headers: list[tuple[str, str]] = []
     query: list[tuple[str, str]] = []
@@ -398,6 +420,20 @@ def resolve_request(
             handshake.extend(resolve_state.captures(b, v.captures, where(spec, block), "handshake"))
         elif isinstance(v, AssertionsTable):
             assertions.extend(_checks(b, v, block, ""))
+
+    scheme = url.partition(":")[0].lower() if "://" in url else ""
+    allowed = (
+        ("ws", "wss", "http", "https") if opts.get("protocol") == "socket.io" else ("ws", "wss")
+    )
+    if scheme not in allowed:
+        also = " (or http://, https:// for socket.io)" if len(allowed) == 2 else ""
+        raise ResolveError(
+            f"{where(spec, spec.head)}: the URL must start with ws:// or wss://{also}, got {url!r}"
+        )
+    problem = url_problem(url)
+    if problem:
+        raise ResolveError(f"{where(spec, spec.head, 'URL')}: {problem}")
+    _protocol_messages(spec, opts.get("protocol", "websocket"), steps)  # type: ignore[arg-type]
 
     if opts.get("encode") is not None:  # socket-messages written as JSON are sent encoded
         steps = [
@@ -503,6 +539,18 @@ def _conversation(b: _Builder, v: SocketMessages, block: Block) -> list[Step]:
             place = where(b.spec, block, f"socket-every {item.name or n!r}", at)
             steps.append(resolve_state.timer(b, item, place, _message, block))
     return steps
+
+
+def _protocol_messages(spec: RequestSpec, protocol: str, steps: list[Step]) -> None:
+    """A ``socket.io`` or ``graphql`` message needs its protocol in ``socket-options``."""
+    wanted = {"socket.io": ("socket.io",), "graphql": ("graphql-transport-ws", "graphql-ws")}
+    for step in steps:
+        if isinstance(step, Message) and step.format in wanted:
+            if protocol not in wanted[step.format]:
+                raise ResolveError(
+                    f"{step.where}: a {step.format} message needs the socket-options row "
+                    f"protocol {' or '.join(wanted[step.format])} (this request speaks {protocol})"
+                )
 
 
 def _auth(b: _Builder, v: Auth, block: Block, headers: list, query: list) -> None:

@@ -636,7 +636,8 @@ class _ItemView:
 
 
 class SocketMessage(_ItemView):
-    """``socket-message``: a message to send (``format``: text, json, xml or binary)."""
+    """``socket-message``: a message to send (``format``: text, json, xml, binary, socket.io
+    or graphql; ``ack``, ``variables`` and ``operation`` belong to the last two)."""
 
     @property
     def format(self) -> str:
@@ -648,6 +649,24 @@ class SocketMessage(_ItemView):
         return (
             "hex" if _scalar_text(self.attrs.get("encoding")).strip().lower() == "hex" else "base64"
         )
+
+    @property
+    def ack(self) -> bool:
+        """``attrs.ack``: a ``socket.io`` message asks the server for an acknowledgement."""
+        return _truthy(self.attrs.get("ack"))
+
+    @property
+    def variables(self) -> str:
+        """``attrs.variables`` of a ``graphql`` message: JSON text (a mapping reads as JSON)."""
+        value = self.attrs.get("variables")
+        if isinstance(value, Mapping):
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return _scalar_text(value)
+
+    @property
+    def operation(self) -> str:
+        """``attrs.operation`` of a ``graphql`` message: the operation's name, or empty."""
+        return _scalar_text(self.attrs.get("operation")).strip()
 
     @property
     def content(self) -> str:

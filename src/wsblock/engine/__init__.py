@@ -28,6 +28,8 @@ Modules, one idea each:
 * :mod:`.transport` -- the interface to a WebSocket library;
   :mod:`.websockets_transport` and :mod:`.picows_transport` implement it
   (:mod:`.choice` picks one).
+* :mod:`.protocols` -- Socket.IO and GraphQL on the WebSocket, sans-I/O (frames in,
+  records out); :mod:`.protocol_link` runs one on a live transport for the session.
 * :mod:`.backoff` -- delays between reconnect attempts.
 * :mod:`.closecodes` -- which close codes may be sent, and their names.
 * :mod:`.errors` -- problems in plain words.

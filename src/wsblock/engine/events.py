@@ -21,6 +21,7 @@ Kind = Literal[
     "close",  # the connection is closed: `code`, `reason`, `by` (client|server|error)
     "error",  # an error in plain words: `error` (refused|dns|tls|timeout|rejected|...), `reason`
     "reconnect",  # a reconnect is scheduled: `attempt`, `delay`
+    "protocol",  # a protocol's own frame (Socket.IO, GraphQL handshake): `data`, `name` (what)
     "expect",  # runner: an expectation held or failed (`ok`, `name`)
     "assert",  # runner: an assertion held or failed (`ok`, `name`)
     "capture",  # a runtime variable captured: `name`, `data` (masked if secret), `ok` (found)
@@ -62,3 +63,5 @@ class Event:
     request: str | None = None
     url: str | None = None  # connecting: the URL being connected to
     count: int | None = None  # rule: how many times it fired
+    key: str | None = None  # sent/received protocol messages: Socket.IO ack id, GraphQL op id
+    raw: str | None = None  # sent/received protocol messages: the frame as on the wire

@@ -11,6 +11,8 @@
 * A ``User-Agent`` header replaces the default one instead of being sent twice.
 * Characters that may not stand in a URL (spaces, non-ASCII) are percent-encoded,
   as browsers do; ``%XX`` escapes already there are kept.
+* A protocol on the WebSocket (``protocol`` row) sets its URL (Socket.IO's path and
+  ``EIO=4&transport=websocket``) and offers its subprotocol (GraphQL's).
 * ``0`` for a timeout or the ping interval, and ``0`` for the maximum message size,
   mean "off" / "no limit", like ``None``.
 """
@@ -91,8 +93,16 @@ def connect_params(request: Request, *, close_timeout: float | None = 10.0) -> C
             user_agent = value
         else:
             headers.append((name, value))
+    url = request.url
+    if options.protocol != "websocket":  # Socket.IO's path and query, GraphQL's subprotocol
+        from .protocols import make_protocol
+
+        protocol = make_protocol(options)
+        assert protocol is not None
+        url = protocol.url(url)
+        subprotocols.extend(protocol.subprotocols)
     params = ConnectParams(
-        url=encode_url(request.url),
+        url=encode_url(url),
         headers=tuple(headers),
         subprotocols=tuple(dict.fromkeys(p for p in subprotocols if p)),
         origin=origin or None,

@@ -51,6 +51,7 @@ from .events import Event, Kind
 from .fastevent import new_event
 from .hub import BatchListener, Hub, Listener, PartsListener
 from .params import ConnectParams, connect_params
+from .protocol_link import HandshakeFailed, ProtocolLink
 from .runs import Part, ReceivedRun
 from .state import State, can_move
 from .stats import Stats
@@ -121,6 +122,8 @@ class Session:
         self._stopping = False  # close() was called: no more reconnects
         self._reconnect_pending = False
         self._pings: dict[bytes, asyncio.Future[float | None]] = {}
+        self._link: ProtocolLink | None = None  # the protocol on the WebSocket, if any
+        self.protocol_ready: str | None = None  # its words once ready (namespace, ack)
 
     # Public state.
 
@@ -232,6 +235,10 @@ class Session:
                 self._params = connect_params(self.request, close_timeout=self._close_timeout)
             transport = (self._make_transport or choice.factory(choice.choose(self._params)[0]))()
             handshake = await transport.connect(self._params)
+            ready = await self._protocol_handshake(transport)
+        except HandshakeFailed as failed:
+            self._end(failed.ending)
+            return False
         except ConnectFailed as exc:
             problem = exc.problem
             if problem.status is not None:
@@ -264,9 +271,31 @@ class Session:
                 subprotocol=handshake.subprotocol,
                 extensions=handshake.extensions,
                 attempt=attempt,
+                name=ready,
             )
         )
         return True
+
+    async def _protocol_handshake(self, transport: Transport) -> str | None:
+        """Run the request's protocol's handshake (Socket.IO, GraphQL), if it has one.
+
+        Returns the protocol's words once ready (None for a plain WebSocket).
+
+        Raises:
+            HandshakeFailed: Refused, closed or too slow; the transport is closed.
+        """
+        self._link = self.protocol_ready = None
+        if self.request.options.protocol == "websocket":
+            return None
+        from .protocols import make_protocol
+
+        protocol = make_protocol(self.request.options)
+        assert protocol is not None
+        link = ProtocolLink(protocol, self._clock)
+        assert self._params is not None
+        words = await link.handshake(transport, self._params.open_timeout, self._publish)
+        self._link, self.protocol_ready = link, words
+        return words
 
     # Reading, and reconnecting after a drop.
 
@@ -300,6 +329,8 @@ class Session:
             self._ended.set()
 
     async def _read(self, transport: Transport) -> Ending:
+        if self._link is not None:
+            return await self._read_protocol(transport, self._link)
         # The hot path: one iteration per socket read that brought something. The
         # messages of a read go out as runs (columns, engine/runs.py): no event is
         # built for a consumer that does not ask for it.
@@ -359,6 +390,44 @@ class Session:
                     if waiter is not None and not waiter.done():
                         waiter.set_result(pong.rtt_ms)
 
+    async def _read_protocol(self, transport: Transport, link: ProtocolLink) -> Ending:
+        """The reader of a connection that speaks a protocol: frames through ``link``."""
+        stats = self.stats
+        pending, link.leftover = link.leftover, []
+        while True:
+            batches = pending
+            pending = []
+            if not batches:
+                try:
+                    batches = await transport.recv()
+                except TransportClosed as closed:
+                    return self._protocol_ending(closed.ending, link)
+            for batch in batches:
+                now = self._clock.at(batch.at)
+                events, count = await link.frames(batch.items, now, transport)
+                stats.received += count
+                stats.bytes_in += sum(
+                    e.size or 0 for e in events if e.kind in ("received", "protocol")
+                )
+                if events:
+                    self._hub.publish_parts(list(events), len(events))
+                for event in events:
+                    if event.kind == "pong" and isinstance(event.data, bytes):
+                        waiter = self._pings.pop(event.data, None)
+                        if waiter is not None and not waiter.done():
+                            waiter.set_result(event.rtt_ms)
+
+    @staticmethod
+    def _protocol_ending(ending: Ending, link: ProtocolLink) -> Ending:
+        """A close in the protocol's words (GraphQL ``4403 Forbidden``...) when it has some."""
+        if ending.problem is not None:
+            return ending
+        words = link.protocol.closed(ending.code, ending.reason)
+        if words is None:
+            return ending
+        problem = Problem("protocol", f"{link.protocol.name}: {words}")
+        return Ending(ending.code, ending.reason, ending.by, problem)
+
     @staticmethod
     def _control_event(control: Control, ts: datetime, mono: float) -> Event:
         return new_event(
@@ -403,12 +472,61 @@ class Session:
         Raises:
             TypeError: A ``binary`` message whose data is not ``bytes``.
         """
+        link = self._link
+        if message.format in ("socket.io", "graphql"):
+            return await self._send_protocol(message, link)
         data = message.data
         if isinstance(data, bytes | bytearray | memoryview):
             return await self._send(bytes(data), "binary", None, message.name)
         if message.format == "binary":
             raise TypeError(f"message {message.name!r} is binary but its data is text")
         return await self._send(data, "text", message.format, message.name)
+
+    async def _send_protocol(self, message: Message, link: ProtocolLink | None) -> bool:
+        """Send a ``socket.io`` / ``graphql`` message through the connection's protocol."""
+        transport = self._transport
+        if self._state is not State.CONNECTED or transport is None:
+            self._problem(describe.not_connected("send"))
+            return False
+        if link is None or message.format not in link.protocol.formats:
+            speaks = self.request.options.protocol
+            self._problem(Problem("protocol", f"a {message.format} message cannot go on {speaks}"))
+            return False
+        from .protocols import ProtocolError
+
+        try:
+            encoded = link.encode(message)
+        except ProtocolError as e:
+            self._problem(Problem("protocol", f"{message.name or 'message'}: {e}"))
+            return False
+        size = 0
+        try:
+            for frame in encoded.frames:
+                await transport.send(frame)
+                size += len(frame.encode()) if isinstance(frame, str) else len(frame)
+        except TransportClosed:
+            self._problem(describe.not_connected("send: the connection closed"))
+            return False
+        self.stats.sent += 1
+        self.stats.bytes_out += size
+        ts, mono = self._clock.now()
+        first = encoded.frames[0]
+        self._publish(
+            new_event(
+                "sent",
+                ts,
+                mono,
+                "out",
+                "text",
+                message.format,
+                encoded.shown,
+                size,
+                name=message.name,
+                key=encoded.key,
+                raw=first if isinstance(first, str) and first != encoded.shown else None,
+            )
+        )
+        return True
 
     async def send_text(
         self, text: str, format: Format = "text", *, name: str | None = None
@@ -419,6 +537,8 @@ class Session:
         """
         if not isinstance(text, str):
             raise TypeError(f"send_text() needs a str, not {type(text).__name__}")
+        if format in ("socket.io", "graphql"):
+            return await self.send(Message(name or "", format, text))
         return await self._send(text, "text", format, name)
 
     async def send_bytes(

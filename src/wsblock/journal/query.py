@@ -168,9 +168,10 @@ def export(
         writer.writerow(CSV_COLUMNS)
         known = frozenset(CSV_COLUMNS)
         for record in rows:
-            row = [_cell(record.get(column)) for column in CSV_COLUMNS[:-1]]
             extra = {k: v for k, v in record.items() if k not in known}
-            row.append(json.dumps(extra, ensure_ascii=False) if extra else "")
+            extra_cell = json.dumps(extra, ensure_ascii=False) if extra else ""
+            # ``extra`` keeps its column; fields added to Event later come after it.
+            row = [extra_cell if c == "extra" else _cell(record.get(c)) for c in CSV_COLUMNS]
             writer.writerow(row)
             count += 1
     elif fmt == "ndjson":

@@ -10,6 +10,11 @@ process holds thousands of users. What happened is told to a :class:`Recorder`:
 * ``connect`` -- from the start of TCP to the end of the handshake (TLS included);
 * one entry per ``socket-expect`` -- from the send before it to the matching message;
 * ``conversation`` -- from the start of connecting to the end of the close;
+* with a protocol on the WebSocket (Socket.IO, GraphQL; the engine's sans-I/O
+  :mod:`wsblock.engine.protocols`, so each user does its own handshake, included in
+  ``connect``): ``ack NAME`` -- from sending an acknowledged event to its
+  acknowledgement; ``operation NAME`` -- from a GraphQL operation's ``subscribe`` to its
+  ``complete`` (or ``error``);
 * failures with their kind: ``refused``, ``dns``, ``tls``, ``handshake 401``,
   ``connect timeout``, ``closed 1011``, ``expectation timeout``, ``assertion failed``.
 
@@ -22,10 +27,11 @@ it: its rows on ``connected`` / ``status`` can be read and hold (``status equals
 
 from __future__ import annotations
 
+import json
 import socket
 import ssl
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -37,8 +43,19 @@ from wsblock.conversation.checks import MISSING
 from wsblock.conversation.matching import Facts, Inbound, assertion_value, judge
 from wsblock.conversation.paths import text_form
 from wsblock.conversation.request import Expect, Message, Request
-from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held, Send
+from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held
+from wsblock.conversation.state import Send as SendAction
 from wsblock.engine.events import Event
+from wsblock.engine.params import encode_url
+from wsblock.engine.protocols import (
+    Delivered,
+    ProtocolError,
+    Refused,
+    Send,
+    Violation,
+    make_protocol,
+)
+from wsblock.engine.protocols import Protocol as WireProtocol
 from wsblock.variables.masking import Masker
 
 __all__ = ["Frame", "Meter", "Recorder", "play"]
@@ -159,9 +176,88 @@ class _Conn:
         self.close_code: int | None = None
         self.last_send: float | None = None
         self.closing = False
+        self.protocol: WireProtocol | None = make_protocol(request.options)
+        self.pending: deque[Frame] = deque()  # protocol messages read, not yet taken
+        self.refused: str | None = None  # the server's words for a refused handshake
+        self.awaiting: dict[str, tuple[str, str, float]] = {}  # key -> (kind, name, sent at)
+        self.record: Recorder | None = None
+
+    def handshake(self, timeout: float) -> bool:
+        """The protocol's handshake (Socket.IO namespace, GraphQL connection_init): True
+        once ready; False (``refused`` says why) when refused, closed or too slow."""
+        protocol = self.protocol
+        if protocol is None:
+            return True
+        self.feed_out(protocol.start())
+        deadline = time.perf_counter() + timeout
+        while not protocol.ready and self.refused is None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                self.refused = f"{protocol.name}: no handshake within {timeout:g} s"
+                return False
+            try:
+                self.recv_frame(left)
+            except _Closed as c:
+                words = protocol.closed(c.code, c.reason) or f"closed {c.code} during the handshake"
+                self.refused = f"{protocol.name}: {words}"
+                return False
+        return self.refused is None
+
+    def feed_out(self, outputs: list[Any]) -> None:
+        """Act on what the protocol said: send its frames, keep its messages."""
+        assert self.protocol is not None
+        for out in outputs:
+            if isinstance(out, Send):
+                try:
+                    self.ws.send(out.frame, _TEXT if isinstance(out.frame, str) else _BINARY)
+                except (websocket.WebSocketException, OSError):
+                    self._ended(1006, "")
+                    raise _Closed(1006) from None
+            elif isinstance(out, Delivered):
+                data = json.dumps(out.body, ensure_ascii=False, separators=(",", ":"))
+                raw = out.raw if isinstance(out.raw, str) else ""
+                self.pending.append(Frame(data, "text", len(raw.encode()) or len(out.raw)))
+                self._answered(out.key, out.body)
+                if self.tap is not None:
+                    fmt = self.protocol.formats[0]
+                    self.event("received", dir="in", type="text", format=fmt, data=data,
+                               size=len(data.encode()), key=out.key)  # fmt: skip
+            elif isinstance(out, Refused):
+                self.refused = f"{self.protocol.name}: {out.words}"
+            elif isinstance(out, Violation) and self.tap is not None:
+                self.event("error", error="protocol", reason=f"{self.protocol.name}: {out.words}")
+
+    def _answered(self, key: str | None, body: Any) -> None:
+        """Record the latency of an acknowledgement, or of a GraphQL operation at its end."""
+        if key is None or key not in self.awaiting or self.record is None:
+            return
+        kind, name, sent = self.awaiting[key]
+        if kind == "operation" and not (
+            isinstance(body, dict) and body.get("type") in ("complete", "error")
+        ):
+            return
+        del self.awaiting[key]
+        error = (
+            "operation error" if isinstance(body, dict) and body.get("type") == "error" else None
+        )
+        self.record(kind, name, (time.perf_counter() - sent) * 1000, error)
 
     def recv(self, timeout: float) -> Frame | None:
-        """The next message, ``None`` at the timeout; :class:`_Closed` when the connection ends."""
+        """The next message, ``None`` at the timeout; :class:`_Closed` when the connection ends.
+
+        With a protocol: the next message for the user (its pings answered on the way)."""
+        if self.protocol is None:
+            return self.recv_frame(timeout)
+        deadline = time.perf_counter() + timeout
+        while not self.pending:
+            left = deadline - time.perf_counter()
+            if left <= 0 or self.recv_frame(left) is None:
+                if not self.pending:
+                    return None
+        return self.pending.popleft()
+
+    def recv_frame(self, timeout: float) -> Frame | None:
+        """The next frame as received (fed to the protocol, if any, which keeps messages)."""
         if self.close_code is not None:
             raise _Closed(self.close_code)
         self.ws.settimeout(max(timeout, 0.0001))
@@ -188,6 +284,14 @@ class _Conn:
             out = Frame(text, "text", len(data))
         else:
             out = Frame(bytes(data), "binary", len(data))
+        if self.protocol is not None:
+            before = len(self.pending)
+            self.feed_out(self.protocol.feed(out.data))
+            got = len(self.pending) - before
+            self.facts.received += got
+            self.meter.inb += got
+            self.meter.bytes_in += out.size
+            return out
         self.facts.received += 1
         if self.tap is not None:
             self.event("received", dir="in", type=out.type, data=out.data, size=out.size)
@@ -232,6 +336,8 @@ class _Conn:
             pass
 
     def send(self, step: Message) -> bool:
+        if self.protocol is not None and step.format in self.protocol.formats:
+            return self._send_protocol(step, self.protocol)
         data = step.data
         try:
             if isinstance(data, bytes):
@@ -256,6 +362,32 @@ class _Conn:
         self.meter.bytes_out += len(data) if isinstance(data, bytes) else len(data.encode())
         return True
 
+    def _send_protocol(self, step: Message, protocol: WireProtocol) -> bool:
+        try:
+            encoded = protocol.encode(step)
+        except ProtocolError as e:
+            self.refused = f"{step.name}: {e}"
+            return False
+        size = 0
+        try:
+            for frame in encoded.frames:
+                self.ws.send(frame, _TEXT if isinstance(frame, str) else _BINARY)
+                size += len(frame.encode()) if isinstance(frame, str) else len(frame)
+        except (websocket.WebSocketException, OSError):
+            self._ended(1006, "")
+            return False
+        self.last_send = time.perf_counter()
+        if encoded.key is not None:
+            kind = "ack" if step.format == "socket.io" else "operation"
+            self.awaiting[encoded.key] = (kind, f"{self.prefix}{kind} {step.name}", self.last_send)
+        self.facts.sent += 1
+        if self.tap is not None:
+            self.event("sent", dir="out", type="text", format=step.format, data=encoded.shown,
+                       size=size, name=step.name, key=encoded.key)  # fmt: skip
+        self.meter.out += 1
+        self.meter.bytes_out += size
+        return True
+
     def close(self, timeout: float = 3.0) -> None:
         """Close with 1000 and wait for the server's answer (messages before it are counted)."""
         if self.close_code is not None:
@@ -273,7 +405,7 @@ class _Conn:
                 self._ended(1006, "")
                 return
             try:
-                self.recv(left)
+                self.recv_frame(left)
             except _Closed:
                 break
         # Closed by us: the code the assertions see is ours, as in `wsblock run`.
@@ -297,16 +429,22 @@ def play(
         return f"{prefix}{n}"
 
     conn = _Conn(request, meter, prefix, tap)
+    conn.record = record
     conn.event("connecting", url=request.url)
     o = request.options
+    url, subprotocols = request.url, list(o.subprotocols)
+    if conn.protocol is not None:  # Socket.IO's path and query, GraphQL's subprotocol
+        url = encode_url(conn.protocol.url(url))
+        subprotocols += [p for p in conn.protocol.subprotocols if p not in subprotocols]
     t0 = time.perf_counter()
     failure: str | None = None
+    opened = False
     try:
         conn.ws.connect(
-            request.url,
+            url,
             timeout=o.connect_timeout,
             header=[f"{k}: {v}" for k, v in request.headers],
-            subprotocols=list(o.subprotocols) or None,
+            subprotocols=subprotocols or None,
             origin=o.origin,
             suppress_origin=o.origin is None,
             **_proxy(request),
@@ -333,6 +471,17 @@ def play(
             failure = kind
     else:
         meter.refused_in_a_row = 0
+        opened = True
+    if opened and not conn.handshake(o.connect_timeout):
+        kind = conn.refused or "handshake failed"
+        record("connect", name("connect"), (time.perf_counter() - t0) * 1000, masker.mask(kind))
+        conn.event("error", error="protocol", reason=masker.mask(kind))
+        conn.closing = True
+        conn.close(min(o.connect_timeout, 5.0))
+        conn.facts.status = conn.ws.getstatus()
+        if not _failure_expected(request, conn.facts):
+            failure = kind
+    elif opened:
         conn.opened_at = time.perf_counter()
         meter.opened()
         record("connect", name("connect"), (conn.opened_at - t0) * 1000)
@@ -394,7 +543,7 @@ def _stateful(
     def do(actions: list[Action]) -> None:
         nonlocal failure
         for a in actions:
-            if isinstance(a, Send):
+            if isinstance(a, SendAction):
                 message = a.message if a.by is None else replace(a.message, name=a.by)
                 if failure is None:
                     if conn.close_code is not None or not conn.send(message):

@@ -1,4 +1,9 @@
-"""The message composer: format, a highlighted editor, live validation, Format, Send."""
+"""The message composer: format, a highlighted editor, live validation, Format, Send.
+
+The "Socket.IO" mode sends an event: its name, its arguments (JSON values in the editor)
+and an Ack checkbox; the "GraphQL" mode sends an operation: the document in the editor,
+its variables (a JSON object) beside. Both need the request's ``protocol`` row.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
 
 from wsblock.conversation.checks import decode_binary, pretty
 from wsblock.conversation.draftcheck import check_draft
@@ -19,8 +24,33 @@ FORMATS = [
     ("XML", "xml"),
     ("Binary (hex)", "binary:hex"),
     ("Binary (base64)", "binary:base64"),
+    ("Socket.IO", "socket.io"),
+    ("GraphQL", "graphql"),
 ]
-LANGUAGE = {"json": "json", "xml": "xml"}
+LANGUAGE = {"json": "json", "xml": "xml", "socket.io": "json"}
+
+
+def socketio_message(event: str, args_text: str) -> str:
+    """``["add",{"a":2}]``: the event's name and the JSON values of *args_text*, as the
+    ``socket.io`` format writes a message. ValueError (with the column) when they do not parse."""
+    import json
+
+    if not event.strip():
+        raise ValueError("the event's name is empty")
+    args: list[object] = []
+    decoder = json.JSONDecoder()
+    rest, offset = args_text, 0
+    while rest.strip():
+        skipped = len(rest) - len(rest.lstrip())
+        try:
+            value, end = decoder.raw_decode(rest.lstrip())
+        except json.JSONDecodeError as e:
+            at = offset + skipped + e.pos + 1
+            raise ValueError(f"arguments: {e.msg} at character {at}") from None
+        args.append(value)
+        offset += skipped + end
+        rest = rest.lstrip()[end:]
+    return json.dumps([event.strip(), *args], ensure_ascii=False, separators=(",", ":"))
 
 
 def split_format(value: str) -> tuple[str, str]:
@@ -54,11 +84,20 @@ class Composer(Vertical):
     ]
 
     class Send(Message):
-        def __init__(self, fmt: str, text: str, encoding: str) -> None:
+        def __init__(
+            self,
+            fmt: str,
+            text: str,
+            encoding: str,
+            ack: bool = False,
+            variables: str | None = None,
+        ) -> None:
             super().__init__()
             self.fmt = fmt
             self.text = text
             self.encoding = encoding
+            self.ack = ack  # socket.io: ask for an acknowledgement
+            self.variables = variables  # graphql: the variables, JSON
 
     class Save(Message):
         def __init__(self, name: str, fmt: str, text: str, encoding: str) -> None:
@@ -84,6 +123,11 @@ class Composer(Vertical):
                 tooltip="The request's socket-messages (Save to file adds one)",
             )
             yield Button("Send", id="send", variant="success", compact=True, tooltip="Ctrl+J")
+        # Socket.IO and GraphQL modes: what a message needs beside the editor's text
+        with Horizontal(classes="composer-protocol", id="protocol-bar"):
+            yield Input(placeholder="event name", id="sio-event", compact=True)
+            yield Checkbox("Ack", id="sio-ack", compact=True)
+            yield Input(placeholder='variables {"n": 1}', id="gql-variables", compact=True)
         yield ComposerEditor.code_editor(
             "", id="editor", soft_wrap=True, show_line_numbers=True, tab_behavior="focus"
         )
@@ -132,11 +176,39 @@ class Composer(Vertical):
     def _set_language(self, value: str) -> None:
         fmt = split_format(value)[0]
         self.editor.language = LANGUAGE.get(fmt)
+        self._show_protocol_bar(fmt)
+
+    def _show_protocol_bar(self, fmt: str) -> None:
+        """The event name and Ack for Socket.IO, the variables for GraphQL; else hidden."""
+        self.query_one("#protocol-bar").display = fmt in ("socket.io", "graphql")
+        for selector in ("#sio-event", "#sio-ack"):
+            self.query_one(selector).display = fmt == "socket.io"
+        self.query_one("#gql-variables").display = fmt == "graphql"
+
+    def protocol_message(self) -> tuple[str, bool, str | None]:
+        """(text to send, ack, variables) of the Socket.IO / GraphQL modes (ValueError)."""
+        if self.fmt == "socket.io":
+            event = self.query_one("#sio-event", Input).value
+            return (
+                socketio_message(event, self.text),
+                self.query_one("#sio-ack", Checkbox).value,
+                None,
+            )
+        if self.fmt == "graphql":
+            variables = self.query_one("#gql-variables", Input).value.strip() or None
+            if variables is not None:
+                from wsblock.conversation.protocolchecks import parse_variables
+
+                parse_variables(variables)
+            return self.text, False, variables
+        return self.text, False, None
 
     def validate(self) -> bool:
         """Check the text in its format; show the error (line, column) and block Send."""
         fmt, encoding = self.fmt, self.encoding
         text = self.text
+        if fmt in ("socket.io", "graphql"):
+            return self._validate_protocol(fmt)
         err = check_draft(fmt, text, encoding)  # one rule with the editor's
         label = self.query_one("#validation", Static)
         if err is not None:
@@ -164,6 +236,37 @@ class Composer(Vertical):
         can_send = err is None and bool(text.strip() or fmt == "text")
         self.query_one("#send", Button).disabled = not can_send
         return can_send
+
+    def _validate_protocol(self, fmt: str) -> bool:
+        """The Socket.IO and GraphQL modes: the event's name and arguments, or the document
+        (graphql-core) and its variables."""
+        from wsblock.conversation.draftcheck import PLACEHOLDER
+
+        label = self.query_one("#validation", Static)
+        error: str | None = None
+        try:
+            text, _ack, _variables = self.protocol_message()
+            draft = check_draft(fmt, PLACEHOLDER.sub("0", text)) if text.strip() else None
+            if fmt == "graphql" and not text.strip():
+                error = "the GraphQL document is empty"
+            elif draft is not None:
+                where = f"line {draft.line}, column {draft.column}: " if draft.line else ""
+                error = f"{where}{draft}"
+        except ValueError as e:
+            error = str(e)
+        self.error = error
+        if error is not None:
+            label.update(f"✖ {error}")
+        else:
+            label.update("✔ an event" if fmt == "socket.io" else "✔ a valid document")
+        label.set_class(error is not None, "-invalid")
+        self.query_one("#send", Button).disabled = error is not None
+        return error is None
+
+    @on(Input.Changed, "#sio-event")
+    @on(Input.Changed, "#gql-variables")
+    def _protocol_field_changed(self) -> None:
+        self.validate()
 
     # -- events -------------------------------------------------------------------------
     @on(Select.Changed, "#format")
@@ -199,6 +302,10 @@ class Composer(Vertical):
         if not self.validate():
             self.app.bell()
             return
+        if self.fmt in ("socket.io", "graphql"):
+            text, ack, variables = self.protocol_message()
+            self.post_message(self.Send(self.fmt, text, self.encoding, ack, variables))
+            return
         self.post_message(self.Send(self.fmt, self.text, self.encoding))
 
     @on(Button.Pressed, "#save")
@@ -220,6 +327,7 @@ class Composer(Vertical):
 
     def on_mount(self) -> None:
         self._fit_saved()
+        self._show_protocol_bar(self.fmt)
 
     def add_saved(self, name: str, fmt: str, text: str, encoding: str) -> None:
         self.saved.append((name, fmt, text, encoding))

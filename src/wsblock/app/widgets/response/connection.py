@@ -413,19 +413,33 @@ class ConnectionView(Vertical):
     @on(Composer.Send)
     def _send(self, event: Composer.Send) -> None:
         event.stop()
-        self.send(event.fmt, event.text, event.encoding)
+        self.send(event.fmt, event.text, event.encoding, event.ack, event.variables)
 
-    def send(self, fmt: str, text: str, encoding: str = "base64") -> None:
-        self._send_worker(fmt, text, encoding)
+    def send(
+        self,
+        fmt: str,
+        text: str,
+        encoding: str = "base64",
+        ack: bool = False,
+        variables: str | None = None,
+    ) -> None:
+        self._send_worker(fmt, text, encoding, ack, variables)
 
     @work(group="send")
-    async def _send_worker(self, fmt: str, text: str, encoding: str) -> None:
+    async def _send_worker(
+        self, fmt: str, text: str, encoding: str, ack: bool = False, variables: str | None = None
+    ) -> None:
         from wsblock.conversation.checks import decode_binary
 
         try:
             resolved = self.substitute(text, "the composer")
             data: str | bytes = decode_binary(resolved, encoding) if fmt == "binary" else resolved
-            message = encode_json(self.model, Message(name="composer", format=fmt, data=data))  # type: ignore[arg-type]
+            if variables is not None:
+                variables = self.substitute(variables, "the composer's variables")
+            message = encode_json(
+                self.model,
+                Message(name="composer", format=fmt, data=data, ack=ack, variables=variables),  # type: ignore[arg-type]
+            )
         except Exception as e:  # noqa: BLE001 - unknown variable, bad binary
             self.model.note(f"not sent: {e}")
             self.notify(str(e), title="Not sent", severity="error")

@@ -61,6 +61,10 @@ def render_message(model: LogModel, row: int) -> tuple[str, str, str | None]:
         if decoded is not None:  # binary feeds: the decoded tree, then the hex dump
             head += f", decoded {decoded[0]}"
             body = f"{decoded[1]}\n\n{body}"
+    elif kind in ("sent", "received") and (ev := model.event(row)) is not None:
+        # a Socket.IO / GraphQL message: its words, its body, and the frame as on the wire
+        body, language = _protocol_detail(model, ev, payload or "")
+        head += f"  {human_size(model.sizes[row])} {ev.format}"
     elif kind in ("sent", "received"):
         text = payload or ""
         language = sniff(text)
@@ -78,6 +82,20 @@ def render_message(model: LogModel, row: int) -> tuple[str, str, str | None]:
             if fields:
                 body += "\n\n" + json.dumps(fields, indent=2, default=str, ensure_ascii=False)
     return head, body, language
+
+
+def _protocol_detail(model: LogModel, ev: object, words: str) -> tuple[str, str | None]:
+    """The detail of a protocol message: words, then the body pretty-printed, then the raw
+    frame (secrets masked), and the correlation key when it has one."""
+    mask = model.masker.mask if model.masker else (lambda t: t)
+    data = str(getattr(ev, "data", "") or "")
+    raw = getattr(ev, "raw", None) or data
+    key = getattr(ev, "key", None)
+    lines = [words, "", mask(pretty("json", data))]
+    if key is not None:
+        lines += ["", f"key {key}"]
+    lines += ["", "frame:", mask(raw)]
+    return "\n".join(lines), None
 
 
 class MessageDetail(Vertical):

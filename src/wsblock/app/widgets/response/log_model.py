@@ -24,7 +24,7 @@ from wsblock.codecs import Codec
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.variables.masking import Masker
-from wsblock.words import describe
+from wsblock.words import PROTOCOL_FORMATS, describe, message_words
 
 KINDS = (
     "connecting",
@@ -39,6 +39,7 @@ KINDS = (
     "expect",
     "assert",
     "note",
+    "protocol",  # a protocol's own frame (Socket.IO, GraphQL handshake): hidden like keep-alive
 )
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 OUT, IN, SYS = 0, 1, 2
@@ -79,7 +80,7 @@ class LogModel:
         self.meta = bytearray()
         self.payloads: list[str | bytes | None] = []
         self.masker = Masker(())  # the request's secrets: masked in every rendering
-        self.events: dict[int, Event] = {}  # row -> full event, for system rows only
+        self.events: dict[int, Event] = {}  # row -> full event: system rows, protocol messages
         self.count_in = 0
         self.count_out = 0
         self.keepalive = 0  # keep-alive ping/pong rows (hidden by default)
@@ -167,8 +168,15 @@ class LogModel:
         cin = cout = bin_ = bout = 0
         for ev in events:
             kind = ev.kind
+            words = None
+            if ev.format in PROTOCOL_FORMATS and kind in ("sent", "received"):
+                # Socket.IO / GraphQL: the log shows the message in words (`← tick {"n":3}`),
+                # the detail view its body and raw frame (from the event, kept)
+                words = message_words(ev)
+                if words is not None:
+                    self.events[len(self.meta)] = ev
             if kind == "received":
-                data = ev.data
+                data = ev.data if words is None else words
                 size = ev.size if ev.size is not None else len(data or "")
                 code = 0x18 | IN  # KIND_CODE["received"] << 3
                 if ev.type == "binary":
@@ -176,7 +184,7 @@ class LogModel:
                 cin += 1
                 bin_ += size
             elif kind == "sent":
-                data = ev.data
+                data = ev.data if words is None else words
                 size = ev.size if ev.size is not None else len(data or "")
                 code = 0x10 | OUT  # KIND_CODE["sent"] << 3
                 if ev.type == "binary":
@@ -196,8 +204,8 @@ class LogModel:
                     data = "not connected" if ev.by == "error" else "connection attempt cancelled"
                 size = 0
                 code = (KIND_CODE.get(kind, KIND_CODE["note"]) << 3) | DIR_CODE.get(ev.dir, SYS)
-                if ev.name == "keepalive" and kind in ("ping", "pong"):
-                    code |= KEEPALIVE
+                if (ev.name == "keepalive" and kind in ("ping", "pong")) or kind == "protocol":
+                    code |= KEEPALIVE  # and a protocol's handshake frames
                     keepalive.append(len(self.meta))
             # the wall clock of the event itself: a reconnected session's ``mono``
             # restarts from 0, so one anchor for the whole log would be wrong

@@ -64,6 +64,7 @@ class StatusBar(Vertical):
         self.state = "disconnected"  # disconnected | connecting | connected | closing
         self.since = time.monotonic()
         self.subprotocol: str | None = None
+        self.protocol: str | None = None  # a protocol's handshake: namespace, connection_ack
         self.extensions: tuple[str, ...] = ()
         self.detail = ""  # how the last connection ended
         self.error: str | None = None
@@ -102,6 +103,7 @@ class StatusBar(Vertical):
             self.state = "connected"
             self.since = time.monotonic()
             self.subprotocol = ev.subprotocol
+            self.protocol = ev.name  # "namespace /admin (sid …)", "connection_ack"
             self.rtt_ms = None
             self.extensions = tuple(ev.extensions or ())
         elif kind == "error":
@@ -168,6 +170,8 @@ class StatusBar(Vertical):
                 t.append(f"  subprotocol {self.subprotocol}", style="cyan")
             if self.extensions:
                 t.append("  " + ", ".join(self.extensions), style="cyan")
+            if self.protocol:
+                t.append(f"  {self.protocol}", style="cyan")
             t.append(f"  up {_duration(now - self.since)}", style="grey62")
             if self.rtt_ms is not None:
                 t.append(f"  ping {self.rtt_ms:.1f} ms", style="grey62")
