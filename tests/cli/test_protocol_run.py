@@ -37,6 +37,12 @@ def test_run_socketio_sample_speaks_in_events(wsblock, socketio_peer: Peer, tran
     assert "● connected (HTTP 101) · namespace / (sid " in out
     assert '→ emit add {"a":2,"b":3} · ack 0' in out and '← ack 0 {"sum":5}' in out
     assert '← tick {"n":3}' in out and "✔ expect tick 3" in out
+    # the id captured from `welcome` went out in `echo` and came back
+    assert "captured WELCOME_ID = " in out and "✔ expect echoed" in out
+    # each acknowledgement is paired with its own event by its ack id (reply-to), so the
+    # expectation that takes any ack of `add again` captures 30, not the first ack's 5
+    assert "captured SUM_AGAIN = 30" in out
+    assert "✔ expect sum again (reply in" in out and "✔ expect sum (reply in" in out
     assert "· namespace /admin (sid " in out and '← hello {"admin":true}' in out
     assert "ping received" not in out and '0{"sid"' not in out  # hidden, as keep-alive pings
     assert "2 passed, 0 failed" in out

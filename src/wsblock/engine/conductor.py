@@ -74,7 +74,11 @@ class Conductor:
                 continue
             event: Event = part  # type: ignore[assignment]
             if event.kind == "received" and event.data is not None:
-                self._do(conv.received(self.now(), event.data, event.type or "text", event.size))
+                self._do(
+                    conv.received(
+                        self.now(), event.data, event.type or "text", event.size, key=event.key
+                    )
+                )
             elif event.kind == "close":
                 self.closed = True
                 code = f"closed {event.code}" if event.code is not None else "closed"
@@ -119,7 +123,7 @@ class Conductor:
                     continue
                 ok = await self.session.send(message)
                 if ok:
-                    conv.note_sent(send, self.now())
+                    conv.note_sent(send, self.now(), self.session.last_sent_key)
                 self.report(send)
             if self.closed:
                 return

@@ -115,6 +115,9 @@ class Session:
         self._state = State.DISCONNECTED
         self._params: ConnectParams | None = None
         self._transport: Transport | None = None
+        #: The protocol's correlation key of the last message sent (a Socket.IO ack id, a
+        #: GraphQL operation id), None for a plain WebSocket message.
+        self.last_sent_key: str | None = None
         self._attempt_task: asyncio.Task[bool] | None = None
         self._run_task: asyncio.Task[None] | None = None
         self._ended = asyncio.Event()
@@ -508,6 +511,7 @@ class Session:
             self._problem(describe.not_connected("send: the connection closed"))
             return False
         self.stats.sent += 1
+        self.last_sent_key = encoded.key
         self.stats.bytes_out += size
         ts, mono = self._clock.now()
         first = encoded.frames[0]
@@ -569,6 +573,7 @@ class Session:
         else:
             size = len(data)
         self.stats.sent += 1
+        self.last_sent_key = None
         self.stats.bytes_out += size
         ts, mono = self._clock.now()
         self._publish(new_event("sent", ts, mono, "out", kind, fmt, data, size, name=name))

@@ -98,6 +98,7 @@ class Frame:
     data: str | bytes
     type: str
     size: int
+    key: str | None = None  # a protocol message's correlation key (ack id, operation id)
 
 
 Tap = Callable[[Event], None]
@@ -175,6 +176,7 @@ class _Conn:
         self.opened_at: float | None = None
         self.close_code: int | None = None
         self.last_send: float | None = None
+        self.last_key: str | None = None  # the protocol key of the last message sent
         self.closing = False
         self.protocol: WireProtocol | None = make_protocol(request.options)
         self.pending: deque[Frame] = deque()  # protocol messages read, not yet taken
@@ -216,7 +218,7 @@ class _Conn:
             elif isinstance(out, Delivered):
                 data = json.dumps(out.body, ensure_ascii=False, separators=(",", ":"))
                 raw = out.raw if isinstance(out.raw, str) else ""
-                self.pending.append(Frame(data, "text", len(raw.encode()) or len(out.raw)))
+                self.pending.append(Frame(data, "text", len(raw.encode()) or len(out.raw), out.key))
                 self._answered(out.key, out.body)
                 if self.tap is not None:
                     fmt = self.protocol.formats[0]
@@ -348,6 +350,7 @@ class _Conn:
             self._ended(1006, "")
             return False
         self.last_send = time.perf_counter()
+        self.last_key = None
         self.facts.sent += 1
         if self.tap is not None:
             self.event(
@@ -377,6 +380,7 @@ class _Conn:
             self._ended(1006, "")
             return False
         self.last_send = time.perf_counter()
+        self.last_key = encoded.key
         if encoded.key is not None:
             kind = "ack" if step.format == "socket.io" else "operation"
             self.awaiting[encoded.key] = (kind, f"{self.prefix}{kind} {step.name}", self.last_send)
@@ -549,7 +553,7 @@ def _stateful(
                     if conn.close_code is not None or not conn.send(message):
                         failure = f"closed {conn.close_code}"
                     else:
-                        conv.note_sent(a, now())
+                        conv.note_sent(a, now(), conn.last_key)
             elif isinstance(a, Held):
                 record("expect", name(a.name), a.latency_ms or 0.0)
                 conn.event("expect", ok=True, name=a.name, rtt_ms=a.latency_ms)
@@ -586,7 +590,7 @@ def _stateful(
                 failure = f"closed {c.code}"
             break
         if frame is not None:
-            do(conv.received(now(), frame.data, frame.type, frame.size))
+            do(conv.received(now(), frame.data, frame.type, frame.size, key=frame.key))
         if conv.deadline is not None and conv.deadline <= now():
             do(conv.tick(now()))
     return failure
