@@ -111,6 +111,8 @@ class StatusBar(Vertical):
             self.since = time.monotonic()
             if not self.opened:  # never connected: no close code was exchanged
                 self.detail = "" if self.error else "connection attempt cancelled"
+            elif ev.by == "error" and self.error:
+                self.detail = ""  # a drop: the error says what happened (and its 1006)
             else:
                 reason = f' "{ev.reason}"' if ev.reason else ""
                 code = f"{ev.code}" if ev.code is not None else "no close code"
