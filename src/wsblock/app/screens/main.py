@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Select, Static, TabbedContent, TabPane
 
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.files import EditorArea
 from wsblock.app.project import Project, ProjectError
 from wsblock.app.settings import Settings
+from wsblock.app.widgets.footer import FittingFooter
 from wsblock.app.widgets.response.connection import ConnectionView
 from wsblock.app.widgets.response.status import StatusBar
 
@@ -108,6 +109,7 @@ class MainScreen(Screen):
         self._ids = itertools.count(1)
         self._editor_focus: Widget | None = None  # where F6 goes back to in the editor
         self._titles: dict[str, str] = {}  # response tab id -> its title (without the glyph)
+        self._title = project.title  # the current file's name, in the toolbar
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -133,7 +135,7 @@ class MainScreen(Screen):
             with Vertical(id="response"):
                 with TabbedContent(id="tabs"):
                     yield self._idle_pane()
-        yield Footer()
+        yield FittingFooter()
 
     def _env_options(self) -> list[tuple[str, str]]:
         names = self.project.environments()
@@ -222,9 +224,16 @@ class MainScreen(Screen):
                 select.value = self.project.environment or ""
 
     def _retitle(self, editor: DocumentEditor) -> None:
-        title = editor.session.title
-        self.query_one("#file-title", Static).update(f"wsblock · {title}")
-        self.app.sub_title = title
+        self._title = editor.session.title
+        self._fit_title()
+        self.app.sub_title = self._title
+
+    def _fit_title(self) -> None:
+        """``wsblock · FILE`` in the toolbar, or only ``FILE`` when both do not fit."""
+        label = self.query_one("#file-title", Static)
+        full = f"wsblock · {self._title}"
+        width = label.content_region.width
+        label.update(full if not width or len(full) <= width else self._title)
 
     @on(EditorArea.ActiveChanged)
     def _file_changed(self, event: EditorArea.ActiveChanged) -> None:
@@ -435,6 +444,7 @@ class MainScreen(Screen):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.NARROW, "-narrow")
         self._follow_focus()
+        self.call_after_refresh(self._fit_title)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._follow_focus()
