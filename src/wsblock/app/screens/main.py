@@ -11,9 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane, TextArea
 
+from wsblock.app.editor.blocks import BlockEditor
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.files import EditorArea
 from wsblock.app.project import Project, ProjectError
@@ -26,6 +28,7 @@ from .environment import NO_ENVIRONMENT, EnvironmentPicker
 from .help import HelpScreen
 
 IDLE = "idle"
+NOTICE_SECONDS = 8.0  # how long a "not typed" notice stays (unless the focus reaches a field)
 
 
 def tab_title(n: int, name: str, url: str, doc_title: str | None) -> str:
@@ -110,6 +113,8 @@ class MainScreen(Screen):
         self._editor_focus: Widget | None = None  # where F6 goes back to in the editor
         self._titles: dict[str, str] = {}  # response tab id -> its title (without the glyph)
         self._title = project.title  # the current file's name, in the toolbar
+        self._not_typed: str | None = None  # the key the notice (#key-notice) is about
+        self._notice_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -135,6 +140,7 @@ class MainScreen(Screen):
             with Vertical(id="response"):
                 with TabbedContent(id="tabs"):
                     yield self._idle_pane()
+        yield Static("", id="key-notice")
         yield FittingFooter()
 
     def _env_options(self) -> list[tuple[str, str]]:
@@ -448,6 +454,8 @@ class MainScreen(Screen):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._follow_focus()
+        if self._not_typed is not None:
+            self._say_not_typed(self._not_typed)  # where the focus is now
 
     def _follow_focus(self) -> None:
         """Under ``-narrow``, the side that has the focus is the one shown (F6 swaps)."""
@@ -471,20 +479,67 @@ class MainScreen(Screen):
             return
         event.stop()
         event.prevent_default()
-        in_editor = self._in_editor()
         view = self.active_connection()
-        if not in_editor and view is not None:
+        if not self._in_editor() and view is not None:
             composer = view.composer.editor
             composer.focus()
             composer.insert(event.character)
             return
-        if in_editor:
-            why = (
-                "the focus is on a block, not a field: Tab moves to its fields, F6 to the composer"
-            )
-        else:
-            why = "no connection to type into: run a request first (Ctrl+J)"
-        self.notify(f"{event.character!r} not typed: {why}", title="Key ignored", timeout=4)
+        self._say_not_typed(event.character, now=True)
+
+    def _say_not_typed(self, character: str, *, now: bool = False) -> None:
+        """The notice above the footer: ``character`` was not typed, and why, from where
+        the focus is now. It follows the focus (Tab...) and goes once it is on a field.
+        ``now``: the key just came (a field that did not take it says so too)."""
+        why = self.why_not_typed()
+        if why is None and now:
+            why = "here: this field does not take it"
+        notice = self.query_one("#key-notice", Static)
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+            self._notice_timer = None
+        if why is None:
+            self._not_typed = None
+            notice.remove_class("-shown")
+            return
+        self._not_typed = character
+        notice.update(f"{character!r} not typed {why}")
+        notice.add_class("-shown")
+        self._notice_timer = self.set_timer(NOTICE_SECONDS, self._end_notice)
+
+    def _end_notice(self) -> None:
+        self._not_typed = self._notice_timer = None
+        self.query_one("#key-notice", Static).remove_class("-shown")
+
+    def why_not_typed(self) -> str | None:
+        """Why a printable key is not typed where the focus is, and how to reach a field
+        (``on block 1's ↑ button: Tab ×4 to a field, F6 to the composer``); None:
+        it would be typed."""
+        focused = self.focused
+        if isinstance(focused, Input | TextArea):
+            return None
+        if not self._in_editor():
+            if self.active_connection() is not None:
+                return None  # it goes to the composer
+            return "(no connection to type into): run a request first (Ctrl+J)"
+        where = "a block"
+        node = focused
+        while node is not None and not isinstance(node, BlockEditor):
+            node = node.parent  # type: ignore[assignment]
+        block = f"block {node.index + 1}" if isinstance(node, BlockEditor) else "the file"
+        if isinstance(focused, Button):
+            where = f"{block}'s {focused.label} button"
+        elif isinstance(focused, BlockEditor):
+            where = block
+        elif focused is not None:
+            where = f"{block}'s {type(focused).__name__.lower()}"
+        chain = self.focus_chain
+        start = chain.index(focused) if focused in chain else 0
+        ahead = chain[start + 1 :] + chain[:start]
+        fields = [n for n, w in enumerate(ahead, 1) if isinstance(w, Input | TextArea)]
+        steps = fields[0] if fields else 0
+        tab = f"Tab ×{steps} to a field, " if steps > 1 else "Tab to a field, "
+        return f"on {where}: {tab}F6 to the composer"
 
     def action_focus_log(self) -> None:
         view = self.active_connection()
