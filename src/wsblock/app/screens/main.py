@@ -84,7 +84,9 @@ class MainScreen(Screen):
         Binding("ctrl+enter", "run", "Run", show=False),
         Binding("f5", "run", "Run", show=False),
         Binding("f1", "help", "Keys"),
-        Binding("ctrl+e", "pick_environment", "Environment"),
+        # priority: a text field (the URL has the focus when a file opens) would take
+        # Ctrl+E for "end of line" (End does that)
+        Binding("ctrl+e", "pick_environment", "Environment", priority=True),
         # priority: Ctrl+W closes the tab from a text field too (not "delete a word";
         # Ctrl+Backspace does that), as F1 says
         Binding("ctrl+w", "close_tab", "Close tab", priority=True),
