@@ -37,17 +37,16 @@ async def test_after_a_run_connects_typed_keys_go_to_the_composer(demo, echo_url
         assert await until(pilot, lambda: view.model.count_in == 1)
 
 
-async def test_no_printable_key_is_dropped(demo, echo_url, monkeypatch):
+async def test_no_printable_key_is_dropped(demo, echo_url):
     app = make_app(demo, env_vars={"ECHO_URL": echo_url})
     async with app.run_test(size=SIZE) as pilot:
-        notices: list[str] = []
         await pilot.pause(0.3)
-        monkeypatch.setattr(app.main, "notify", lambda message, **kw: notices.append(message))
         # before any run, on a block of the file: the notice says where to type
         app.main.query_one(RequestEditor).focus()
         await pilot.pause()
         await pilot.press("x")
-        assert notices and "not typed" in notices[-1] and "F6" in notices[-1]
+        notice = str(app.main.query_one("#key-notice").render())
+        assert "not typed" in notice and "F6" in notice
         assert app.main.editor.session.doc.dump() == demo.read_text(encoding="utf-8")
         view = await run_and_connect(app, pilot)
         # on the response side where nothing takes text: to the composer
@@ -137,3 +136,38 @@ async def test_the_focus_is_not_taken_back_from_where_the_user_moved_it(tmp_path
         assert await until(pilot, lambda: view.status.state == "connected")
         await pilot.pause(0.1)
         assert app.focused is view.query_one("#filter")
+
+
+async def test_a_file_opens_on_the_url_and_the_notice_follows_the_focus(demo, tmp_path):
+    """Issue 22.6: a newly opened file focuses the URL of the block under the cursor
+    (not its ↑ ↓ ❐ ✕ buttons); a key that could not be typed says where the focus is,
+    and the notice follows Tab until the focus is on a field."""
+    from wsblock.app.editor.prose import ProseEditor
+
+    app = make_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await until(pilot, lambda: getattr(app.focused, "edit_key", None) == ("url", 0))
+        main = app.main
+        notice = main.query_one("#key-notice")
+
+        def said() -> str:
+            return str(notice.render()) if notice.has_class("-shown") else ""
+
+        main.query_one(RequestEditor).focus()
+        await pilot.pause()
+        await pilot.press("x")
+        assert said() == "'x' not typed on block 1: Tab ×5 to a field, F6 to the composer"
+        await pilot.press("tab")
+        assert await until(pilot, lambda: said().startswith("'x' not typed on block 1's ↑ button"))
+        assert "Tab ×4 to a field" in said()
+        for _ in range(4):
+            await pilot.press("tab")
+        assert await until(pilot, lambda: getattr(app.focused, "edit_key", None) == ("url", 0))
+        assert said() == "" and not notice.display  # on a field: the notice is gone
+        assert main.editor.session.doc.dump() == demo.read_text(encoding="utf-8")
+        # a new file: its text, the first field it has
+        await pilot.press("ctrl+n")
+        assert await until(pilot, lambda: isinstance(app.focused, ProseEditor))
+        # the new file closed, back to the demo: the block the cursor was in, its URL
+        await pilot.press("alt+w")
+        assert await until(pilot, lambda: getattr(app.focused, "edit_key", None) == ("url", 0))

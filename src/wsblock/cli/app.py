@@ -61,11 +61,12 @@ def serve(path: Path | None, host: str, port: int, with_demo: bool, env: EnvChoi
       wsblock serve echo.void --port 8000    # then open http://127.0.0.1:8000
       wsblock serve --demo                   # the demo, with its own echo server
     """
+    if with_demo and path is not None:
+        raise BadInput("--demo serves the bundled demo file: give no PATH with it")
+    check_port(host, port)  # before announcing anything
     if not with_demo:
         _app().serve(path, host, port, env)
         return
-    if path is not None:
-        raise BadInput("--demo serves the bundled demo file: give no PATH with it")
     url = EchoServerThread().start()
     demo_path = demo_file()
     click.echo(f"● echo server on {url}; the demo file is {demo_path}", err=True)
@@ -76,6 +77,23 @@ def serve(path: Path | None, host: str, port: int, with_demo: bool, env: EnvChoi
         )
     finally:
         shutil.rmtree(demo_path.parent, ignore_errors=True)
+
+
+def check_port(host: str, port: int) -> None:
+    """Exit 2, as ``echo-server`` does, when ``host:port`` cannot be listened on (a port
+    in use, an address not of this machine): said before anything is announced."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family, kind, proto, _name, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            # as the server will: a port left in TIME_WAIT is not busy
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as e:
+        words = (e.strerror or str(e)).lower()
+        raise BadInput(f"cannot listen on {host}:{port}: {words}") from None
 
 
 def demo_file() -> Path:

@@ -239,6 +239,20 @@ class DocumentEditor(VerticalScroll):
         widget.scroll_visible()
         return True
 
+    def focus_block(self, index: int | None = None) -> bool:
+        """Focus the first field (the URL, the first cell...) of block ``index`` (None: the
+        block under the cursor, else the first), or the block itself when it has none;
+        False when there is no such block. Not its ↑ ↓ ❐ ✕ buttons: typing goes in."""
+        if index is None:
+            index = self.current_block()
+        if index is None:
+            index = 0
+        block = next((b for b in self.query(BlockEditor) if b.index == index and not b.stale), None)
+        if block is None:
+            return False
+        key = block.first_field()
+        return (key is not None and self.focus_field(key)) or self.focus_field(("block", index))
+
     def current_block(self) -> int | None:
         """The block index under the cursor (a gap counts as the block above it)."""
         focused = self.screen.focused if self.is_attached else None

@@ -203,13 +203,14 @@ class EditorArea(Horizontal):
         return editor
 
     def focus_current(self) -> None:
-        """Focus the current file's first block (or its text)."""
+        """Focus the current file's block under the cursor: its URL, or its first field
+        (or the file's text, when it has no block)."""
         if self.current is not None:
             self._focus_editor(self.current)
 
     def _focus_editor(self, editor: DocumentEditor) -> None:
         if editor.is_attached:
-            if not editor.focus_field(("block", 0)):
+            if not editor.focus_block():
                 editor.focus_field(("gap", 0))
 
     def _pane_of(self, editor: DocumentEditor) -> TabPane | None:

@@ -151,13 +151,32 @@ class ProseEditor(EditorPart, TextArea):
             self._menu = None
             self.post_message(self.SlashHidden(self))
 
+    _placeholder_lines = 1  # the lines the placeholder takes (its min-height)
+
     def on_focus(self) -> None:
         self.placeholder = PLACEHOLDER
+        self._fit_placeholder()
 
     def on_blur(self) -> None:
         self.placeholder = ""
+        self._fit_placeholder()
         if self.menu_open:
             self._dismiss()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        """As many lines as the placeholder takes, wrapped: never cut on a narrow page."""
+        from textual.content import Content
+
+        lines = 1
+        width = self.content_size.width
+        if not self.text and self.placeholder and width > 0:
+            lines = len(Content.from_text(self.placeholder).wrap(width))
+        if lines != self._placeholder_lines:
+            self._placeholder_lines = lines
+            self.styles.min_height = lines
 
     def _line(self) -> tuple[int, str]:
         row = self.cursor_location[0]
@@ -193,6 +212,7 @@ class ProseEditor(EditorPart, TextArea):
         if event.text_area is not self or not self.heard(event):
             return  # (it bubbles on to the editor, which writes it to the document)
         self.set_class(not self.text, "-empty")
+        self._fit_placeholder()
         self.update_slash()
 
     def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:

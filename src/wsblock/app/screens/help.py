@@ -18,7 +18,7 @@ opens a response tab on the right.
 |---|---|
 | **Ctrl+J**, **Ctrl+Enter**, **F5**, **▶ Run** | run the request under the cursor (or the only one): a new response tab; a request's own green **▶** runs that one |
 | **Enter** in a request's URL | run that request |
-| **Ctrl+J**, **Ctrl+Enter** in the composer | send the message |
+| **Ctrl+J**, **Ctrl+Enter** in the composer | send the message (after the keys typed before it; an empty composer sends nothing: an empty frame comes from a saved message) |
 | **F1** | this help |
 | **Ctrl+E** | pick the environment (`.voiden/`) |
 | **Ctrl+W** | close the current response tab (its connection too), wherever the focus is, text fields included (**Ctrl+Backspace** deletes a word) |

@@ -11,14 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Input, Select, Static, TabbedContent, TabPane, TextArea
 
+from wsblock.app.editor.blocks import BlockEditor
 from wsblock.app.editor.editor import DocumentEditor
 from wsblock.app.editor.files import EditorArea
 from wsblock.app.mocks import Mocks
 from wsblock.app.project import Project, ProjectError
 from wsblock.app.settings import Settings
+from wsblock.app.widgets.footer import FittingFooter
 from wsblock.app.widgets.response.connection import ConnectionView
 from wsblock.app.widgets.response.status import StatusBar
 
@@ -26,6 +29,7 @@ from .environment import NO_ENVIRONMENT, EnvironmentPicker
 from .help import HelpScreen
 
 IDLE = "idle"
+NOTICE_SECONDS = 8.0  # how long a "not typed" notice stays (unless the focus reaches a field)
 
 
 def tab_title(n: int, name: str, url: str, doc_title: str | None) -> str:
@@ -81,7 +85,9 @@ class MainScreen(Screen):
         Binding("ctrl+enter", "run", "Run", show=False),
         Binding("f5", "run", "Run", show=False),
         Binding("f1", "help", "Keys"),
-        Binding("ctrl+e", "pick_environment", "Environment"),
+        # priority: a text field (the URL has the focus when a file opens) would take
+        # Ctrl+E for "end of line" (End does that)
+        Binding("ctrl+e", "pick_environment", "Environment", priority=True),
         # priority: Ctrl+W closes the tab from a text field too (not "delete a word";
         # Ctrl+Backspace does that), as F1 says
         Binding("ctrl+w", "close_tab", "Close tab", priority=True),
@@ -112,6 +118,9 @@ class MainScreen(Screen):
         self._titles: dict[str, str] = {}  # response tab id -> its title (without the glyph)
         #: The mock servers started from the sessions list (stopped when the app quits).
         self.mocks = Mocks()
+        self._title = project.title  # the current file's name, in the toolbar
+        self._not_typed: str | None = None  # the key the notice (#key-notice) is about
+        self._notice_timer: Timer | None = None
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -137,7 +146,8 @@ class MainScreen(Screen):
             with Vertical(id="response"):
                 with TabbedContent(id="tabs"):
                     yield self._idle_pane()
-        yield Footer()
+        yield Static("", id="key-notice")
+        yield FittingFooter()
 
     def _env_options(self) -> list[tuple[str, str]]:
         names = self.project.environments()
@@ -226,9 +236,16 @@ class MainScreen(Screen):
                 select.value = self.project.environment or ""
 
     def _retitle(self, editor: DocumentEditor) -> None:
-        title = editor.session.title
-        self.query_one("#file-title", Static).update(f"wsblock · {title}")
-        self.app.sub_title = title
+        self._title = editor.session.title
+        self._fit_title()
+        self.app.sub_title = self._title
+
+    def _fit_title(self) -> None:
+        """``wsblock · FILE`` in the toolbar, or only ``FILE`` when both do not fit."""
+        label = self.query_one("#file-title", Static)
+        full = f"wsblock · {self._title}"
+        width = label.content_region.width
+        label.update(full if not width or len(full) <= width else self._title)
 
     @on(EditorArea.ActiveChanged)
     def _file_changed(self, event: EditorArea.ActiveChanged) -> None:
@@ -439,9 +456,12 @@ class MainScreen(Screen):
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < self.NARROW, "-narrow")
         self._follow_focus()
+        self.call_after_refresh(self._fit_title)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._follow_focus()
+        if self._not_typed is not None:
+            self._say_not_typed(self._not_typed)  # where the focus is now
 
     def _follow_focus(self) -> None:
         """Under ``-narrow``, the side that has the focus is the one shown (F6 swaps)."""
@@ -465,20 +485,67 @@ class MainScreen(Screen):
             return
         event.stop()
         event.prevent_default()
-        in_editor = self._in_editor()
         view = self.active_connection()
-        if not in_editor and view is not None:
+        if not self._in_editor() and view is not None:
             composer = view.composer.editor
             composer.focus()
             composer.insert(event.character)
             return
-        if in_editor:
-            why = (
-                "the focus is on a block, not a field: Tab moves to its fields, F6 to the composer"
-            )
-        else:
-            why = "no connection to type into: run a request first (Ctrl+J)"
-        self.notify(f"{event.character!r} not typed: {why}", title="Key ignored", timeout=4)
+        self._say_not_typed(event.character, now=True)
+
+    def _say_not_typed(self, character: str, *, now: bool = False) -> None:
+        """The notice above the footer: ``character`` was not typed, and why, from where
+        the focus is now. It follows the focus (Tab...) and goes once it is on a field.
+        ``now``: the key just came (a field that did not take it says so too)."""
+        why = self.why_not_typed()
+        if why is None and now:
+            why = "here: this field does not take it"
+        notice = self.query_one("#key-notice", Static)
+        if self._notice_timer is not None:
+            self._notice_timer.stop()
+            self._notice_timer = None
+        if why is None:
+            self._not_typed = None
+            notice.remove_class("-shown")
+            return
+        self._not_typed = character
+        notice.update(f"{character!r} not typed {why}")
+        notice.add_class("-shown")
+        self._notice_timer = self.set_timer(NOTICE_SECONDS, self._end_notice)
+
+    def _end_notice(self) -> None:
+        self._not_typed = self._notice_timer = None
+        self.query_one("#key-notice", Static).remove_class("-shown")
+
+    def why_not_typed(self) -> str | None:
+        """Why a printable key is not typed where the focus is, and how to reach a field
+        (``on block 1's ↑ button: Tab ×4 to a field, F6 to the composer``); None:
+        it would be typed."""
+        focused = self.focused
+        if isinstance(focused, Input | TextArea):
+            return None
+        if not self._in_editor():
+            if self.active_connection() is not None:
+                return None  # it goes to the composer
+            return "(no connection to type into): run a request first (Ctrl+J)"
+        where = "a block"
+        node = focused
+        while node is not None and not isinstance(node, BlockEditor):
+            node = node.parent  # type: ignore[assignment]
+        block = f"block {node.index + 1}" if isinstance(node, BlockEditor) else "the file"
+        if isinstance(focused, Button):
+            where = f"{block}'s {focused.label} button"
+        elif isinstance(focused, BlockEditor):
+            where = block
+        elif focused is not None:
+            where = f"{block}'s {type(focused).__name__.lower()}"
+        chain = self.focus_chain
+        start = chain.index(focused) if focused in chain else 0
+        ahead = chain[start + 1 :] + chain[:start]
+        fields = [n for n, w in enumerate(ahead, 1) if isinstance(w, Input | TextArea)]
+        steps = fields[0] if fields else 0
+        tab = f"Tab ×{steps} to a field, " if steps > 1 else "Tab to a field, "
+        return f"on {where}: {tab}F6 to the composer"
 
     def action_focus_log(self) -> None:
         view = self.active_connection()

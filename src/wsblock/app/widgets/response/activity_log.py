@@ -56,14 +56,9 @@ def one_line(payload: str | bytes | None, width: int, binary: bool) -> str:
 
 
 def _is_failure(model: LogModel, row: int) -> bool:
-    """An error, or a close that was not asked for (a deliberate close is not red)."""
-    kind = model.kind(row)
-    if kind == "error":
-        return True
-    if kind == "close":
-        ev = model.event(row)
-        return ev is not None and ev.by == "error"
-    return False
+    """Drawn red: an error, or a close nobody asked for (see :meth:`LogModel.is_failure`);
+    a deliberate close, by either side, is not a failure."""
+    return model.is_failure(row)
 
 
 class ActivityLog(ScrollView, can_focus=True):

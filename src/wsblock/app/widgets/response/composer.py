@@ -63,11 +63,17 @@ class ComposerEditor(TextArea):
 
     Tab and Shift+Tab move the focus, as everywhere in the app: no message format
     needs indentation (Format pretty-prints JSON and XML).
+
+    The send keys are ordinary bindings, never ``priority``: Textual acts on a priority
+    binding when the app reads the key, before the focused widget has taken the keys
+    typed ahead of it (still in its queue), so a message typed with Ctrl+J in one burst
+    went out empty. An ordinary binding acts once the key has come through this widget,
+    after every key typed before it.
     """
 
     BINDINGS = [
-        Binding("ctrl+j", "send", "Send", priority=True),
-        Binding("ctrl+enter", "send", "Send", show=False, priority=True),
+        Binding("ctrl+j", "send", "Send"),
+        Binding("ctrl+enter", "send", "Send", show=False),
     ]
 
     def action_send(self) -> None:
@@ -111,6 +117,8 @@ class Composer(Vertical):
         super().__init__(**kwargs)
         self.saved = list(saved or [])
         self.error: str | None = None
+        self.empty = True  # nothing to send (and not an empty saved message chosen)
+        self._chosen: tuple[str, str] | None = None  # (format value, text) of a saved one
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="composer-bar"):
@@ -233,8 +241,11 @@ class Composer(Vertical):
                     pass
             label.update(f"✔ {ok}" if ok and text.strip() else "")
             label.set_class(False, "-invalid")
-        can_send = err is None and bool(text.strip() or fmt == "text")
-        self.query_one("#send", Button).disabled = not can_send
+        self.empty = not self._has_message(fmt, text)
+        can_send = err is None and not self.empty
+        send = self.query_one("#send", Button)
+        send.disabled = not can_send
+        send.tooltip = "Nothing to send: type a message" if self.empty else "Ctrl+J"
         return can_send
 
     def _validate_protocol(self, fmt: str) -> bool:
@@ -268,6 +279,13 @@ class Composer(Vertical):
     def _protocol_field_changed(self) -> None:
         self.validate()
 
+    def _has_message(self, fmt: str, text: str) -> bool:
+        """Is there a message to send? Text that is not empty (JSON, XML and binary: not
+        blank); an empty frame only as a saved message chosen and left as it is."""
+        if text.strip() or (fmt == "text" and text):
+            return True
+        return self._chosen == (self.format_value, text)
+
     # -- events -------------------------------------------------------------------------
     @on(Select.Changed, "#format")
     def _format_changed(self, event: Select.Changed) -> None:
@@ -278,6 +296,7 @@ class Composer(Vertical):
     def _saved_chosen(self, event: Select.Changed) -> None:
         if isinstance(event.value, int) and 0 <= event.value < len(self.saved):
             name, fmt, content, encoding = self.saved[event.value]
+            self._chosen = (f"binary:{encoding}" if fmt == "binary" else fmt, content)
             self.load(fmt, content, encoding)
             self.query_one("#save-name", Input).value = name
 
@@ -299,8 +318,10 @@ class Composer(Vertical):
         self.action_send()
 
     def action_send(self) -> None:
+        """Send the message (Ctrl+J, Send); an invalid or empty one is not sent, and a
+        notice says why."""
         if not self.validate():
-            self.app.bell()
+            self._refuse("Not sent", "Nothing to send: the composer is empty")
             return
         if self.fmt in ("socket.io", "graphql"):
             text, ack, variables = self.protocol_message()
@@ -312,10 +333,19 @@ class Composer(Vertical):
     def _save_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if not self.validate():
-            self.app.bell()
+            self._refuse("Not saved", "Nothing to save: the composer is empty")
             return
         name = self.query_one("#save-name", Input).value.strip() or f"message {len(self.saved) + 1}"
         self.post_message(self.Save(name, self.fmt, self.text, self.encoding))
+
+    def _refuse(self, title: str, empty: str) -> None:
+        """Say why the message cannot go (its error, or that there is none)."""
+        self.app.bell()
+        if self.error is not None:
+            self.notify(self.error, title=title, severity="error", timeout=5)
+        else:
+            hint = " (an empty frame is sent from a saved message)" if title == "Not sent" else ""
+            self.notify(empty + hint, title=title, severity="warning", timeout=5)
 
     def _saved_options(self) -> list[tuple[str, int]]:
         return [(f"{n} ({f})", i) for i, (n, f, _c, _e) in enumerate(self.saved)]

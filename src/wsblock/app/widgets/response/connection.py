@@ -313,16 +313,33 @@ class ConnectionView(Vertical):
         self._update_counters()
 
     def _update_counters(self) -> None:
+        """The counters, on one line: when it is too narrow, the least useful parts are
+        left out first (the rows, the rate, the keep-alive count, the byte sizes)."""
         m = self.model
-        shown = "" if m.index is None else f" · {m.visible_count:,} shown"
+        rows = f"{len(m):,} {'row' if len(m) == 1 else 'rows'}"
+        parts = [  # (text, rank): the highest rank is left out first, 0 never
+            (f"← in {m.count_in:,}", 0),
+            (f" ({human_size(m.bytes_in)})", 2),
+            (f" · → out {m.count_out:,}", 0),
+            (f" ({human_size(m.bytes_out)})", 2),
+            (f" · {self.rate:,.0f} msg/s", 4),
+            (f" · {rows}", 5),
+        ]
+        if m.index is not None:
+            parts.append((f" · {m.visible_count:,} shown", 0))
         if m.hidden_keepalive:
-            shown += f" · {m.hidden_keepalive:,} keep-alive pings hidden"
-        text = (
-            f"← in {m.count_in:,} ({human_size(m.bytes_in)}) · "
-            f"→ out {m.count_out:,} ({human_size(m.bytes_out)}) · "
-            f"{self.rate:,.0f} msg/s · {len(m):,} {'row' if len(m) == 1 else 'rows'}{shown}"
-        )
-        self.query_one("#counters", Static).update(text)
+            parts.append((f" · {m.hidden_keepalive:,} keep-alive pings hidden", 1))
+        counters = self.query_one("#counters", Static)
+        width = counters.content_region.width
+        while width and sum(len(t) for t, _r in parts) > width:
+            rank = max(r for _t, r in parts)
+            if rank == 0:
+                break
+            parts = [p for p in parts if p[1] != rank]
+        counters.update("".join(t for t, _r in parts))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._update_counters)
 
     # -- buttons --------------------------------------------------------------------------
     @on(Button.Pressed, "#disconnect")

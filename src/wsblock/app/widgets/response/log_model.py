@@ -85,6 +85,8 @@ class LogModel:
         self.count_out = 0
         self.keepalive = 0  # keep-alive ping/pong rows (hidden by default)
         self._opened = False  # the latest attempt opened (its close is a real close)
+        self._failed = False  # an error was said in the latest attempt
+        self.failures: set[int] = set()  # the rows drawn as failures (see is_failure)
         self.bytes_in = 0
         self.bytes_out = 0
         self.filter = Filter()
@@ -196,12 +198,20 @@ class LogModel:
                 self.events[len(self.meta)] = ev
                 data = describe(ev)
                 if kind == "connecting":
-                    self._opened = False
+                    self._opened = self._failed = False
                 elif kind == "open":
                     self._opened = True
-                elif kind == "close" and not self._opened:
-                    # no close code was exchanged: the error before says what happened
-                    data = "not connected" if ev.by == "error" else "connection attempt cancelled"
+                elif kind == "error":
+                    self.failures.add(len(self.meta))
+                    self._failed = True
+                elif kind == "close":
+                    if not self._opened:
+                        # no close code was exchanged: the error before says what happened
+                        data = (
+                            "not connected" if ev.by == "error" else "connection attempt cancelled"
+                        )
+                    if ev.by == "error" and not self._failed:
+                        self.failures.add(len(self.meta))
                 size = 0
                 code = (KIND_CODE.get(kind, KIND_CODE["note"]) << 3) | DIR_CODE.get(ev.dir, SYS)
                 if (ev.name == "keepalive" and kind in ("ping", "pong")) or kind == "protocol":
@@ -272,6 +282,12 @@ class LogModel:
 
     def kind(self, row: int) -> str:
         return KINDS[(self.meta[row] >> 3) & 0x0F]
+
+    def is_failure(self, row: int) -> bool:
+        """Is row *row* a failure (drawn red)? An error, and a close that nobody asked for
+        when no error said it before (a refused connect or a drop is one failure, told
+        by its error; a close asked for, by the client or the server, is none)."""
+        return row in self.failures
 
     def is_keepalive(self, row: int) -> bool:
         return bool(self.meta[row] & KEEPALIVE)

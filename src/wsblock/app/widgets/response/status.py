@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
@@ -19,6 +20,16 @@ PLAIN_ERRORS = {
     "rejected": "the server rejected the handshake",
     "protocol": "protocol error",
 }
+
+
+def shorten(url: str, width: int) -> str:
+    """``url`` in at most ``width`` columns (at least 12), its middle left out: the
+    scheme and host, ``…``, the end of the path."""
+    width = max(12, width)
+    if len(url) <= width:
+        return url
+    head = (width - 1) // 2
+    return url[:head] + "…" + url[len(url) - (width - 1 - head) :]
 
 
 def _duration(seconds: float) -> str:
@@ -113,6 +124,8 @@ class StatusBar(Vertical):
             self.since = time.monotonic()
             if not self.opened:  # never connected: no close code was exchanged
                 self.detail = "" if self.error else "connection attempt cancelled"
+            elif ev.by == "error" and self.error:
+                self.detail = ""  # a drop: the error says what happened (and its 1006)
             else:
                 reason = f' "{ev.reason}"' if ev.reason else ""
                 code = f"{ev.code}" if ev.code is not None else "no close code"
@@ -155,37 +168,68 @@ class StatusBar(Vertical):
         except Exception:  # noqa: BLE001 - not mounted yet
             pass
 
-    def _render_text(self) -> Text:
+    def _parts(self) -> list[tuple[str, str, int]]:
+        """The status's parts: (text, style, rank); the part of highest rank is left
+        out first when the line is too narrow (0: always shown)."""
         now = time.monotonic()
-        t = Text()
+        url = f"  {self.url}"
         if self.state == "connecting":
-            t.append("◌ Connecting", style="bold yellow")
-            t.append(f"  {self.url}  {now - self.since:.0f}s", style="yellow")
+            parts = [("◌ Connecting", "bold yellow", 0), (url, "yellow", 0)]
+            parts.append((f"  {now - self.since:.0f}s", "yellow", 2))
             if self.detail:
-                t.append(f"  {self.detail}", style="yellow")
+                parts.append((f"  {self.detail}", "yellow", 0))
         elif self.state == "connected":
-            t.append("● Connected", style="bold green")
-            t.append(f"  {self.url}")
+            parts = [("● Connected", "bold green", 0), (url, "", 0)]
             if self.subprotocol:
-                t.append(f"  subprotocol {self.subprotocol}", style="cyan")
+                parts.append((f"  subprotocol {self.subprotocol}", "cyan", 1))
             if self.extensions:
-                t.append("  " + ", ".join(self.extensions), style="cyan")
-            if self.protocol:
-                t.append(f"  {self.protocol}", style="cyan")
-            t.append(f"  up {_duration(now - self.since)}", style="grey62")
+                parts.append(("  " + ", ".join(self.extensions), "cyan", 4))
+            if self.protocol:  # the Socket.IO namespace or GraphQL's connection_ack
+                parts.append((f"  {self.protocol}", "cyan", 1))
+            parts.append((f"  up {_duration(now - self.since)}", "grey62", 3))
             if self.rtt_ms is not None:
-                t.append(f"  ping {self.rtt_ms:.1f} ms", style="grey62")
+                parts.append((f"  ping {self.rtt_ms:.1f} ms", "grey62", 2))
         else:
-            t.append("○ Disconnected", style="bold red" if self.error else "bold")
+            parts = [("○ Disconnected", "bold red" if self.error else "bold", 0)]
             if self.detail:
-                t.append(f"  {self.detail}", style="grey62")
+                parts.append((f"  {self.detail}", "grey62", 0))
             if self.error:
-                t.append(f"  {self.error}", style="red")
+                parts.append((f"  {self.error}", "red", 0))
+        return parts
+
+    def _render_text(self, width: int = 0) -> Text:
+        """The status on one line of ``width`` columns when it can be (0: all of it): the
+        least useful parts are left out first (the extensions, the uptime, the ping,
+        the subprotocol), then the URL loses its middle. An error is never left out:
+        it wraps rather."""
+        parts = self._parts()
+        if width > 0:
+            while sum(len(text) for text, _s, _r in parts) > width:
+                rank = max(r for _t, _s, r in parts)
+                if rank == 0:
+                    break
+                parts.remove(next(p for p in parts if p[2] == rank))
+            over = sum(len(text) for text, _s, _r in parts) - width
+            if over > 0 and self.url and len(parts) > 1 and parts[1][0] == f"  {self.url}":
+                parts[1] = (f"  {shorten(self.url, len(self.url) - over)}", *parts[1][1:])
+        t = Text()
+        for text, style, _rank in parts:
+            t.append(text, style=style)
         return t
+
+    def _width(self) -> int:
+        """The columns of the status's line (0: not laid out yet)."""
+        try:
+            return self.query_one("#status-text", Static).content_region.width
+        except Exception:  # noqa: BLE001 - not mounted yet
+            return 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self.update_text)
 
     def update_text(self) -> None:
         try:
-            self.query_one("#status-text", Static).update(self._render_text())
+            self.query_one("#status-text", Static).update(self._render_text(self._width()))
         except Exception:  # noqa: BLE001 - not mounted yet
             pass
 
