@@ -67,3 +67,10 @@ async def test_a_refused_connect_or_a_drop_is_one_failure_said_once(tmp_path, ec
     )
     assert "closed 1006 by error" not in status and status.count("1006") == 1
     assert tab.startswith("✖ ")
+
+
+async def test_a_close_by_the_server_with_1011_is_a_failure(tmp_path, echo_url):
+    url = f"{echo_url}/close?code=1011&reason=oops&after=1"
+    rows, status, tab = await ended(tmp_path, url, lambda v: v.send("text", "x"))
+    assert ("close", 'closed 1011 "oops" by server', True) in rows
+    assert sum(failed for _k, _w, failed in rows) == 1

@@ -24,7 +24,7 @@ from wsblock.codecs import Codec
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.variables.masking import Masker
-from wsblock.words import PROTOCOL_FORMATS, describe, message_words
+from wsblock.words import PROTOCOL_FORMATS, clean_close, describe, message_words
 
 KINDS = (
     "connecting",
@@ -210,7 +210,9 @@ class LogModel:
                         data = (
                             "not connected" if ev.by == "error" else "connection attempt cancelled"
                         )
-                    if ev.by == "error" and not self._failed:
+                    # a close by the server with 1011 (or any code but 1000, 1001, none) is
+                    # a failure; one after the error that said why is not a second one
+                    if not clean_close(ev) and not (ev.by == "error" and self._failed):
                         self.failures.add(len(self.meta))
                 size = 0
                 code = (KIND_CODE.get(kind, KIND_CODE["note"]) << 3) | DIR_CODE.get(ev.dir, SYS)
@@ -284,9 +286,10 @@ class LogModel:
         return KINDS[(self.meta[row] >> 3) & 0x0F]
 
     def is_failure(self, row: int) -> bool:
-        """Is row *row* a failure (drawn red)? An error, and a close that nobody asked for
-        when no error said it before (a refused connect or a drop is one failure, told
-        by its error; a close asked for, by the client or the server, is none)."""
+        """Is row *row* a failure (drawn red)? An error, and a close that is not a clean
+        end (:func:`wsblock.words.clean_close`: the server's 1011 is one) when no error
+        said it before (a refused connect or a drop is one failure, told by its error; a
+        close by the client, or by the server with 1000 or 1001, is none)."""
         return row in self.failures
 
     def is_keepalive(self, row: int) -> bool:
