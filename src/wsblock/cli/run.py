@@ -29,7 +29,7 @@ from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.runner import CLOSE_GRACE, RequestResult, Stopper, run_request, skipped
-from wsblock.variables.masking import Masker
+from wsblock.variables.masking import Masker, Secrets
 
 Planned = Request | RequestResult  # a request to run, or one already judged (skipped)
 
@@ -77,11 +77,20 @@ class Reporter:
 
     def start(self, req: Request) -> None:
         self.request = req
-        self.masker = Masker(req.secrets)
-        self.console.masker = self.masker
+        self.use_masker(Masker(req.secrets))
         if not self.as_json:
             where = f"{req.file.name} › " if req.file else ""
             self.console.line(f"▶ {where}{req.name}  {self.masker.mask(req.url)}", "sys")
+
+    def follow(self, secrets: Secrets) -> None:
+        """Mask with the request's session's secrets, those it captures included, from
+        the moment they are captured (as its journal does)."""
+        secrets.follow(self.use_masker)
+
+    def use_masker(self, masker: Masker) -> None:
+        """Mask everything shown from now on with ``masker``."""
+        self.masker = masker
+        self.console.masker = masker
 
     def event(self, event: Event, flush: bool = True) -> None:
         if self.as_json:
@@ -212,10 +221,12 @@ async def run_planned(
         reporter.result(item)
         return item
     reporter.start(item)
+    secrets = Secrets(item.secrets)  # and those captured: the journal and the reporter follow
+    reporter.follow(secrets)
     journal = Journal.create(
         log_dir=log_dir,
         name=item.name,
-        secrets=item.secrets,
+        secrets=secrets.masker,
         codecs=item.codecs,
         url=item.url,
         file=item.file,
@@ -231,6 +242,7 @@ async def run_planned(
             stopper=stopper,
             parts_listener=reporter.parts,
             values=values,
+            secrets=secrets,
         )
     finally:
         try:

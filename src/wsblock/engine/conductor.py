@@ -9,6 +9,10 @@ also goes to the front end's ``report`` callback (captures, rule firings, held a
 failed expectations), with a :class:`~wsblock.conversation.state.Send` after the send
 is done (``ok`` False: the connection had closed).
 
+A value captured into a secret is added to the session's
+:class:`~wsblock.variables.masking.Secrets` before anything is reported, so that the
+journal, the console and the app, which follow it, mask it from that moment on.
+
 ``wsblock load`` drives the same machine from gevent (:mod:`wsblock.load.conversation`).
 """
 
@@ -20,10 +24,12 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wsblock.conversation.state import Action, Conversation, Failed, Send
+from wsblock.conversation.paths import text_form
+from wsblock.conversation.state import Action, Captured, Conversation, Failed, Send
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.engine.session import Session
+from wsblock.variables.masking import Secrets
 
 __all__ = ["Conductor"]
 
@@ -37,10 +43,12 @@ class Conductor:
         session: Session,
         conversation: Conversation,
         report: Callable[[Action], None],
+        secrets: Secrets | None = None,
     ) -> None:
         self.session = session
         self.conversation = conversation
         self.report = report
+        self.secrets = secrets
         self.loop = asyncio.get_running_loop()
         self.outbox: deque[Send] = deque()
         self.wake = asyncio.Event()
@@ -99,7 +107,14 @@ class Conductor:
             if isinstance(action, Send):
                 self.outbox.append(action)
                 continue
-            if isinstance(action, Failed) and self.failure is None:
+            if (
+                isinstance(action, Captured)
+                and action.secret
+                and action.found
+                and self.secrets is not None
+            ):
+                self.secrets.add(text_form(action.value))
+            elif isinstance(action, Failed) and self.failure is None:
                 self.failure = action.reason
                 self.settled_event.set()
             self.report(action)
