@@ -22,15 +22,14 @@ from typing import Any
 from wsblock.conversation.matching import Facts, assertion_value
 from wsblock.conversation.matching import Inbound as _Inbound
 from wsblock.conversation.matching import judge as _judge
-from wsblock.conversation.paths import text_form
-from wsblock.conversation.request import Check, Expect, Message, Request, Timer
-from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held
+from wsblock.conversation.request import Check, Expect, Message, Request
+from wsblock.conversation.state import Action, Conversation
 from wsblock.engine import Session
-from wsblock.engine.conductor import Conductor
+from wsblock.engine.conductor import Conductor, action_event
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.journal import Journal
-from wsblock.variables.masking import MASK, Masker, Secrets
+from wsblock.variables.masking import Masker, Secrets
 
 __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 
@@ -460,25 +459,10 @@ async def _play_stateful(conductor: Conductor) -> str | None:
 def _report(run: _Run, action: Action) -> None:
     """A conversation's action as the runner's events (journaled and reported; a secret
     captured has joined the session's secrets already: see the conductor)."""
-    if isinstance(action, Captured):
-        shown = MASK if action.secret else text_form(action.value)
-        run.emit(
-            "capture",
-            quiet=action.by is not None,  # a rule's: its count is said at the end
-            name=action.name,
-            data=shown if action.found else None,
-            ok=action.found,
-            reason=None if action.found else f"not found ({action.where})",
-        )
-    elif isinstance(action, Held):
-        run.emit(
-            "expect",
-            ok=True,
-            name=action.name,
-            rtt_ms=action.latency_ms if action.reply_to else None,
-        )
-    elif isinstance(action, Failed) and action.name:
-        run.emit("expect", ok=False, name=action.name, reason=action.reason)
+    said = action_event(action)
+    if said is not None:
+        kind, fields, quiet = said
+        run.emit(kind, quiet=quiet, **fields)
 
 
 async def _end_stateful(run: _Run) -> None:
@@ -486,10 +470,8 @@ async def _end_stateful(run: _Run) -> None:
     conductor = run.conductor
     assert conductor is not None
     await conductor.stop()
-    conversation = conductor.conversation
-    kinds = {s.name: "timer" if isinstance(s, Timer) else "rule" for s in run.request.steps}
-    for name, fired in conversation.counts.items():
-        run.emit("rule", name=name, count=fired, ok=True, reason=kinds.get(name, "rule"))
+    for fields in conductor.tally():
+        run.emit("rule", **fields)
 
 
 async def _close_within(session: Session, grace: float) -> None:

@@ -106,11 +106,13 @@ class Fired:
 @dataclass(frozen=True)
 class Held:
     """An expectation held. ``latency_ms`` counts from the last send, or from the send of
-    ``reply_to``."""
+    ``reply_to``. ``seq``: the number of the inbound message that held it (the first
+    message received is 1), for a front end that marks it."""
 
     name: str
     latency_ms: float | None
     reply_to: str | None = None
+    seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -407,7 +409,7 @@ class Conversation:
         self.expect_deadline = None
         if step.reply_to is not None and latency is not None:
             self.latencies.append((step.name, latency))
-        out.append(Held(step.name, latency, step.reply_to))
+        out.append(Held(step.name, latency, step.reply_to, msg.seq))
         if step.captures:
             roots = {"$res": msg.res(self.codec), "$req": _req(req)}
             self._capture(step.captures, roots, None, out, t)

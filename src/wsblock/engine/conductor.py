@@ -13,6 +13,10 @@ A value captured into a secret is added to the session's
 :class:`~wsblock.variables.masking.Secrets` before anything is reported, so that the
 journal, the console and the app, which follow it, mask it from that moment on.
 
+How an action is said is shared too: :func:`action_event` gives the event a front end
+journals and shows for it (``capture``, ``expect``), :meth:`Conductor.tally` the
+``rule`` events of the end (how often each rule and timer fired).
+
 ``wsblock load`` drives the same machine from gevent (:mod:`wsblock.load.conversation`).
 """
 
@@ -25,13 +29,36 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from wsblock.conversation.paths import text_form
-from wsblock.conversation.state import Action, Captured, Conversation, Failed, Send
+from wsblock.conversation.request import Timer
+from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held, Send
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.engine.session import Session
-from wsblock.variables.masking import Secrets
+from wsblock.variables.masking import MASK, Secrets
 
-__all__ = ["Conductor"]
+__all__ = ["Conductor", "action_event"]
+
+
+def action_event(action: Action) -> tuple[str, dict[str, Any], bool] | None:
+    """The event that says ``action``: ``(kind, fields, quiet)``; ``quiet``: journaled,
+    not shown (a rule's capture from each message it matches: its count is said at the
+    end). None: the action is no event of its own (a send is the session's ``sent``; a
+    rule or timer that fired is counted, see :meth:`Conductor.tally`)."""
+    if isinstance(action, Captured):
+        shown = MASK if action.secret else text_form(action.value)
+        fields: dict[str, Any] = {
+            "name": action.name,
+            "data": shown if action.found else None,
+            "ok": action.found,
+            "reason": None if action.found else f"not found ({action.where})",
+        }
+        return "capture", fields, action.by is not None
+    if isinstance(action, Held):
+        rtt = action.latency_ms if action.reply_to else None
+        return "expect", {"ok": True, "name": action.name, "rtt_ms": rtt}, False
+    if isinstance(action, Failed) and action.name:
+        return "expect", {"ok": False, "name": action.name, "reason": action.reason}, False
+    return None
 
 
 class Conductor:
@@ -95,6 +122,18 @@ class Conductor:
         """Wait until the steps are done (None) or the conversation failed (why)."""
         await self.settled_event.wait()
         return self.failure
+
+    def tally(self) -> list[dict[str, Any]]:
+        """The fields of a ``rule`` event per rule and timer reached: how often it fired
+        (``reason``: ``rule`` or ``timer``), in the order they were reached."""
+        kinds = {
+            step.name: "timer" if isinstance(step, Timer) else "rule"
+            for step in self.conversation.request.steps
+        }
+        return [
+            {"name": name, "count": fired, "ok": True, "reason": kinds.get(name, "rule")}
+            for name, fired in self.conversation.counts.items()
+        ]
 
     async def stop(self) -> None:
         """Stop the timers and the sender (the connection is ending)."""
