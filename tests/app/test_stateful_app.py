@@ -17,6 +17,7 @@ from test_main_screen import SIZE, views
 from peers.fixtures import gateway_peer  # noqa: F401 - the fixture, for this module
 from pilot_wait import until
 from wsblock.app import make_app
+from wsblock.app.editor.blocks import complete_variable
 from wsblock.app.widgets.response.connection import ConnectionView
 from wsblock.variables.masking import MASK
 
@@ -103,7 +104,18 @@ async def test_captures_rules_timers_and_marks_in_the_tab(tmp_path, gateway_peer
         # still connected: the gateway closes a client that misses a heartbeat or a ping
         assert view.status.state == "connected"
         # the editor's {{ completion offers the captured names
-        assert {"process.SID", "process.SESSION_TOKEN"} <= set(app.main._variable_names())
+        names = app.main._variable_names()
+        assert {"process.SID", "process.SESSION_TOKEN"} <= set(names)
+        assert complete_variable('{"id": "{{process.SI', names) == '{"id": "{{process.SID}}'
+        # the journal has the conversation's events, and the token masked once captured
+        assert view.journal is not None
+        view.journal.flush()
+        records = [json.loads(line) for line in view.journal.path.read_text().splitlines()]
+        assert {"capture", "expect"} <= {r["event"] for r in records}
+        identify = next(r for r in records if r["event"] == "sent" and "identify" in r["data"])
+        assert token not in identify["data"] and MASK in identify["data"]
+        beats = [r for r in records if r["event"] == "sent" and r.get("name") == "heartbeat"]
+        assert len(beats) >= 4
 
 
 async def test_pausing_the_ping_rule_stops_the_answers(tmp_path, gateway_peer):  # noqa: F811

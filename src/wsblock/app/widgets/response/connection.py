@@ -89,7 +89,9 @@ class ConnectionView(Vertical):
     conversation's variables, rules and timers when the request has them."""
 
     DEFAULT_CSS = """
-    ConnectionView .conversation { height: 8; border-top: solid $primary-darken-2; }
+    ConnectionView .conversation {
+        height: 25%; min-height: 4; max-height: 8; border-top: solid $primary-darken-2;
+    }
     """
 
     class CloseRequested(TMessage):
@@ -179,10 +181,10 @@ class ConnectionView(Vertical):
             yield Button("Follow", id="follow", compact=True, variant="primary")
             yield Button("Clear", id="clear", compact=True)
             yield Select(EXPORTS, prompt="Export…", id="export", compact=True)
-        with Horizontal(classes="conversation", id="conversation") as conversation:
-            conversation.display = self.request.stateful
-            yield VariablesView(id="variables-view")
-            yield RulesView(id="rules-view")
+        if self.request.stateful:  # only then: other tabs stay as they were
+            with Horizontal(classes="conversation", id="conversation"):
+                yield VariablesView(id="variables-view")
+                yield RulesView(id="rules-view")
         detail = MessageDetail(id="detail")
         detail.display = False
         yield detail
