@@ -156,6 +156,7 @@ async def test_resuming_a_paused_rule_with_its_key(tmp_path, gateway_peer):  # n
         view.rules_view.choose("track sequence")
         await pilot.press("p")
         assert await until(pilot, lambda: "track sequence" in view.paused)
+        assert view.composer.text == ""  # the key was the table's, not typed in the composer
         assert await until(
             pilot, lambda: view.rules_view.query_one("#pause-rule").label.plain == "Resume"
         )

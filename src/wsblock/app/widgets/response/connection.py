@@ -503,7 +503,10 @@ class ConnectionView(Vertical):
                 pass
 
     def on_unmount(self) -> None:
-        """The tab or the app goes away: the journal is closed whole (close is idempotent)."""
+        """The tab or the app goes away: the conversation's rules and timers stop, the
+        journal is closed whole (close is idempotent)."""
+        if self.conductor is not None and self.conductor.task is not None:
+            self.conductor.task.cancel()
         if self.journal is not None:
             try:
                 self.journal.close()
