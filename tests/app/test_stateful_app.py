@@ -19,6 +19,7 @@ from pilot_wait import until
 from wsblock.app import make_app
 from wsblock.app.editor.blocks import complete_variable
 from wsblock.app.widgets.response.connection import ConnectionView
+from wsblock.app.widgets.response.conversation import TabConversation
 from wsblock.variables.masking import MASK
 
 GATEWAY_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "stateful" / "gateway.void"
@@ -40,8 +41,18 @@ def gateway_app(tmp_path: Path, peer):
 async def started(pilot, app) -> ConnectionView:
     """Run the request; wait until READY was captured (the steps are under way)."""
     await pilot.press("ctrl+j")
-    assert await until(pilot, lambda: views(app) and "SID" in views(app)[0].values, WAIT)
+    assert await until(
+        pilot,
+        lambda: views(app) and "SID" in talk(views(app)[0]).values,
+        WAIT,
+    )
     return views(app)[0]
+
+
+def talk(view: ConnectionView) -> TabConversation:
+    """The tab's conversation (a stateful request has one)."""
+    assert view.conversation is not None
+    return view.conversation
 
 
 def fired(view: ConnectionView, name: str) -> int:
@@ -67,8 +78,8 @@ async def test_captures_rules_timers_and_marks_in_the_tab(tmp_path, gateway_peer
         rows = lambda: {name: value for name, value, _where in view.variables_view.rows()}  # noqa: E731
         assert await until(pilot, lambda: {"SESSION_TOKEN", "HB", "SEQ", "SID"} <= set(rows()))
         assert rows()["SESSION_TOKEN"] == MASK
-        assert rows()["HB"] == "1000" and rows()["SID"] == view.values["SID"]
-        token = view.values["SESSION_TOKEN"]
+        assert rows()["HB"] == "1000" and rows()["SID"] == talk(view).values["SID"]
+        token = talk(view).values["SESSION_TOKEN"]
         # ... revealed on demand, in the view only: the log keeps it masked
         await pilot.click(f"#{view.id} #reveal")
         assert await until(pilot, lambda: rows()["SESSION_TOKEN"] == token)
@@ -80,7 +91,7 @@ async def test_captures_rules_timers_and_marks_in_the_tab(tmp_path, gateway_peer
         assert await until(pilot, lambda: fired(view, "heartbeat") >= 4, WAIT)
         assert await until(pilot, lambda: fired(view, "answer pings") >= 2, WAIT)
         states = {row[0]: (row[1], row[3]) for row in view.rules_view.rows()}
-        assert states["heartbeat"] == ("timer", "active")
+        assert states["heartbeat"] == ("timer", "active"), view.status.text
         assert states["answer pings"] == ("rule", "active")
         # the log marks what a rule or timer sent, with its name
         marks = view.model.marks
@@ -96,7 +107,7 @@ async def test_captures_rules_timers_and_marks_in_the_tab(tmp_path, gateway_peer
         status_reply = next(
             r for r in range(len(m)) if m.kind(r) == "received" and '"STATUS"' in str(m.payloads[r])
         )
-        assert marks[status_reply].startswith("↩ status ") and marks[status_reply].endswith(" ms")
+        assert marks[status_reply].startswith("↪ status ") and marks[status_reply].endswith(" ms")
         # the expectations and captures are said in the log, as `run` says them
         said = [str(m.payloads[r]) for r in range(len(m)) if m.kind(r) in ("expect", "capture")]
         assert "captured SESSION_TOKEN = ••••••" in said
@@ -125,8 +136,11 @@ async def test_pausing_the_ping_rule_stops_the_answers(tmp_path, gateway_peer): 
         assert await until(pilot, lambda: fired(view, "answer pings") >= 1, WAIT)
         view.rules_view.choose("answer pings")
         await pilot.click(f"#{view.id} #pause-rule")
-        assert await until(pilot, lambda: "answer pings" in view.paused)
-        assert view.conductor is not None and "answer pings" in view.conductor.conversation.paused
+        assert await until(pilot, lambda: "answer pings" in talk(view).paused)
+        assert (
+            talk(view).conductor is not None
+            and "answer pings" in talk(view).conductor.conversation.paused
+        )
         assert await until(pilot, lambda: ("answer pings", "rule") == view.rules_view.rows()[1][:2])
         paused_at = fired(view, "answer pings")
         pongs = len([1 for _r, text in sent(view) if '"pong"' in text])
@@ -155,14 +169,14 @@ async def test_resuming_a_paused_rule_with_its_key(tmp_path, gateway_peer):  # n
         table.focus()
         view.rules_view.choose("track sequence")
         await pilot.press("p")
-        assert await until(pilot, lambda: "track sequence" in view.paused)
+        assert await until(pilot, lambda: "track sequence" in talk(view).paused)
         assert view.composer.text == ""  # the key was the table's, not typed in the composer
         assert await until(
             pilot, lambda: view.rules_view.query_one("#pause-rule").label.plain == "Resume"
         )
         await pilot.press("p")
-        assert await until(pilot, lambda: "track sequence" not in view.paused)
-        assert "track sequence" not in view.conductor.conversation.paused
+        assert await until(pilot, lambda: "track sequence" not in talk(view).paused)
+        assert "track sequence" not in talk(view).conductor.conversation.paused
         notes = [str(p) for p in view.model.payloads if isinstance(p, str)]
         assert "rule track sequence paused" in notes and "rule track sequence resumed" in notes
 
@@ -171,10 +185,10 @@ async def test_process_variable_typed_in_the_composer_is_sent_filled(tmp_path, g
     app = gateway_app(tmp_path, gateway_peer)
     async with app.run_test(size=SIZE) as pilot:
         view = await started(pilot, app)
-        sid = view.values["SID"]
+        sid = talk(view).values["SID"]
         # wait until the file's own status command was answered, then send ours
         m = view.model
-        assert await until(pilot, lambda: "↩ status" in " ".join(m.marks.values()), WAIT)
+        assert await until(pilot, lambda: "↪ status" in " ".join(m.marks.values()), WAIT)
         view.composer.load("json", "")
         view.composer.editor.focus()
         await pilot.press(*'{"op": "status", "session_id": "{{process.SID}}"}')

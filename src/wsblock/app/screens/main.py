@@ -199,7 +199,12 @@ class MainScreen(Screen):
         import re
 
         variables = self.project.variables()
-        captured = [f"process.{name}" for view in self.connections() for name in view.values]
+        captured = [
+            f"process.{name}"
+            for view in self.connections()
+            if view.conversation is not None
+            for name in view.conversation.values
+        ]
         editor = self.editor
         text = editor.session.doc.dump() if editor is not None else ""
         used = set(re.findall(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}", text))

@@ -70,7 +70,7 @@ def _is_failure(model: LogModel, row: int) -> bool:
 class ActivityLog(ScrollView, can_focus=True):
     """One line per event: ``HH:MM:SS.mmm → size payload``; a message sent by a rule or
     timer of the conversation, and a paired reply, carry a mark before the payload:
-    ``→ [heartbeat] …``, ``← [↩ status 0.4 ms] …``."""
+    ``→ [heartbeat] …``, ``← [↪ status 0.4 ms] …``."""
 
     BINDINGS = [
         Binding("up", "cursor_up", "Up", show=False),

@@ -6,12 +6,12 @@ at most 30 times a second. The app never touches a socket: the engine does.
 
 A stateful request (captures, ``reply-to``, rules, timers: issue 18) is played by the
 same :class:`~wsblock.engine.conductor.Conductor` as ``wsblock run``, fed by the same
-worker: its steps are sent and awaited, its rules answer, its timers beat. The tab shows
-what it captured (:class:`VariablesView`), its rules and timers with how often each
-fired, paused at will (:class:`RulesView`), and marks in the log the messages a rule or
-timer sent and the latency of a paired reply. A value captured into a secret is masked
-from then on in the log and the journal alike (one
-:class:`~wsblock.variables.masking.Secrets` per tab, which both follow), and
+worker (:class:`~.conversation.TabConversation`): its steps are sent and awaited, its
+rules answer, its timers beat. The tab shows what it captured (:class:`VariablesView`),
+its rules and timers with how often each fired, paused at will (:class:`RulesView`),
+and the log marks the messages a rule or timer sent and the latency of a paired reply.
+A value captured into a secret is masked from then on in the log and the journal alike
+(one :class:`~wsblock.variables.masking.Secrets` per tab, which both follow), and
 ``{{process.NAME}}`` in the composer is filled from the values captured.
 """
 
@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from array import array
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,33 +30,21 @@ from textual.message import Message as TMessage
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
-from wsblock.conversation.paths import MISSING, render
-from wsblock.conversation.request import Message, Request, Rule
-from wsblock.conversation.request import Timer as EveryTimer
-from wsblock.conversation.state import (
-    Action,
-    Captured,
-    Conversation,
-    Failed,
-    Fired,
-    Held,
-    secret_capture,
-)
+from wsblock.conversation.request import Message, Request
 from wsblock.engine import Session
-from wsblock.engine.conductor import Conductor, action_event
-from wsblock.engine.events import Event
-from wsblock.engine.runs import Part, ReceivedRun
+from wsblock.engine.conductor import Conductor
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal
 from wsblock.variables.masking import Masker, Secrets
 
 from .activity_log import ActivityLog, human_size
 from .composer import Composer
+from .conversation import TabConversation
 from .decoding import configure as configure_decoding
 from .decoding import encode_json
 from .detail import MessageDetail
 from .log_model import Filter, LogModel
-from .rules import RuleRow, RulesView
+from .rules import RulesView
 from .status import StatusBar
 from .variables import VariablesView
 
@@ -135,23 +121,16 @@ class ConnectionView(Vertical):
         self.secrets = Secrets(request.secrets)
         self.secrets.follow(self._use_masker)
         configure_decoding(self.model, request.options)
-        #: ``{{process.NAME}}`` captured in this tab (kept across reconnects), where each
-        #: came from, and which are secrets.
-        self.values: dict[str, Any] = {}
-        self.captured_from: dict[str, str] = {}
-        self.secret_names: set[str] = set()
-        #: The request's rules and timers, in the file's order: (name, kind).
-        self.rules: list[tuple[str, str]] = [
-            (step.name, "timer" if isinstance(step, EveryTimer) else "rule")
-            for step in request.steps
-            if isinstance(step, Rule | EveryTimer)
-        ]
-        self.model.senders = frozenset(name for name, _kind in self.rules)
-        self.paused: set[str] = set()  # by the user: kept across reconnects
-        self.conductor: Conductor | None = None  # the conversation of the current session
-        self._in_rows = array("I")  # the log row of each message fed to the conversation
-        self._in_base = 0  # messages fed before the log was cleared
-        self._state_dirty = request.stateful
+        #: The conversation of a stateful request (captures, rules, timers), else None.
+        self.conversation: TabConversation | None = None
+        if request.stateful:
+            self.conversation = TabConversation(
+                request,
+                self.model,
+                self.secrets,
+                journal=lambda: self.journal,
+                failed=self._conversation_failed,
+            )
         self._journal_trouble: str | None = None  # set from the journal's thread
         self._journal_trouble_shown = False
         self.session: Session | None = None
@@ -222,9 +201,8 @@ class ConnectionView(Vertical):
     @work(group="connect", exclusive=True)
     async def _connect(self) -> None:
         old = self.session
-        if self.conductor is not None:  # the old conversation's rules and timers stop
-            await self.conductor.stop()
-            self.conductor = None
+        if self.conversation is not None:  # the old conversation's rules and timers stop
+            await self.conversation.stop()
         if old is not None:
             try:
                 await old.close(1000, "reconnect")
@@ -251,17 +229,8 @@ class ConnectionView(Vertical):
         if self.journal is not None:
             self.journal.on_error = self._journal_failed
             session.add_parts_listener(self.journal.record_parts)  # runs: written in one go
-        conductor = None
-        if self.request.stateful:  # captures, pairing, rules, timers: as `wsblock run`
-            conversation = Conversation(self.request, self.values)
-            for name in self.paused:
-                conversation.pause(name)
-            conductor = self.conductor = Conductor(
-                session, conversation, self._report, self.secrets
-            )
-            self._in_rows = array("I")
-            self._in_base = 0
-            self._state_dirty = True
+        # captures, pairing, rules, timers: as `wsblock run`
+        conductor = self.conversation.begin(session) if self.conversation is not None else None
         self._consumers.append(self.run_worker(self._consume(stream, conductor), group="consume"))
         try:
             await session.connect()
@@ -287,80 +256,13 @@ class ConnectionView(Vertical):
                 status.apply_event(ev)
                 if ev.kind == "open" and self._focus_on_open is not None:
                     self._focus_composer()
-            if conductor is not None:
-                await self._converse(conductor, batch, first)
+            if conductor is not None and self.conversation is not None:
+                await self.conversation.feed(conductor, batch, first)
             if (status.state, status.error) != before:
                 self.post_message(self.StateChanged(self, *status.glyph()))
 
-    async def _converse(self, conductor: Conductor, batch: Sequence[Part], first: int) -> None:
-        """Feed a batch, drawn from log row ``first`` on, to the conversation: it opens
-        with the ``open`` event (the handshake's captures, then the steps); at the close,
-        how often each rule and timer fired goes to the log and the journal."""
-        model = self.model
-        if conductor is self.conductor:  # which row each message fed is (a reply's mark)
-            rows = self._in_rows
-            for row in range(first, len(model)):
-                if model.kind(row) == "received":
-                    rows.append(row)
-        if conductor.task is None:
-            at = next(
-                (
-                    i
-                    for i, part in enumerate(batch)
-                    if type(part) is not ReceivedRun and part.kind == "open"
-                ),
-                None,
-            )
-            if at is not None:
-                conductor.feed(batch[:at])
-                conductor.open()
-                batch = batch[at + 1 :]
-        was_closed = conductor.closed
-        conductor.feed(batch)
-        if conductor.closed and not was_closed:
-            await conductor.stop()
-            for fields in conductor.tally():
-                self._emit("rule", **fields)
-        self._state_dirty = True
-
-    def _report(self, action: Action) -> None:
-        """An action of the conversation: its event in the log and the journal (as ``run``
-        journals it), the Variables and Rules views, a paired reply's mark."""
-        said = action_event(action)
-        if said is not None:
-            kind, fields, quiet = said
-            self._emit(kind, quiet=quiet, **fields)
-        if isinstance(action, Captured):
-            if action.found:
-                self.captured_from[action.name] = action.by or action.where or "handshake"
-                if action.secret:
-                    self.secret_names.add(action.name)
-            self._state_dirty = True
-        elif isinstance(action, Fired):
-            self._state_dirty = True
-        elif isinstance(action, Held) and action.reply_to and action.seq is not None:
-            at = action.seq - 1 - self._in_base
-            if 0 <= at < len(self._in_rows) and action.latency_ms is not None:
-                self.model.mark(
-                    self._in_rows[at], f"↩ {action.reply_to} {action.latency_ms:.1f} ms"
-                )
-        elif isinstance(action, Failed):
-            reason = self.secrets.masker.mask(action.reason)
-            if not action.name:  # an expectation's failure has its own row
-                self._emit("error", reason=f"the conversation failed: {reason}")
-            self.notify(reason, title="Conversation failed", severity="error", timeout=10)
-
-    def _emit(self, kind: str, *, quiet: bool = False, **fields: Any) -> None:
-        """An event of the conversation (not of the session): journaled, and shown in the
-        log unless ``quiet``."""
-        now = datetime.now(UTC)
-        session = self.session
-        mono = (now - session.started_at).total_seconds() if session is not None else 0.0
-        event = Event(kind, now, mono, request=self.request.name, **fields)  # type: ignore[arg-type]
-        if self.journal is not None:
-            self.journal.record(event)
-        if not quiet:
-            self.model.extend((event,))
+    def _conversation_failed(self, reason: str) -> None:
+        self.notify(reason, title="Conversation failed", severity="error", timeout=10)
 
     def _use_masker(self, masker: Masker) -> None:
         """The tab's secrets grew (a secret was captured): the log and the journal mask
@@ -372,50 +274,25 @@ class ConnectionView(Vertical):
 
     def pause(self, name: str, paused: bool = True) -> None:
         """Pause (or resume) the rule or timer ``name``: it neither fires nor counts."""
-        (self.paused.add if paused else self.paused.discard)(name)
-        if self.conductor is not None:
-            self.conductor.conversation.pause(name, paused)
-        kind = dict(self.rules).get(name, "rule")
-        self.model.note(f"{kind} {name} {'paused' if paused else 'resumed'}")
-        self._refresh_state()
+        if self.conversation is not None:
+            self.model.note(self.conversation.pause(name, paused))
+            self._refresh_state()
 
     @on(RulesView.Toggled)
     def _rule_toggled(self, event: RulesView.Toggled) -> None:
         event.stop()
         self.pause(event.name, event.paused)
 
-    def rule_rows(self) -> list[RuleRow]:
-        """``(name, kind, fired, state)`` of each rule and timer, for the Rules view."""
-        conductor = self.conductor
-        counts = conductor.conversation.counts if conductor is not None else {}
-        ended = conductor is None or conductor.closed
-        rows: list[RuleRow] = []
-        for name, kind in self.rules:
-            if name in self.paused:
-                state = "paused"
-            elif name not in counts:
-                state = "waiting"
-            else:
-                state = "stopped" if ended else "active"
-            rows.append((name, kind, counts.get(name, 0), state))
-        return rows
-
     def _refresh_state(self) -> None:
         """Redraw the Variables and Rules views (at most once a frame)."""
-        self._state_dirty = False
-        if not self.request.stateful:
+        conversation = self.conversation
+        if conversation is None:
             return
-        masker = self.secrets.masker
-
-        def secret(name: str, text: str) -> bool:
-            return (
-                name in self.secret_names
-                or secret_capture(name, "")
-                or (bool(masker) and masker.mask(text) != text)
-            )
-
-        self.variables_view.show(self.values, self.captured_from, secret)
-        self.rules_view.show(self.rule_rows())
+        conversation.dirty = False
+        self.variables_view.show(
+            conversation.values, conversation.captured_from, conversation.is_secret
+        )
+        self.rules_view.show(conversation.rule_rows())
 
     def _journal_failed(self, exc: OSError) -> None:
         """The journal's ``on_error`` (any thread): shown with the next batch."""
@@ -482,8 +359,8 @@ class ConnectionView(Vertical):
 
     async def shutdown(self) -> None:
         """Close the session and the journal (the tab is closing)."""
-        if self.conductor is not None:
-            await self.conductor.stop()
+        if self.conversation is not None:
+            await self.conversation.stop()
         if self.session is not None:
             try:
                 await asyncio.wait_for(self.session.close(1000, "closed by the user"), 3)
@@ -505,8 +382,8 @@ class ConnectionView(Vertical):
     def on_unmount(self) -> None:
         """The tab or the app goes away: the conversation's rules and timers stop, the
         journal is closed whole (close is idempotent)."""
-        if self.conductor is not None and self.conductor.task is not None:
-            self.conductor.task.cancel()
+        if self.conversation is not None:
+            self.conversation.cancel()
         if self.journal is not None:
             try:
                 self.journal.close()
@@ -515,7 +392,7 @@ class ConnectionView(Vertical):
 
     # -- frame timer ----------------------------------------------------------------------
     def _frame(self) -> None:
-        if self._state_dirty:
+        if self.conversation is not None and self.conversation.dirty:
             self._refresh_state()
         log = self.log_view
         if log.model.version != log._seen_version:
@@ -567,9 +444,8 @@ class ConnectionView(Vertical):
     def _clear_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.model.clear()
-        if self.conductor is not None:  # the rows of the messages fed so far are gone
-            self._in_base = self.conductor.conversation.seq
-            self._in_rows = array("I")
+        if self.conversation is not None:
+            self.conversation.log_cleared()
         self.log_view.reset()
         self._update_counters()
 
@@ -644,8 +520,8 @@ class ConnectionView(Vertical):
         from wsblock.conversation.checks import decode_binary
 
         try:
-            if self.values and "{{" in text:  # {{process.NAME}}: the values captured here
-                text = self.fill_captured(text, fmt == "json")
+            if self.conversation is not None:  # {{process.NAME}}: the values captured here
+                text = self.conversation.fill(text, fmt == "json")
             resolved = self.substitute(text, "the composer")
             data: str | bytes = decode_binary(resolved, encoding) if fmt == "binary" else resolved
             message = encode_json(self.model, Message(name="composer", format=fmt, data=data))  # type: ignore[arg-type]
@@ -662,17 +538,6 @@ class ConnectionView(Vertical):
         except Exception as e:  # noqa: BLE001
             self.model.note(f"not sent: {e}")
             self.notify(str(e), title="Not sent", severity="error")
-
-    def fill_captured(self, text: str, json_text: bool = False) -> str:
-        """``text`` with each ``{{process.NAME}}`` captured in this tab filled (in a JSON
-        message, a number as a number, as ``run`` fills it); the others are left for the
-        project's variables (``.voiden/.process.env.json``), which name what is unknown."""
-        values = self.values
-
-        def lookup(root: str, path: str) -> Any:
-            return values.get(path, MISSING) if root == "process" else MISSING
-
-        return render(text, lookup, json_text=json_text, keep_missing=True)
 
     @on(Composer.Save)
     def _save(self, event: Composer.Save) -> None:
