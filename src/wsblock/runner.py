@@ -22,15 +22,14 @@ from typing import Any
 from wsblock.conversation.matching import Facts, assertion_value
 from wsblock.conversation.matching import Inbound as _Inbound
 from wsblock.conversation.matching import judge as _judge
-from wsblock.conversation.paths import text_form
-from wsblock.conversation.request import Check, Expect, Message, Request, Step, Timer
-from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held
+from wsblock.conversation.request import Check, Expect, Message, Request, Step
+from wsblock.conversation.state import Action, Conversation
 from wsblock.engine import Session
-from wsblock.engine.conductor import Conductor
+from wsblock.engine.conductor import Conductor, action_event
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.journal import Journal
-from wsblock.variables.masking import MASK, Masker
+from wsblock.variables.masking import Masker, Secrets
 
 __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 
@@ -150,8 +149,11 @@ class _Run:
         journal: Journal | None,
         parts_listener: PartsListener | None = None,
         values: dict[str, Any] | None = None,
+        secrets: Secrets | None = None,
     ):
         self.request = request
+        #: The session's secrets: the request's, and those captured (the journal follows).
+        self.secrets = secrets if secrets is not None else Secrets(request.secrets)
         self.session = Session(request)
         self.listener = listener
         self.parts_listener = parts_listener
@@ -173,13 +175,20 @@ class _Run:
         self.last_judged: list[str] | None = None  # the rows the last message failed
         if journal is not None:
             self.session.add_parts_listener(journal.record_parts)
+
+            def journal_masks(masker: Masker) -> None:
+                journal.masker = masker
+
+            self.secrets.follow(journal_masks)
         self.stream = self.session.subscribe()
         self.pump_task: asyncio.Task[None] | None = None
         self.conductor: Conductor | None = None  # a stateful conversation's driver
         if request.stateful:
             self.expects_left = 0  # the conversation keeps what it needs
             conversation = Conversation(request, {} if values is None else values)
-            self.conductor = Conductor(self.session, conversation, lambda a: _report(self, a))
+            self.conductor = Conductor(
+                self.session, conversation, lambda a: _report(self, a), self.secrets
+            )
 
     def emit(self, kind: str, *, quiet: bool = False, **fields: Any) -> None:
         """A runner event (expect/assert): journaled and reported like the session's
@@ -349,6 +358,7 @@ async def run_request(
     stopper: Stopper | None = None,
     parts_listener: PartsListener | None = None,
     values: dict[str, Any] | None = None,
+    secrets: Secrets | None = None,
 ) -> RequestResult:
     """Run one request to the end; never raises for network trouble (it fails the result).
 
@@ -358,12 +368,15 @@ async def run_request(
     messages in runs (:class:`~wsblock.engine.runs.ReceivedRun`), instead of one event
     at a time to ``listener`` (which still gets the runner's own expect/assert events).
     ``values``: the ``{{process.NAME}}`` captured so far, shared by the requests of a run.
+    ``secrets``: the session's :class:`~wsblock.variables.masking.Secrets` (default: the
+    request's), which values captured into secrets join; the journal follows it, and so
+    should the caller's listeners, to mask them from the moment they are captured.
     """
-    masker = Masker(request.secrets)
-    result = RequestResult(request.name, request.file, request.index, masker.mask(request.url))
+    run = _Run(request, listener, journal, parts_listener, values, secrets)
+    url = run.secrets.masker.mask(request.url)
+    result = RequestResult(request.name, request.file, request.index, url)
     if journal is not None:
         result.journal = journal.path
-    run = _Run(request, listener, journal, parts_listener, values)
     if stopper is not None:
         stopper.sessions.add(run.session)
     pump = run.pump_task = asyncio.create_task(run.pump())
@@ -373,12 +386,12 @@ async def run_request(
         await _delivered(run)  # the pump has seen the connect events
         if not connected:
             if not judged_by_assertions:
-                result.fail(f"could not connect to {request.url}: {_why(run)}", masker)
+                result.fail(f"could not connect to {request.url}: {_why(run)}", run.secrets.masker)
         else:
             if run.conductor is not None:  # captures, pairing, rules, timers
                 failure = await _play_stateful(run.conductor)
                 if failure:
-                    result.fail(failure, masker)
+                    result.fail(failure, run.secrets.masker)
             for step in request.steps if run.conductor is None else ():
                 run.step, run.last_judged = _step_words(step), None
                 if isinstance(step, Message):
@@ -387,13 +400,13 @@ async def run_request(
                         result.fail(
                             f"message {step.name!r} ({step.where}) not sent: the connection "
                             f"closed ({_why(run)})",
-                            masker,
+                            run.secrets.masker,
                         )
                         break
                 elif isinstance(step, Expect):
                     failure = await run.expect(step)
                     if failure:
-                        result.fail(failure, masker)
+                        result.fail(failure, run.secrets.masker)
                         break
             run.step = f"lingering ({linger:g} s)"
             if not run.closed.is_set() and linger > 0 and result.ok:
@@ -415,9 +428,9 @@ async def run_request(
                 and not any(c.field.startswith("close") for c in request.assertions)
             ):
                 what = "dropped" if ev.code == 1006 else "was failed by the client"
-                result.fail(f"the connection {what}: {_why(run)}", masker)
+                result.fail(f"the connection {what}: {_why(run)}", run.secrets.masker)
             for words in run.protocol_errors:  # Socket.IO / GraphQL: said, and red
-                result.fail(words, masker)
+                result.fail(words, run.secrets.masker)
         # The pump has reported everything the session emitted before judging.
         await _delivered(run)
         failed = _judge(request.assertions, run.assertion_value)
@@ -430,9 +443,9 @@ async def run_request(
                 reason=None if ok else next(f for f in failed if f.startswith(f"{c.description}:")),
             )
         for f in failed:
-            result.fail(f"assertion {f}", masker)
+            result.fail(f"assertion {f}", run.secrets.masker)
     except asyncio.CancelledError:
-        _cut_short(result, run, stopper, masker)
+        _cut_short(result, run, stopper, run.secrets.masker)
         await _close_within(run.session, CLOSE_GRACE)
         raise
     finally:
@@ -464,28 +477,12 @@ async def _play_stateful(conductor: Conductor) -> str | None:
 
 
 def _report(run: _Run, action: Action) -> None:
-    """A conversation's action as the runner's events (journaled and reported)."""
-    if isinstance(action, Captured):
-        shown = MASK if action.secret else text_form(action.value)
-        if action.secret and isinstance(action.value, str) and run.journal is not None:
-            run.journal.masker = Masker((*run.journal.masker.secrets, action.value))
-        run.emit(
-            "capture",
-            quiet=action.by is not None,  # a rule's: its count is said at the end
-            name=action.name,
-            data=shown if action.found else None,
-            ok=action.found,
-            reason=None if action.found else f"not found ({action.where})",
-        )
-    elif isinstance(action, Held):
-        run.emit(
-            "expect",
-            ok=True,
-            name=action.name,
-            rtt_ms=action.latency_ms if action.reply_to else None,
-        )
-    elif isinstance(action, Failed) and action.name:
-        run.emit("expect", ok=False, name=action.name, reason=action.reason)
+    """A conversation's action as the runner's events (journaled and reported; a secret
+    captured has joined the session's secrets already: see the conductor)."""
+    said = action_event(action)
+    if said is not None:
+        kind, fields, quiet = said
+        run.emit(kind, quiet=quiet, **fields)
 
 
 async def _end_stateful(run: _Run) -> None:
@@ -493,10 +490,8 @@ async def _end_stateful(run: _Run) -> None:
     conductor = run.conductor
     assert conductor is not None
     await conductor.stop()
-    conversation = conductor.conversation
-    kinds = {s.name: "timer" if isinstance(s, Timer) else "rule" for s in run.request.steps}
-    for name, fired in conversation.counts.items():
-        run.emit("rule", name=name, count=fired, ok=True, reason=kinds.get(name, "rule"))
+    for fields in conductor.tally():
+        run.emit("rule", **fields)
 
 
 def _step_words(step: Step) -> str:

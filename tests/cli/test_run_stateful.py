@@ -55,6 +55,67 @@ def test_gateway_conversation_passes(gateway_peer, tmp_path: Path) -> None:
     assert beats and all(json.loads(b["data"])["op"] == "heartbeat" for b in beats)
 
 
+def _journal_token(log_dir: Path) -> str:
+    """The session token the gateway gave, from the handshake answer in the journal."""
+    journal = next(log_dir.glob("*.ndjson")).read_text()
+    return next(
+        v
+        for line in journal.splitlines()
+        if '"open"' in line
+        for k, v in json.loads(line)["headers"]
+        if k.lower() == "x-session-token"
+    )
+
+
+def test_a_captured_secret_is_masked_on_the_console_from_then_on(
+    gateway_peer, tmp_path: Path
+) -> None:
+    """The console follows the session's secrets as the journal does: the token captured
+    into SESSION_TOKEN goes out in `identify`, masked on screen as on disk."""
+    gateway = f"GATEWAY={gateway_peer.base}"
+    r = run("run", str(FILES / "gateway.void"), "--env-var", gateway, "--log-dir", str(tmp_path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    token = _journal_token(tmp_path)
+    identify = next(line for line in r.stdout.splitlines() if '"identify"' in line)
+    assert '"token": "••••••"' in identify, identify
+    assert token not in r.stdout
+    # --json too: from the capture on (the handshake answer itself came before it)
+    logs = tmp_path / "json"
+    r = run(
+        "run",
+        str(FILES / "gateway.void"),
+        "--env-var",
+        gateway,
+        "--log-dir",
+        str(logs),
+        "--json",
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    token = _journal_token(logs)
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    captured = next(i for i, e in enumerate(events) if e["event"] == "capture")
+    assert events[captured]["name"] == "SESSION_TOKEN" and events[captured]["data"] == "••••••"
+    after = json.dumps(events[captured:], ensure_ascii=False)
+    assert token not in after and '\\"token\\": \\"••••••\\"' in after
+
+
+def test_a_value_read_from_a_secret_header_is_a_secret_whatever_its_name(
+    gateway_peer, tmp_path: Path
+) -> None:
+    """Captured into SESS (not a secret-like name) from `x-session-token`: still a secret."""
+    copy = tmp_path / "sess.void"
+    copy.write_text((FILES / "gateway.void").read_text().replace("SESSION_TOKEN", "SESS"))
+    logs = tmp_path / "logs"
+    r = run("run", str(copy), "--env-var", f"GATEWAY={gateway_peer.base}", "--log-dir", str(logs))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "captured SESS = ••••••" in r.stdout
+    token = _journal_token(logs)
+    assert token not in r.stdout
+    journal = next(logs.glob("*.ndjson")).read_text()
+    identify = next(line for line in journal.splitlines() if '"identify"' in line)
+    assert token not in identify and "••••••" in identify
+
+
 def test_gateway_without_heartbeats_fails_with_the_close_code(gateway_peer, tmp_path: Path) -> None:
     text = (FILES / "gateway.void").read_text()
     at = text.index("name: heartbeat\n")

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 from wsblock.conversation.checks import MISSING
 from wsblock.conversation.paths import Unfilled, path_problem, render, value_at
 from wsblock.conversation.request import Capture, Check, Expect, Message, Request, Rule, Timer
-from wsblock.conversation.state import Captured, Conversation, Failed, Fired, Held, Send
+from wsblock.conversation.state import (
+    Captured,
+    Conversation,
+    Failed,
+    Fired,
+    Held,
+    Send,
+    secret_capture,
+)
 
 
 def msg(name: str, data: str, late: bool = False, fmt: str = "json") -> Message:
@@ -188,3 +196,12 @@ def test_an_uncaptured_value_fails_instead_of_being_sent() -> None:
     )
     (failed,) = c.start(0.0)
     assert isinstance(failed, Failed) and "SID" in failed.reason
+
+
+def test_a_capture_is_secret_by_its_name_or_by_where_it_reads() -> None:
+    assert secret_capture("SESSION_TOKEN", "{{$res.body.t}}")
+    assert secret_capture("SESS", "{{$res.headers.x-session-token}}")
+    assert secret_capture("AUTH", "Bearer {{$res.body.auth.access_token}}")
+    assert secret_capture("COPY", "{{process.API_KEY}}")
+    assert not secret_capture("SID", "{{$res.body.d.session_id}}")
+    assert not secret_capture("HB", "{{$res.body.d.heartbeat_interval}}")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wsblock.variables.masking import MASK, MIN_SECRET_LENGTH, Masker
+from wsblock.variables.masking import MASK, MIN_SECRET_LENGTH, Masker, Secrets
 
 
 def test_no_secrets_returns_the_same_objects() -> None:
@@ -130,3 +130,20 @@ def test_no_secret_survives(secrets: list[str], parts: list[str]) -> None:
 @given(text=st.text(st.characters(blacklist_characters="qQ"), max_size=40))
 def test_text_without_secrets_is_unchanged(text: str) -> None:
     assert Masker({"qqq", "QQQQ"}).mask(text) == text
+
+
+def test_secrets_grow_and_every_follower_gets_the_new_masker() -> None:
+    secrets = Secrets({"s3cr3t"})
+    journal: list[Masker] = []
+    console: list[Masker] = []
+    secrets.follow(journal.append)
+    secrets.follow(console.append)
+    assert journal[-1].mask("a s3cr3t b") == f"a {MASK} b"  # at once: the masker so far
+    assert secrets.add("captured-token")
+    for follower in (journal, console):
+        assert follower[-1].mask('{"t": "captured-token", "s": "s3cr3t"}') == (
+            f'{{"t": "{MASK}", "s": "{MASK}"}}'
+        )
+    assert not secrets.add("captured-token")  # known: nobody is told again
+    assert not secrets.add("ab")  # too short to mask
+    assert len(journal) == len(console) == 2

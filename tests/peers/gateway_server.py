@@ -7,15 +7,16 @@ It behaves like the gateways of chat platforms (Discord's, Slack's RTM):
   (HB ms, 250 unless ``?hb=`` says otherwise);
 * every message it sends carries the next sequence number ``s``;
 * the client must send ``{"op": "heartbeat", "d": S}`` at least every 3 × HB ms, where S
-  is a recent sequence number (one of the last 4 sent, in-flight ones allowed); else it
+  is a recent sequence number (one of the last 4 sent, in-flight ones allowed; the last
+  ``?recent=`` N otherwise); else it
   closes with 4009 "heartbeat timeout" or 4007 "bad sequence N, last sent M";
   each heartbeat is answered ``{"op": "heartbeat_ack", "s": ...}``;
 * ``{"op": "identify", "token": T}`` with the handshake's token is answered
   ``{"op": "dispatch", "t": "READY", "s": ..., "d": {"session_id": SID}}``; a wrong token
   closes 4004 "authentication failed";
 * after READY, an application-level ``{"op": "ping", "s": ..., "nonce": N}`` every 400 ms:
-  ``{"op": "pong", "nonce": N}`` must come back within 300 ms, else 4008 "ping not
-  answered";
+  ``{"op": "pong", "nonce": N}`` must come back within 300 ms (``?answer=`` ms otherwise:
+  the app's tests give a loaded machine's UI more room), else 4008 "ping not answered";
 * ``{"op": "status", "session_id": SID}`` is answered ``{"op": "dispatch", "t": "STATUS",
   "d": {"ok": true, "pongs": n}}`` (``ok`` false with a wrong session id);
 * after 5 good heartbeats following READY it sends ``{"op": "dispatch", "t":
@@ -50,11 +51,14 @@ def add_token(connection: Any, request: Any, response: Any) -> Any:
 
 
 class Gateway:
-    def __init__(self, ws: ServerConnection, hb_ms: int) -> None:
+    def __init__(
+        self, ws: ServerConnection, hb_ms: int, answer_ms: int = 300, recent: int = 4
+    ) -> None:
         self.ws = ws
         self.hb = hb_ms / 1000
+        self.answer = answer_ms / 1000
         self.s = 0
-        self.recent: deque[int] = deque(maxlen=4)
+        self.recent: deque[int] = deque(maxlen=recent)
         self.last_beat = time.monotonic()
         self.good_beats = 0
         self.ready = False
@@ -80,7 +84,7 @@ class Gateway:
                 await self.close(4009, "heartbeat timeout")
                 return
             for nonce, sent in list(self.nonces.items()):
-                if now - sent > PING_ANSWER:
+                if now - sent > self.answer:
                     await self.close(4008, f"ping {nonce} not answered")
                     return
             if self.ready:
@@ -124,7 +128,9 @@ class Gateway:
 
 async def handler(ws: ServerConnection) -> None:
     query = parse_qs(urlsplit(ws.request.path if ws.request else "/").query)
-    gw = Gateway(ws, int(query.get("hb", ["250"])[0]))
+    answer = int(query.get("answer", [str(int(PING_ANSWER * 1000))])[0])
+    recent = int(query.get("recent", ["4"])[0])
+    gw = Gateway(ws, int(query.get("hb", ["250"])[0]), answer, recent)
     await gw.send({"op": "hello", "d": {"heartbeat_interval": int(gw.hb * 1000)}})
     watcher = asyncio.create_task(gw.watch())
     try:

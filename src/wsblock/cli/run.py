@@ -32,7 +32,7 @@ from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.runner import CLOSE_GRACE, RequestResult, Stopper, run_request, skipped
-from wsblock.variables.masking import Masker
+from wsblock.variables.masking import Masker, Secrets
 from wsblock.words import hidden
 
 Planned = Request | RequestResult  # a request to run, or one already judged (skipped)
@@ -100,12 +100,21 @@ class Reporter:
 
     def start(self, req: Request) -> None:
         self.request = req
-        self.masker = Masker(req.secrets)
-        self.console.masker = self.masker
+        self.use_masker(Masker(req.secrets))
         self.console.decode = _decoder(req)
         if not self.as_json:
             where = f"{req.file.name} › " if req.file else ""
             self.console.line(f"▶ {where}{req.name}  {self.masker.mask(req.url)}", "sys")
+
+    def follow(self, secrets: Secrets) -> None:
+        """Mask with the request's session's secrets, those it captures included, from
+        the moment they are captured (as its journal does)."""
+        secrets.follow(self.use_masker)
+
+    def use_masker(self, masker: Masker) -> None:
+        """Mask everything shown from now on with ``masker``."""
+        self.masker = masker
+        self.console.masker = masker
 
     def event(self, event: Event, flush: bool = True) -> None:
         if self.as_json:
@@ -210,14 +219,17 @@ class JournalTrouble:
         sys.stderr.flush()
 
 
-def _journal(item: Request, log_dir: Path | None, trouble: JournalTrouble) -> Journal | None:
-    """The request's journal in *log_dir* (None: ``--no-journal``)."""
+def _journal(
+    item: Request, log_dir: Path | None, trouble: JournalTrouble, secrets: Secrets
+) -> Journal | None:
+    """The request's journal in *log_dir* (None: ``--no-journal``), masking with
+    *secrets* (the request's, and those it captures: the runner has it follow them)."""
     if log_dir is None:
         return None
     journal = Journal.create(
         log_dir=log_dir,
         name=item.name,
-        secrets=item.secrets,
+        secrets=secrets.masker,
         url=item.url,
         file=item.file,
         codecs=item.codecs,
@@ -266,7 +278,9 @@ async def run_planned(
         reporter.result(item)
         return item
     reporter.start(item)
-    journal = _journal(item, log_dir, trouble)
+    secrets = Secrets(item.secrets)  # and those captured: the journal and the reporter follow
+    reporter.follow(secrets)
+    journal = _journal(item, log_dir, trouble, secrets)
     try:
         result = await run_request(
             item,
@@ -276,6 +290,7 @@ async def run_planned(
             stopper=stopper,
             parts_listener=reporter.parts,
             values=values,
+            secrets=secrets,
         )
     finally:
         try:

@@ -153,23 +153,41 @@ def render_value(template: str, lookup: Lookup) -> Any:
     return render(template, lookup)
 
 
-def render(template: str, lookup: Lookup, *, json_text: bool = False) -> str:
+def render(
+    template: str, lookup: Lookup, *, json_text: bool = False, keep_missing: bool = False
+) -> str:
     """``template`` with every late ``{{…}}`` filled. Raises :class:`Unfilled`.
 
     With ``json_text`` (a ``json`` message), a template inside a JSON string is filled
     with the value escaped for that string; one that stands as a value is filled with
     the value as JSON: ``"d": {{process.SEQ}}`` gives ``"d": 17``, a string gives a
     quoted string. Elsewhere a value is written as its text (:func:`text_form`).
+    With ``keep_missing``, a template whose value is not there is left as it is (for
+    another resolver to fill or to name), instead of raising.
     """
     if "{{" not in template:
         return template
+    if keep_missing:
+        kept = lookup
+
+        def lookup(root: str, path: str) -> Any:
+            value = kept(root, path)
+            return _Kept if value is MISSING else value
+
     if not json_text:
-        return LATE.sub(lambda m: text_form(_value(m, lookup)), template)
+        return LATE.sub(
+            lambda m: m.group(0) if (v := _value(m, lookup)) is _Kept else text_form(v),
+            template,
+        )
     out: list[str] = []
     pos = 0
     for m in LATE.finditer(template):
         out.append(template[pos : m.start()])
         value = _value(m, lookup)
+        if value is _Kept:
+            out.append(m.group(0))
+            pos = m.end()
+            continue
         if _in_string(template, m.start()):
             out.append(json.dumps(text_form(value), ensure_ascii=False)[1:-1])
         else:
@@ -177,6 +195,9 @@ def render(template: str, lookup: Lookup, *, json_text: bool = False) -> str:
         pos = m.end()
     out.append(template[pos:])
     return "".join(out)
+
+
+_Kept = object()  # render(keep_missing=True): a template left as it is
 
 
 def _in_string(text: str, at: int) -> bool:

@@ -29,11 +29,12 @@ import base64
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Literal
 
 from wsblock.conversation.checks import MISSING
 from wsblock.conversation.matching import Inbound, judge
-from wsblock.conversation.paths import Unfilled, render, render_value, value_at
+from wsblock.conversation.paths import LATE, Unfilled, render, render_value, value_at
 from wsblock.conversation.request import Capture, Check, Expect, Message, Request, Rule, Timer
 from wsblock.conversation.resolve_state import interval_seconds
 from wsblock.variables.sources import SECRET_NAME
@@ -47,6 +48,7 @@ __all__ = [
     "Held",
     "Send",
     "Sent",
+    "secret_capture",
 ]
 
 
@@ -79,7 +81,10 @@ class Send:
 @dataclass(frozen=True)
 class Captured:
     """``{{process.NAME}}`` took ``value`` (``found`` False: the path led nowhere, the value
-    is unchanged). ``secret``: mask it wherever shown. ``by``: the rule, if a rule captured."""
+    is unchanged). ``secret``: mask it wherever shown, from now on (NAME is secret-like,
+    or the value was read from a secret-like place: ``$res.headers.x-session-token``,
+    ``$res.body.auth.token``, ``{{process.API_KEY}}``; see :func:`secret_capture`).
+    ``by``: the rule, if a rule captured."""
 
     name: str
     value: Any
@@ -101,11 +106,13 @@ class Fired:
 @dataclass(frozen=True)
 class Held:
     """An expectation held. ``latency_ms`` counts from the last send, or from the send of
-    ``reply_to``."""
+    ``reply_to``. ``seq``: the number of the inbound message that held it (the first
+    message received is 1), for a front end that marks it."""
 
     name: str
     latency_ms: float | None
     reply_to: str | None = None
+    seq: int | None = None
 
 
 @dataclass(frozen=True)
@@ -402,7 +409,7 @@ class Conversation:
         self.expect_deadline = None
         if step.reply_to is not None and latency is not None:
             self.latencies.append((step.name, latency))
-        out.append(Held(step.name, latency, step.reply_to))
+        out.append(Held(step.name, latency, step.reply_to, msg.seq))
         if step.captures:
             roots = {"$res": msg.res(self.codec), "$req": _req(req)}
             self._capture(step.captures, roots, None, out, t)
@@ -494,7 +501,9 @@ class Conversation:
                 self.values[cap.name] = value
                 changed = True
             out.append(
-                Captured(cap.name, value, found, bool(SECRET_NAME.search(cap.name)), cap.where, by)
+                Captured(
+                    cap.name, value, found, secret_capture(cap.name, cap.template), cap.where, by
+                )
             )
         if changed:
             for tm in self.timers:
@@ -573,6 +582,17 @@ class Conversation:
             except Unfilled as e:
                 return f"{c.description}: {e}"
         return tuple(filled)
+
+
+@lru_cache(maxsize=256)
+def secret_capture(name: str, template: str) -> bool:
+    """Whether a value captured into ``name`` from ``template`` is a secret: the name is
+    secret-like (:data:`~wsblock.variables.sources.SECRET_NAME`: TOKEN, SECRET, KEY,
+    PASSWORD...), or a path the template reads is (a header ``x-session-token``, a field
+    ``token``, a secret-named value ``{{process.API_KEY}}``)."""
+    if SECRET_NAME.search(name):
+        return True
+    return any(SECRET_NAME.search(m.group(2) or "") for m in LATE.finditer(template))
 
 
 def _req(sent: Sent | None) -> dict[str, Any] | None:

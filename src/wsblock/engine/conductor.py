@@ -9,6 +9,14 @@ also goes to the front end's ``report`` callback (captures, rule firings, held a
 failed expectations), with a :class:`~wsblock.conversation.state.Send` after the send
 is done (``ok`` False: the connection had closed).
 
+A value captured into a secret is added to the session's
+:class:`~wsblock.variables.masking.Secrets` before anything is reported, so that the
+journal, the console and the app, which follow it, mask it from that moment on.
+
+How an action is said is shared too: :func:`action_event` gives the event a front end
+journals and shows for it (``capture``, ``expect``), :meth:`Conductor.tally` the
+``rule`` events of the end (how often each rule and timer fired).
+
 ``wsblock load`` drives the same machine from gevent (:mod:`wsblock.load.conversation`).
 """
 
@@ -20,12 +28,37 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from wsblock.conversation.state import Action, Conversation, Failed, Send
+from wsblock.conversation.paths import text_form
+from wsblock.conversation.request import Timer
+from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held, Send
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.engine.session import Session
+from wsblock.variables.masking import MASK, Secrets
 
-__all__ = ["Conductor"]
+__all__ = ["Conductor", "action_event"]
+
+
+def action_event(action: Action) -> tuple[str, dict[str, Any], bool] | None:
+    """The event that says ``action``: ``(kind, fields, quiet)``; ``quiet``: journaled,
+    not shown (a rule's capture from each message it matches: its count is said at the
+    end). None: the action is no event of its own (a send is the session's ``sent``; a
+    rule or timer that fired is counted, see :meth:`Conductor.tally`)."""
+    if isinstance(action, Captured):
+        shown = MASK if action.secret else text_form(action.value)
+        fields: dict[str, Any] = {
+            "name": action.name,
+            "data": shown if action.found else None,
+            "ok": action.found,
+            "reason": None if action.found else f"not found ({action.where})",
+        }
+        return "capture", fields, action.by is not None
+    if isinstance(action, Held):
+        rtt = action.latency_ms if action.reply_to else None
+        return "expect", {"ok": True, "name": action.name, "rtt_ms": rtt}, False
+    if isinstance(action, Failed) and action.name:
+        return "expect", {"ok": False, "name": action.name, "reason": action.reason}, False
+    return None
 
 
 class Conductor:
@@ -37,10 +70,12 @@ class Conductor:
         session: Session,
         conversation: Conversation,
         report: Callable[[Action], None],
+        secrets: Secrets | None = None,
     ) -> None:
         self.session = session
         self.conversation = conversation
         self.report = report
+        self.secrets = secrets
         self.loop = asyncio.get_running_loop()
         self.outbox: deque[Send] = deque()
         self.wake = asyncio.Event()
@@ -92,6 +127,18 @@ class Conductor:
         await self.settled_event.wait()
         return self.failure
 
+    def tally(self) -> list[dict[str, Any]]:
+        """The fields of a ``rule`` event per rule and timer reached: how often it fired
+        (``reason``: ``rule`` or ``timer``), in the order they were reached."""
+        kinds = {
+            step.name: "timer" if isinstance(step, Timer) else "rule"
+            for step in self.conversation.request.steps
+        }
+        return [
+            {"name": name, "count": fired, "ok": True, "reason": kinds.get(name, "rule")}
+            for name, fired in self.conversation.counts.items()
+        ]
+
     async def stop(self) -> None:
         """Stop the timers and the sender (the connection is ending)."""
         if self.task is not None:
@@ -103,7 +150,14 @@ class Conductor:
             if isinstance(action, Send):
                 self.outbox.append(action)
                 continue
-            if isinstance(action, Failed) and self.failure is None:
+            if (
+                isinstance(action, Captured)
+                and action.secret
+                and action.found
+                and self.secrets is not None
+            ):
+                self.secrets.add(text_form(action.value))
+            elif isinstance(action, Failed) and self.failure is None:
                 self.failure = action.reason
                 self.settled_event.set()
             self.report(action)

@@ -180,6 +180,10 @@ class Recorder(Reporter):
         else:
             self.masker = self.plain.masker
 
+    def use_masker(self, masker: Masker) -> None:
+        super().use_masker(masker)
+        self.plain.masker = masker  # the tail too: a captured secret from then on
+
     def event(self, event: Event, flush: bool = True) -> None:
         if self.echo:
             super().event(event, flush)

@@ -34,17 +34,23 @@ Decisions, so that every front end masks the same way:
 
 With no secrets every method returns its argument unchanged at the cost of one
 attribute test, so front ends can always call the masker.
+
+A session's secrets can grow while it runs: a token captured into ``{{process.TOKEN}}``
+is a secret from the moment it is captured. :class:`Secrets` holds one session's
+current masker and hands every new one to everything that shows or writes the session
+(the journal, the console, ``--json``, the app's log), so that all of them mask it from
+then on, alike.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 from urllib.parse import quote, quote_plus
 
-__all__ = ["MASK", "MIN_SECRET_LENGTH", "Masker"]
+__all__ = ["MASK", "MIN_SECRET_LENGTH", "Masker", "Secrets"]
 
 MASK = "••••••"
 """What a secret is replaced with (six U+2022 bullets, whatever the secret's length)."""
@@ -163,6 +169,50 @@ class Masker:
         if isinstance(value, tuple):
             return tuple(self.mask_any(v) for v in value)
         return value
+
+
+class Secrets:
+    """One session's secrets, which grow as values are captured into secret names.
+
+    A :class:`Masker` is immutable; :meth:`add` makes a new one with the value added
+    and hands it to every follower (:meth:`follow`), in the order they followed::
+
+        >>> secrets = Secrets({"s3cr3t-token"})
+        >>> shown = []
+        >>> secrets.follow(shown.append)
+        >>> secrets.add("captured-sid")
+        True
+        >>> shown[-1].mask("sid=captured-sid")
+        'sid=••••••'
+
+    One ``Secrets`` per session, shared by every front end that shows or writes it: the
+    one mechanism by which a captured secret is masked everywhere from then on.
+    """
+
+    __slots__ = ("masker", "_followers")
+
+    def __init__(self, secrets: Iterable[str | None] = ()) -> None:
+        #: The masker of the secrets so far (replaced, never changed, by :meth:`add`).
+        self.masker = Masker(secrets)
+        self._followers: list[Callable[[Masker], object]] = []
+
+    def follow(self, use: Callable[[Masker], object]) -> None:
+        """Call ``use`` with the masker now, and with each new one from then on."""
+        self._followers.append(use)
+        use(self.masker)
+
+    def add(self, value: str) -> bool:
+        """``value`` is a secret from now on: True when that changed the masker (False:
+        known already, or shorter than :data:`MIN_SECRET_LENGTH` -- not masked)."""
+        masker = self.masker
+        if not value or value in masker.secrets or value in masker.too_short:
+            return False
+        self.masker = Masker((*masker.secrets, *masker.too_short, value))
+        if value in self.masker.too_short:
+            return False
+        for use in self._followers:
+            use(self.masker)
+        return True
 
 
 def _order(value: str) -> tuple[int, str]:

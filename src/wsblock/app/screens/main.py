@@ -207,11 +207,18 @@ class MainScreen(Screen):
     # -- the editor -----------------------------------------------------------------------
     def _variable_names(self) -> list[str]:
         """For ``{{`` completion in the editor (it swallows errors), best first: those the
-        file already uses, then the environment's (.voiden/, .env, --env-var), then the
-        process environment's; alphabetical within each."""
+        file already uses, then the environment's (.voiden/, .env, --env-var) and the
+        ``process.NAME`` captured by the running requests, then the process environment's;
+        alphabetical within each."""
         import re
 
         variables = self.project.variables()
+        captured = [
+            f"process.{name}"
+            for view in self.connections()
+            if view.conversation is not None
+            for name in view.conversation.values
+        ]
         editor = self.editor
         text = editor.session.doc.dump() if editor is not None else ""
         used = set(re.findall(r"\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}", text))
@@ -221,7 +228,7 @@ class MainScreen(Screen):
                 return 0, name
             return (2 if variables.sources.get(name) == "process environment" else 1), name
 
-        return sorted(variables.values, key=rank)
+        return sorted(dict.fromkeys([*variables.values, *captured]), key=rank)
 
     def _follow(self, editor: DocumentEditor) -> None:
         """The project follows the current tab (its path, document and root)."""

@@ -27,6 +27,7 @@ _ARROW_STYLE = (
     Style(color="yellow"),
 )
 _SYS_TEXT = Style(color="yellow")
+_MARK = Style(color="magenta", bold=True)  # the rule or timer that sent it, a reply's latency
 _ERR_TEXT = Style(color="red")
 _CURSOR = Style(bgcolor="grey30")
 _CURSOR_FOCUS = Style(bgcolor="dark_blue")
@@ -62,7 +63,9 @@ def _is_failure(model: LogModel, row: int) -> bool:
 
 
 class ActivityLog(ScrollView, can_focus=True):
-    """One line per event: ``HH:MM:SS.mmm → size payload``."""
+    """One line per event: ``HH:MM:SS.mmm → size payload``; a message sent by a rule or
+    timer of the conversation, and a paired reply, carry a mark before the payload:
+    ``→ [heartbeat] …``, ``← [↪ status 0.4 ms] …``."""
 
     BINDINGS = [
         Binding("up", "cursor_up", "Up", show=False),
@@ -153,7 +156,9 @@ class ActivityLog(ScrollView, can_focus=True):
             size = " " * 10
             text_style = _ERR_TEXT if _is_failure(model, row) else _SYS_TEXT
         head = f"{clock} "
-        room = width - len(head) - 2 - len(size)
+        mark = model.marks.get(row)
+        mark = f"[{mark}] " if mark else ""
+        room = width - len(head) - 2 - len(size) - len(mark)
         payload = (
             (model.decode or model.encode)
             and log_line(model, row, max(0, room))
@@ -163,6 +168,7 @@ class ActivityLog(ScrollView, can_focus=True):
             Segment(head, _TIME),
             Segment(ARROW[direction] + " ", _ARROW_STYLE[direction]),
             Segment(size, _SIZE),
+            Segment(mark, _MARK),
             Segment(payload, text_style),
         ]
         strip = Strip(segments).adjust_cell_length(width, self.rich_style)

@@ -3,6 +3,16 @@
 It owns an engine :class:`~wsblock.engine.Session` and a journal; a worker consumes
 ``await stream.parts()`` into the :class:`LogModel`, and a frame timer redraws the log
 at most 30 times a second. The app never touches a socket: the engine does.
+
+A stateful request (captures, ``reply-to``, rules, timers: issue 18) is played by the
+same :class:`~wsblock.engine.conductor.Conductor` as ``wsblock run``, fed by the same
+worker (:class:`~.conversation.TabConversation`): its steps are sent and awaited, its
+rules answer, its timers beat. The tab shows what it captured (:class:`VariablesView`),
+its rules and timers with how often each fired, paused at will (:class:`RulesView`),
+and the log marks the messages a rule or timer sent and the latency of a paired reply.
+A value captured into a secret is masked from then on in the log and the journal alike
+(one :class:`~wsblock.variables.masking.Secrets` per tab, which both follow), and
+``{{process.NAME}}`` in the composer is filled from the values captured.
 """
 
 from __future__ import annotations
@@ -22,17 +32,21 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 
 from wsblock.conversation.request import Message, Request
 from wsblock.engine import Session
+from wsblock.engine.conductor import Conductor
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal
-from wsblock.variables.masking import Masker
+from wsblock.variables.masking import Masker, Secrets
 
 from .activity_log import ActivityLog, human_size
 from .composer import Composer
+from .conversation import TabConversation
 from .decoding import configure as configure_decoding
 from .decoding import encode_json
 from .detail import MessageDetail
 from .log_model import Filter, LogModel
+from .rules import RulesView
 from .status import StatusBar
+from .variables import VariablesView
 
 FRAME = 1 / 30
 DIRECTIONS = [("All", "all"), ("← In", "in"), ("→ Out", "out"), ("● System", "sys")]
@@ -57,7 +71,14 @@ def default_journal_factory(request: Request):
 
 
 class ConnectionView(Vertical):
-    """Status, composer, activity log and message detail of one connection."""
+    """Status, composer, activity log and message detail of one connection; the
+    conversation's variables, rules and timers when the request has them."""
+
+    DEFAULT_CSS = """
+    ConnectionView .conversation {
+        height: 25%; min-height: 4; max-height: 8; border-top: solid $primary-darken-2;
+    }
+    """
 
     class CloseRequested(TMessage):
         def __init__(self, view: ConnectionView) -> None:
@@ -94,12 +115,25 @@ class ConnectionView(Vertical):
         self.journal_factory = journal_factory or default_journal_factory
         self.export_dir = export_dir
         self.model = LogModel()
-        self.model.masker = Masker(request.secrets)
+        self.journal: Journal | None = None
+        #: The tab's secrets: the request's, and those its conversation captures; the
+        #: log and the journal follow them (a captured secret masked from then on).
+        self.secrets = Secrets(request.secrets)
+        self.secrets.follow(self._use_masker)
         configure_decoding(self.model, request.options)
+        #: The conversation of a stateful request (captures, rules, timers), else None.
+        self.conversation: TabConversation | None = None
+        if request.stateful:
+            self.conversation = TabConversation(
+                request,
+                self.model,
+                self.secrets,
+                journal=lambda: self.journal,
+                failed=self._conversation_failed,
+            )
         self._journal_trouble: str | None = None  # set from the journal's thread
         self._journal_trouble_shown = False
         self.session: Session | None = None
-        self.journal: Journal | None = None
         self._consumers: list = []
         self._streams: list[EventStream] = []
         self._filter_timer: Timer | None = None
@@ -126,6 +160,10 @@ class ConnectionView(Vertical):
             yield Button("Follow", id="follow", compact=True, variant="primary")
             yield Button("Clear", id="clear", compact=True)
             yield Select(EXPORTS, prompt="Export…", id="export", compact=True)
+        if self.request.stateful:  # only then: other tabs stay as they were
+            with Horizontal(classes="conversation", id="conversation"):
+                yield VariablesView(id="variables-view")
+                yield RulesView(id="rules-view")
         detail = MessageDetail(id="detail")
         detail.display = False
         yield detail
@@ -142,6 +180,14 @@ class ConnectionView(Vertical):
     def composer(self) -> Composer:
         return self.query_one(Composer)
 
+    @property
+    def variables_view(self) -> VariablesView:
+        return self.query_one(VariablesView)
+
+    @property
+    def rules_view(self) -> RulesView:
+        return self.query_one(RulesView)
+
     def on_mount(self) -> None:
         self.set_interval(FRAME, self._frame)
         self.set_interval(1.0, self._measure_rate)
@@ -155,6 +201,8 @@ class ConnectionView(Vertical):
     @work(group="connect", exclusive=True)
     async def _connect(self) -> None:
         old = self.session
+        if self.conversation is not None:  # the old conversation's rules and timers stop
+            await self.conversation.stop()
         if old is not None:
             try:
                 await old.close(1000, "reconnect")
@@ -164,6 +212,8 @@ class ConnectionView(Vertical):
         try:
             if self.journal is None:
                 self.journal = self.journal_factory(self.request)
+                if self.journal is not None:
+                    self.journal.masker = self.secrets.masker  # captured ones too
         except Exception as e:  # noqa: BLE001 - the log still works without a journal
             self.journal = None
             self.model.note(f"journal unavailable: {e}")
@@ -179,14 +229,16 @@ class ConnectionView(Vertical):
         if self.journal is not None:
             self.journal.on_error = self._journal_failed
             session.add_parts_listener(self.journal.record_parts)  # runs: written in one go
-        self._consumers.append(self.run_worker(self._consume(stream), group="consume"))
+        # captures, pairing, rules, timers: as `wsblock run`
+        conductor = self.conversation.begin(session) if self.conversation is not None else None
+        self._consumers.append(self.run_worker(self._consume(stream, conductor), group="consume"))
         try:
             await session.connect()
         except Exception as e:  # noqa: BLE001 - the engine should not raise; never crash
             self.status.set_failed(str(e))
             self.model.note(f"error: {e}")
 
-    async def _consume(self, stream) -> None:
+    async def _consume(self, stream, conductor: Conductor | None = None) -> None:
         model = self.model
         status = self.status
         # parts: runs of received messages come as columns, appended as they are
@@ -199,12 +251,48 @@ class ConnectionView(Vertical):
                 model.note(self._journal_trouble)
                 self.notify(self._journal_trouble, severity="error", timeout=10)
             before = (status.state, status.error)
+            first = len(model)
             for ev in model.extend(batch):
                 status.apply_event(ev)
                 if ev.kind == "open" and self._focus_on_open is not None:
                     self._focus_composer()
+            if conductor is not None and self.conversation is not None:
+                await self.conversation.feed(conductor, batch, first)
             if (status.state, status.error) != before:
                 self.post_message(self.StateChanged(self, *status.glyph()))
+
+    def _conversation_failed(self, reason: str) -> None:
+        self.notify(reason, title="Conversation failed", severity="error", timeout=10)
+
+    def _use_masker(self, masker: Masker) -> None:
+        """The tab's secrets grew (a secret was captured): the log and the journal mask
+        it from now on."""
+        self.model.masker = masker
+        self.model.version += 1  # redrawn
+        if self.journal is not None:
+            self.journal.masker = masker
+
+    def pause(self, name: str, paused: bool = True) -> None:
+        """Pause (or resume) the rule or timer ``name``: it neither fires nor counts."""
+        if self.conversation is not None:
+            self.model.note(self.conversation.pause(name, paused))
+            self._refresh_state()
+
+    @on(RulesView.Toggled)
+    def _rule_toggled(self, event: RulesView.Toggled) -> None:
+        event.stop()
+        self.pause(event.name, event.paused)
+
+    def _refresh_state(self) -> None:
+        """Redraw the Variables and Rules views (at most once a frame)."""
+        conversation = self.conversation
+        if conversation is None:
+            return
+        conversation.dirty = False
+        self.variables_view.show(
+            conversation.values, conversation.captured_from, conversation.is_secret
+        )
+        self.rules_view.show(conversation.rule_rows())
 
     def _journal_failed(self, exc: OSError) -> None:
         """The journal's ``on_error`` (any thread): shown with the next batch."""
@@ -271,6 +359,8 @@ class ConnectionView(Vertical):
 
     async def shutdown(self) -> None:
         """Close the session and the journal (the tab is closing)."""
+        if self.conversation is not None:
+            await self.conversation.stop()
         if self.session is not None:
             try:
                 await asyncio.wait_for(self.session.close(1000, "closed by the user"), 3)
@@ -290,7 +380,10 @@ class ConnectionView(Vertical):
                 pass
 
     def on_unmount(self) -> None:
-        """The tab or the app goes away: the journal is closed whole (close is idempotent)."""
+        """The tab or the app goes away: the conversation's rules and timers stop, the
+        journal is closed whole (close is idempotent)."""
+        if self.conversation is not None:
+            self.conversation.cancel()
         if self.journal is not None:
             try:
                 self.journal.close()
@@ -299,6 +392,8 @@ class ConnectionView(Vertical):
 
     # -- frame timer ----------------------------------------------------------------------
     def _frame(self) -> None:
+        if self.conversation is not None and self.conversation.dirty:
+            self._refresh_state()
         log = self.log_view
         if log.model.version != log._seen_version:
             log.sync()
@@ -366,6 +461,8 @@ class ConnectionView(Vertical):
     def _clear_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.model.clear()
+        if self.conversation is not None:
+            self.conversation.log_cleared()
         self.log_view.reset()
         self._update_counters()
 
@@ -449,6 +546,8 @@ class ConnectionView(Vertical):
         from wsblock.conversation.checks import decode_binary
 
         try:
+            if self.conversation is not None:  # {{process.NAME}}: the values captured here
+                text = self.conversation.fill(text, fmt == "json")
             resolved = self.substitute(text, "the composer")
             data: str | bytes = decode_binary(resolved, encoding) if fmt == "binary" else resolved
             if variables is not None:

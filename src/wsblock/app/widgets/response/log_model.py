@@ -40,6 +40,8 @@ KINDS = (
     "assert",
     "note",
     "protocol",  # a protocol's own frame (Socket.IO, GraphQL handshake): hidden like keep-alive
+    "capture",
+    "rule",
 )
 KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 OUT, IN, SYS = 0, 1, 2
@@ -101,6 +103,12 @@ class LogModel:
         )
         self.encode: Codec | None = None  # ... and of its encode row
         self.decoded: dict[int, tuple[str, str] | None] = {}  # row -> decoded line (.decoding)
+        #: The rules and timers of the request: a message sent under one of these names
+        #: is marked with it (``→ [heartbeat] …``).
+        self.senders: frozenset[str] = frozenset()
+        self.marks: dict[
+            int, str
+        ] = {}  # row -> its mark (the rule that sent it, a reply's latency)
 
     # -- size -------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -193,6 +201,8 @@ class LogModel:
                     code |= BINARY
                 cout += 1
                 bout += size
+                if ev.name in self.senders:  # sent by a rule or a timer of the conversation
+                    self.marks[len(self.meta)] = ev.name
             else:
                 system.append(ev)
                 self.events[len(self.meta)] = ev
@@ -270,12 +280,20 @@ class LogModel:
             self._filter_rows((row,))
         self.version += 1
 
+    def mark(self, row: int, text: str) -> None:
+        """Show ``text`` beside row ``row`` (a paired reply's latency)."""
+        if 0 <= row < len(self.meta):
+            self.marks[row] = text
+            self.version += 1
+
     def clear(self) -> None:
-        """Drop every row; the filter, the secrets and the request's codecs stay."""
+        """Drop every row; the filter, the secrets, the request's codecs and senders stay."""
         keep, masker, codecs = self.filter, self.masker, (self.decode, self.encode)
+        senders = self.senders
         LogModel.__init__(self)
         self.masker = masker
         self.decode, self.encode = codecs
+        self.senders = senders
         self.set_filter(keep)
 
     # -- reading a row ------------------------------------------------------------------
