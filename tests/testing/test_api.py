@@ -261,21 +261,21 @@ attrs:
 content:
   - type: socket-message
     attrs: { uid: c1, name: login, format: json }
-    content: '{"token": "t-42", "n": 7}'
+    content: '{"room": "t-42", "n": 7}'
   - type: socket-expect
     attrs: { uid: c2, name: logged in, timeout: 5 }
     content:
       - type: table
         rows:
           - attrs: { disabled: false }
-            row: ["token", "body.token", "exists", ""]
+            row: ["room", "body.room", "exists", ""]
   - type: runtime-variables
     attrs: { uid: c3 }
     content:
       - type: table
         rows:
           - attrs: { disabled: false }
-            row: ["SESSION", "{{$res.body.token}}"]
+            row: ["SESSION", "{{$res.body.room}}"]
           - attrs: { disabled: false }
             row: ["N", "{{$res.body.n}}"]
 ```
