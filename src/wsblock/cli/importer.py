@@ -13,7 +13,13 @@ from wsblock.userinput import BadInput
 
 @click.group("import")
 def import_() -> None:
-    """Turn traffic captured elsewhere into .void files."""
+    """Turn traffic captured elsewhere into .void files.
+
+    \b
+    Examples:
+      wsblock import har chat.har                  # chat.void and chat.env beside it
+      wsblock import har chat.har -o tests/chat.void --entry 2
+    """
 
 
 @import_.command("har")

@@ -49,7 +49,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "wsblock.cli.files:fmt",
         "Rewrite FILES with every block in Voiden's own style (prose is never touched).",
     ),
-    "sessions": ("wsblock.cli.sessions:sessions", "List recorded sessions, newest first."),
+    "sessions": (
+        "wsblock.cli.sessions:sessions",
+        "List recorded sessions, newest first: id, size, events, name, URL.",
+    ),
     "export": (
         "wsblock.cli.sessions:export",
         "Export a recorded SESSION: an ID from `wsblock sessions` (or its start), a name "
