@@ -6,8 +6,12 @@ import asyncio
 from collections.abc import Callable
 
 
-async def until(pilot, predicate: Callable[[], object], timeout=5.0, step=0.05) -> bool:
-    """Until ``predicate()`` holds (True), or ``timeout`` seconds pass (its last value)."""
+async def until(pilot, predicate: Callable[[], object], timeout=15.0, step=0.05) -> bool:
+    """Until ``predicate()`` holds (True), or ``timeout`` seconds pass (its last value).
+
+    The default is generous: a test waits only as long as the app takes, and on a loaded
+    machine (CI's two cores running the app, a server and the journal) a burst of keys
+    with a block rebuilt under it has taken more than 5 s."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:

@@ -45,7 +45,7 @@ def paste(app: App, text: str) -> None:
     app.post_message(events.Paste(text))
 
 
-async def until(pilot, predicate, timeout=5.0, step=0.05):
+async def until(pilot, predicate, timeout=15.0, step=0.05):
     """:func:`pilot_wait.until`, and once it holds, one more pause (the app idle)."""
     if await pilot_wait.until(pilot, predicate, timeout, step):
         await pilot.pause()
