@@ -85,3 +85,23 @@ def test_sessions_and_export_into_a_closed_pipe(wsblock, echo_cli, tmp_path, sta
     code, _, err, _ = _head_1(["sessions"], state_dir, close_at_once=True)
     _quiet(err)
     assert code == SIGPIPE_EXIT, err
+
+
+def test_load_json_into_head_1(echo_cli, tmp_path) -> None:
+    # Locust's process writes the events; its reader gone, the test stops well before
+    # its 60 s, quietly, exit 141 (it used to print a greenlet's traceback and exit 1).
+    f = write(
+        tmp_path / "load.void",
+        request(echo_cli.url("/echo"), "Load"),
+        messages(
+            message("a", "text", "a"),
+            expect("echoed", [["x", "body", "equals", "a"]], timeout=5),
+        ),
+    )
+    code, first, err, took = _head_1(
+        ["load", str(f), "--users", "2", "--run-time", "60s", "--json"], tmp_path / "state"
+    )
+    _quiet(err)
+    assert json.loads(first)["event"] == "load-start"
+    assert code == SIGPIPE_EXIT, err
+    assert took < 30, took

@@ -28,6 +28,7 @@ from locust.env import Environment
 from locust.html import get_html_report
 from locust.runners import MasterRunner
 
+from wsblock.cli.common import EXIT_STDOUT_CLOSED, Stdout, on_stdout_closed, stdout_closed
 from wsblock.conversation.workspace import BadInput, EnvChoice
 from wsblock.journal import Journal
 from wsblock.load import thresholds as th
@@ -376,9 +377,14 @@ def summarize(
     }
 
 
+# stdout whose reader may go away (`wsblock load --json | head -1`): the test stops and
+# the process exits 141, quietly, as `run` and `connect` do (cli/common.py).
+_OUT = Stdout()
+
+
 def _emit(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    _OUT.write(json.dumps(record, ensure_ascii=False) + "\n")
+    _OUT.flush()
 
 
 def _progress(
@@ -518,6 +524,7 @@ def run(cfg: LoadConfig) -> int:
         runner = env.create_local_runner()
         env.events.request.add_listener(totals.latencies.on_request)
     stop = gevent.event.Event()
+    on_stdout_closed(stop.set)  # nobody reads the results: the test ends now
     gevent.signal_handler(signal.SIGTERM, stop.set)
     gevent.signal_handler(signal.SIGINT, stop.set)
     if cfg.web:
@@ -608,7 +615,7 @@ def run(cfg: LoadConfig) -> int:
             _emit({"event": "threshold", **t})
         _emit(summary)
     else:
-        print_table(summary, sys.stdout)
+        print_table(summary, _OUT)  # type: ignore[arg-type]
     return 1 if any(t["failed"] for t in summary["thresholds"]) else 0
 
 
@@ -632,8 +639,8 @@ def main() -> None:
             "(set WSBLOCK_DEBUG=1 for a traceback, and please report it)\n"
         )
         code = 1
-    sys.stdout.flush()
-    sys.exit(code)
+    _OUT.flush()
+    sys.exit(EXIT_STDOUT_CLOSED if stdout_closed() else code)
 
 
 if __name__ == "__main__":
