@@ -40,7 +40,7 @@ from .protocols import (
 )
 from .transport import Batch, Control, Ending, Transport, TransportClosed
 
-__all__ = ["HandshakeFailed", "ProtocolLink"]
+__all__ = ["HandshakeFailed", "ProtocolLink", "control_event"]
 
 Now = tuple[datetime, float]
 Publish = Callable[[Event], None]
@@ -85,7 +85,7 @@ class ProtocolLink:
                         now = self._clock.at(batch.at)
                         for position, item in enumerate(batch.items):
                             if isinstance(item, Control):
-                                publish(_control(item, now))
+                                publish(control_event(item, now))
                                 continue
                             refused = await self._act(
                                 self.protocol.feed(item), transport, now, publish
@@ -125,7 +125,7 @@ class ProtocolLink:
         count = 0
         for item in items:
             if isinstance(item, Control):
-                events.append(_control(item, now))
+                events.append(control_event(item, now))
                 continue
             before = len(events)
             await self._act(self.protocol.feed(item), transport, now, events.append)
@@ -190,7 +190,8 @@ def _frame_event(
     return new_event("protocol", ts, mono, direction, data=text, size=len(data), name=what)
 
 
-def _control(control: Control, now: Now) -> Event:
+def control_event(control: Control, now: Now) -> Event:
+    """A control frame (ping, pong) as an event; a keep-alive one is named so."""
     ts, mono = now
     return new_event(
         control.kind,

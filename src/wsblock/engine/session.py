@@ -51,7 +51,7 @@ from .events import Event, Kind
 from .fastevent import new_event
 from .hub import BatchListener, Hub, Listener, PartsListener
 from .params import ConnectParams, connect_params
-from .protocol_link import HandshakeFailed, ProtocolLink
+from .protocol_link import HandshakeFailed, ProtocolLink, control_event
 from .runs import Part, ReceivedRun
 from .state import State, can_move
 from .stats import Stats
@@ -372,7 +372,7 @@ class Session:
                         parts.append(_make_run(ts, mono, pending_text, pending))
                         pending = []
                     control: Control = item  # type: ignore[assignment]
-                    parts.append(self._control_event(control, ts, mono))
+                    parts.append(control_event(control, (ts, mono)))
                     controls += 1
                     if control.kind == "pong" and control.data in self._pings:
                         pongs = pongs or []
@@ -430,19 +430,6 @@ class Session:
             return ending
         problem = Problem("protocol", f"{link.protocol.name}: {words}")
         return Ending(ending.code, ending.reason, ending.by, problem)
-
-    @staticmethod
-    def _control_event(control: Control, ts: datetime, mono: float) -> Event:
-        return new_event(
-            control.kind,
-            ts,
-            mono,
-            control.dir,
-            data=control.data,
-            size=len(control.data),
-            rtt_ms=control.rtt_ms,
-            name="keepalive" if control.keepalive else None,
-        )
 
     def _should_reconnect(self, ending: Ending) -> bool:
         if self._stopping or not self.request.options.reconnect or ending.by == "client":
