@@ -34,6 +34,10 @@ __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 CLOSE_GRACE = 1.0
 """Seconds a run cut short (``--timeout``, Ctrl-C) gives the closing handshake."""
 
+CLOSE_AFTER_FAILURE = 1.0
+"""Seconds the closing handshake gets after a failed step: a server that floods or never
+answers the close frame does not hold the run for the whole close-timeout."""
+
 
 @dataclass
 class RequestResult:
@@ -366,7 +370,7 @@ async def run_request(
                 except TimeoutError:
                     pass
             if not run.closed.is_set():
-                await run.session.close(1000, "")
+                await _close_after(run.session, result)
             await run.session.wait_closed()
             await _delivered(run)
             ev = run.close_event
@@ -409,6 +413,13 @@ async def run_request(
     if crash is not None:  # a listener failed: events were not all reported; say so
         raise crash
     return result
+
+
+async def _close_after(session: Session, result: RequestResult) -> None:
+    """Close with 1000 once the steps are done; after a failed one, the server gets
+    :data:`CLOSE_AFTER_FAILURE` seconds to finish the closing handshake (then the
+    connection is cut, and the session's ``error`` event says so)."""
+    await session.close(1000, "", timeout=None if result.ok else CLOSE_AFTER_FAILURE)
 
 
 async def _close_within(session: Session, grace: float) -> None:

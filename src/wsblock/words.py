@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from wsblock.engine.events import Event
 
-__all__ = ["describe"]
+__all__ = ["describe", "discarded"]
+
+
+def discarded(count: int) -> str:
+    """``12 messages discarded while closing``: what came after the client's close frame."""
+    return f"{count} message{'s' if count != 1 else ''} discarded while closing"
 
 
 def describe(event: Event) -> str:
@@ -31,7 +36,10 @@ def describe(event: Event) -> str:
     if k == "close":
         code = event.code if event.code is not None else "-"
         reason = f' "{event.reason}"' if event.reason else ""
-        return f"closed {code}{reason} by {event.by or 'unknown'}"
+        text = f"closed {code}{reason} by {event.by or 'unknown'}"
+        if event.discarded:
+            text += f"; {discarded(event.discarded)}"
+        return text
     if k == "error":
         text = f"{event.error or 'error'}: {event.reason or ''}".rstrip(": ")
         if event.body:

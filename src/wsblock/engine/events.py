@@ -59,3 +59,4 @@ class Event:
     name: str | None = None
     request: str | None = None
     url: str | None = None  # connecting: the URL being connected to
+    discarded: int | None = None  # close: messages dropped after the client's close frame

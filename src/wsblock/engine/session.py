@@ -495,11 +495,17 @@ class Session:
 
     # Closing.
 
-    async def close(self, code: int = 1000, reason: str = "") -> None:
+    async def close(
+        self, code: int = 1000, reason: str = "", *, timeout: float | None = None
+    ) -> None:
         """Close with ``code`` and ``reason``, and stop reconnecting.
 
         Waits until the connection has ended (or, while connecting, until the
-        attempt is cancelled). Does nothing when already disconnected.
+        attempt is cancelled). Does nothing when already disconnected. Messages that
+        come after the close frame are discarded, and counted in the ``close`` event
+        (``discarded``). ``timeout``: seconds the server gets to finish the closing
+        handshake (default: the session's ``close_timeout``); then the connection is
+        cut, and an ``error`` event says so.
 
         Raises:
             ValueError: ``code`` may not be sent (only 1000-1003, 1007-1014 and
@@ -518,7 +524,7 @@ class Session:
                 run.cancel()  # waiting to reconnect, or reconnecting
         if self._state is State.CONNECTED and self._transport is not None:
             self._move(State.CLOSING)
-            await self._transport.close(code, reason)
+            await self._transport.close(code, reason, timeout)
         if waits:
             await asyncio.wait(waits)
 
@@ -576,6 +582,7 @@ class Session:
                 reason=ending.reason,
                 by=ending.by,
                 error=problem.kind if problem is not None else None,
+                discarded=ending.discarded or None,
             )
         )
 

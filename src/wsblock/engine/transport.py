@@ -88,13 +88,16 @@ class Ending:
     ``server`` when the server sent the first close frame, ``error`` when it ended
     because something went wrong (dropped TCP, a message too big, a protocol error,
     a keepalive timeout); ``problem`` then says what, and may also be set for a
-    client close that went badly (the server never answered it).
+    client close that went badly (the server never answered it). ``discarded``
+    counts the messages that came after the client's close frame: they are dropped
+    unread (a flood during the close costs neither memory nor output), and said.
     """
 
     code: int
     reason: str
     by: ClosedBy
     problem: Problem | None = None
+    discarded: int = 0
 
 
 class TransportClosed(Exception):
@@ -144,8 +147,14 @@ class Transport(Protocol):
         """
         ...
 
-    async def close(self, code: int, reason: str) -> None:
-        """Close on purpose: send a close frame and wait for the connection to end."""
+    async def close(self, code: int, reason: str, timeout: float | None = None) -> None:
+        """Close on purpose: send a close frame and wait for the connection to end.
+
+        From the close frame on, data frames are discarded (counted in
+        :attr:`Ending.discarded`). ``timeout``: seconds the server gets to finish the
+        closing handshake, instead of the connection's ``close_timeout``; then the
+        connection is cut, and the ending's problem says so.
+        """
         ...
 
     def abort(self) -> None:
