@@ -102,6 +102,29 @@ def _request(
     )
 
 
+def _with_tls_files(
+    request: Request, ca_file: Path | None, client_cert: Path | None, client_key: Path | None
+) -> Request:
+    """``--ca-file``, ``--client-cert``, ``--client-key`` in the request's options; a file
+    that cannot be used is bad input (exit 2), said before connecting."""
+    if ca_file is None and client_cert is None and client_key is None:
+        return request
+    options = dataclasses.replace(
+        request.options, ca_file=ca_file, client_cert=client_cert, client_key=client_key
+    )
+    if request.url.startswith("wss://"):
+        from wsblock.conversation.tlsfiles import tls_files_problem
+
+        problem = tls_files_problem(options)
+        if problem:  # in the words of the options given here
+            import re
+
+            raise BadInput(
+                re.sub(r"(?<![\w/.-])(ca-file|client-cert|client-key)\b", r"--\1", problem)
+            )
+    return dataclasses.replace(request, options=options)
+
+
 def _message(line: str, fmt: str, n: int | None = None) -> Message:
     """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse."""
     from wsblock.conversation.checks import MessageError, decode_binary, validate
@@ -466,6 +489,24 @@ async def _connect(
 )
 @click.option("--json", "as_json", is_flag=True, help="Every event as NDJSON on stdout.")
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
+@click.option(
+    "--ca-file",
+    type=click.Path(path_type=Path),
+    metavar="PEM",
+    help="Trust the CA certificates of this PEM file (instead of the system's).",
+)
+@click.option(
+    "--client-cert",
+    type=click.Path(path_type=Path),
+    metavar="PEM",
+    help="Present this client certificate (mutual TLS); with --client-key.",
+)
+@click.option(
+    "--client-key",
+    type=click.Path(path_type=Path),
+    metavar="PEM",
+    help="The client certificate's key.",
+)
 @click.option("--echo", is_flag=True, help="Send every received message back.")
 @click.option(
     "--linger",
@@ -513,6 +554,9 @@ def connect(
     encode: str | None = None,
     raw: bool = False,
     compression: bool = False,
+    ca_file: Path | None = None,
+    client_cert: Path | None = None,
+    client_key: Path | None = None,
 ) -> None:
     """A line-mode client: each input line is one message; received messages go to stdout.
 
@@ -526,6 +570,7 @@ def connect(
       wsblock connect wss://api.example/ws -H 'Authorization: Bearer {{TOKEN}}' -e .env --json
     """
     request = _request(url, headers, protocols, insecure, env, compression)
+    request = _with_tls_files(request, ca_file, client_cert, client_key)
     decoder, encoder = codec_options(
         decode, encode, Path(env.project) if env.project else Path.cwd()
     )

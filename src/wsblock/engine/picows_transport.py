@@ -110,6 +110,9 @@ class PicowsTransport:
             # picows ends the handshake without a listener when the connection closed
             # before a whole HTTP response came (a TLS server's alert on ws://, say)
             ws.disconnect(graceful=False)
+            if params.secure and not params.client_cert:
+                # TLS 1.3: how a server that wants a client certificate says so
+                raise ConnectFailed(describe.wants_client_cert(params))
             raise ConnectFailed(
                 describe.invalid_http_answer(
                     params, "the connection closed before a whole HTTP response came"

@@ -113,8 +113,8 @@ def tls_error(exc: ssl.SSLError, params: ConnectParams) -> Problem:
             hint = "the server's certificate is not trusted"
         return Problem(
             "tls",
-            f"TLS: {hint} ({detail}); give its CA in ca-file, or set tls-verify false "
-            "to skip the check",
+            f"TLS: {hint} ({detail}); give its CA in ca-file (connect: --ca-file), or set "
+            "tls-verify false (connect: --insecure) to skip the check",
         )
     reason = _tls_reason(exc)
     if "wrong version number" in reason or "record layer failure" in reason:
