@@ -34,6 +34,10 @@ __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 CLOSE_GRACE = 1.0
 """Seconds a run cut short (``--timeout``, Ctrl-C) gives the closing handshake."""
 
+MAX_BACKLOG = 50_000
+"""Events a run's report may fall behind the socket: a server faster than the printing is
+held back (TCP flow control) instead of piling up in memory (engine Session)."""
+
 CLOSE_AFTER_FAILURE = 1.0
 """Seconds the closing handshake gets after a failed step: a server that floods or never
 answers the close frame does not hold the run for the whole close-timeout."""
@@ -144,7 +148,7 @@ class _Run:
         parts_listener: PartsListener | None = None,
     ):
         self.request = request
-        self.session = Session(request)
+        self.session = Session(request, max_backlog=MAX_BACKLOG)
         self.listener = listener
         self.parts_listener = parts_listener
         self.journal = journal

@@ -114,14 +114,16 @@ def test_a_200_mb_message_over_the_limit_is_refused_before_it_is_read(
 
 
 @pytest.mark.parametrize("transport", ["picows", "websockets"])
+@pytest.mark.parametrize("rate", ["?rate=20000", ""])
 def test_a_flood_that_ignores_the_close_is_discarded_and_cut_after_1_s(
-    hostile, tmp_path: Path, transport: str
+    hostile, tmp_path: Path, transport: str, rate: str
 ) -> None:
-    # 20,000 messages a second: a flood the printing keeps up with on a loaded machine,
-    # so that what is measured is the close (before issue 24: 10 s, and growing memory).
+    # 20,000 messages a second: a flood the printing keeps up with, so that what is
+    # measured is the close (before issue 24: 10 s, and growing memory); unthrottled: the
+    # run's flow control holds the server back to the printing's pace.
     f = write(
         tmp_path / "flood.void",
-        request(hostile.url("/floodclose?rate=20000")),
+        request(hostile.url("/floodclose" + rate)),
         messages(expect("never", [["d", "body", "equals", "nope"]], timeout=3)),
     )
     code, took, peak, out = _measured_run(tmp_path, str(f), "--linger", "0", transport=transport)
@@ -132,7 +134,7 @@ def test_a_flood_that_ignores_the_close_is_discarded_and_cut_after_1_s(
     assert received and len(re.findall(r"← flood \d+", out)) == int(received.group(1))
     assert "did not finish the closing handshake within 1 s; the connection was cut" in tail
     assert re.search(r"closed 1000 by client; \d+ messages discarded while closing", tail), tail
-    assert took < 6 + 4, f"the run took {took:.1f} s on {transport}"
+    assert took < 6 + 6, f"the run took {took:.1f} s on {transport}"
     assert peak < 100, f"peak RSS {peak:.0f} MB on {transport}"
     journal = next((tmp_path / "state" / "wsblock" / "sessions").glob("*.ndjson"))
     close = [json.loads(line) for line in journal.read_text().splitlines()][-1]

@@ -36,7 +36,15 @@ from picows import (
 from .errors import ConnectFailed, Problem
 from .errors import describe as describe
 from .params import ConnectParams, user_agent
-from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
+from .transport import (
+    Batch,
+    Control,
+    Ending,
+    Handshake,
+    Incoming,
+    TransportClosed,
+    bound_socket_reads,
+)
 
 _PICOWS = getattr(picows, "__version__", "?")
 
@@ -205,6 +213,21 @@ class PicowsTransport:
         if self._ws is not None:
             self._ws.disconnect(graceful=False)
 
+    def pause_reading(self) -> None:
+        """Stop reading from the socket; see :meth:`.transport.Transport.pause_reading`."""
+        if self._ws is not None:
+            self._ws.underlying_transport.pause_reading()
+
+    def bound_reads(self, size: int) -> None:
+        """See :meth:`.transport.Transport.bound_reads`."""
+        if self._ws is not None:
+            bound_socket_reads(self._ws.underlying_transport, size)
+
+    def resume_reading(self) -> None:
+        """Read again, unless reading stopped for good (a frame over the limit)."""
+        if self._ws is not None and self._listener is not None and not self._listener.refused:
+            self._ws.underlying_transport.resume_reading()
+
     def _connection(self) -> tuple[WSTransport, _Listener]:
         if self._ws is None or self._listener is None:
             raise RuntimeError("the transport is not connected")
@@ -308,6 +331,7 @@ class _Listener(WSListener):
         self.closing = False  # close() was called: the end is the client's
         self.close_timed_out: float | None = None  # the closing handshake was cut after this
         self.discarded = 0  # messages that came after our close frame (counted, dropped)
+        self.refused = False  # a frame over max-message-size: reading stopped for good
         self.close_rcvd: tuple[int, str] | None = None
         self.close_sent: tuple[int, str] | None = None
         self.rcvd_first = False
@@ -503,6 +527,7 @@ class _Listener(WSListener):
             return
         if self.close_sent is None:
             self.send_close(1009, TOO_BIG_REASON)
+        self.refused = True
         self.ws.underlying_transport.pause_reading()
 
     # frames

@@ -62,6 +62,9 @@ logger = logging.getLogger("wsblock.engine")
 #: ``close`` code recorded when no close frame was exchanged.
 ABNORMAL_CLOSURE = 1006
 
+#: With ``max_backlog``: what the kernel holds for one read (``Transport.bound_reads``).
+READ_BUFFER = 256 * 1024
+
 
 class Session:
     """One WebSocket request, live.
@@ -72,6 +75,12 @@ class Session:
         transport: Makes the transport of each connection attempt.
         close_timeout: Seconds to wait for the server to finish a closing handshake
             before the TCP connection is cut.
+        max_backlog: Flow control, for a consumer that must see everything and may be
+            slower than the server (``wsblock run`` printing a flood): while a stream
+            holds more events than this, the socket is not read (TCP holds the server
+            back; nothing is lost), until it is down to half, or :meth:`close` is
+            called; and one read brings at most :data:`READ_BUFFER` bytes. None (the
+            default): the reader never waits for its consumers.
 
     Attributes:
         request: The request this session runs.
@@ -93,6 +102,7 @@ class Session:
         backoff: Backoff | None = None,
         transport: Callable[[], Transport] | None = None,  # None: engine.choice decides
         close_timeout: float | None = 10.0,
+        max_backlog: int | None = None,
     ) -> None:
         self.request = request
         self.stats = Stats()
@@ -109,6 +119,7 @@ class Session:
         self._backoff = backoff or Backoff()
         self._make_transport = transport
         self._close_timeout = close_timeout
+        self._max_backlog = max_backlog
         self._clock = Clock()
         self._hub = Hub()
         self._state = State.DISCONNECTED
@@ -245,6 +256,8 @@ class Session:
             self._end(Ending(ABNORMAL_CLOSURE, "connection attempt cancelled", "client"))
             raise
         self._transport = transport
+        if self._max_backlog is not None:
+            transport.bound_reads(READ_BUFFER)
         self.status = handshake.status
         self.response_headers = handshake.headers
         self.subprotocol = handshake.subprotocol
@@ -353,11 +366,23 @@ class Session:
             stats.received += count
             stats.bytes_in += size_in
             publish(parts, count + controls)
+            if self._max_backlog is not None and self._hub.backlog() > self._max_backlog:
+                await self._hold_back(transport, self._max_backlog)
             if pongs:
                 for pong in pongs:
                     waiter = self._pings.pop(pong.data, None)
                     if waiter is not None and not waiter.done():
                         waiter.set_result(pong.rtt_ms)
+
+    async def _hold_back(self, transport: Transport, limit: int) -> None:
+        """Flow control (``max_backlog``): the socket is not read until the fullest stream
+        is down to half of ``limit``, or close() was called (its handshake needs reading)."""
+        transport.pause_reading()
+        try:
+            while self._hub.backlog() > limit // 2 and not self._stopping:
+                await asyncio.sleep(0.005)  # the consumers' turn; polled, they are not told
+        finally:
+            transport.resume_reading()
 
     @staticmethod
     def _control_event(control: Control, ts: datetime, mono: float) -> Event:

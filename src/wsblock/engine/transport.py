@@ -15,7 +15,7 @@ session's reader, not one per message, and one timestamp per socket read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from .errors import Problem
 from .params import ConnectParams
@@ -160,3 +160,30 @@ class Transport(Protocol):
     def abort(self) -> None:
         """Cut the connection at once, without a closing handshake."""
         ...
+
+    def pause_reading(self) -> None:
+        """Stop reading from the socket (TCP holds the server back) until
+        :meth:`resume_reading`; nothing is lost."""
+        ...
+
+    def resume_reading(self) -> None:
+        """Read from the socket again after :meth:`pause_reading`."""
+        ...
+
+    def bound_reads(self, size: int) -> None:
+        """Let the kernel hold about ``size`` bytes of what the server sent (``SO_RCVBUF``):
+        one read then brings at most that much (the event loop stays responsive under a
+        flood, and a paused socket holds back the server sooner)."""
+        ...
+
+
+def bound_socket_reads(transport: Any, size: int) -> None:
+    """``SO_RCVBUF`` of an asyncio transport's socket (see ``Transport.bound_reads``)."""
+    import socket
+
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+        except OSError:
+            pass  # a socket that refuses: reads stay as large as the kernel makes them

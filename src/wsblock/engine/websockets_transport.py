@@ -31,7 +31,15 @@ from websockets.version import version as websockets_version
 from .errors import ConnectFailed
 from .errors import describe as describe
 from .params import ConnectParams, user_agent
-from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
+from .transport import (
+    Batch,
+    Control,
+    Ending,
+    Handshake,
+    Incoming,
+    TransportClosed,
+    bound_socket_reads,
+)
 
 _TEXT, _BINARY, _CONT = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
 _PING, _PONG = Opcode.PING, Opcode.PONG
@@ -144,6 +152,21 @@ class WebsocketsTransport:
         """Cut the TCP connection now."""
         if self._conn is not None:
             self._conn.transport.abort()
+
+    def pause_reading(self) -> None:
+        """Stop reading from the socket; see :meth:`.transport.Transport.pause_reading`."""
+        if self._conn is not None:
+            self._conn.transport.pause_reading()
+
+    def bound_reads(self, size: int) -> None:
+        """See :meth:`.transport.Transport.bound_reads`."""
+        if self._conn is not None:
+            bound_socket_reads(self._conn.transport, size)
+
+    def resume_reading(self) -> None:
+        """Read from the socket again."""
+        if self._conn is not None:
+            self._conn.transport.resume_reading()
 
     # How the connection ended.
 
