@@ -136,6 +136,7 @@ CSV_COLUMNS: tuple[str, ...] = _CSV_FIRST + tuple(f for f in _REST if f not in _
 """The columns of a CSV export; a field added to ``Event`` later becomes a column at the
 end, so columns never move. ``extra`` holds any other key (the session record's
 ``file`` and ``version``...) as a JSON object; lists (headers, extensions) are JSON."""
+_EXTRA = CSV_COLUMNS.index("extra")  # not the last column: fields added later follow it
 
 
 def export(
@@ -166,9 +167,9 @@ def export(
         writer.writerow(CSV_COLUMNS)
         known = frozenset(CSV_COLUMNS)
         for record in rows:
-            row = [_cell(record.get(column)) for column in CSV_COLUMNS[:-1]]
             extra = {k: v for k, v in record.items() if k not in known}
-            row.append(json.dumps(extra, ensure_ascii=False) if extra else "")
+            row = [_cell(record.get(column)) for column in CSV_COLUMNS]
+            row[_EXTRA] = json.dumps(extra, ensure_ascii=False) if extra else ""
             writer.writerow(row)
             count += 1
     elif fmt == "ndjson":
