@@ -36,6 +36,14 @@ __all__ = ["RequestResult", "Stopper", "run_request", "skipped"]
 CLOSE_GRACE = 1.0
 """Seconds a run cut short (``--timeout``, Ctrl-C) gives the closing handshake."""
 
+MAX_BACKLOG = 50_000
+"""Events a run's report may fall behind the socket: a server faster than the printing is
+held back (TCP flow control) instead of piling up in memory (engine Session)."""
+
+CLOSE_AFTER_FAILURE = 1.0
+"""Seconds the closing handshake gets after a failed step: a server that floods or never
+answers the close frame does not hold the run for the whole close-timeout."""
+
 
 @dataclass
 class RequestResult:
@@ -154,7 +162,7 @@ class _Run:
         self.request = request
         #: The session's secrets: the request's, and those captured (the journal follows).
         self.secrets = secrets if secrets is not None else Secrets(request.secrets)
-        self.session = Session(request)
+        self.session = Session(request, max_backlog=MAX_BACKLOG)
         self.listener = listener
         self.parts_listener = parts_listener
         self.journal = journal
@@ -416,7 +424,7 @@ async def run_request(
                     pass
             run.step = "closing"
             if not run.closed.is_set():
-                await run.session.close(1000, "")
+                await _close_after(run.session, result)
             await run.session.wait_closed()
             await _delivered(run)
             if run.conductor is not None:
@@ -519,6 +527,13 @@ def _cut_short(result: RequestResult, run: _Run, stopper: Stopper | None, masker
     result.fail(text, masker)
     if stopper is not None:
         stopper.cut.append(result)
+
+
+async def _close_after(session: Session, result: RequestResult) -> None:
+    """Close with 1000 once the steps are done; after a failed one, the server gets
+    :data:`CLOSE_AFTER_FAILURE` seconds to finish the closing handshake (then the
+    connection is cut, and the session's ``error`` event says so)."""
+    await session.close(1000, "", timeout=None if result.ok else CLOSE_AFTER_FAILURE)
 
 
 async def _close_within(session: Session, grace: float) -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "PROTOCOL_FORMATS",
     "clean_close",
     "describe",
+    "discarded",
     "hidden",
     "message_words",
 ]
@@ -41,6 +42,11 @@ def clean_close(event: Event) -> bool:
 PROTOCOL_FORMATS = frozenset({"socket.io", "graphql"})
 
 
+def discarded(count: int) -> str:
+    """``12 messages discarded while closing``: what came after the client's close frame."""
+    return f"{count} message{'s' if count != 1 else ''} discarded while closing"
+
+
 def describe(event: Event) -> str:
     """The words for a system event (messages are shown by their payload instead)."""
     k = event.kind
@@ -62,7 +68,10 @@ def describe(event: Event) -> str:
     if k == "close":
         code = event.code if event.code is not None else "-"
         reason = f' "{event.reason}"' if event.reason else ""
-        return f"closed {code}{reason} by {event.by or 'unknown'}"
+        text = f"closed {code}{reason} by {event.by or 'unknown'}"
+        if event.discarded:
+            text += f"; {discarded(event.discarded)}"
+        return text
     if k == "error":
         text = f"{event.error or 'error'}: {event.reason or ''}".rstrip(": ")
         if event.body:

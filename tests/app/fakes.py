@@ -63,7 +63,7 @@ class FakeTransport:
         self.pings.append(data)
         self._push(Control("ping", "out", data), Control("pong", "in", data, rtt_ms=1.5))
 
-    async def close(self, code: int, reason: str) -> None:
+    async def close(self, code: int, reason: str, timeout: float | None = None) -> None:
         self.closed_with = (code, reason)
         self.end(Ending(code, reason, "client"))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from peers.fixtures import make_tls_files
 from wsblock.conversation.request import Expect, Message, Options
 from wsblock.conversation.resolve import ResolveError, parse_size, resolve_request
 from wsblock.document import Document
@@ -78,12 +79,14 @@ def test_query_rows_merge_into_the_url_and_disabled_rows_are_dropped() -> None:
 
 def test_every_option(tmp_path) -> None:
     (tmp_path / "abs").mkdir()
-    for name in (
-        "ca.pem",
-        "abs/c.pem",
-        "k.pem",
-    ):  # the files must exist (checked before connecting)
-        (tmp_path / name).write_text("x")
+    (tmp_path / "pki").mkdir()
+    pki = make_tls_files(tmp_path / "pki")  # the files must hold what they should (checked
+    for name, source in (  # before connecting)
+        ("ca.pem", pki.ca),
+        ("abs/c.pem", pki.client_cert),
+        ("k.pem", pki.client_key),
+    ):
+        (tmp_path / name).write_bytes(source.read_bytes())
     rows = [
         ["subprotocols", "graphql-transport-ws, chat"],
         ["origin", "https://o.test"],

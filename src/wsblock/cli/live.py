@@ -133,6 +133,29 @@ def _event_line(line: str) -> str:
     return json.dumps([name, *args], ensure_ascii=False, separators=(",", ":"))
 
 
+def _with_tls_files(
+    request: Request, ca_file: Path | None, client_cert: Path | None, client_key: Path | None
+) -> Request:
+    """``--ca-file``, ``--client-cert``, ``--client-key`` in the request's options; a file
+    that cannot be used is bad input (exit 2), said before connecting."""
+    if ca_file is None and client_cert is None and client_key is None:
+        return request
+    options = dataclasses.replace(
+        request.options, ca_file=ca_file, client_cert=client_cert, client_key=client_key
+    )
+    if request.url.startswith("wss://"):
+        from wsblock.conversation.tlsfiles import tls_files_problem
+
+        problem = tls_files_problem(options)
+        if problem:  # in the words of the options given here
+            import re
+
+            raise BadInput(
+                re.sub(r"(?<![\w/.-])(ca-file|client-cert|client-key)\b", r"--\1", problem)
+            )
+    return dataclasses.replace(request, options=options)
+
+
 def _message(line: str, fmt: str, n: int | None = None, ack: bool = False) -> Message:
     """A line typed or piped in, as a message of *fmt*; MessageError if it does not parse.
 
@@ -657,6 +680,24 @@ def _say_journal_size(journal: Journal) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Every event as NDJSON on stdout.")
 @click.option("--insecure", is_flag=True, help="Do not verify TLS certificates.")
+@click.option(
+    "--ca-file",
+    type=click.Path(path_type=Path),
+    metavar="PEM",
+    help="Trust the CA certificates of this PEM file (instead of the system's).",
+)
+@click.option(
+    "--client-cert",
+    type=click.Path(path_type=Path),
+    metavar="PEM",
+    help="Present this client certificate (mutual TLS); with --client-key.",
+)
+@click.option(
+    "--client-key",
+    type=click.Path(path_type=Path),
+    metavar="PEM",
+    help="The client certificate's key.",
+)
 @click.option("--echo", is_flag=True, help="Send every received message back.")
 @click.option(
     "--linger",
@@ -727,6 +768,9 @@ def connect(
     namespace: str = "/",
     connect_payload: str | None = None,
     ack: bool = False,
+    ca_file: Path | None = None,
+    client_cert: Path | None = None,
+    client_key: Path | None = None,
 ) -> None:
     """A line-mode client: each input line is one message; received messages go to stdout.
 
@@ -744,6 +788,7 @@ def connect(
         request = _with_protocol(request, protocol, namespace, connect_payload)
         if fmt == "text":
             fmt = "socket.io" if protocol == "socket.io" else "graphql"
+    request = _with_tls_files(request, ca_file, client_cert, client_key)
     decoder, encoder = codec_options(
         decode, encode, Path(env.project) if env.project else Path.cwd()
     )

@@ -6,6 +6,7 @@ import asyncio
 import json
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,41 @@ def _decoder(req: Request) -> Callable[[Event], tuple[str, str] | None] | None:
         return None
 
     return shown
+
+
+class _OutOfTime(Exception):
+    """``--timeout`` ran out while the files were read and resolved."""
+
+
+def _plan_within(
+    paths: list[Path], env: EnvChoice, which: str | None, timeout: float | None
+) -> list[Planned]:
+    """:func:`plan`, within ``--timeout``: the time limit covers reading and resolving
+    the files too (exit 1 when it runs out there, before anything is sent)."""
+    if timeout is None or not hasattr(signal, "setitimer"):
+        return plan(paths, env, which)
+
+    planning = True
+
+    def out_of_time(signum: int, frame: object) -> None:
+        if planning:  # not once plan() has returned
+            raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        planned = plan(paths, env, which)
+        planning = False
+        return planned
+    except _OutOfTime:
+        sys.stderr.write(
+            f"wsblock: the run timed out after {timeout:g} s while reading and resolving "
+            "the files; nothing was sent\n"
+        )
+        raise SystemExit(EXIT_FAILED) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Reporter:
@@ -388,8 +424,9 @@ def run(
 
     Exit code 0 when everything held, 1 when a request failed, 2 on bad input.
     """
+    started = time.monotonic()
     files = expand_paths(list(paths))
-    planned = plan(files, env, which)
+    planned = _plan_within(files, env, which, timeout)
     log_dir = None if no_journal else journal_dir(log_dir)
     if not planned:
         raise BadInput("no requests found in " + ", ".join(map(str, files)))
@@ -426,8 +463,9 @@ def run(
         on_stdout_closed(on_stdout_gone)
         waiter = asyncio.ensure_future(stop.wait())
         try:
+            left = None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
             done, _ = await asyncio.wait(
-                {task, waiter}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                {task, waiter}, timeout=left, return_when=asyncio.FIRST_COMPLETED
             )
             if task in done:
                 task.result()

@@ -374,6 +374,7 @@ def resolve_request(
 
     headers: list[tuple[str, str]] = []
     query: list[tuple[str, str]] = []
+    options_block: Block | None = None
     steps: list[Step] = []
     assertions: list[Check] = []
     handshake: list = []
@@ -402,6 +403,7 @@ def resolve_request(
         elif isinstance(v, Auth):
             _auth(b, v, block, headers, query)
         elif isinstance(v, SocketOptions):
+            options_block = block
             for n, (key, value) in _rows(v, spec, block, 2):
                 place = where(spec, block, f"row {n} ({key.strip()})")
                 k = key.strip().lower()
@@ -455,11 +457,19 @@ def resolve_request(
         if problem:
             raise ResolveError(f"{where(spec, spec.head)} header {name}: {problem}")
 
+    options = Options(**opts)  # type: ignore[arg-type]
+    if scheme == "wss":  # TLS files that cannot be used: bad input, said before connecting
+        from wsblock.conversation.tlsfiles import tls_files_problem
+
+        problem = tls_files_problem(options)
+        if problem:
+            raise ResolveError(f"{where(spec, options_block or spec.head)}: {problem}")
+
     return Request(
         name=spec.name,
         url=_merge_query(url, query),
         headers=tuple(headers),
-        options=Options(**opts),  # type: ignore[arg-type]
+        options=options,
         steps=tuple(steps),
         assertions=tuple(assertions),
         secrets=frozenset(s for s in b.secrets if s),

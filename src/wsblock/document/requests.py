@@ -99,11 +99,33 @@ def find_project_root(path: str | Path) -> Path:
 # Grouping
 # ---------------------------------------------------------------------------------------
 
+#: An ATX heading line (fullmatch; the heading's text is group 2). The definition, and
+#: the tests' reference: :func:`_atx_text` reads the same in linear time (this pattern's
+#: lazy text against its optional closing hashes backtracks cubically on a long heading).
 _ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*")
 _SETEXT = re.compile(r" {0,3}(=+|-+)[ \t]*")
 _FENCE_OPEN = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
 _NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-+*>]|\d{1,9}[.)]|#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|<)|\s*$")
+
+
+def _atx_text(line: str) -> str | None:
+    """The text of an ATX heading line (as :data:`_ATX` reads it), None if not one."""
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3:
+        return None
+    rest = body.lstrip("#")
+    if not 1 <= len(body) - len(rest) <= 6:
+        return None
+    if not rest:
+        return ""
+    if rest[0] not in " \t":
+        return None
+    text = rest.strip(" \t")  # what follows the spaces after the hashes, to the line's end
+    unhashed = text.rstrip("#")
+    if unhashed != text and unhashed[-1:] in (" ", "\t"):
+        return unhashed.rstrip(" \t")  # a closing sequence of hashes
+    return text
 
 
 def _headings(text: str) -> list[str]:
@@ -124,9 +146,9 @@ def _headings(text: str) -> list[str]:
             fence = (m.group(1)[0], len(m.group(1)))
             prev = ""
             continue
-        m = _ATX.fullmatch(line)
-        if m:
-            out.append(m.group(2) or "")
+        heading = _atx_text(line)
+        if heading is not None:
+            out.append(heading)
             prev = ""
             continue
         if prev and _SETEXT.fullmatch(line) and not _NOT_PARAGRAPH.match(prev):
@@ -137,15 +159,66 @@ def _headings(text: str) -> list[str]:
     return out
 
 
+#: A Markdown link or image, and an HTML tag: the definitions, and the tests' reference.
+#: :func:`_unlink` and :func:`_untag` do the same in linear time: a pattern run from each
+#: ``[`` or ``<`` of a line full of them scans the rest of the line from every one.
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"(\*\*|__|\*|_|~~|`)")
 _TAG = re.compile(r"<[^>]+>")
+_MARKUP = re.compile(r"(\*\*|__|\*|_|~~|`)")
+
+
+def _unlink(text: str) -> str:
+    """``_LINK.sub(r"\\1", text)``: each ``[text](target)`` (or ``![...](...)``) by its text."""
+    out: list[str] = []
+    n, last = len(text), 0
+    close_bracket = close_paren = -1  # the next "]" / ")" at or after where last looked
+    p = text.find("[")
+    while p >= 0:
+        if close_bracket < p + 1:
+            close_bracket = text.find("]", p + 1)
+            if close_bracket < 0:
+                break  # no "]" further on: no more links
+        if text.startswith("(", close_bracket + 1):
+            if close_paren < close_bracket + 2:
+                close_paren = text.find(")", close_bracket + 2)
+                if close_paren < 0:
+                    close_paren = n
+            if close_paren < n:
+                start = p - 1 if p - 1 >= last and text[p - 1] == "!" else p
+                out.append(text[last:start])
+                out.append(text[p + 1 : close_bracket])
+                last = close_paren + 1
+                p = text.find("[", last)
+                continue
+        p = text.find("[", p + 1)
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _untag(text: str) -> str:
+    """``_TAG.sub("", text)``: every ``<...>`` removed."""
+    out: list[str] = []
+    last = 0
+    p = text.find("<")
+    close = -1  # the next ">" at or after where last looked
+    while p >= 0:
+        if close < p + 1:
+            close = text.find(">", p + 1)
+            if close < 0:
+                break
+        if close > p + 1:
+            out.append(text[last:p])
+            last = close + 1
+            p = text.find("<", last)
+        else:
+            p = text.find("<", p + 1)
+    out.append(text[last:])
+    return "".join(out)
 
 
 def clean_heading(text: str) -> str:
     """A heading as plain text: links, emphasis, code marks, HTML tags and emoji removed."""
-    text = _LINK.sub(r"\1", text)
-    text = _TAG.sub("", text)
+    text = _untag(_unlink(text))
     text = _MARKUP.sub("", text)
     kept = []
     for c in text:

@@ -65,3 +65,4 @@ class Event:
     count: int | None = None  # rule: how many times it fired
     key: str | None = None  # sent/received protocol messages: Socket.IO ack id, GraphQL op id
     raw: str | None = None  # sent/received protocol messages: the frame as on the wire
+    discarded: int | None = None  # close: messages dropped after the client's close frame

@@ -83,6 +83,10 @@ class Hub:
     def _unsubscribe(self, stream: EventStream) -> None:
         self._streams = tuple(s for s in self._streams if s is not stream)
 
+    def backlog(self) -> int:
+        """The events waiting in the fullest stream (0 without streams)."""
+        return max(map(len, self._streams), default=0)
+
     def close_streams(self) -> None:
         """Close every stream (their consumers drain what is pending, then stop)."""
         for stream in self._streams:

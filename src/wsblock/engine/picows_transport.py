@@ -36,7 +36,15 @@ from picows import (
 from .errors import ConnectFailed, Problem
 from .errors import describe as describe
 from .params import ConnectParams, user_agent
-from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
+from .transport import (
+    Batch,
+    Control,
+    Ending,
+    Handshake,
+    Incoming,
+    TransportClosed,
+    bound_socket_reads,
+)
 
 _PICOWS = getattr(picows, "__version__", "?")
 
@@ -84,7 +92,10 @@ class PicowsTransport:
             "websocket_handshake_timeout": params.open_timeout,
             "enable_auto_pong": False,  # we answer pings, so that they are logged in order
             "enable_auto_ping": False,
-            "max_frame_size": 1 << 62,  # max-message-size is checked here, with our words
+            # A frame whose header announces more than max-message-size is refused by
+            # picows' parser before its payload is read (see _ParserErrors: our words);
+            # a fragmented message is checked here as its fragments come.
+            "max_frame_size": params.max_message_size or 1 << 62,
             "max_redirects": 0,
             "logger_name": _PICOWS_LOG,
         }
@@ -107,6 +118,9 @@ class PicowsTransport:
             # picows ends the handshake without a listener when the connection closed
             # before a whole HTTP response came (a TLS server's alert on ws://, say)
             ws.disconnect(graceful=False)
+            if params.secure and not params.client_cert:
+                # TLS 1.3: how a server that wants a client certificate says so
+                raise ConnectFailed(describe.wants_client_cert(params))
             raise ConnectFailed(
                 describe.invalid_http_answer(
                     params, "the connection closed before a whole HTTP response came"
@@ -175,8 +189,9 @@ class PicowsTransport:
             raise ValueError(f"a ping with payload {data!r} is still waiting for its pong")
         listener.send_ping(data, keepalive=False)
 
-    async def close(self, code: int, reason: str) -> None:
-        """Close on purpose and wait until the connection ended."""
+    async def close(self, code: int, reason: str, timeout: float | None = None) -> None:
+        """Close on purpose and wait until the connection ended (at most ``timeout`` s,
+        else the close-timeout); see :meth:`.transport.Transport.close`."""
         if self._ws is None or self._listener is None:
             return
         listener = self._listener
@@ -184,11 +199,12 @@ class PicowsTransport:
         if not listener.disconnected:
             if listener.close_sent is None:
                 listener.send_close(code, reason)
-            timeout = self._params.close_timeout if self._params else None
+            if timeout is None:
+                timeout = self._params.close_timeout if self._params else None
             try:
                 await asyncio.wait_for(_ended(self._ws, listener), timeout)
             except TimeoutError:
-                listener.close_timed_out = True
+                listener.close_timed_out = timeout
                 self._ws.disconnect(graceful=False)
                 await _ended(self._ws, listener)
 
@@ -196,6 +212,21 @@ class PicowsTransport:
         """Cut the TCP connection now."""
         if self._ws is not None:
             self._ws.disconnect(graceful=False)
+
+    def pause_reading(self) -> None:
+        """Stop reading from the socket; see :meth:`.transport.Transport.pause_reading`."""
+        if self._ws is not None:
+            self._ws.underlying_transport.pause_reading()
+
+    def bound_reads(self, size: int) -> None:
+        """See :meth:`.transport.Transport.bound_reads`."""
+        if self._ws is not None:
+            bound_socket_reads(self._ws.underlying_transport, size)
+
+    def resume_reading(self) -> None:
+        """Read again, unless reading stopped for good (a frame over the limit)."""
+        if self._ws is not None and self._listener is not None and not self._listener.refused:
+            self._ws.underlying_transport.resume_reading()
 
     def _connection(self) -> tuple[WSTransport, _Listener]:
         if self._ws is None or self._listener is None:
@@ -231,16 +262,21 @@ class _ParserErrors(logging.Handler):
         if not record.msg.startswith("WS parser error") or not record.args:
             return
         args = record.args[0] if isinstance(record.args, tuple) else None
-        if not (
-            isinstance(args, tuple) and len(args) > 1 and str(args[1]).startswith(_SECOND_CLOSE)
-        ):
+        if not isinstance(args, tuple) or len(args) < 2:
+            return
+        too_big = args[0] == WSCloseCode.MESSAGE_TOO_BIG
+        if not too_big and not str(args[1]).startswith(_SECOND_CLOSE):
             return
         try:
             fd = int(record.name.rsplit(".", 1)[1])
         except ValueError:
             return
         listener = _BY_FD.get(fd)
-        if listener is not None:
+        if listener is None:
+            return
+        if too_big:
+            listener.frame_too_big()
+        else:
             listener.second_close()
 
 
@@ -260,12 +296,22 @@ async def _ended(ws: WSTransport, listener: _Listener) -> None:
         code = int(exc.args[0]) if exc.args else 1002
         detail = str(exc.args[1]) if len(exc.args) > 1 else str(exc)
         if listener.problem is None:
-            listener.problem = (
-                Problem("protocol", f"the server sent invalid UTF-8 ({detail}); closed with 1007")
-                if code == 1007
-                else describe.protocol_error(detail)
-            )
-            listener.close_sent = (code, _short(detail))
+            if code == 1009:
+                from websockets.exceptions import PayloadTooBig
+
+                limit = listener.params.max_message_size
+                so_far = listener.fragmented_size()  # a fragment of a message under way
+                listener.problem = describe.too_big(
+                    PayloadTooBig(_announced(detail), limit or 0, so_far), limit
+                )
+            elif code == 1007:
+                listener.problem = Problem(
+                    "protocol", f"the server sent invalid UTF-8 ({detail}); closed with 1007"
+                )
+            else:
+                listener.problem = describe.protocol_error(detail)
+            if listener.close_sent is None:
+                listener.close_sent = (code, _short(detail))
     except Exception as exc:  # noqa: BLE001 - any other end is described, never raised
         if listener.problem is None:
             listener.problem = describe.dropped(exc)
@@ -283,7 +329,9 @@ class _Listener(WSListener):
         self.waiter: asyncio.Future[None] | None = None
         self.disconnected = False
         self.closing = False  # close() was called: the end is the client's
-        self.close_timed_out = False
+        self.close_timed_out: float | None = None  # the closing handshake was cut after this
+        self.discarded = 0  # messages that came after our close frame (counted, dropped)
+        self.refused = False  # a frame over max-message-size: reading stopped for good
         self.close_rcvd: tuple[int, str] | None = None
         self.close_sent: tuple[int, str] | None = None
         self.rcvd_first = False
@@ -339,6 +387,17 @@ class _Listener(WSListener):
         if self.problem is not None or self.close_rcvd is not None:
             return  # failed or closing: ignore the rest (RFC 6455 7.1.7)
         opcode = frame.msg_type
+        if (
+            self.closing
+            and self.close_sent is not None
+            and not self.rcvd_first
+            and (opcode is _TEXT or opcode is _BINARY or opcode is _CONT)
+        ):
+            # close() sent our close frame first: what still comes is dropped, and counted.
+            self._fragments = None
+            if frame.fin:
+                self.discarded += 1
+            return
         if frame.rsv1 or frame.rsv2 or frame.rsv3:
             self.fail(describe.protocol_error("reserved bits must be 0"), 1002)
             return
@@ -348,14 +407,13 @@ class _Listener(WSListener):
                     describe.protocol_error("a new message began inside a fragmented one"), 1002
                 )
                 return
-            data = frame.get_payload_as_bytes()
-            if self._limit is not None and len(data) > self._limit:
+            if self._limit is not None and frame.payload_size > self._limit:
                 from websockets.exceptions import PayloadTooBig
 
-                self.fail(
-                    describe.too_big(PayloadTooBig(len(data), self._limit, 0), self._limit), 1009
-                )
+                too_big = PayloadTooBig(frame.payload_size, self._limit)
+                self.fail(describe.too_big(too_big, self._limit), 1009)
                 return
+            data = frame.get_payload_as_bytes()
             if frame.fin:
                 if opcode is _TEXT:
                     self._text(data)
@@ -378,18 +436,20 @@ class _Listener(WSListener):
                     1002,
                 )
                 return
-            data = frame.get_payload_as_bytes()
-            self._size += len(data)
-            if self._limit is not None and self._size > self._limit:
+            if self._limit is not None and self._size + frame.payload_size > self._limit:
                 from websockets.exceptions import PayloadTooBig
 
-                too_big = PayloadTooBig(len(data), self._limit, self._size - len(data))
+                too_big = PayloadTooBig(frame.payload_size, self._limit, self._size)
                 self.fail(describe.too_big(too_big, self._limit), 1009)
                 return
+            data = frame.get_payload_as_bytes()
+            self._size += len(data)
             fragments.append(data)
             if frame.fin:
                 self._fragments = None
-                self._plain = self.problem is None and self.close_rcvd is None
+                self._plain = (
+                    self.problem is None and self.close_rcvd is None and self.close_sent is None
+                )
                 whole = b"".join(fragments)
                 if self._fragmented_text:
                     self._text(whole)
@@ -452,6 +512,23 @@ class _Listener(WSListener):
             return  # the first is invalid already: that failure is the one to report
         self._answer_close(code, reason)
         self.ignored_second_close = True
+
+    def fragmented_size(self) -> int | None:
+        """The bytes of the fragmented message under way, None when there is none."""
+        return self._size if self._fragments is not None else None
+
+    def frame_too_big(self) -> None:
+        """picows' parser met a frame header announcing more than max-message-size, and
+        fails the connection without reading its payload: our short close reason goes out
+        first (picows then sends none); :func:`_ended` says what happened, in our words.
+        Reading stops here: picows would otherwise go on buffering the payload until it
+        disconnects, a few milliseconds later (tens of MB on loopback)."""
+        if self.ws is None:
+            return
+        if self.close_sent is None:
+            self.send_close(1009, TOO_BIG_REASON)
+        self.refused = True
+        self.ws.underlying_transport.pause_reading()
 
     # frames
 
@@ -520,6 +597,7 @@ class _Listener(WSListener):
     def send_close(self, code: int, reason: str) -> None:
         assert self.ws is not None
         self.close_sent = (code, reason)
+        self._plain = False  # from now on messages are discarded (_frame)
         try:
             close_code: Any = WSCloseCode(code)
         except ValueError:
@@ -542,7 +620,7 @@ class _Listener(WSListener):
         self._fragments = None
         self._plain = False
         if self.close_sent is None and self.ws is not None:
-            self.send_close(code, _short(problem.reason))
+            self.send_close(code, TOO_BIG_REASON if code == 1009 else _short(problem.reason))
         if self.ws is not None:
             timeout = self.params.close_timeout or 10.0
             self._abort_timer = self.loop.call_later(timeout, self.ws.disconnect, False)
@@ -571,26 +649,46 @@ class _Listener(WSListener):
     def ending(self) -> Ending:
         if self.problem is not None:
             code, reason = self.close_sent or (1006, "")
-            return Ending(code, reason, "error", self.problem)
+            return Ending(code, reason, "error", self.problem, self.discarded)
         if self.close_rcvd is not None and (self.close_sent is None or self.rcvd_first):
-            return Ending(self.close_rcvd[0], self.close_rcvd[1], "server")
+            return Ending(self.close_rcvd[0], self.close_rcvd[1], "server", None, self.discarded)
         if self.close_sent is not None:
             problem = (
-                describe.close_timeout(self.params.close_timeout) if self.close_timed_out else None
+                describe.close_timeout(self.close_timed_out)
+                if self.close_timed_out is not None
+                else None
             )
             return Ending(
                 self.close_sent[0],
                 self.close_sent[1],
                 "client" if self.closing else "error",
                 problem,
+                self.discarded,
             )
         return Ending(1006, "", "error", describe.dropped(None))
 
 
+#: The reason of the close frame that refuses a message over max-message-size (the
+#: whole story is in the ``error`` event; a close frame has room for 123 bytes).
+TOO_BIG_REASON = "message too big"
+
+
 def _short(reason: str) -> str:
-    """A close reason that fits a control frame (123 bytes of UTF-8)."""
-    data = reason.encode()[:123]
-    return data.decode("utf-8", errors="ignore")
+    """A close reason that fits a control frame (123 bytes of UTF-8), cut between words."""
+    data = reason.encode()
+    if len(data) <= 123:
+        return reason
+    cut = data[:120].decode("utf-8", errors="ignore")
+    head = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return head.rstrip(" ,;:(") + "…"
+
+
+def _announced(detail: str) -> int | None:
+    """The payload size in picows' words for a frame over ``max_frame_size``
+    ("… exceeding max allowed size, 200000000 > 1048576")."""
+    head = detail.rpartition(">")[0].rstrip()
+    number = head.rpartition(" ")[2]
+    return int(number) if number.isdigit() else None
 
 
 def _connect_error(exc: BaseException, params: ConnectParams) -> Problem:

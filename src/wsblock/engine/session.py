@@ -63,6 +63,9 @@ logger = logging.getLogger("wsblock.engine")
 #: ``close`` code recorded when no close frame was exchanged.
 ABNORMAL_CLOSURE = 1006
 
+#: With ``max_backlog``: what the kernel holds for one read (``Transport.bound_reads``).
+READ_BUFFER = 256 * 1024
+
 
 class Session:
     """One WebSocket request, live.
@@ -73,6 +76,12 @@ class Session:
         transport: Makes the transport of each connection attempt.
         close_timeout: Seconds to wait for the server to finish a closing handshake
             before the TCP connection is cut.
+        max_backlog: Flow control, for a consumer that must see everything and may be
+            slower than the server (``wsblock run`` printing a flood): while a stream
+            holds more events than this, the socket is not read (TCP holds the server
+            back; nothing is lost), until it is down to half, or :meth:`close` is
+            called; and one read brings at most :data:`READ_BUFFER` bytes. None (the
+            default): the reader never waits for its consumers.
 
     Attributes:
         request: The request this session runs.
@@ -94,6 +103,7 @@ class Session:
         backoff: Backoff | None = None,
         transport: Callable[[], Transport] | None = None,  # None: engine.choice decides
         close_timeout: float | None = 10.0,
+        max_backlog: int | None = None,
     ) -> None:
         self.request = request
         self.stats = Stats()
@@ -110,6 +120,7 @@ class Session:
         self._backoff = backoff or Backoff()
         self._make_transport = transport
         self._close_timeout = close_timeout
+        self._max_backlog = max_backlog
         self._clock = Clock()
         self._hub = Hub()
         self._state = State.DISCONNECTED
@@ -255,6 +266,8 @@ class Session:
             self._end(Ending(ABNORMAL_CLOSURE, "connection attempt cancelled", "client"))
             raise
         self._transport = transport
+        if self._max_backlog is not None:
+            transport.bound_reads(READ_BUFFER)
         self.status = handshake.status
         self.response_headers = handshake.headers
         self.subprotocol = handshake.subprotocol
@@ -387,6 +400,8 @@ class Session:
             stats.received += count
             stats.bytes_in += size_in
             publish(parts, count + controls)
+            if self._max_backlog is not None and self._hub.backlog() > self._max_backlog:
+                await self._hold_back(transport, self._max_backlog)
             if pongs:
                 for pong in pongs:
                     waiter = self._pings.pop(pong.data, None)
@@ -419,6 +434,16 @@ class Session:
                         waiter = self._pings.pop(event.data, None)
                         if waiter is not None and not waiter.done():
                             waiter.set_result(event.rtt_ms)
+
+    async def _hold_back(self, transport: Transport, limit: int) -> None:
+        """Flow control (``max_backlog``): the socket is not read until the fullest stream
+        is down to half of ``limit``, or close() was called (its handshake needs reading)."""
+        transport.pause_reading()
+        try:
+            while self._hub.backlog() > limit // 2 and not self._stopping:
+                await asyncio.sleep(0.005)  # the consumers' turn; polled, they are not told
+        finally:
+            transport.resume_reading()
 
     @staticmethod
     def _protocol_ending(ending: Ending, link: ProtocolLink) -> Ending:
@@ -607,11 +632,17 @@ class Session:
 
     # Closing.
 
-    async def close(self, code: int = 1000, reason: str = "") -> None:
+    async def close(
+        self, code: int = 1000, reason: str = "", *, timeout: float | None = None
+    ) -> None:
         """Close with ``code`` and ``reason``, and stop reconnecting.
 
         Waits until the connection has ended (or, while connecting, until the
-        attempt is cancelled). Does nothing when already disconnected.
+        attempt is cancelled). Does nothing when already disconnected. Messages that
+        come after the close frame are discarded, and counted in the ``close`` event
+        (``discarded``). ``timeout``: seconds the server gets to finish the closing
+        handshake (default: the session's ``close_timeout``); then the connection is
+        cut, and an ``error`` event says so.
 
         Raises:
             ValueError: ``code`` may not be sent (only 1000-1003, 1007-1014 and
@@ -630,7 +661,7 @@ class Session:
                 run.cancel()  # waiting to reconnect, or reconnecting
         if self._state is State.CONNECTED and self._transport is not None:
             self._move(State.CLOSING)
-            await self._transport.close(code, reason)
+            await self._transport.close(code, reason, timeout)
         if waits:
             await asyncio.wait(waits)
 
@@ -688,6 +719,7 @@ class Session:
                 reason=ending.reason,
                 by=ending.by,
                 error=problem.kind if problem is not None else None,
+                discarded=ending.discarded or None,
             )
         )
 

@@ -15,7 +15,7 @@ session's reader, not one per message, and one timestamp per socket read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from .errors import Problem
 from .params import ConnectParams
@@ -88,13 +88,16 @@ class Ending:
     ``server`` when the server sent the first close frame, ``error`` when it ended
     because something went wrong (dropped TCP, a message too big, a protocol error,
     a keepalive timeout); ``problem`` then says what, and may also be set for a
-    client close that went badly (the server never answered it).
+    client close that went badly (the server never answered it). ``discarded``
+    counts the messages that came after the client's close frame: they are dropped
+    unread (a flood during the close costs neither memory nor output), and said.
     """
 
     code: int
     reason: str
     by: ClosedBy
     problem: Problem | None = None
+    discarded: int = 0
 
 
 class TransportClosed(Exception):
@@ -144,10 +147,43 @@ class Transport(Protocol):
         """
         ...
 
-    async def close(self, code: int, reason: str) -> None:
-        """Close on purpose: send a close frame and wait for the connection to end."""
+    async def close(self, code: int, reason: str, timeout: float | None = None) -> None:
+        """Close on purpose: send a close frame and wait for the connection to end.
+
+        From the close frame on, data frames are discarded (counted in
+        :attr:`Ending.discarded`). ``timeout``: seconds the server gets to finish the
+        closing handshake, instead of the connection's ``close_timeout``; then the
+        connection is cut, and the ending's problem says so.
+        """
         ...
 
     def abort(self) -> None:
         """Cut the connection at once, without a closing handshake."""
         ...
+
+    def pause_reading(self) -> None:
+        """Stop reading from the socket (TCP holds the server back) until
+        :meth:`resume_reading`; nothing is lost."""
+        ...
+
+    def resume_reading(self) -> None:
+        """Read from the socket again after :meth:`pause_reading`."""
+        ...
+
+    def bound_reads(self, size: int) -> None:
+        """Let the kernel hold about ``size`` bytes of what the server sent (``SO_RCVBUF``):
+        one read then brings at most that much (the event loop stays responsive under a
+        flood, and a paused socket holds back the server sooner)."""
+        ...
+
+
+def bound_socket_reads(transport: Any, size: int) -> None:
+    """``SO_RCVBUF`` of an asyncio transport's socket (see ``Transport.bound_reads``)."""
+    import socket
+
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
+        except OSError:
+            pass  # a socket that refuses: reads stay as large as the kernel makes them

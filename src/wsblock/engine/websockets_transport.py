@@ -31,10 +31,19 @@ from websockets.version import version as websockets_version
 from .errors import ConnectFailed
 from .errors import describe as describe
 from .params import ConnectParams, user_agent
-from .transport import Batch, Control, Ending, Handshake, Incoming, TransportClosed
+from .transport import (
+    Batch,
+    Control,
+    Ending,
+    Handshake,
+    Incoming,
+    TransportClosed,
+    bound_socket_reads,
+)
 
 _TEXT, _BINARY, _CONT = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
 _PING, _PONG = Opcode.PING, Opcode.PONG
+_DATA = frozenset((_TEXT, _BINARY, _CONT))
 
 
 class WebsocketsTransport:
@@ -45,6 +54,7 @@ class WebsocketsTransport:
         self._params: ConnectParams | None = None
         self._closing = False  # close() was called: the end is the client's
         self._failed_first = False  # ...but the client had failed the connection before
+        self._close_timeout: float | None = None  # the closing handshake's bound, if not params'
 
     async def connect(self, params: ConnectParams) -> Handshake:
         """Open the connection; see :meth:`.transport.Transport.connect`."""
@@ -120,8 +130,9 @@ class WebsocketsTransport:
                 f"a ping with payload {data!r} is still waiting for its pong"
             ) from None
 
-    async def close(self, code: int, reason: str) -> None:
-        """Close on purpose and wait until the connection ended."""
+    async def close(self, code: int, reason: str, timeout: float | None = None) -> None:
+        """Close on purpose and wait until the connection ended (at most ``timeout`` s,
+        else the close-timeout); see :meth:`.transport.Transport.close`."""
         if (
             self._conn is not None
             and self._conn.protocol.close_sent is not None
@@ -132,12 +143,30 @@ class WebsocketsTransport:
             self._failed_first = True
         self._closing = True
         if self._conn is not None:
+            self._conn.discarding = True
+            if timeout is not None:
+                self._close_timeout = self._conn.close_timeout = timeout
             await self._conn.close(code, reason)
 
     def abort(self) -> None:
         """Cut the TCP connection now."""
         if self._conn is not None:
             self._conn.transport.abort()
+
+    def pause_reading(self) -> None:
+        """Stop reading from the socket; see :meth:`.transport.Transport.pause_reading`."""
+        if self._conn is not None:
+            self._conn.transport.pause_reading()
+
+    def bound_reads(self, size: int) -> None:
+        """See :meth:`.transport.Transport.bound_reads`."""
+        if self._conn is not None:
+            bound_socket_reads(self._conn.transport, size)
+
+    def resume_reading(self) -> None:
+        """Read from the socket again."""
+        if self._conn is not None:
+            self._conn.transport.resume_reading()
 
     # How the connection ended.
 
@@ -152,9 +181,10 @@ class WebsocketsTransport:
         assert params is not None
         protocol = conn.protocol
         rcvd, sent = protocol.close_rcvd, protocol.close_sent
+        discarded = conn.discarded
         if rcvd is not None and (sent is None or protocol.close_rcvd_then_sent):
             # The server sent the first close frame.
-            return Ending(int(rcvd.code), rcvd.reason, "server")
+            return Ending(int(rcvd.code), rcvd.reason, "server", None, discarded)
         if sent is not None:
             code, reason = int(sent.code), sent.reason
             # The client failed the connection (too big, invalid UTF-8, protocol error,
@@ -163,10 +193,11 @@ class WebsocketsTransport:
             if self._closing and not self._failed_first:
                 problem = None
                 if isinstance(conn.connection_exc, TimeoutError):
-                    problem = describe.close_timeout(params.close_timeout)
-                return Ending(code, reason, "client", problem)
+                    problem = describe.close_timeout(self._close_timeout or params.close_timeout)
+                return Ending(code, reason, "client", problem, discarded)
             exc = conn.failure or protocol.parser_exc or conn.connection_exc
-            return Ending(code, reason, "error", describe.failure(exc, code, reason, params))
+            problem = describe.failure(exc, code, reason, params)
+            return Ending(code, reason, "error", problem, discarded)
         # No close frame either way: the TCP connection just ended.
         return Ending(
             int(CloseCode.ABNORMAL_CLOSURE), "", "error", describe.dropped(conn.connection_exc)
@@ -192,6 +223,8 @@ class _Connection(ClientConnection):
         self._fragments: list[bytes] | None = None
         self._fragmented_text = False
         self._abort_timer: asyncio.TimerHandle | None = None
+        self.discarding = False  # close() was called: messages after our close frame are dropped
+        self.discarded = 0  # ...and counted
 
     async def handshake(
         self, additional_headers: Any = None, user_agent_header: Any = None
@@ -228,6 +261,17 @@ class _Connection(ClientConnection):
         if self.failure is not None:  # failed: ignore the rest (RFC 6455 7.1.7)
             return
         opcode = event.opcode  # type: ignore[union-attr]
+        if (
+            self.discarding
+            and opcode in _DATA
+            and self.protocol.close_sent is not None
+            and self.protocol.close_rcvd_then_sent is not True  # not an answer to the server's
+        ):
+            # Our close frame is out: what still comes is dropped unread, and counted.
+            self._fragments = None
+            if event.fin:  # type: ignore[union-attr]
+                self.discarded += 1
+            return
         data = event.data  # type: ignore[union-attr]
         if opcode is _TEXT:
             if event.fin:  # type: ignore[union-attr]

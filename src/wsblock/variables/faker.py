@@ -21,7 +21,7 @@ class FakerError(ValueError):
     """A ``$faker`` call that is not known or whose arguments do not parse."""
 
 
-_CALL = re.compile(r"\$faker\.([A-Za-z]+)\.([A-Za-z0-9_]+)\s*(?:\((.*)\))?\s*", re.S)
+_CALL = re.compile(r"\$faker\.([A-Za-z]+)\.([A-Za-z0-9_]+)\s*+(?:\((.*)\))?\s*+", re.S)
 
 #: (category, method) -> a function of (faker, args, kwargs)
 _MAP: dict[tuple[str, str], Any] = {
@@ -93,10 +93,15 @@ def _args(text: str) -> tuple[list, dict]:
     js = re.sub(r"\btrue\b", "True", re.sub(r"\bfalse\b", "False", js))
     try:
         value = ast.literal_eval(f"[{js}]")
-    except (ValueError, SyntaxError):
-        raise FakerError(f"cannot read the arguments ({text})") from None
+    except (ValueError, SyntaxError, MemoryError, RecursionError):  # the last two: nesting
+        raise FakerError(f"cannot read the arguments ({_clip(text)})") from None
     kwargs = value.pop(0) if value and isinstance(value[0], dict) else {}
     return value, kwargs
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    """``text`` for a message: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
 def fake(expr: str) -> str:

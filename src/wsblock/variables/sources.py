@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,13 +38,21 @@ __all__ = [
     "environment_names",
     "load_variables",
     "parse_dotenv",
+    "variables",
 ]
 
 #: ``{{NAME}}``, with optional spaces inside the braces.
 VARIABLE = re.compile(r"\{\{\s*([A-Za-z_$][\w.\-$]*)\s*\}\}")
 
-#: Anything between ``{{`` and ``}}``, as Voiden's substitution matches it.
+#: Anything between ``{{`` and ``}}``, as Voiden's substitution matches it. Kept as the
+#: definition (and the tests' reference): :func:`variables` finds the same matches in
+#: linear time, where this pattern, run on a long run of ``{{`` with no ``}}``, backtracks
+#: over the rest of the text from every one of them (quadratic: minutes for 100 KB).
 ANY_VARIABLE = re.compile(r"\{\{(\s*\$faker\.[\w.]*\([^)]*\)\s*|[^}]+)\}\}")
+
+#: The head of ANY_VARIABLE's first branch, up to its ``(``: ``\s*\$faker\.[\w.]*\(``.
+_FAKER_HEAD = re.compile(r"\s*+\$faker\.[\w.]*+\(")
+_SPACES = re.compile(r"\s*+")
 
 #: Names of variables and headers whose values are secrets wherever they come from.
 SECRET_NAME = re.compile(r"token|secret|key|passw|authorization|cookie", re.IGNORECASE)
@@ -80,8 +88,8 @@ class Variables:
             return text
         place = f" in {where}" if where else ""
 
-        def repl(m: re.Match[str]) -> str:
-            expr = m.group(1).strip()
+        def repl(inner: str, whole: str) -> str:
+            expr = inner.strip()
             if is_faker(expr):
                 try:
                     return fake(expr)
@@ -95,11 +103,18 @@ class Variables:
                     "runtime-variables block and keeps it in .voiden/.process.env.json, which "
                     "does not define it"
                 ) from None
-            if VARIABLE.fullmatch(m.group(0)):
+            if VARIABLE.fullmatch(whole):
                 raise VariableError(f"unknown variable {{{{{expr}}}}}{place}") from None
             raise VariableError(f"cannot resolve {{{{{expr}}}}}{place}") from None
 
-        return ANY_VARIABLE.sub(repl, text)
+        out: list[str] = []
+        last = 0
+        for start, end, inner in variables(text):
+            out.append(text[last:start])
+            out.append(repl(inner, text[start:end]))
+            last = end
+        out.append(text[last:])
+        return "".join(out)
 
     def secrets_in(self, text: str) -> set[str]:
         """The secret values that substituting *text* would insert."""
@@ -115,6 +130,48 @@ class Variables:
             self.sources[k] = source
             if secret or SECRET_NAME.search(k):
                 self.secret_names.add(k)
+
+
+def variables(text: str) -> Iterator[tuple[int, int, str]]:
+    """Every ``{{…}}`` of *text* as :data:`ANY_VARIABLE` finds them (leftmost, not
+    overlapping): its start, its end and what is between the braces; in linear time.
+
+    From each ``{{``: the ``$faker`` branch (``\\s*$faker.name(args)\\s*}}``, args up to
+    the first ``)``), else the run of characters up to the next ``}``, which must not be
+    empty and must be followed by ``}}``. Each branch is deterministic, and the next
+    ``)`` and ``}`` (and the spaces after that ``)``) are looked up once and reused until
+    passed: each character is read a bounded number of times.
+    """
+    n = len(text)
+    close_brace = close_paren = -1  # the next "}" / ")" at or after where last looked
+    paren_end = -1  # where the spaces after close_paren end
+    i = text.find("{{")
+    while i >= 0:
+        body = i + 2
+        end = -1
+        head = _FAKER_HEAD.match(text, body)
+        if head is not None:
+            if close_paren < head.end():
+                close_paren = text.find(")", head.end())
+                if close_paren < 0:
+                    close_paren = n
+                else:
+                    spaces = _SPACES.match(text, close_paren + 1)
+                    paren_end = spaces.end() if spaces else close_paren + 1
+            if close_paren < n and text.startswith("}}", paren_end):
+                end = paren_end + 2
+        if end < 0:
+            if close_brace < body:
+                close_brace = text.find("}", body)
+                if close_brace < 0:
+                    close_brace = n
+            if close_brace > body and text.startswith("}}", close_brace):
+                end = close_brace + 2
+        if end < 0:
+            i = text.find("{{", i + 1)
+            continue
+        yield i, end, text[body : end - 2]
+        i = text.find("{{", end)
 
 
 def parse_dotenv(text: str, where: str = ".env") -> dict[str, str]:

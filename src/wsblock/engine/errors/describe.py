@@ -78,12 +78,7 @@ def connect_error(exc: BaseException, params: ConnectParams) -> Problem:
         if isinstance(exc.__cause__, EOFError):
             # TLS 1.3: a server that wants a client certificate says so only after
             # the client's side of the TLS handshake, by closing the connection.
-            return Problem(
-                "tls",
-                f"{_where(params)} closed the connection right after the TLS handshake, "
-                "without answering the WebSocket handshake: it probably wants a client "
-                "certificate (set client-cert and client-key)",
-            )
+            return wants_client_cert(params)
     if isinstance(exc, InvalidMessage):
         return invalid_http_answer(params, _cause_text(exc))
     if isinstance(exc, NegotiationError):
@@ -118,8 +113,8 @@ def tls_error(exc: ssl.SSLError, params: ConnectParams) -> Problem:
             hint = "the server's certificate is not trusted"
         return Problem(
             "tls",
-            f"TLS: {hint} ({detail}); give its CA in ca-file, or set tls-verify false "
-            "to skip the check",
+            f"TLS: {hint} ({detail}); give its CA in ca-file (connect: --ca-file), or set "
+            "tls-verify false (connect: --insecure) to skip the check",
         )
     reason = _tls_reason(exc)
     if "wrong version number" in reason or "record layer failure" in reason:
@@ -163,9 +158,10 @@ def os_error(exc: OSError, params: ConnectParams) -> Problem:
 def too_big(exc: PayloadTooBig | None, limit: int | None) -> Problem:
     """A message exceeded max-message-size: the client closed with 1009."""
     size = ""
-    if exc is not None and exc.size is not None:
-        total = exc.size + (exc.current_size or 0)
-        size = f" ({_bytes(total)})"
+    if exc is not None and exc.current_size:  # a fragmented message, refused part-way
+        size = f" (more than {_bytes(exc.current_size)} so far)"
+    elif exc is not None and exc.size is not None:
+        size = f" ({_bytes(exc.size)})"
     limit_text = _bytes(limit) if limit is not None else "the limit"
     return Problem(
         "too-big",
@@ -270,6 +266,17 @@ def _status(code: int) -> str:
         return f"{code} {HTTPStatus(code).phrase}"
     except ValueError:
         return str(code)
+
+
+def wants_client_cert(params: ConnectParams) -> Problem:
+    """A TLS server closed the connection right after the TLS handshake (TLS 1.3: how a
+    server that wants a client certificate says so), the same words on every transport."""
+    return Problem(
+        "tls",
+        f"{_where(params)} closed the connection right after the TLS handshake, "
+        "without answering the WebSocket handshake: it probably wants a client "
+        "certificate (set client-cert and client-key)",
+    )
 
 
 def invalid_http_answer(params: ConnectParams, cause: str) -> Problem:
