@@ -17,7 +17,6 @@ def test_serve_on_a_busy_port_is_exit_2_before_announcing(wsblock, args) -> None
         port = busy.getsockname()[1]
         served = wsblock("serve", *args, "--port", str(port), timeout=60)
         echo = wsblock("echo-server", "--port", str(port), timeout=60)
-    said = f"wsblock: cannot listen on 127.0.0.1:{port}: address already in use\n"
-    assert (served.code, served.out, served.err) == (2, "", said)
-    assert echo.code == 2 and f"cannot listen on 127.0.0.1:{port}:" in echo.err
-    assert "address already in use" in echo.err
+    assert (served.code, served.out) == (2, "")
+    assert served.err.startswith(f"wsblock: cannot listen on 127.0.0.1:{port}: the port is busy")
+    assert (echo.code, echo.err) == (2, served.err)  # the same words

@@ -92,8 +92,9 @@ def check_port(host: str, port: int) -> None:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
     except OSError as e:
-        words = (e.strerror or str(e)).lower()
-        raise BadInput(f"cannot listen on {host}:{port}: {words}") from None
+        from wsblock.servers.listen import cannot_listen
+
+        raise cannot_listen(host, port, e) from None
 
 
 def demo_file() -> Path:

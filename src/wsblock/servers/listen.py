@@ -56,12 +56,18 @@ async def listen(
     try:
         return await ws_serve(handler, host, port, ssl=ssl, **options)
     except OSError as e:
-        if e.errno == errno.EADDRINUSE:
-            raise CannotListen(
-                f"cannot listen on {host}:{port}: the port is busy (another server uses it; "
-                "pick another with --port, or --port 0 for a free one)"
-            ) from None
-        raise CannotListen(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+        raise cannot_listen(host, port, e) from None
+
+
+def cannot_listen(host: str, port: int, error: OSError) -> CannotListen:
+    """Why ``host``:``port`` cannot be listened on, in the words every server of the
+    project says it (``echo-server``, ``mock``, ``serve``)."""
+    if error.errno == errno.EADDRINUSE:
+        return CannotListen(
+            f"cannot listen on {host}:{port}: the port is busy (another server uses it; "
+            "pick another with --port, or --port 0 for a free one)"
+        )
+    return CannotListen(f"cannot listen on {host}:{port}: {error.strerror or error}")
 
 
 def bound_port(server: Server) -> int:
