@@ -181,6 +181,12 @@ async def test_resuming_a_paused_rule_with_its_key(tmp_path, gateway_peer):  # n
         assert "rule track sequence paused" in notes and "rule track sequence resumed" in notes
 
 
+def _log(view) -> str:
+    """The tab's log as text, for a failure's report."""
+    m = view.model
+    return "\n".join(f"{m.kind(r)} {str(m.payloads[r])[:160]}" for r in range(len(m)))
+
+
 async def test_process_variable_typed_in_the_composer_is_sent_filled(tmp_path, gateway_peer):  # noqa: F811
     app = gateway_app(tmp_path, gateway_peer)
     async with app.run_test(size=SIZE) as pilot:
@@ -195,7 +201,7 @@ async def test_process_variable_typed_in_the_composer_is_sent_filled(tmp_path, g
         assert view.composer.text == '{"op": "status", "session_id": "{{process.SID}}"}'
         await pilot.press("ctrl+j")
         ours = lambda: [t for _r, t in sent(view) if '"status"' in t]  # noqa: E731
-        assert await until(pilot, lambda: len(ours()) == 2, WAIT)
+        assert await until(pilot, lambda: len(ours()) == 2, WAIT), _log(view)
         assert json.loads(ours()[1]) == {"op": "status", "session_id": sid}
         # the gateway knows the session: the second STATUS says ok
         answers = lambda: [  # noqa: E731
