@@ -7,7 +7,7 @@ import json
 
 import pytest
 from cli_paths import SAMPLES
-from void_files import expect, message, messages, request, table, write
+from void_files import ack_rule, expect, message, messages, request, table, write
 
 from peers.fixtures import Peer, graphql_peer, socketio_peer  # noqa: F401
 
@@ -208,32 +208,6 @@ def test_an_unknown_graphql_operation_id_fails(wsblock, graphql_peer: Peer, tmp_
     assert r.code == 1, r.out
     assert "the server sent next for operation zz, never started" in r.out
     assert '← next #zz {"data":{"hello":"hello world"}}' in r.out  # said, never dropped
-
-
-def ack_rule(content: str, *, ack_reply: str = "true", rows: str = "") -> str:
-    """A ``socket-on`` rule that answers the server's ``ask`` with ``content``."""
-    return f"""  - type: socket-on
-    attrs:
-      uid: on-ask
-      name: answer asks
-      disabled: false
-    content:
-      - type: table
-        rows:
-          - attrs:
-              disabled: false
-            row:
-              - an ask
-              - body.event
-              - equals
-              - ask{rows}
-      - type: socket-message
-        attrs:
-          uid: msg-answer
-          name: answer
-          format: socket.io
-          ack-reply: {ack_reply}
-        content: '{content}'"""
 
 
 def quiz_file(tmp_path, peer: Peer, *items: str):  # noqa: ANN201

@@ -781,7 +781,8 @@ class MessageItemEditor(EditorPart, Vertical):
         if err is None and fmt == "graphql":
             err = variables_problem(self.query_one(VariablesContent).text)
         if err is not None:
-            where = f"line {err.line}: " if getattr(err, "line", None) else ""
+            line = getattr(err, "line", None)
+            where = f"line {line}: " if line else ""
             label.update(escape(f"✖ {where}{err}"))
             label.set_class(True, "-invalid")
         else:
