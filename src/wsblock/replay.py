@@ -211,7 +211,6 @@ async def play(
     up to ``timeout`` seconds for as many messages as were recorded, ``linger`` for more,
     close with 1000. Received messages come back with secrets masked, as a journal keeps
     them."""
-    recording = plan.recording
     session = Session(plan.request)
     masker = Masker(plan.request.secrets)
     if journal is not None:
@@ -238,6 +237,39 @@ async def play(
             on_event(e)
 
     session.add_listener(listen)
+    try:
+        return await _play(session, plan, played, news, speed, timeout, linger)
+    except asyncio.CancelledError:  # the app left the replay (Escape), Ctrl-C: close first
+        await _stop(session)
+        raise
+
+
+async def _stop(session: Session, grace: float = 2.0) -> None:
+    """Close ``session`` with 1000; cut it if the closing handshake takes over ``grace``
+    seconds (a session left open would be finalized, noisily, at interpreter exit)."""
+
+    async def close() -> None:
+        await session.close(1000, "replay stopped")
+        await session.wait_closed()
+
+    task = asyncio.ensure_future(close())
+    done, _ = await asyncio.wait({task}, timeout=grace)
+    if not done:
+        session.abort()
+        await asyncio.wait({task}, timeout=grace)
+
+
+async def _play(
+    session: Session,
+    plan: Plan,
+    played: Played,
+    news: asyncio.Event,
+    speed: float,
+    timeout: float,
+    linger: float,
+) -> Played:
+    """:func:`play`'s conversation, on ``session`` whose listener fills ``played``."""
+    recording = plan.recording
     if not await session.connect():
         await session.wait_closed()
         return played

@@ -122,8 +122,8 @@ def _compact(value: object) -> str:
 def message_words(event: Event) -> str | None:
     """A protocol message in words, or None for a plain message.
 
-    ``emit add {"a":2}`` (and `` · ack 0`` when it asks for one), ``tick {"n":3}``,
-    ``ack 0 {"sum":5}``; GraphQL: ``subscribe #1 subscription { … }``, ``next #1 {…}``,
+    ``emit add {"a":2}`` (and `` · ack 0`` when it asks for one), ``tick {"n":3}``
+    (`` · asks ack 4`` when the server asks for one), ``ack 0 {"sum":5}``; GraphQL: ``subscribe #1 subscription { … }``, ``next #1 {…}``,
     ``complete #1``.
     """
     if event.format not in PROTOCOL_FORMATS or not isinstance(event.data, str):
@@ -137,7 +137,8 @@ def message_words(event: Event) -> str | None:
             text = " ".join(["emit", str(body[0]), *map(_compact, body[1:])])
             return text + (f" · ack {event.key}" if event.key is not None else "")
         if isinstance(body, dict) and "event" in body:
-            return " ".join([str(body["event"]), *map(_compact, body.get("args") or [])])
+            text = " ".join([str(body["event"]), *map(_compact, body.get("args") or [])])
+            return text + (f" · asks ack {body['id']}" if "id" in body else "")
         if isinstance(body, dict) and "ack" in body:
             return " ".join([f"ack {body['ack']}", *map(_compact, body.get("args") or [])])
         return None

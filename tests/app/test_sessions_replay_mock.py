@@ -252,3 +252,110 @@ async def test_a_har_opens_from_the_file_list_as_a_new_untitled_file(tmp_path) -
         await area.open_har(tmp_path / "broken.har").wait()
         message, severity = notices[2]
         assert "not JSON" in message and severity == "error" and len(area.editors) == 2
+
+
+def demo_file(path: Path, url: str) -> Path:
+    """The bundled demo file, its request aimed at ``url``."""
+    from wsblock.app import DEMO_FILE
+
+    text = DEMO_FILE.read_text(encoding="utf-8").replace('"{{ECHO_URL}}/echo"', json.dumps(url))
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+async def test_a_finished_tab_is_replayed_from_its_response_tab(echo_url: str, tmp_path) -> None:
+    from wsblock.app.screens.main import MainScreen
+
+    app = make_app(demo_file(tmp_path / "echo.void", f"{echo_url}/echo"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+j")
+        connections = app.main.connections
+        assert await until(
+            pilot,
+            lambda: connections() and connections()[0].status.state == "connected",
+            timeout=WAIT,
+        )
+        view = connections()[0]
+        button = view.query_one("#replay-tab")
+        assert button.disabled  # a live connection: nothing finished to replay yet
+        view.send("text", "hi there")
+        assert await until(pilot, lambda: view.model.count_in >= 1, timeout=WAIT)
+        view.disconnect()
+        assert await until(pilot, lambda: not button.disabled, timeout=WAIT)
+        button.press()
+        assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
+        replay: ReplayScreen = app.screen
+        assert view.journal is not None and replay.session == Path(view.journal.path)
+        assert await until(pilot, lambda: replay.received is not None, timeout=WAIT)
+        await pilot.pause()
+        status = str(replay.query_one("#replay-status").render())
+        assert "same as recorded" in status, status
+        rows = replay.query_one(ReplayComparison).rows
+        assert [mark for *_, mark in rows] == [SAME] and "hi there" in rows[0][1]
+        assert "reconnected" not in status
+        await pilot.press("escape")
+        assert await until(pilot, lambda: screen_of(app, MainScreen))
+
+        # Reconnect: the tab's journal holds a second connection; a replay plays the first
+        await pilot.press("ctrl+r")
+        assert await until(pilot, lambda: view.status.state == "connected", timeout=WAIT)
+        assert button.disabled
+        view.send("text", "again")
+        assert await until(pilot, lambda: view.model.count_in >= 2, timeout=WAIT)
+        view.disconnect()
+        assert await until(pilot, lambda: not button.disabled, timeout=WAIT)
+        button.press()
+        assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
+        replay = app.screen
+        assert await until(pilot, lambda: replay.received is not None, timeout=WAIT)
+        await pilot.pause()
+        status = str(replay.query_one("#replay-status").render())
+        assert "same as recorded" in status, status
+        assert "the session reconnected: only its first connection is replayed" in status
+        assert len(replay.query_one(ReplayComparison).rows) == 1  # "hi there" only
+        await pilot.press("escape")
+        assert await until(pilot, lambda: screen_of(app, MainScreen))
+
+
+async def test_escape_during_a_replay_closes_its_session(
+    echo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wsblock.replay
+    from wsblock.engine import State
+
+    path = await record(f"{echo_url}/echo", ['{"n": 1}', '{"n": 2}'])
+    # the second message was sent a minute later: the replay, paced as recorded, waits
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    sent = [r for r in lines if r.get("event") == "sent"]
+    for r in lines[lines.index(sent[1]) :]:
+        if "mono" in r:
+            r["mono"] += 60.0
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+
+    made: list[Session] = []
+
+    class Kept(Session):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(wsblock.replay, "Session", Kept)
+    app = make_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(app, pilot)
+        await pilot.press("r")
+        assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
+        replay: ReplayScreen = app.screen
+        assert await until(
+            pilot, lambda: made and made[0].stats.received >= 1, timeout=WAIT
+        )  # the first message echoed; the second waits its minute
+        assert replay.running and made[0].state is State.CONNECTED
+        await pilot.press("escape")
+        assert await until(pilot, lambda: screen_of(app, SessionsScreen))
+        assert await until(pilot, lambda: made[0].state is State.DISCONNECTED, timeout=WAIT)
+        assert made[0].closed_by == "client" and made[0].close_code == 1000
+        # the replay's journal is whole: it ends with that close
+        assert await until(pilot, lambda: replay.journal_path is not None, timeout=WAIT)
+        assert replay.journal_path is not None
+        records = [json.loads(line) for line in replay.journal_path.read_text().splitlines()]
+        assert records[-1]["event"] == "close" and records[-1]["by"] == "client"

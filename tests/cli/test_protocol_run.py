@@ -7,7 +7,7 @@ import json
 
 import pytest
 from cli_paths import SAMPLES
-from void_files import message, messages, request, table, write
+from void_files import ack_rule, expect, message, messages, request, table, write
 
 from peers.fixtures import Peer, graphql_peer, socketio_peer  # noqa: F401
 
@@ -208,3 +208,106 @@ def test_an_unknown_graphql_operation_id_fails(wsblock, graphql_peer: Peer, tmp_
     assert r.code == 1, r.out
     assert "the server sent next for operation zz, never started" in r.out
     assert '← next #zz {"data":{"hello":"hello world"}}' in r.out  # said, never dropped
+
+
+def quiz_file(tmp_path, peer: Peer, *items: str):  # noqa: ANN201
+    return write(
+        tmp_path / "quiz.void",
+        request(f"http://127.0.0.1:{peer.port}"),
+        table("socket-options", [["protocol", "socket.io"]]),
+        messages(*items),
+    )
+
+
+@TRANSPORTS
+def test_run_a_rule_answers_the_servers_ask_with_its_ack(
+    wsblock,
+    socketio_peer: Peer,  # noqa: F811
+    transport,
+    tmp_path,
+) -> None:
+    f = quiz_file(
+        tmp_path,
+        socketio_peer,
+        ack_rule('[{"a": 5, "q": "{{$res.body.args[0].q}}"}]'),
+        message("quiz", "socket.io", '["quiz", {"q": "2+3"}]'),
+        expect(
+            "answered",
+            [["the callback fired", "body.args[0].args[0].a", "equals", "5"]],
+            timeout=10,
+        ),
+    )
+    r = wsblock("run", str(f), "--linger", "0", env={"WSBLOCK_TRANSPORT": transport})
+    assert r.code == 0, r.out + r.err
+    assert '← ask {"q":"2+3"} · asks ack ' in r.out
+    assert "→ ack " in r.out and ' {"a":5,"q":"2+3"}' in r.out
+    assert "✔ expect answered" in r.out and "nothing answered" not in r.out
+
+
+@TRANSPORTS
+def test_run_an_ask_nothing_answers_is_said_and_red(
+    wsblock,
+    socketio_peer: Peer,  # noqa: F811
+    transport,
+    tmp_path,
+) -> None:
+    f = quiz_file(
+        tmp_path,
+        socketio_peer,
+        message("quiz", "socket.io", '["quiz", {"q": 1}]'),
+        expect("asked", [["an ask", "body.event", "equals", "ask"]], timeout=10),
+    )
+    r = wsblock("run", str(f), "--linger", "0", env={"WSBLOCK_TRANSPORT": transport})
+    assert r.code == 1, r.out + r.err
+    assert "✔ expect asked" in r.out
+    assert "socket.io: the server asked for an acknowledgement of 'ask' (id " in r.out
+    assert "that nothing answered (a socket-on rule whose socket.io message has ack-reply" in r.out
+
+
+def test_run_an_ack_reply_to_an_event_that_asked_none_fails(
+    wsblock,
+    socketio_peer: Peer,  # noqa: F811
+    tmp_path,
+) -> None:
+    f = write(
+        tmp_path / "w.void",
+        request(f"http://127.0.0.1:{socketio_peer.port}"),
+        table("socket-options", [["protocol", "socket.io"]]),
+        messages(
+            ack_rule("[1]").replace("- ask", "- echo"),
+            message("echo", "socket.io", '["echo", 1]'),
+            expect("echoed", [["e", "body.event", "equals", "echo"]], timeout=10),
+        ),
+    )
+    r = wsblock("run", str(f), "--linger", "0")
+    assert r.code == 1, r.out + r.err
+    assert "answer asks: message 'answer'" in r.out
+    assert 'asked for none (it has no "id")' in r.out
+
+
+@pytest.mark.parametrize(
+    ("where", "words"),
+    [
+        ("step", "ack-reply belongs to the socket-message of a socket-on rule"),
+        ("object", "an acknowledgement (ack-reply) is the JSON array of its arguments"),
+        ("json", "ack-reply belongs to a socket.io message, not json"),
+    ],
+)
+def test_check_refuses_a_misplaced_or_malformed_ack_reply(wsblock, tmp_path, where, words) -> None:
+    if where == "step":
+        item = message("answer", "socket.io", "[1]").replace(
+            "      format: socket.io", "      format: socket.io\n      ack-reply: true"
+        )
+    elif where == "object":
+        item = ack_rule('{"a": 1}')
+    else:
+        item = ack_rule("[1]").replace("format: socket.io", "format: json")
+    f = write(
+        tmp_path / "bad.void",
+        request("http://127.0.0.1:9"),
+        table("socket-options", [["protocol", "socket.io"]]),
+        messages(item),
+    )
+    r = wsblock("check", str(f))
+    assert r.code == 2, r.out + r.err
+    assert words in r.out + r.err and "bad.void:" in r.out + r.err

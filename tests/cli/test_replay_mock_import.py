@@ -362,3 +362,62 @@ def test_replay_takes_secrets_from_the_current_variables(
     assert result.code == 0, result.out + result.err  # the header was sent, with the secret
     result = wsblock("replay", "last", base, ignore)
     assert result.code == 2 and "API_TOKEN" in result.err, result.err
+
+
+async def _two_connections(url: str, log_dir: Path) -> Path:
+    """One journal, two connections (as the app's Reconnect writes them): ``first`` sent
+    on the first, ``second`` on the second; each echoed before the close."""
+    import asyncio
+
+    from wsblock.conversation.request import Message, Request
+    from wsblock.engine import Session
+    from wsblock.journal import Journal, handshake_of
+
+    request = Request(name="twice", url=url)
+    journal = Journal.create(log_dir, "twice", url=url, handshake=handshake_of(request))
+    for text in ("first", "second"):
+        session = Session(request)
+        session.add_parts_listener(journal.record_parts)
+        echoed = asyncio.Event()
+        session.add_listener(lambda e, echoed=echoed: e.kind == "received" and echoed.set())
+        assert await session.connect()
+        assert await session.send(Message(text, "text", text))
+        await asyncio.wait_for(echoed.wait(), 20)
+        await session.close()
+        await session.wait_closed()
+    journal.close()
+    return journal.path
+
+
+def test_replay_of_a_session_that_reconnected_says_only_the_first_is_replayed(
+    wsblock, echo_cli: Peer, state_dir: Path
+) -> None:
+    import asyncio
+
+    path = asyncio.run(
+        _two_connections(f"{echo_cli.base}/echo", state_dir / "wsblock" / "sessions")
+    )
+    result = wsblock("replay", path.stem)
+    assert result.code == 0, result.out + result.err
+    assert (
+        "the session reconnected: only its first connection is replayed and compared" in result.out
+    )
+    assert "same: 1 message" in result.out  # "first" echoed; "second" is not sent again
+    replays = sorted((state_dir / "wsblock" / "sessions").glob("*replay-of-twice*.ndjson"))
+    sent = [
+        json.loads(line)["data"]
+        for line in replays[-1].read_text().splitlines()
+        if '"event": "sent"' in line
+    ]
+    assert sent == ["first"]
+    result = wsblock("replay", path.stem, "--json")
+    assert json.loads(result.out)["first_connection_only"] is True
+    # diff compares first connections too, and says so
+    result = wsblock("diff", path.stem, "last")
+    assert result.code == 0, result.out + result.err
+    assert f"{path.stem}: the session reconnected: only its first connection is compared" in (
+        result.out
+    )
+    # a session that did not reconnect says nothing of the kind
+    result = wsblock("replay", "last")
+    assert result.code == 0 and "reconnected" not in result.out, result.out

@@ -89,3 +89,29 @@ def write(path: Path, *parts: str) -> Path:
     path.write_text("---\nversion: 0.20.1\ngeneratedBy: Voiden app\n---\n\n" + "\n".join(parts))
     Document.load(path)  # the test's own file must parse
     return path
+
+
+def ack_rule(content: str, *, ack_reply: str = "true", rows: str = "") -> str:
+    """A ``socket-on`` rule that answers the server's ``ask`` with ``content``."""
+    return f"""  - type: socket-on
+    attrs:
+      uid: on-ask
+      name: answer asks
+      disabled: false
+    content:
+      - type: table
+        rows:
+          - attrs:
+              disabled: false
+            row:
+              - an ask
+              - body.event
+              - equals
+              - ask{rows}
+      - type: socket-message
+        attrs:
+          uid: msg-answer
+          name: answer
+          format: socket.io
+          ack-reply: {ack_reply}
+        content: '{content}'"""

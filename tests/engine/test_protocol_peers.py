@@ -91,6 +91,52 @@ async def test_socketio_binary_attachment(socketio_peer: Peer, transport_name: s
     await session.close()
 
 
+async def test_socketio_ack_reply_fires_the_servers_callback(
+    socketio_peer: Peer, transport_name: str
+) -> None:
+    session = sio(socketio_peer)
+    stream = session.subscribe()
+    assert await session.connect(), session.error
+    await session.send(Message("quiz", "socket.io", '["quiz", {"q": "2+3"}]'))
+    events = await until(stream, "received", received({"event": "ask"}))
+    asked = body(events[-1])
+    assert isinstance(asked, dict)  # ack ids are the server's, counted per namespace
+    n = asked.pop("id")
+    assert isinstance(n, int) and asked == {"event": "ask", "args": [{"q": "2+3"}]}
+    reply = Message("r", "socket.io", '[{"a": 5}]', ack_reply=True, ack_id=n)
+    assert await session.send(reply)
+    events = await until(stream, "received", received({"event": "answered"}))
+    sent = [e for e in events if e.kind == "sent"][0]
+    assert (sent.data, sent.raw, sent.key) == (
+        f'{{"ack":{n},"args":[{{"a":5}}]}}',
+        f'43{n}[{{"a":5}}]',
+        None,
+    )
+    assert body(events[-1]) == {"event": "answered", "args": [{"args": [{"a": 5}]}]}
+    await session.close()
+    events = await until(stream, "close")
+    assert not [e for e in events if e.kind == "error"]  # nothing left unanswered
+
+
+async def test_socketio_an_ask_nothing_answered_is_said_at_the_end(
+    socketio_peer: Peer, transport_name: str
+) -> None:
+    session = sio(socketio_peer)
+    stream = session.subscribe()
+    assert await session.connect(), session.error
+    await session.send(Message("quiz", "socket.io", '["quiz", {"q": 1}]'))
+    events = await until(stream, "received", received({"event": "ask"}))
+    n = body(events[-1])["id"]  # type: ignore[index]
+    await session.close()
+    events = await until(stream, "close")
+    (error,) = [e for e in events if e.kind == "error"]
+    assert error.error == "protocol" and error.reason is not None
+    assert error.reason.startswith(
+        f"socket.io: the server asked for an acknowledgement of 'ask' (id {n}) that nothing "
+        "answered"
+    )
+
+
 async def test_socketio_namespace_with_auth(socketio_peer: Peer, transport_name: str) -> None:
     session = sio(socketio_peer, namespace="/admin", connect_payload='{"token":"s3cret"}')
     stream = session.subscribe()

@@ -75,6 +75,25 @@ def test_socketio_events_and_acks() -> None:
     assert isinstance(d, Delivered) and d.body == {"event": "ask", "args": [], "id": 7}
 
 
+def test_socketio_ack_reply_answers_the_event_that_asked_for_it() -> None:
+    p = sio("/admin")
+    p.feed('42/admin,7["ask",{"q":1}]')
+    p.feed('42/admin,8["ask",{"q":2}]')
+    assert len(p.unanswered()) == 2
+    reply = Message("r", "socket.io", '[{"a": 1}, {"$binary": "AQ=="}]', ack_reply=True, ack_id=7)
+    enc = p.encode(reply)
+    assert enc.frames == ('461-/admin,7[{"a":1},{"_placeholder":true,"num":0}]', b"\x01")
+    assert enc.key is None and enc.label == "ack 7"
+    assert json.loads(enc.shown) == {"ack": 7, "args": [{"a": 1}, {"$binary": "AQ=="}]}
+    (words,) = p.unanswered()  # id 8 still waits
+    assert words.startswith("the server asked for an acknowledgement of 'ask' (id 8)")
+    assert "ack-reply: true" in words
+    with pytest.raises(ProtocolError, match="JSON array of its arguments"):
+        p.encode(Message("r", "socket.io", '{"a": 1}', ack_reply=True, ack_id=8))
+    with pytest.raises(ProtocolError, match="needs the id"):
+        p.encode(Message("r", "socket.io", "[]", ack_reply=True))
+
+
 def test_socketio_ack_ids_are_chosen_per_message() -> None:
     p = sio("/admin")
     first = p.encode(Message("add", "socket.io", '["add", {"a": 2}]', ack=True))

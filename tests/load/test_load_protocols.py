@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.void_files import expect, message, messages, request, table, write
+from cli.void_files import ack_rule, expect, message, messages, request, table, write
 from load.test_load import entry, summary
 from peers.fixtures import Peer, graphql_peer, socketio_peer  # noqa: F401
 
@@ -82,3 +82,27 @@ def test_graphql_operation_latency(wsblock, graphql_peer: Peer, tmp_path) -> Non
     op = entry(s, "operation countdown")
     assert op["count"] > 0 and op["failures"] == 0 and op["p50_ms"] >= 20  # 3 results, 10 ms apart
     assert s["errors"] == {}
+
+
+def test_socketio_asks_are_answered_by_rule_per_user(
+    wsblock,
+    socketio_peer: Peer,  # noqa: F811
+    tmp_path,
+) -> None:
+    f = write(
+        tmp_path / "quiz.void",
+        request(f"http://127.0.0.1:{socketio_peer.port}", "Quiz"),
+        table("socket-options", [["protocol", "socket.io"]]),
+        messages(
+            ack_rule('[{"a": "{{$res.body.args[0].q}}"}]'),
+            message("quiz", "socket.io", '["quiz", {"q": 5}]'),
+            expect("answered", [["the callback fired", "body.args[0].args[0].a", "equals", "5"]]),
+        ),
+    )
+    r = wsblock(
+        "load", str(f), "-u", "2", "-r", "2", "-t", "2s", "--json", "--fail-if", "errors > 0"
+    )
+    assert r.code == 0, r.out + r.err
+    s = summary(r.out)
+    answered = entry(s, "answered")
+    assert answered["count"] > 0 and answered["failures"] == 0 and s["errors"] == {}

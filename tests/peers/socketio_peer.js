@@ -9,6 +9,9 @@
 //   `add` {a, b}, ack the acknowledgement is {sum: a + b}
 //   `ticks` {count, interval}  emits `tick` {n} for n = 1..count, every interval ms (10)
 //   `bytes` n, ack    the acknowledgement is a Buffer of n bytes 0, 1, 2, ...
+//   `quiz` {q}        the server asks back: emits `ask` {q} with an ack id (it asks the
+//                     client for an acknowledgement); once the client acknowledges, emits
+//                     `answered` {args: [...the acknowledgement's arguments]}
 //   `bye`             the server disconnects the socket
 // Namespace "/admin": the handshake's auth must be {token: "s3cret"}, else connect_error
 // "unauthorized"; on connect emits `hello` {admin: true}; `whoami`, ack -> {admin: true}.
@@ -52,6 +55,11 @@ io.on('connection', (socket) => {
     const buf = Buffer.alloc(Number(n) || 0);
     for (let i = 0; i < buf.length; i++) buf[i] = i % 256;
     if (typeof ack === 'function') ack(buf);
+  });
+  socket.on('quiz', (args) => {
+    socket.emit('ask', { q: args && args.q }, (...reply) => {
+      socket.emit('answered', { args: reply });
+    });
   });
   socket.on('bye', () => socket.disconnect(true));
 });

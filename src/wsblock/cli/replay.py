@@ -51,6 +51,13 @@ def recording(ref: str, log_dir: Path | None) -> Recording:
         raise BadInput(f"session {ref!r}: cannot read it: {e.strerror or e}") from None
 
 
+def first_only(rec: Recording, what: str) -> str | None:
+    """The words saying that only the first connection of ``rec`` counts, if it reconnected."""
+    if not rec.reconnected:
+        return None
+    return f"the session reconnected: only its first connection is {what}"
+
+
 def _report(
     differences: list[Difference], recorded: int, new: int, as_json: bool, extra: dict
 ) -> None:
@@ -121,6 +128,8 @@ def replay(
       wsblock replay 20261125T1640 --url ws://127.0.0.1:9000 --ignore body.ts
       wsblock replay echo --speed 0 --ignore 'body.items[*].id' --json
 
+    Only the first connection of a session that reconnected is replayed (said so).
+
     Exit code 0 when the server sent the same messages, 1 when it did not (each
     difference: message N, path, recorded value, new value), 2 on bad input.
     """
@@ -130,13 +139,20 @@ def replay(
 
     plan = replay_request(rec, env, url)
     journal = journal_for(plan, journal_dir(log_dir))
+    only = first_only(rec, "replayed and compared")
     if not as_json:
         click.echo(f"▶ replay of {rec.id} against {journal.masker.mask(plan.request.url)}")
+        if only:
+            click.echo(f"  note: {only}")
     try:
         played = asyncio.run(play(plan, speed=speed, timeout=timeout, journal=journal))
     finally:
         journal.close()
-    extra = {"session": rec.id, "replay": journal.path.name.removesuffix(".ndjson")}
+    extra = {
+        "session": rec.id,
+        "replay": journal.path.name.removesuffix(".ndjson"),
+        "first_connection_only": rec.reconnected,
+    }
     if not played.connected:
         why = played.error or "the connection failed"
         if as_json:
@@ -176,5 +192,14 @@ def diff(
     differences = compare(a.received, b.received, the_rules)
     if not as_json:
         click.echo(f"{a.id} → {b.id}")
-    _report(differences, len(a.received), len(b.received), as_json, {"first": a.id, "second": b.id})
+        for rec in (a, b):
+            only = first_only(rec, "compared")
+            if only:
+                click.echo(f"  note: {rec.id}: {only}")
+    extra = {
+        "first": a.id,
+        "second": b.id,
+        "first_connection_only": a.reconnected or b.reconnected,
+    }
+    _report(differences, len(a.received), len(b.received), as_json, extra)
     raise SystemExit(EXIT_FAILED if differences else EXIT_OK)

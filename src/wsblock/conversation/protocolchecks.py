@@ -2,6 +2,8 @@
 
 * ``format: socket.io``: a JSON array whose first item is the event's name (a string);
   the rest are its arguments. ``{"$binary": "<base64>"}`` stands for a binary argument.
+  With ``ack-reply`` (a rule's answer to an event that asked for an acknowledgement) it is
+  the JSON array of the acknowledgement's arguments.
 * ``format: graphql``: a GraphQL document, parsed with ``graphql-core`` (imported only
   when a ``graphql`` message is checked); a syntax error names its line and column.
 * The ``socket-options`` rows of these protocols: ``protocol``, ``namespace``,
@@ -28,6 +30,7 @@ __all__ = [
     "parse_protocol",
     "parse_socketio_path",
     "parse_variables",
+    "socketio_ack_error",
     "socketio_error",
 ]
 
@@ -99,6 +102,24 @@ def socketio_error(content: str) -> Problem | None:
         return ('a socket.io message is a JSON array: ["event", args...]', None, None)
     if not isinstance(value[0], str) or not value[0]:
         return ("a socket.io message starts with the event's name (a string)", None, None)
+    return None
+
+
+def socketio_ack_error(content: str) -> Problem | None:
+    """The first error of a ``socket.io`` message with ``ack-reply``, or None: its content
+    is the JSON array of the acknowledgement's arguments (``[]`` for none)."""
+    try:
+        value = json.loads(content)
+    except json.JSONDecodeError as e:
+        return (f"invalid JSON: {e.msg}", e.lineno, e.colno)
+    except RecursionError:
+        return ("invalid JSON: nested too deeply", None, None)
+    if not isinstance(value, list):
+        return (
+            "an acknowledgement (ack-reply) is the JSON array of its arguments: [args...]",
+            None,
+            None,
+        )
     return None
 
 

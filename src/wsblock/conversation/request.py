@@ -74,6 +74,11 @@ class Message:
     variables: str | None = None  # graphql: the variables, compact JSON
     operation: str | None = None  # graphql: the operation's name
     late: bool = False
+    #: socket.io, a rule's answer: sent as the acknowledgement the matched event asked for
+    #: (``data``: the JSON array of its arguments); ``ack_id`` is that event's id, set when
+    #: the rule fires (:mod:`wsblock.conversation.state`).
+    ack_reply: bool = False
+    ack_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from wsblock.codecs import CodecError, encoded_message, parse_codec
 from wsblock.conversation import resolve_state
-from wsblock.conversation.checks import canonical_field, canonical_operator, decode_binary, validate
+from wsblock.conversation.checks import (
+    MessageError,
+    canonical_field,
+    canonical_operator,
+    decode_binary,
+    validate,
+)
 from wsblock.conversation.errors import ResolveError
 from wsblock.conversation.prechecks import (
     field_problem,
@@ -32,6 +38,7 @@ from wsblock.conversation.protocolchecks import (
     parse_protocol,
     parse_socketio_path,
     parse_variables,
+    socketio_ack_error,
 )
 from wsblock.conversation.request import Check, Expect, Message, Options, Request, Step
 from wsblock.document import Block
@@ -259,16 +266,24 @@ def _message(
     roots: tuple[str, ...] = (),
     place: str | None = None,
     at: int | None = None,
+    answer: bool = False,
 ) -> Message:
+    """A ``socket-message`` as a :class:`Message` (``answer``: a ``socket-on`` rule's)."""
     name = item.name or f"message {n}"
     place = place or where(b.spec, block, f"message {name!r}", at)
     fmt = (item.format or "text").lower()
     content, late = b.sub_late(item.content or "", place, roots)
     if late and fmt == "binary":
         raise ResolveError(f"{place}: a binary message cannot hold {{{{process.…}}}} or $res")
-    err = validate(
-        fmt, resolve_state.placeholder(content) if late else content, item.encoding or "base64"
-    )
+    ack_reply = item.ack_reply
+    if ack_reply:
+        _check_ack_reply(item, fmt, answer, place)
+    checked = resolve_state.placeholder(content) if late else content
+    if ack_reply:
+        problem = socketio_ack_error(checked)
+        err = None if problem is None else MessageError(*problem)
+    else:
+        err = validate(fmt, checked, item.encoding or "base64")
     if err is not None:
         inside = f" at line {err.line}, column {err.column}" if err.line else ""
         raise ResolveError(f"{place}: {err}{inside}")
@@ -293,7 +308,21 @@ def _message(
         variables=variables,
         operation=operation,
         late=late,
+        ack_reply=ack_reply,
     )
+
+
+def _check_ack_reply(item: SocketMessage, fmt: str, answer: bool, place: str) -> None:
+    """``ack-reply`` belongs to a ``socket.io`` message that a ``socket-on`` rule sends."""
+    if fmt != "socket.io":
+        raise ResolveError(f"{place}: ack-reply belongs to a socket.io message, not {fmt}")
+    if not answer:
+        raise ResolveError(
+            f"{place}: ack-reply belongs to the socket-message of a socket-on rule (it "
+            "answers the event the rule matched)"
+        )
+    if item.ack:
+        raise ResolveError(f"{place}: an acknowledgement (ack-reply) cannot ask for one (ack)")
 
 
 def _encoded(m: Message, codec) -> Message:

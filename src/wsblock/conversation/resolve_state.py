@@ -144,7 +144,7 @@ def rule(
     answer = item.message
     sent = None
     if answer is not None and not answer.disabled:
-        sent = message(b, answer, block, item.index + 1, ("$res",), f"{place} answer")
+        sent = message(b, answer, block, item.index + 1, ("$res",), f"{place} answer", answer=True)
     if not caps and sent is None:
         raise ResolveError(f"{place}: the rule neither captures nor answers")
     return Rule(

@@ -451,8 +451,20 @@ class Conversation:
             res = msg.res(self.codec)
             if rule.captures:
                 self._capture(rule.captures, {"$res": res}, rule.name, out, t)
-            if rule.answer is not None:
-                self._send(rule.answer, t, rule.name, res, out)
+            answer = rule.answer
+            if answer is not None and answer.ack_reply:
+                asked = _ack_id(res)
+                if asked is None:
+                    self._failed(
+                        f"{rule.name}: message {answer.name!r} ({answer.where}) is an "
+                        "acknowledgement (ack-reply), but the event the rule matched asked for "
+                        'none (it has no "id"): add the row body.id exists to the rule',
+                        out,
+                    )
+                    return
+                answer = replace(answer, ack_id=asked)
+            if answer is not None:
+                self._send(answer, t, rule.name, res, out)
 
     def _schedule(self, tm: _Timer, t: float) -> None:
         interval = self._interval(tm.timer)
@@ -593,6 +605,13 @@ def secret_capture(name: str, template: str) -> bool:
     if SECRET_NAME.search(name):
         return True
     return any(SECRET_NAME.search(m.group(2) or "") for m in LATE.finditer(template))
+
+
+def _ack_id(res: dict[str, Any]) -> int | None:
+    """The acknowledgement id a received Socket.IO event asks for (``body.id``), or None."""
+    body = res.get("body")
+    asked = body.get("id") if isinstance(body, dict) and "event" in body else None
+    return asked if isinstance(asked, int) and not isinstance(asked, bool) else None
 
 
 def _req(sent: Sent | None) -> dict[str, Any] | None:

@@ -637,7 +637,8 @@ class _ItemView:
 
 class SocketMessage(_ItemView):
     """``socket-message``: a message to send (``format``: text, json, xml, binary, socket.io
-    or graphql; ``ack``, ``variables`` and ``operation`` belong to the last two)."""
+    or graphql; ``ack``, ``ack-reply``, ``variables`` and ``operation`` belong to the last
+    two)."""
 
     @property
     def format(self) -> str:
@@ -654,6 +655,12 @@ class SocketMessage(_ItemView):
     def ack(self) -> bool:
         """``attrs.ack``: a ``socket.io`` message asks the server for an acknowledgement."""
         return _truthy(self.attrs.get("ack"))
+
+    @property
+    def ack_reply(self) -> bool:
+        """``attrs.ack-reply``: a rule's ``socket.io`` message is sent as the acknowledgement
+        the event it matched asked for (its content: the JSON array of the arguments)."""
+        return _truthy(self.attrs.get("ack-reply"))
 
     @property
     def variables(self) -> str:

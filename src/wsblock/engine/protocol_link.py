@@ -12,6 +12,8 @@ one of them on a live transport for a :class:`~.session.Session`:
   pings and pongs as keep-alive ``ping`` / ``pong`` events (hidden like keep-alive
   pings), other protocol frames as ``protocol`` events; pongs are answered here.
 * :meth:`encode` -- a user's ``socket.io`` / ``graphql`` message as frames.
+* :meth:`unanswered` -- when the connection ends: what the server asked that nothing
+  answered (a Socket.IO event that asked for an acknowledgement), said as an error.
 """
 
 from __future__ import annotations
@@ -160,6 +162,13 @@ class ProtocolLink:
             elif isinstance(out, Ready):
                 pass
         return refused
+
+    def unanswered(self, publish: Publish) -> None:
+        """Say (``error`` events) what the server asked that nothing answered: the
+        connection has ended."""
+        ts, mono = self._clock.now()
+        for words in self.protocol.unanswered():
+            publish(_error(f"{self.protocol.name}: {words}", ts, mono))
 
     # Sending.
 

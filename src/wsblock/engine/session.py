@@ -419,6 +419,7 @@ class Session:
                 try:
                     batches = await transport.recv()
                 except TransportClosed as closed:
+                    link.unanswered(self._publish)
                     return self._protocol_ending(closed.ending, link)
             for batch in batches:
                 now = self._clock.at(batch.at)

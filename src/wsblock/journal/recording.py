@@ -48,6 +48,9 @@ class Recording:
     """The ``close`` record, if the session ended."""
     subprotocol: str | None = None
     """The subprotocol the server chose."""
+    reconnected: bool = False
+    """The session connected again after its first connection (reconnect, the app's
+    Reconnect): only that first connection is in ``messages``."""
 
     @property
     def id(self) -> str:
@@ -69,7 +72,8 @@ def read_recording(
 
     Raises :class:`~wsblock.journal.store.JournalError` (its message in plain words)
     for a session that cannot be found or is not a wsblock journal. Only the first
-    connection of a session that reconnected is taken: a replay is one connection.
+    connection of a session that reconnected is taken: a replay is one connection
+    (:attr:`Recording.reconnected` says there were more).
     """
     path = find_session(ref, log_dir)
     records = read_session(path)
@@ -92,6 +96,7 @@ def read_recording(
             recording.url = record.get("url")
         if kind == "open":
             if opened:
+                recording.reconnected = True
                 break  # a reconnect: the replay is the first connection
             opened = True
             recording.opened_at = float(record.get("mono", 0.0))
@@ -105,6 +110,8 @@ def read_recording(
                 )
         elif kind == "close" and opened:
             recording.close = record
+            # read on only as far as the next connection, if there is one
+            recording.reconnected = any(r.get("event") == "open" for r in records)
             break
     return recording
 

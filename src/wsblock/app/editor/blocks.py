@@ -113,6 +113,10 @@ def commit(session, widget: Widget) -> None:
                 session.set_item_attr(key[1], key[2], "timeout", value)
         elif kind == "item-content" and isinstance(widget, TextArea):
             session.set_item_content(key[1], key[2], widget.text)
+        elif kind == "item-operation" and isinstance(widget, Input):
+            session.set_item_option(key[1], key[2], "operation", widget.value.strip())
+        elif kind == "item-variables" and isinstance(widget, TextArea):
+            session.set_item_option(key[1], key[2], "variables", widget.text.strip())
     except (EditError, IndexError):
         pass  # the field outlived its place (it is being replaced)
 
@@ -596,6 +600,18 @@ class MessageContent(EditorPart, TextArea):
     """A message's content, highlighted as the composer's editor is."""
 
 
+class VariablesContent(EditorPart, TextArea):
+    """A ``graphql`` message's ``variables``: JSON text (``{{NAME}}`` allowed)."""
+
+
+#: The fields of the message formats carried by a protocol: ``socket.io`` asks for an
+#: acknowledgement (``ack``); ``graphql`` has ``operation`` and ``variables``.
+PROTOCOL_FIELDS = {
+    "socket.io": (".item-ack",),
+    "graphql": (".item-operation", ".operation-label", ".item-variables"),
+}
+
+
 class MessageItemEditor(EditorPart, Vertical):
     """One ``socket-message``: name, format, enabled, content (highlighted), validation."""
 
@@ -614,6 +630,13 @@ class MessageItemEditor(EditorPart, Vertical):
     MessageItemEditor MessageContent:focus { border: none; background: $boost-lighten-1; }
     MessageItemEditor .validation { height: 1; color: $success; }
     MessageItemEditor .validation.-invalid { color: $error; }
+    MessageItemEditor .item-protocol { height: auto; }
+    MessageItemEditor .item-protocol Checkbox { margin-left: 0; }
+    MessageItemEditor .operation-label { width: auto; color: $text-muted; }
+    MessageItemEditor .item-operation { width: 1fr; margin-left: 1; }
+    MessageItemEditor VariablesContent { height: auto; min-height: 1; max-height: 8;
+        border: none; padding: 0; background: $boost; }
+    MessageItemEditor VariablesContent:focus { border: none; background: $boost-lighten-1; }
     """
 
     def __init__(
@@ -688,6 +711,7 @@ class MessageItemEditor(EditorPart, Vertical):
                 ("item-enabled", i, n),
             )
             yield from self.bar()
+        yield from self.protocol_fields(data)
         editor = MessageContent.code_editor(
             content,
             language=LANGUAGE.get(fmt),
@@ -698,7 +722,53 @@ class MessageItemEditor(EditorPart, Vertical):
         yield keyed(editor, ("item-content", i, n))
         yield Static("", classes="validation")
 
+    def protocol_fields(self, data: views.SocketMessage) -> ComposeResult:
+        """Ack (``socket.io``); operation and variables (``graphql``): the attributes the
+        document views read, shown for their format only (:data:`PROTOCOL_FIELDS`)."""
+        i, n = self.index, self.item
+        with Horizontal(classes="item-bar item-protocol"):
+            yield keyed(
+                EditCheckbox(
+                    "ack",
+                    data.ack,
+                    compact=True,
+                    classes="item-ack",
+                    tooltip="Ask the server for an acknowledgement (attrs.ack)",
+                ),
+                ("item-ack", i, n),
+            )
+            yield Static("operation", classes="operation-label")
+            yield keyed(
+                EditInput(
+                    data.operation,
+                    placeholder="operation name (optional)",
+                    compact=True,
+                    classes="item-operation",
+                ),
+                ("item-operation", i, n),
+            )
+        variables = VariablesContent.code_editor(
+            data.variables,
+            language="json",
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            placeholder='variables, JSON: {"name": "ada"}',
+            classes="item-variables",
+        )
+        yield keyed(variables, ("item-variables", i, n))
+
+    def show_protocol_fields(self, fmt: str) -> None:
+        """Show the fields of ``fmt``'s protocol, hide the others."""
+        shown = PROTOCOL_FIELDS.get(fmt, ())
+        for selector in {s for fields in PROTOCOL_FIELDS.values() for s in fields}:
+            for widget in self.query(selector):
+                widget.display = selector in shown
+        self.query_one(".item-protocol").display = fmt == "socket.io" or fmt == "graphql"
+
     def on_mount(self) -> None:
+        if isinstance(self.data, views.SocketMessage):
+            self.show_protocol_fields(self.data.format)
         self.validate()
 
     def validate(self) -> None:
@@ -707,9 +777,12 @@ class MessageItemEditor(EditorPart, Vertical):
         fmt, encoding = split_format(str(self.query_one(".item-format", Select).value or "text"))
         text = self.query_one(MessageContent).text
         label = self.query_one(".validation", Static)
-        err = check_draft(fmt, text, encoding)
+        err: Exception | None = check_draft(fmt, text, encoding)
+        if err is None and fmt == "graphql":
+            err = variables_problem(self.query_one(VariablesContent).text)
         if err is not None:
-            where = f"line {err.line}: " if getattr(err, "line", None) else ""
+            line = getattr(err, "line", None)
+            where = f"line {line}: " if line else ""
             label.update(escape(f"✖ {where}{err}"))
             label.set_class(True, "-invalid")
         else:
@@ -741,6 +814,29 @@ class MessageItemEditor(EditorPart, Vertical):
         fmt, encoding = split_format(event.value)
         self.session.set_item_format(self.index, self.item, fmt, encoding)
         self.query_one(MessageContent).language = LANGUAGE.get(fmt)
+        self.show_protocol_fields(fmt)
+        self.validate()
+
+    @on(Checkbox.Changed, ".item-ack")
+    def _ack(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
+        self.session.set_item_option(self.index, self.item, "ack", event.value)
+
+    @on(Input.Changed, ".item-operation")
+    def _operation(self, event: Input.Changed) -> None:
+        event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
+        commit(self.session, event.input)
+
+    @on(TextArea.Changed, "VariablesContent")
+    def _variables(self, event: TextArea.Changed) -> None:
+        event.stop()
+        if not self.heard(event):
+            return  # from a replaced widget: written already
+        commit(self.session, event.text_area)
         self.validate()
 
     @on(Checkbox.Changed, ".item-enabled")
@@ -758,6 +854,18 @@ class MessageItemEditor(EditorPart, Vertical):
             return  # from a replaced widget: written already
         commit(self.session, event.text_area)
         self.validate()
+
+
+def variables_problem(text: str) -> ValueError | None:
+    """What is wrong with a draft's ``variables`` (``{{NAME}}`` stands for a value), or None."""
+    from wsblock.conversation.draftcheck import PLACEHOLDER
+    from wsblock.conversation.protocolchecks import parse_variables
+
+    try:
+        parse_variables(PLACEHOLDER.sub("0", text))
+    except ValueError as e:
+        return e
+    return None
 
 
 class ExpectItemEditor(MessageItemEditor):

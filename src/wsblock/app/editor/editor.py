@@ -528,6 +528,9 @@ class DocumentEditor(VerticalScroll):
             "item-format",
             "item-enabled",
             "item-timeout",
+            "item-ack",
+            "item-operation",
+            "item-variables",
             "add-row",
             "add-item",
         ):

@@ -486,6 +486,23 @@ class EditSession:
             node["attrs"].pop("encoding", None)
         self._put_item(index, item, node, ("attr", self._uid(index), item, name))
 
+    def set_item_option(self, index: int, item: int, name: str, value: str | bool) -> None:
+        """A message's optional attribute (``ack``, ``variables``, ``operation``): set, or
+        taken out when ``value`` is False or empty, so that an unset option leaves no trace.
+        Unchanged (as the document views read it): the node is not touched."""
+        it = self._item(index, item)
+        if not isinstance(it, views.SocketMessage):
+            raise EditError(f"item {item} of block {index} is not a message")
+        current = {"ack": it.ack, "variables": it.variables, "operation": it.operation}
+        if name in current and current[name] == value:
+            return
+        node = it.with_attrs()
+        if value is False or value == "":
+            node["attrs"].pop(name, None)
+        else:
+            node["attrs"][name] = value
+        self._put_item(index, item, node, ("attr", self._uid(index), item, name))
+
     def set_item_format(self, index: int, item: int, fmt: str, encoding: str = "base64") -> None:
         """A message's format (``binary`` with ``encoding`` hex or base64)."""
         node = self._item(index, item).with_attrs(format=fmt)

@@ -403,6 +403,13 @@ class MainScreen(Screen):
         except Exception:  # noqa: BLE001 - the tab is closing
             pass
 
+    @on(ConnectionView.ReplayRequested)
+    def _replay_requested(self, event: ConnectionView.ReplayRequested) -> None:
+        """A finished tab's Replay: the F7 screen's replay, of that tab's journal."""
+        from .replay import ReplayScreen
+
+        self.app.push_screen(ReplayScreen(event.path, self.project))
+
     @on(ConnectionView.CloseRequested)
     def _close_requested(self, event: ConnectionView.CloseRequested) -> None:
         self._close(event.view)

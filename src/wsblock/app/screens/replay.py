@@ -47,6 +47,9 @@ class ReplayScreen(Screen[None]):
         """What the server sent in the last replay (None: not replayed yet)."""
         self.journal_path: Path | None = None
         self.running = False
+        self.note = ""
+        """Said beside the verdict: only the first connection of a session that
+        reconnected is replayed."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="replay-box"):
@@ -104,12 +107,17 @@ class ReplayScreen(Screen[None]):
             self._status(f"cannot replay: {e}", error=True)
             return
         self.recorded = recording.received
+        self.note = (
+            " · the session reconnected: only its first connection is replayed"
+            if recording.reconnected
+            else ""
+        )
         self.running = True
         journal = None
         try:
             journal = journal_for(plan)
             shown = journal.masker.mask(plan.request.url)
-            self._status(f"replaying against {shown}…")
+            self._status(f"replaying against {shown}…{self.note}")
             played = await play(
                 plan,
                 speed=float(speed) if isinstance(speed, (int, float)) else 1.0,
@@ -139,7 +147,7 @@ class ReplayScreen(Screen[None]):
         verdict = (
             f"different: {len(differences)} difference(s)" if differences else "same as recorded"
         )
-        self._status(f"{verdict}{where}", error=bool(differences))
+        self._status(f"{verdict}{where}{self.note}", error=bool(differences))
 
     # -- controls -----------------------------------------------------------------------
     @on(Button.Pressed, "#replay-run")

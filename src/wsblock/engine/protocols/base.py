@@ -12,6 +12,7 @@ very same code::
     outputs = protocol.feed(frame)                    # for each frame received
     encoded = protocol.encode(message)                # a user's message -> frames
     words = protocol.closed(code, reason)             # a close, in the server's words
+    asked = protocol.unanswered()                     # what the server asked, unanswered
 
 Outputs, in the order they happened:
 
@@ -156,6 +157,11 @@ class Protocol(ABC):
         Raises:
             ProtocolError: The message cannot be sent in this protocol.
         """
+
+    def unanswered(self) -> list[str]:
+        """What the server asked of us that nothing answered (said when the connection ends:
+        a Socket.IO event that asked for an acknowledgement), in words."""
+        return []
 
     def closed(self, code: int | None, reason: str) -> str | None:
         """The server's words for a close that ends the protocol, or None for a plain close."""

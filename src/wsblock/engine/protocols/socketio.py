@@ -16,6 +16,12 @@ conversation:
 
 A message ``["add", {"a": 2}]`` with ``ack: true`` goes out as ``420["add",{"a":2}]``;
 ids are chosen per message, from 0, per connection.
+
+An event the server sends with an id (``421["ask",{...}]``: ``socket.emit('ask', data,
+callback)``) asks us for an acknowledgement: it is delivered with ``"id": 1`` in its body,
+and a rule's message with ``ack-reply`` (``ack_id`` set to that id, content the JSON array
+of the arguments) goes out as the acknowledgement ``431[...]``. :meth:`SocketIO.unanswered`
+says the ones nothing answered, when the connection ends.
 """
 
 from __future__ import annotations
@@ -95,6 +101,7 @@ class SocketIO(Protocol):
         self._next_ack = 0
         self._waiting: sio.Packet | None = None  # a binary packet waiting for attachments
         self._waiting_raw = ""
+        self._asked: dict[int, str] = {}  # acknowledgements the server asked for: id -> event
 
     def url(self, url: str) -> str:
         """``http://host:3000`` -> ``ws://host:3000/socket.io/?EIO=4&transport=websocket``."""
@@ -200,6 +207,7 @@ class SocketIO(Protocol):
             body: dict[str, Any] = {"event": args[0], "args": to_json(args[1:])}
             if packet.id is not None:
                 body["id"] = packet.id  # the server asks us for an acknowledgement
+                self._asked[packet.id] = args[0]
             return [Delivered(body, None, frame, args[0])]
         if kind in (sio.ACK, sio.BINARY_ACK):
             key = str(packet.id)
@@ -214,6 +222,8 @@ class SocketIO(Protocol):
             value = json.loads(text)
         except json.JSONDecodeError as e:
             raise ProtocolError(f"not JSON: {e.msg}") from None
+        if message.ack_reply:
+            return self._ack(message, value)
         if not isinstance(value, list) or not value or not isinstance(value[0], str):
             raise ProtocolError('a socket.io message is a JSON array: ["event", args...]')
         key = None
@@ -231,6 +241,32 @@ class SocketIO(Protocol):
             ["4" + encoded[0], *encoded[1:]] if isinstance(encoded, list) else ["4" + encoded]
         )
         return Encoded(tuple(frames), key, _compact(value), value[0])
+
+    def _ack(self, message: Message, value: Any) -> Encoded:
+        """The acknowledgement ``431[args...]`` of the event that asked for it."""
+        asked = message.ack_id
+        if asked is None:
+            raise ProtocolError(
+                "an acknowledgement (ack-reply) needs the id of the event it answers"
+            )
+        if not isinstance(value, list):
+            raise ProtocolError("an acknowledgement (ack-reply) is the JSON array of its arguments")
+        packet = sio.Packet(sio.ACK, data=from_json(value), namespace=self.namespace, id=asked)
+        encoded = packet.encode()
+        frames: list[str | bytes] = (
+            ["4" + encoded[0], *encoded[1:]] if isinstance(encoded, list) else ["4" + encoded]
+        )
+        self._asked.pop(asked, None)
+        shown = _compact({"ack": asked, "args": value})
+        return Encoded(tuple(frames), None, shown, f"ack {asked}")
+
+    def unanswered(self) -> list[str]:
+        """The acknowledgements the server asked for that nothing sent, in words."""
+        return [
+            f"the server asked for an acknowledgement of {event!r} (id {asked}) that nothing "
+            "answered (a socket-on rule whose socket.io message has ack-reply: true answers it)"
+            for asked, event in self._asked.items()
+        ]
 
 
 def _ms(value: object) -> float | None:

@@ -85,6 +85,14 @@ class ConnectionView(Vertical):
             super().__init__()
             self.view = view
 
+    class ReplayRequested(TMessage):
+        """Replay the tab's finished session (its journal at ``path``), as F7's Replay."""
+
+        def __init__(self, view: ConnectionView, path: Path) -> None:
+            super().__init__()
+            self.view = view
+            self.path = path
+
     class StateChanged(TMessage):
         """The connection's state changed (for the tab strip): ``glyph`` and ``style``."""
 
@@ -451,6 +459,22 @@ class ConnectionView(Vertical):
     def _reconnect_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.connect()
+
+    @on(Button.Pressed, "#replay-tab")
+    def _replay_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.replay()
+
+    def replay(self) -> None:
+        """Ask for the replay of the tab's session, once it has finished (its journal is
+        flushed first: the replay reads it)."""
+        journal = self.journal
+        if not self.status.finished or journal is None:
+            why = "no journal" if journal is None else "the session has not finished"
+            self.notify(f"Nothing to replay: {why}", timeout=3)
+            return
+        journal.flush()
+        self.post_message(self.ReplayRequested(self, Path(journal.path)))
 
     @on(Button.Pressed, "#close-tab")
     def _close_pressed(self, event: Button.Pressed) -> None:

@@ -81,6 +81,7 @@ class StatusBar(Vertical):
         self.error: str | None = None
         self.rtt_ms: float | None = None  # the latest ping's round trip
         self.opened = False  # the latest attempt opened: its close has a code to show
+        self.ever_opened = False  # a connection was made: once it ended, it can be replayed
 
     def compose(self) -> ComposeResult:
         yield Static(self._render_text(), id="status-text", classes="status-text")
@@ -95,6 +96,13 @@ class StatusBar(Vertical):
                 tooltip="Ctrl+D: close code and reason",
             )
             yield Button("Reconnect", id="reconnect", variant="primary", compact=True)
+            yield Button(
+                "Replay",
+                id="replay-tab",
+                compact=True,
+                disabled=True,
+                tooltip="Replay this session against the server and compare (as F7's Replay)",
+            )
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_text)
@@ -110,7 +118,7 @@ class StatusBar(Vertical):
             self.detail = ""
             self.opened = False
         elif kind == "open":
-            self.opened = True
+            self.opened = self.ever_opened = True
             self.state = "connected"
             self.since = time.monotonic()
             self.subprotocol = ev.subprotocol
@@ -136,6 +144,11 @@ class StatusBar(Vertical):
             self.detail = f"reconnecting in {ev.delay or 0:.1f}s (attempt {ev.attempt})"
         self._apply_class()
         self.update_text()
+
+    @property
+    def finished(self) -> bool:
+        """A connection was made and has ended (nothing is connecting): it can be replayed."""
+        return self.ever_opened and self.state == "disconnected"
 
     def glyph(self) -> tuple[str, str]:
         """The state as one glyph and its colour, for the tab strip."""
@@ -165,6 +178,7 @@ class StatusBar(Vertical):
         try:
             self.query_one("#disconnect", Button).disabled = self.state == "disconnected"
             self.query_one("#ping", Button).disabled = self.state != "connected"
+            self.query_one("#replay-tab", Button).disabled = not self.finished
         except Exception:  # noqa: BLE001 - not mounted yet
             pass
 
