@@ -215,3 +215,66 @@ def test_check_names_a_capture_path_that_is_not_a_path(tmp_path: Path) -> None:
     )
     r = run("check", str(f))
     assert r.returncode == 2 and "bad.void:" in r.stdout and "is not a path" in r.stdout
+
+
+RULE_FIRST = """```void
+---
+type: socket-request
+attrs:
+  uid: r1
+content:
+  - type: smethod
+    content: WSS
+  - type: surl
+    content: "{{GATEWAY}}/gateway?hb=5000"
+---
+```
+
+```yaml
+type: socket-messages
+attrs:
+  uid: m1
+content:
+  - type: socket-on
+    attrs: { uid: on1, name: on hello }
+    content:
+      - type: table
+        rows:
+          - attrs: { disabled: false }
+            row: ["hello", "body.op", "equals", "hello"]
+      - type: runtime-variables
+        attrs: { uid: on1c }
+        content:
+          - type: table
+            rows:
+              - attrs: { disabled: false }
+                row: ["HB", "{{$res.body.d.heartbeat_interval}}"]
+  - type: socket-expect
+    attrs: { uid: e1, name: hello seen, timeout: 5 }
+    content:
+      - type: table
+        rows:
+          - attrs: { disabled: false }
+            row: ["hello", "body.op", "equals", "hello"]
+  - type: socket-message
+    attrs: { uid: s1, name: beat, format: json }
+    content: '{"op": "heartbeat", "d": {{process.HB}}}'
+```
+"""
+
+
+def test_a_rule_listed_first_sees_the_servers_first_message(gateway_peer, tmp_path: Path) -> None:
+    # `hello` comes in the read that ends the handshake, before the steps start: the rule
+    # active from the top of the list must see it (it was missed, and HB never captured)
+    f = tmp_path / "first.void"
+    f.write_text(RULE_FIRST)
+    r = run(
+        "run", str(f), "--env-var", f"GATEWAY={gateway_peer.base}", "--log-dir", str(tmp_path),
+        "--linger", "0.2", "--json",
+    )  # fmt: skip
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    rules = {e["name"]: e.get("count") for e in events if e["event"] == "rule"}
+    assert rules == {"on hello": 1}, r.stdout + r.stderr
+    beat = next(e for e in events if e["event"] == "sent")
+    assert json.loads(beat["data"]) == {"op": "heartbeat", "d": 5000}
+    assert r.returncode == 0, r.stdout + r.stderr

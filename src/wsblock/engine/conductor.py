@@ -83,6 +83,9 @@ class Conductor:
         self.failure: str | None = None
         self.task: asyncio.Task[None] | None = None
         self.closed = False
+        # what came before open() (a server's first message, in the handshake's read):
+        # fed once the steps have started, so that a rule listed first sees it
+        self._early: list[Part] = []
 
     def now(self) -> float:
         return self.loop.time()
@@ -97,9 +100,17 @@ class Conductor:
         actions += self.conversation.start(now)
         self.task = asyncio.create_task(self._main())
         self._do(actions)
+        early, self._early = self._early, []
+        self.feed(early)
 
     def feed(self, parts: Sequence[Part]) -> None:
-        """A batch of the session's events, as the front end consumed them."""
+        """A batch of the session's events, as the front end consumed them (before
+        ``open()``: kept for it, unless the connection ended)."""
+        if self.task is None and not self.closed:
+            self._early.extend(parts)
+            if not any(type(p) is not ReceivedRun and p.kind == "close" for p in parts):
+                return
+            parts, self._early = self._early, []  # ended before it opened: said now
         conv = self.conversation
         for part in parts:
             if type(part) is ReceivedRun:
