@@ -37,7 +37,7 @@ from wsblock.conversation.matching import Inbound, judge
 from wsblock.conversation.paths import LATE, Unfilled, render, render_value, value_at
 from wsblock.conversation.request import Capture, Check, Expect, Message, Request, Rule, Timer
 from wsblock.conversation.resolve_state import interval_seconds
-from wsblock.variables.sources import SECRET_NAME
+from wsblock.variables.sources import SECRET_NAME, secret_header
 
 __all__ = [
     "Action",
@@ -589,10 +589,17 @@ def secret_capture(name: str, template: str) -> bool:
     """Whether a value captured into ``name`` from ``template`` is a secret: the name is
     secret-like (:data:`~wsblock.variables.sources.SECRET_NAME`: TOKEN, SECRET, KEY,
     PASSWORD...), or a path the template reads is (a header ``x-session-token``, a field
-    ``token``, a secret-named value ``{{process.API_KEY}}``)."""
+    ``token``, a secret-named value ``{{process.API_KEY}}``); a handshake's header by the
+    rule for headers (:func:`~wsblock.variables.sources.secret_header`: ``set-cookie``,
+    ``x-session-id``), whose values are secrets from the handshake on."""
     if SECRET_NAME.search(name):
         return True
-    return any(SECRET_NAME.search(m.group(2) or "") for m in LATE.finditer(template))
+    for m in LATE.finditer(template):
+        path = m.group(2) or ""
+        header = path[8:] if m.group(1) == "$res" and path.startswith("headers.") else ""
+        if SECRET_NAME.search(path) or (header and secret_header(header)):
+            return True
+    return False
 
 
 def _req(sent: Sent | None) -> dict[str, Any] | None:

@@ -33,6 +33,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from wsblock.conversation.request import Message, Request
 from wsblock.engine import Session
 from wsblock.engine.conductor import Conductor
+from wsblock.engine.handshake_secrets import guard_handshake
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal
 from wsblock.variables.masking import Masker, Secrets
@@ -224,6 +225,7 @@ class ConnectionView(Vertical):
             self.model.note(f"cannot start: {e}")
             return
         self.session = session
+        guard_handshake(session, self.secrets)  # a Set-Cookie masked in `open` too
         stream = session.subscribe()
         self._streams.append(stream)
         if self.journal is not None:
