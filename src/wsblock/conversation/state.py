@@ -27,14 +27,21 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
 from wsblock.conversation.checks import MISSING
 from wsblock.conversation.matching import Inbound, judge
-from wsblock.conversation.paths import LATE, Unfilled, render, render_value, value_at
+from wsblock.conversation.paths import (
+    LATE,
+    Unfilled,
+    render,
+    render_value,
+    text_form,
+    value_at,
+)
 from wsblock.conversation.request import Capture, Check, Expect, Message, Request, Rule, Timer
 from wsblock.conversation.resolve_state import interval_seconds
 from wsblock.variables.sources import SECRET_NAME, secret_header
@@ -48,6 +55,7 @@ __all__ = [
     "Held",
     "Send",
     "Sent",
+    "captured_secrets",
     "secret_capture",
 ]
 
@@ -125,6 +133,13 @@ class Failed:
 
 
 Action = Send | Captured | Fired | Held | Failed
+
+
+def captured_secrets(actions: Iterable[Action]) -> list[str]:
+    """The values ``actions`` capture into secrets, as they are shown (``text_form``):
+    what a front end adds to its session's :class:`~wsblock.variables.masking.Secrets`
+    before it says any of them (the conductor for ``run`` and the app, ``load``)."""
+    return [text_form(a.value) for a in actions if isinstance(a, Captured) and a.secret and a.found]
 
 
 class _Msg:

@@ -34,7 +34,15 @@ from typing import Any
 
 from wsblock.conversation.paths import text_form
 from wsblock.conversation.request import Timer
-from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held, Send
+from wsblock.conversation.state import (
+    Action,
+    Captured,
+    Conversation,
+    Failed,
+    Held,
+    Send,
+    captured_secrets,
+)
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.engine.session import Session
@@ -169,11 +177,9 @@ class Conductor:
 
     def _keep_secrets(self, actions: list[Action]) -> None:
         """Add each value ``actions`` capture into a secret to the session's secrets."""
-        if self.secrets is None:
-            return
-        for action in actions:
-            if isinstance(action, Captured) and action.secret and action.found:
-                self.secrets.add(text_form(action.value))
+        if self.secrets is not None:
+            for value in captured_secrets(actions):
+                self.secrets.add(value)
 
     def _do(self, actions: list[Action]) -> None:
         self._keep_secrets(actions)

@@ -17,14 +17,9 @@ from __future__ import annotations
 
 from wsblock.engine.session import Session
 from wsblock.variables.masking import Secrets
-from wsblock.variables.sources import secret_header_values
+from wsblock.variables.sources import secrets_in_headers
 
-__all__ = ["guard_handshake", "secrets_of_answer"]
-
-
-def secrets_of_answer(headers: tuple[tuple[str, str], ...]) -> list[str]:
-    """The secret values among a handshake answer's ``headers``, by their names."""
-    return [secret for name, value in headers for secret in secret_header_values(name, value)]
+__all__ = ["guard_handshake"]
 
 
 def guard_handshake(session: Session, secrets: Secrets) -> None:
@@ -32,7 +27,7 @@ def guard_handshake(session: Session, secrets: Secrets) -> None:
     before the event that carries the answer is published."""
 
     def answered(status: int | None, headers: tuple[tuple[str, str], ...], ok: bool) -> None:
-        for secret in secrets_of_answer(headers):
+        for secret in secrets_in_headers(headers):
             secrets.add(secret)
 
     session.add_handshake_listener(answered)

@@ -41,6 +41,7 @@ __all__ = [
     "parse_dotenv",
     "secret_header",
     "secret_header_values",
+    "secrets_in_headers",
 ]
 
 #: ``{{NAME}}``, with optional spaces inside the braces.
@@ -69,6 +70,11 @@ def secret_header(name: str) -> bool:
         or SECRET_NAME.search(name) is not None
         or _SESSION_HEADER.search(name) is not None
     )
+
+
+def secrets_in_headers(headers: Iterable[tuple[str, str]]) -> list[str]:
+    """The secrets among ``headers`` (a handshake's answer), by :func:`secret_header_values`."""
+    return [secret for name, value in headers for secret in secret_header_values(name, value)]
 
 
 def secret_header_values(name: str, value: str) -> list[str]:
