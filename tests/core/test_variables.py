@@ -6,14 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from wsblock.variables.secretnames import secret_header, secret_header_values
 from wsblock.variables.sources import (
     VariableError,
     environment_names,
     load_variables,
     parse_dotenv,
     parse_env_vars,
-    secret_header,
-    secret_header_values,
 )
 
 PUBLIC = """\

@@ -52,11 +52,8 @@ from wsblock.document.views import (
     SocketRequest,
     view,
 )
-from wsblock.variables.sources import (
-    VariableError,
-    Variables,
-    secret_header_values,
-)
+from wsblock.variables.secretnames import secret_header_values
+from wsblock.variables.sources import VariableError, Variables
 
 __all__ = ["ResolveError", "captured_names", "parse_size", "resolve_request", "where"]
 

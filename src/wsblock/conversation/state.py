@@ -44,7 +44,7 @@ from wsblock.conversation.paths import (
 )
 from wsblock.conversation.request import Capture, Check, Expect, Message, Request, Rule, Timer
 from wsblock.conversation.resolve_state import interval_seconds
-from wsblock.variables.sources import SECRET_NAME, secret_header
+from wsblock.variables.secretnames import SECRET_NAME, secret_header
 
 __all__ = [
     "Action",
@@ -602,10 +602,10 @@ class Conversation:
 @lru_cache(maxsize=256)
 def secret_capture(name: str, template: str) -> bool:
     """Whether a value captured into ``name`` from ``template`` is a secret: the name is
-    secret-like (:data:`~wsblock.variables.sources.SECRET_NAME`: TOKEN, SECRET, KEY,
+    secret-like (:data:`~wsblock.variables.secretnames.SECRET_NAME`: TOKEN, SECRET, KEY,
     PASSWORD...), or a path the template reads is (a header ``x-session-token``, a field
     ``token``, a secret-named value ``{{process.API_KEY}}``); a handshake's header by the
-    rule for headers (:func:`~wsblock.variables.sources.secret_header`: ``set-cookie``,
+    rule for headers (:func:`~wsblock.variables.secretnames.secret_header`: ``set-cookie``,
     ``x-session-id``), whose values are secrets from the handshake on."""
     if SECRET_NAME.search(name):
         return True

@@ -4,7 +4,7 @@ A server hands out credentials in its answer to the handshake: a ``Set-Cookie``,
 ``X-Session-Token``. The ``open`` event (or the ``error`` of a refusal) carries those
 headers, and the journal, ``--json`` and the app's detail view show them. So the values
 of the headers whose names are secret-like (the one rule for header names,
-:func:`~wsblock.variables.sources.secret_header`) join the session's
+:func:`~wsblock.variables.secretnames.secret_header`) join the session's
 :class:`~wsblock.variables.masking.Secrets` before that event is published (a session's
 handshake listener runs first), and everything that follows the secrets masks them in
 that event and in every later one (a cookie echoed in a message)::
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from wsblock.engine.session import Session
 from wsblock.variables.masking import Secrets
-from wsblock.variables.sources import secrets_in_headers
+from wsblock.variables.secretnames import secrets_in_headers
 
 __all__ = ["guard_handshake"]
 

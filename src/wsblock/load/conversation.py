@@ -70,7 +70,7 @@ from wsblock.engine.protocols import (
 )
 from wsblock.engine.protocols import Protocol as WireProtocol
 from wsblock.variables.masking import Secrets
-from wsblock.variables.sources import secrets_in_headers
+from wsblock.variables.secretnames import secrets_in_headers
 
 __all__ = ["Frame", "Meter", "Recorder", "play"]
 

@@ -42,7 +42,7 @@ from wsblock.engine.runs import ReceivedRun
 from wsblock.journal import Journal, JournalError
 from wsblock.testing.messages import Message
 from wsblock.variables.masking import Masker
-from wsblock.variables.sources import secret_header_values
+from wsblock.variables.secretnames import secret_header_values
 
 if TYPE_CHECKING:
     from wsblock.engine.stream import EventStream

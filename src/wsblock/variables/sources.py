@@ -29,9 +29,9 @@ from pathlib import Path
 from wsblock.document.readfile import read_text
 from wsblock.document.yamlread import YamlError, read_yaml
 from wsblock.variables.faker import FakerError, fake, is_faker
+from wsblock.variables.secretnames import SECRET_NAME
 
 __all__ = [
-    "SECRET_HEADERS",
     "SECRET_NAME",
     "VARIABLE",
     "VariableError",
@@ -39,9 +39,6 @@ __all__ = [
     "environment_names",
     "load_variables",
     "parse_dotenv",
-    "secret_header",
-    "secret_header_values",
-    "secrets_in_headers",
 ]
 
 #: ``{{NAME}}``, with optional spaces inside the braces.
@@ -49,52 +46,6 @@ VARIABLE = re.compile(r"\{\{\s*([A-Za-z_$][\w.\-$]*)\s*\}\}")
 
 #: Anything between ``{{`` and ``}}``, as Voiden's substitution matches it.
 ANY_VARIABLE = re.compile(r"\{\{(\s*\$faker\.[\w.]*\([^)]*\)\s*|[^}]+)\}\}")
-
-#: Names of variables and headers whose values are secrets wherever they come from.
-SECRET_NAME = re.compile(r"token|secret|key|passw|authorization|cookie", re.IGNORECASE)
-
-#: Header names whose values are secrets, besides any name :data:`SECRET_NAME` matches.
-SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "set-cookie"})
-
-_SESSION_HEADER = re.compile(r"session", re.IGNORECASE)
-
-
-def secret_header(name: str) -> bool:
-    """Whether a header's value is a secret, by the header's name: the credentials
-    (``Authorization``, ``Cookie``, ``Set-Cookie``, ``Proxy-Authorization``), a
-    secret-like name (:data:`SECRET_NAME`: ``X-Api-Key``, ``X-Auth-Token``), and a
-    session's handle (``X-Session-Id``: whoever holds it is the session). A header's
-    name only: a variable or a capture named ``SESSION`` is not a secret for it."""
-    return (
-        name.lower() in SECRET_HEADERS
-        or SECRET_NAME.search(name) is not None
-        or _SESSION_HEADER.search(name) is not None
-    )
-
-
-def secrets_in_headers(headers: Iterable[tuple[str, str]]) -> list[str]:
-    """The secrets among ``headers`` (a handshake's answer), by :func:`secret_header_values`."""
-    return [secret for name, value in headers for secret in secret_header_values(name, value)]
-
-
-def secret_header_values(name: str, value: str) -> list[str]:
-    """The secrets a header ``name: value`` holds (none unless :func:`secret_header`):
-    the value, and the part a payload may carry alone -- a ``Bearer``/``Basic``/``Token``/
-    ``Digest`` credential without its scheme, a cookie's value without its name and
-    attributes (``sid=abc; Path=/`` -> ``abc``)."""
-    if not secret_header(name):
-        return []
-    value = value.strip()
-    found = [value]
-    scheme, _, rest = value.partition(" ")
-    if rest.strip() and scheme.lower() in ("bearer", "basic", "token", "digest"):
-        found.append(rest.strip())
-    if "cookie" in name.lower():
-        for pair in value.split(";") if name.lower() == "cookie" else value.split(";")[:1]:
-            _, eq, cookie = pair.partition("=")
-            if eq and cookie.strip():
-                found.append(cookie.strip())
-    return found
 
 
 class VariableError(ValueError):
