@@ -27,6 +27,7 @@ from wsblock.conversation.state import Action, Conversation
 from wsblock.engine import Session
 from wsblock.engine.conductor import Conductor, action_event
 from wsblock.engine.events import Event
+from wsblock.engine.handshake_secrets import guard_handshake
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.journal import Journal
 from wsblock.variables.masking import Masker, Secrets
@@ -163,6 +164,7 @@ class _Run:
         #: The session's secrets: the request's, and those captured (the journal follows).
         self.secrets = secrets if secrets is not None else Secrets(request.secrets)
         self.session = Session(request, max_backlog=MAX_BACKLOG)
+        guard_handshake(self.session, self.secrets)  # a Set-Cookie masked in `open` too
         self.listener = listener
         self.parts_listener = parts_listener
         self.journal = journal

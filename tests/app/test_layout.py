@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from snapshots import snapshot_text
 
+from peers.fixtures import gateway_peer  # noqa: F401 - the fixture, for this module
 from pilot_wait import until
 from wsblock.app import make_app
 from wsblock.app.editor.files import EditorArea
@@ -133,3 +134,89 @@ async def test_nothing_wraps_or_is_cut_at_80x24(demo, echo_url):
         assert PLACEHOLDER in words
         assert screen.splitlines()[0].lstrip().startswith("untitled.void")
         assert "^q Quit" in screen.splitlines()[-1]
+
+
+async def test_a_stateful_tab_shows_its_variables_and_rules_whole_at_80x24(
+    tmp_path,
+    gateway_peer,  # noqa: F811
+):
+    """Issue 18 at 80×24: no room for the Variables and Rules views under the log, so the
+    log bar's view picker (and F8) puts either one in the log's place, every row whole
+    (no column cut, nothing under the footer); the log keeps its rows meanwhile."""
+    from snapshots import settle
+    from test_stateful_app import gateway_app, started, talk
+    from textual.widgets import DataTable
+
+    app = gateway_app(tmp_path, gateway_peer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await started(pilot, app)
+        assert await until(
+            pilot,
+            lambda: (
+                {"SESSION_TOKEN", "HB", "SEQ", "SID"}
+                <= set(name for name, _value, _where in view.variables_view.rows())
+            ),
+        )
+        assert await until(pilot, lambda: len(view.rules_view.rows()) == 3)
+        await settle(pilot)
+        # the log has the tab to itself: the two views are not stacked under it, cut
+        assert view.shown_view == "log" and not view.query_one("#conversation").display
+        assert on_screen(app, view.log_view) and view.log_view.region.height >= 5
+        assert on_screen(app, view.query_one("#shown"))
+        screen = snapshot_text(app, "layout-80x24-stateful-log")
+        assert "^q Quit" in screen.splitlines()[-1]
+        assert "● Connected" in screen and "Log" in screen
+
+        def whole(table_id: str) -> DataTable:
+            table = view.query_one(table_id, DataTable)
+            assert on_screen(app, table), table.region
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            assert table.virtual_size.height <= table.scrollable_content_region.height
+            return table
+
+        # F8: the Variables in the log's place, each row whole, the place short
+        await pilot.press("f8")
+        assert await until(pilot, lambda: view.shown_view == "variables")
+        await settle(pilot)
+        assert not view.log_view.display and not view.rules_view.display
+        whole("#variables")
+        screen = snapshot_text(app, "layout-80x24-stateful-variables")
+        lines = screen.splitlines()
+        assert "^q Quit" in lines[-1]
+        values = talk(view).values
+        for name, shown, place in (
+            ("SESSION_TOKEN", "••••••", "gateway.void:32"),
+            ("HB", "1000", "gateway.void:69"),
+            ("SID", str(values["SID"]), "gateway.void:169"),
+        ):
+            line = next(line for line in lines if line.lstrip().startswith(name + " "))
+            assert line.split() == [name, shown, place], line
+        assert "track sequence" in next(line for line in lines if line.lstrip().startswith("SEQ "))
+        # the whole place of the row under the cursor (or the mouse) in the table's tooltip
+        table = view.query_one("#variables", DataTable)
+        full = "gateway.void:69 socket-messages runtime-variables (item 2) row 1"
+        assert view.variables_view.place("HB") == full
+        table.move_cursor(row=[row[0] for row in view.variables_view.rows()].index("HB"))
+        assert await until(pilot, lambda: table.tooltip == full)
+        # F8 again: the Rules and timers, whole, their Pause button on screen
+        await pilot.press("f8")
+        assert await until(pilot, lambda: view.shown_view == "rules")
+        await settle(pilot)
+        assert not view.log_view.display and not view.variables_view.display
+        whole("#rules")
+        assert on_screen(app, view.query_one("#pause-rule"))
+        lines = snapshot_text(app, "layout-80x24-stateful-rules").splitlines()
+        for name, kind in (
+            ("track sequence", "rule"),
+            ("answer pings", "rule"),
+            ("heartbeat", "timer"),
+        ):
+            line = next(line for line in lines if line.lstrip().startswith(name + " "))
+            assert line.split()[-3] == kind and line.split()[-1] in ("active", "stopped"), line
+        # ... and back to the log (F8 once more; Ctrl+L from any view does it too)
+        await pilot.press("f8")
+        assert await until(pilot, lambda: view.shown_view == "log" and view.log_view.display)
+        view.show_view("variables")
+        await pilot.press("ctrl+l")
+        assert await until(pilot, lambda: view.shown_view == "log" and app.focused is view.log_view)
+        assert view.query_one("#shown").value == "log"

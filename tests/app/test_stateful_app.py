@@ -10,6 +10,7 @@ connected is itself the proof that the conversation is held.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from test_main_screen import SIZE, views
@@ -20,6 +21,7 @@ from wsblock.app import make_app
 from wsblock.app.editor.blocks import complete_variable
 from wsblock.app.widgets.response.connection import ConnectionView
 from wsblock.app.widgets.response.conversation import TabConversation
+from wsblock.app.widgets.response.detail import render_message
 from wsblock.variables.masking import MASK
 
 GATEWAY_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "stateful" / "gateway.void"
@@ -87,6 +89,13 @@ async def test_captures_rules_timers_and_marks_in_the_tab(tmp_path, gateway_peer
         assert token not in str(view.model.shown(identify)) and MASK in str(
             view.model.shown(identify)
         )
+        # the handshake's answer (the `open` row's detail) has the token and the cookie
+        # masked: the token was captured into a secret before the row was drawn
+        m = view.model
+        opened = next(r for r in range(len(m)) if m.kind(r) == "open")
+        _head, detail, _language = render_message(m, opened)
+        assert "x-session-token" in detail.lower() and token not in detail
+        assert not re.search(r"gw[tc]-[0-9a-f]{32}", detail) and MASK in detail, detail
         # the heartbeat timer fires and its count shows; the pings are answered by the rule
         assert await until(pilot, lambda: fired(view, "heartbeat") >= 4, WAIT)
         assert await until(pilot, lambda: fired(view, "answer pings") >= 2, WAIT)

@@ -152,3 +152,21 @@ def test_compression_only_when_asked(wsblock, echo_cli) -> None:
         for r in (plain, asked)
     ]
     assert offered[0] == [] and "permessage-deflate" in offered[1][0]
+
+
+def test_the_secret_like_headers_of_the_answer_are_masked(wsblock, gateway_peer, tmp_path) -> None:
+    """The gateway's answer carries a session token and a cookie (tests/peers/
+    gateway_server.py): `--json` and the journal show `open` with both masked."""
+    import re
+
+    logs = tmp_path / "logs"
+    r = wsblock(
+        "connect", gateway_peer.url("/gateway"), "--json", "--log-dir", str(logs), "--linger", "0"
+    )
+    records = [json.loads(line) for line in r.out.splitlines()]
+    journal = [json.loads(line) for line in next(logs.glob("*.ndjson")).read_text().splitlines()]
+    for shown in (records, journal):
+        opened = next(rec for rec in shown if rec["event"] == "open")
+        headers = {k.lower(): v for k, v in opened["headers"]}
+        assert headers["x-session-token"] == "••••••" and headers["set-cookie"] == "••••••"
+    assert not re.search(r"gw[tc]-[0-9a-f]{32}", r.out + r.err)

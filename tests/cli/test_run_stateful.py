@@ -8,12 +8,20 @@ client does not hold its part: heartbeats with the last sequence number, pongs w
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 from cli_paths import WSBLOCK
 
 FILES = Path(__file__).resolve().parents[1] / "fixtures" / "stateful"
+MASK = "••••••"
+
+#: The gateway's session tokens and cookies (tests/peers/gateway_server.py): secrets by
+#: their headers' names, never to be seen in any output.
+SECRET = re.compile(r"gw[tc]-[0-9a-f]{32}")
+#: Its resume tickets: a secret only when a file captures one into a secret.
+TICKET = re.compile(r"gwr-[0-9a-f]{32}")
 
 
 def run(*args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
@@ -40,31 +48,19 @@ def test_gateway_conversation_passes(gateway_peer, tmp_path: Path) -> None:
     assert out.count("rule track sequence fired") == 1  # a count, not a line per message
     # the token went out in `identify` but the journal shows it masked
     journal = next(tmp_path.glob("*.ndjson")).read_text()
-    token = next(
-        v
-        for line in journal.splitlines()
-        if '"open"' in line
-        for k, v in json.loads(line)["headers"]
-        if k.lower() == "x-session-token"
-    )
     identify = next(line for line in journal.splitlines() if '"identify"' in line)
-    assert token not in identify and "••••••" in identify
+    assert "••••••" in identify
+    assert not SECRET.search(journal) and not SECRET.search(out)
     records = [json.loads(line) for line in journal.splitlines()]
     assert {"capture", "rule"} <= {r["event"] for r in records}
     beats = [r for r in records if r["event"] == "sent" and r.get("name") == "heartbeat"]
     assert beats and all(json.loads(b["data"])["op"] == "heartbeat" for b in beats)
 
 
-def _journal_token(log_dir: Path) -> str:
-    """The session token the gateway gave, from the handshake answer in the journal."""
-    journal = next(log_dir.glob("*.ndjson")).read_text()
-    return next(
-        v
-        for line in journal.splitlines()
-        if '"open"' in line
-        for k, v in json.loads(line)["headers"]
-        if k.lower() == "x-session-token"
-    )
+def _open_headers(records: list[dict]) -> dict[str, str]:
+    """The handshake answer's headers, as the ``open`` record carries them."""
+    opened = next(r for r in records if r["event"] == "open")
+    return {k.lower(): v for k, v in opened["headers"]}
 
 
 def test_a_captured_secret_is_masked_on_the_console_from_then_on(
@@ -75,11 +71,10 @@ def test_a_captured_secret_is_masked_on_the_console_from_then_on(
     gateway = f"GATEWAY={gateway_peer.base}"
     r = run("run", str(FILES / "gateway.void"), "--env-var", gateway, "--log-dir", str(tmp_path))
     assert r.returncode == 0, r.stdout + r.stderr
-    token = _journal_token(tmp_path)
     identify = next(line for line in r.stdout.splitlines() if '"identify"' in line)
     assert '"token": "••••••"' in identify, identify
-    assert token not in r.stdout
-    # --json too: from the capture on (the handshake answer itself came before it)
+    assert not SECRET.search(r.stdout)
+    # --json too
     logs = tmp_path / "json"
     r = run(
         "run",
@@ -91,12 +86,11 @@ def test_a_captured_secret_is_masked_on_the_console_from_then_on(
         "--json",
     )
     assert r.returncode == 0, r.stdout + r.stderr
-    token = _journal_token(logs)
     events = [json.loads(line) for line in r.stdout.splitlines()]
     captured = next(i for i, e in enumerate(events) if e["event"] == "capture")
     assert events[captured]["name"] == "SESSION_TOKEN" and events[captured]["data"] == "••••••"
     after = json.dumps(events[captured:], ensure_ascii=False)
-    assert token not in after and '\\"token\\": \\"••••••\\"' in after
+    assert not SECRET.search(r.stdout) and '\\"token\\": \\"••••••\\"' in after
 
 
 def test_a_value_read_from_a_secret_header_is_a_secret_whatever_its_name(
@@ -109,11 +103,107 @@ def test_a_value_read_from_a_secret_header_is_a_secret_whatever_its_name(
     r = run("run", str(copy), "--env-var", f"GATEWAY={gateway_peer.base}", "--log-dir", str(logs))
     assert r.returncode == 0, r.stdout + r.stderr
     assert "captured SESS = ••••••" in r.stdout
-    token = _journal_token(logs)
-    assert token not in r.stdout
+    assert not SECRET.search(r.stdout)
     journal = next(logs.glob("*.ndjson")).read_text()
     identify = next(line for line in journal.splitlines() if '"identify"' in line)
-    assert token not in identify and "••••••" in identify
+    assert not SECRET.search(journal) and "••••••" in identify
+
+
+def test_the_handshake_answer_is_masked_in_its_open_event(gateway_peer, tmp_path: Path) -> None:
+    """The `open` event carries the answer's headers, and comes before the conversation
+    captures from them: a header captured into a secret (the resume ticket into
+    RESUME_KEY) is masked in it all the same, in --json and in the journal, as are the
+    headers whose names are secret-like (the token, the cookie)."""
+    text = (FILES / "gateway.void").read_text()
+    row = '          - "{{$res.headers.x-session-token}}"\n'
+    assert row in text
+    copy = tmp_path / "resume.void"
+    copy.write_text(
+        text.replace(
+            row,
+            row + "      - attrs:\n          disabled: false\n        row:\n"
+            '          - RESUME_KEY\n          - "{{$res.headers.x-resume-ticket}}"\n',
+        )
+    )
+    logs = tmp_path / "logs"
+    gateway = f"GATEWAY={gateway_peer.base}"
+    r = run("run", str(copy), "--env-var", gateway, "--log-dir", str(logs), "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    assert {"name": "RESUME_KEY", "data": MASK} == {
+        k: v
+        for k, v in next(e for e in events if e.get("name") == "RESUME_KEY").items()
+        if k in ("name", "data")
+    }
+    headers = _open_headers(events)
+    assert headers["x-session-token"] == MASK
+    assert headers["set-cookie"] == MASK
+    assert headers["x-resume-ticket"] == MASK
+    journal = next(logs.glob("*.ndjson")).read_text()
+    assert _open_headers([json.loads(line) for line in journal.splitlines()]) == headers
+    for shown in (r.stdout, r.stderr, journal):
+        assert not SECRET.search(shown) and not TICKET.search(shown)
+    # the console says the same run without them
+    r = run("run", str(copy), "--env-var", gateway, "--log-dir", str(logs))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "captured RESUME_KEY = ••••••" in r.stdout
+    assert not SECRET.search(r.stdout + r.stderr) and not TICKET.search(r.stdout + r.stderr)
+
+
+PLAIN = """```void
+---
+type: socket-request
+attrs:
+  uid: r1
+content:
+  - type: smethod
+    content: WSS
+  - type: surl
+    content: "{{GATEWAY}}/gateway"
+---
+```
+
+```yaml
+type: socket-messages
+attrs:
+  uid: m1
+content:
+  - type: socket-expect
+    attrs: { uid: e1, name: hello, timeout: 10 }
+    content:
+      - type: table
+        rows:
+          - { attrs: { disabled: false }, row: [hello, body.op, equals, hello] }
+```
+"""
+
+
+def test_secret_like_headers_of_the_answer_are_masked_without_a_conversation(
+    gateway_peer, tmp_path: Path
+) -> None:
+    """A request that captures nothing: the token and the cookie are masked in `open` by
+    their headers' names; the ticket, whose name says nothing, is shown."""
+    plain = tmp_path / "plain.void"
+    plain.write_text(PLAIN)
+    logs = tmp_path / "logs"
+    r = run(
+        "run",
+        str(plain),
+        "--env-var",
+        f"GATEWAY={gateway_peer.base}",
+        "--log-dir",
+        str(logs),
+        "--json",
+        "--linger",
+        "0",
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    headers = _open_headers([json.loads(line) for line in r.stdout.splitlines()])
+    assert headers["x-session-token"] == MASK and headers["set-cookie"] == MASK
+    assert TICKET.fullmatch(headers["x-resume-ticket"])
+    journal = next(logs.glob("*.ndjson")).read_text()
+    assert not SECRET.search(r.stdout) and not SECRET.search(journal)
+    assert _open_headers([json.loads(line) for line in journal.splitlines()]) == headers
 
 
 def test_gateway_without_heartbeats_fails_with_the_close_code(gateway_peer, tmp_path: Path) -> None:

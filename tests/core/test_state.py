@@ -205,3 +205,8 @@ def test_a_capture_is_secret_by_its_name_or_by_where_it_reads() -> None:
     assert secret_capture("COPY", "{{process.API_KEY}}")
     assert not secret_capture("SID", "{{$res.body.d.session_id}}")
     assert not secret_capture("HB", "{{$res.body.d.heartbeat_interval}}")
+    # a handshake header by the rule for headers: a cookie, a session's handle
+    assert secret_capture("C", "{{$res.headers.set-cookie}}")
+    assert secret_capture("S", "{{$res.headers.x-session-id}}")
+    assert not secret_capture("T", "{{$res.headers.x-resume-ticket}}")
+    assert not secret_capture("B", "{{$res.body.headers.x-session-id}}")  # a field, not a header

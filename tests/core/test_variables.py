@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from wsblock.variables.secretnames import secret_header, secret_header_values
 from wsblock.variables.sources import (
     VariableError,
     environment_names,
@@ -140,3 +141,30 @@ def test_env_var_pairs() -> None:
 def test_secret_values_inserted_are_tracked(project: Path) -> None:
     v = load_variables(project, "dev", process_env={})
     assert v.secrets_in("Bearer {{TOKEN}} for {{HOST}}") == {"s3cr3t-dev"}
+
+
+def test_the_rule_for_secret_header_names() -> None:
+    """One rule for the headers of a request and of a handshake's answer."""
+    for name in (
+        "Authorization",
+        "Cookie",
+        "set-cookie",
+        "X-Api-Key",
+        "X-Session-Token",
+        "X-Session-Id",
+        "Proxy-Authorization",
+        "X-Client-Secret",
+    ):
+        assert secret_header(name), name
+    for name in ("Content-Type", "X-Resume-Ticket", "Sec-WebSocket-Accept", "Keep-Alive"):
+        assert not secret_header(name), name
+
+
+def test_the_secrets_a_header_holds() -> None:
+    assert secret_header_values("Authorization", "Bearer abc.def") == ["Bearer abc.def", "abc.def"]
+    assert secret_header_values("Set-Cookie", "sid=s3cr3t; Path=/; HttpOnly") == [
+        "sid=s3cr3t; Path=/; HttpOnly",
+        "s3cr3t",
+    ]
+    assert secret_header_values("Cookie", "a=one1; b=two2") == ["a=one1; b=two2", "one1", "two2"]
+    assert secret_header_values("X-Resume-Ticket", "t-123") == []

@@ -321,3 +321,39 @@ async def test_parts_listeners_and_streams_get_runs_equal_to_the_events(echo_ser
     received = [e.data for e in single if e.kind == "received"]
     assert len(received) == n and len(set(received)) == n
     assert session.stats.received == n and session.stats.bytes_in == sum(map(len, received))
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/echo", "open"),
+        ("/reject?status=401&header=Set-Cookie:sid=s3cr3t-cookie;%20Path=/", "error"),
+    ],
+)
+async def test_the_handshake_answer_is_heard_before_its_event(echo_server, path, kind):
+    """Handshake listeners hear the server's answer before the `open` (or a refusal's
+    `error`) that carries it is published: guard_handshake's secrets are in place when
+    the event is journaled or shown."""
+    from wsblock.engine.handshake_secrets import guard_handshake
+    from wsblock.variables.masking import Secrets
+
+    session = Session(request(echo_server.url(path)))
+    secrets = Secrets()
+    guard_handshake(session, secrets)
+    heard: list[tuple[int | None, bool]] = []
+    session.add_handshake_listener(lambda status, headers, ok: heard.append((status, ok)))
+    seen: list[tuple[list, bool]] = []  # (heard so far, the cookie a secret) at the event
+
+    def at_event(event: Event) -> None:
+        if event.kind == kind:
+            seen.append((list(heard), "s3cr3t-cookie" in secrets.masker.secrets))
+
+    session.add_listener(at_event)
+    stream = session.subscribe()
+    await session.connect()
+    await session.close()
+    await run_to_end(session, stream)
+    assert len(heard) == 1 and seen == [(heard, kind == "error")], (heard, seen)
+    assert heard[0] == ((101, True) if kind == "open" else (401, False))
+    if kind == "error":  # the cookie, and its value alone, are secrets
+        assert secrets.masker.mask("sid=s3cr3t-cookie") == "sid=••••••"

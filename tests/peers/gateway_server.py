@@ -2,7 +2,10 @@
 
 It behaves like the gateways of chat platforms (Discord's, Slack's RTM):
 
-* the handshake answer carries a fresh session token in ``X-Session-Token``;
+* the handshake answer carries a fresh session token in ``X-Session-Token``
+  (``gwt-`` and 32 hex digits: a test can tell that none leaked), a cookie
+  ``Set-Cookie: gw_session=gwc-…`` and a resume ticket ``X-Resume-Ticket: gwr-…`` (a
+  header whose name is not secret-like: a file makes it a secret by capturing it);
 * at once it sends ``{"op": "hello", "s": 1, "d": {"heartbeat_interval": HB}}``
   (HB ms, 250 unless ``?hb=`` says otherwise);
 * every message it sends carries the next sequence number ``s``;
@@ -44,9 +47,11 @@ PING_ANSWER = 0.3
 
 def add_token(connection: Any, request: Any, response: Any) -> Any:
     """The handshake answer carries the session token."""
-    token = secrets.token_hex(16)
+    token = "gwt-" + secrets.token_hex(16)
     connection.session_token = token
     response.headers["X-Session-Token"] = token
+    response.headers["Set-Cookie"] = f"gw_session=gwc-{secrets.token_hex(16)}; Path=/; HttpOnly"
+    response.headers["X-Resume-Ticket"] = "gwr-" + secrets.token_hex(16)
     return response
 
 

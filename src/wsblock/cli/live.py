@@ -31,11 +31,12 @@ from wsblock.console import Console, payload_text
 from wsblock.conversation.request import Message, Options, Request
 from wsblock.engine import Session
 from wsblock.engine.events import Event
+from wsblock.engine.handshake_secrets import guard_handshake
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
 from wsblock.userinput import BadInput, EnvChoice
-from wsblock.variables.masking import Masker
+from wsblock.variables.masking import Masker, Secrets
 from wsblock.words import clean_close, hidden, message_words
 
 HELP = """\
@@ -489,13 +490,22 @@ async def _connect(
 ) -> int:
     """The session to its end; the exit code. ``log_dir`` None: no journal."""
     interactive = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
-    masker = Masker(request.secrets)
+    secrets = Secrets(request.secrets)  # and the secret-like headers of the server's answer
+    masker = secrets.masker
     printer = _Printer(masker, as_json, interactive)
     printer.options, printer.raw = request.options, raw
     printer.protocol = request.options.protocol != "websocket"
     session = Session(request)
     state: dict = {"closed": False, "last_in": 0.0, "journal_failed": False}
     journal = _journal(session, request, log_dir, state)
+
+    def use(masker: Masker) -> None:
+        printer.masker = printer.console.masker = masker
+        if journal is not None:
+            journal.masker = masker
+
+    secrets.follow(use)
+    guard_handshake(session, secrets)  # a Set-Cookie masked in `open` too
     stream = session.subscribe()
     pump = asyncio.create_task(_pump(session, stream, printer, echo, state, journal))
 

@@ -59,12 +59,10 @@ from wsblock.document.views import (
     SocketRequest,
     view,
 )
-from wsblock.variables.sources import SECRET_NAME, VariableError, Variables
+from wsblock.variables.secretnames import secret_header_values
+from wsblock.variables.sources import VariableError, Variables
 
 __all__ = ["ResolveError", "captured_names", "parse_size", "resolve_request", "where"]
-
-#: Headers whose values are secrets, by name (plus any name matching SECRET_NAME).
-SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization", "set-cookie"}
 
 
 def where(spec: RequestSpec, block: Block, detail: str = "", at: int | None = None) -> str:
@@ -422,8 +420,8 @@ def resolve_request(
                 problem = header_value_problem(value)
                 if problem:
                     raise ResolveError(f"{place} ({name}): {problem}")
-                if name.lower() in SECRET_HEADERS or SECRET_NAME.search(name):
-                    b.secret(value)
+                for secret in secret_header_values(name, value):
+                    b.secret(secret)
                 headers.append((name, value))
         elif isinstance(v, QueryTable):
             for n, (name, value) in _rows(v, spec, block, 2):

@@ -27,17 +27,24 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
 from wsblock.conversation.checks import MISSING
 from wsblock.conversation.matching import Inbound, judge
-from wsblock.conversation.paths import LATE, Unfilled, render, render_value, value_at
+from wsblock.conversation.paths import (
+    LATE,
+    Unfilled,
+    render,
+    render_value,
+    text_form,
+    value_at,
+)
 from wsblock.conversation.request import Capture, Check, Expect, Message, Request, Rule, Timer
 from wsblock.conversation.resolve_state import interval_seconds
-from wsblock.variables.sources import SECRET_NAME
+from wsblock.variables.secretnames import SECRET_NAME, secret_header
 
 __all__ = [
     "Action",
@@ -48,6 +55,7 @@ __all__ = [
     "Held",
     "Send",
     "Sent",
+    "captured_secrets",
     "secret_capture",
 ]
 
@@ -125,6 +133,13 @@ class Failed:
 
 
 Action = Send | Captured | Fired | Held | Failed
+
+
+def captured_secrets(actions: Iterable[Action]) -> list[str]:
+    """The values ``actions`` capture into secrets, as they are shown (``text_form``):
+    what a front end adds to its session's :class:`~wsblock.variables.masking.Secrets`
+    before it says any of them (the conductor for ``run`` and the app, ``load``)."""
+    return [text_form(a.value) for a in actions if isinstance(a, Captured) and a.secret and a.found]
 
 
 class _Msg:
@@ -599,12 +614,19 @@ class Conversation:
 @lru_cache(maxsize=256)
 def secret_capture(name: str, template: str) -> bool:
     """Whether a value captured into ``name`` from ``template`` is a secret: the name is
-    secret-like (:data:`~wsblock.variables.sources.SECRET_NAME`: TOKEN, SECRET, KEY,
+    secret-like (:data:`~wsblock.variables.secretnames.SECRET_NAME`: TOKEN, SECRET, KEY,
     PASSWORD...), or a path the template reads is (a header ``x-session-token``, a field
-    ``token``, a secret-named value ``{{process.API_KEY}}``)."""
+    ``token``, a secret-named value ``{{process.API_KEY}}``); a handshake's header by the
+    rule for headers (:func:`~wsblock.variables.secretnames.secret_header`: ``set-cookie``,
+    ``x-session-id``), whose values are secrets from the handshake on."""
     if SECRET_NAME.search(name):
         return True
-    return any(SECRET_NAME.search(m.group(2) or "") for m in LATE.finditer(template))
+    for m in LATE.finditer(template):
+        path = m.group(2) or ""
+        header = path[8:] if m.group(1) == "$res" and path.startswith("headers.") else ""
+        if SECRET_NAME.search(path) or (header and secret_header(header)):
+            return True
+    return False
 
 
 def _ack_id(res: dict[str, Any]) -> int | None:

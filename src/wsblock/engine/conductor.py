@@ -11,7 +11,11 @@ is done (``ok`` False: the connection had closed).
 
 A value captured into a secret is added to the session's
 :class:`~wsblock.variables.masking.Secrets` before anything is reported, so that the
-journal, the console and the app, which follow it, mask it from that moment on.
+journal, the console and the app, which follow it, mask it from that moment on. The
+handshake's captures are made as soon as the server answers (the session's handshake
+listener), before the ``open`` event that carries the answer's headers is published: a
+token captured from ``X-Session-Token`` is masked in that event too. They are reported
+by :meth:`Conductor.open`, with the first steps.
 
 How an action is said is shared too: :func:`action_event` gives the event a front end
 journals and shows for it (``capture``, ``expect``), :meth:`Conductor.tally` the
@@ -30,7 +34,15 @@ from typing import Any
 
 from wsblock.conversation.paths import text_form
 from wsblock.conversation.request import Timer
-from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held, Send
+from wsblock.conversation.state import (
+    Action,
+    Captured,
+    Conversation,
+    Failed,
+    Held,
+    Send,
+    captured_secrets,
+)
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun
 from wsblock.engine.session import Session
@@ -86,18 +98,36 @@ class Conductor:
         # what came before open() (a server's first message, in the handshake's read):
         # fed once the steps have started, so that a rule listed first sees it
         self._early: list[Part] = []
+        #: The handshake's captures, made when the server answered, reported by open().
+        self.handshake: list[Action] | None = None
+        session.add_handshake_listener(self._answered)
 
     def now(self) -> float:
         return self.loop.time()
 
+    def _answered(
+        self, status: int | None, headers: tuple[tuple[str, str], ...], accepted: bool
+    ) -> None:
+        """The server answered the handshake (its ``open`` event is not out yet): capture
+        from the answer, and add what is captured into a secret to the secrets now."""
+        if not accepted or self.handshake is not None or self.task is not None:
+            return  # refused; or a reconnect's answer: the conversation had opened
+        req = self.conversation.request
+        self.handshake = self.conversation.handshake(
+            self.now(), status, headers, req.url, req.headers
+        )
+        self._keep_secrets(self.handshake)
+
     def open(self) -> None:
-        """The handshake is done: capture from it and start the steps."""
+        """The handshake is done: say its captures and start the steps."""
         s, req = self.session, self.conversation.request
         now = self.now()
-        actions = self.conversation.handshake(
-            now, s.status, s.response_headers or (), req.url, req.headers
-        )
-        actions += self.conversation.start(now)
+        actions = self.handshake
+        if actions is None:  # the session had connected before this conductor listened
+            actions = self.conversation.handshake(
+                now, s.status, s.response_headers or (), req.url, req.headers
+            )
+        actions = actions + self.conversation.start(now)
         self.task = asyncio.create_task(self._main())
         self._do(actions)
         early, self._early = self._early, []
@@ -156,19 +186,19 @@ class Conductor:
             self.task.cancel()
             await asyncio.wait({self.task})
 
+    def _keep_secrets(self, actions: list[Action]) -> None:
+        """Add each value ``actions`` capture into a secret to the session's secrets."""
+        if self.secrets is not None:
+            for value in captured_secrets(actions):
+                self.secrets.add(value)
+
     def _do(self, actions: list[Action]) -> None:
+        self._keep_secrets(actions)
         for action in actions:
             if isinstance(action, Send):
                 self.outbox.append(action)
                 continue
-            if (
-                isinstance(action, Captured)
-                and action.secret
-                and action.found
-                and self.secrets is not None
-            ):
-                self.secrets.add(text_form(action.value))
-            elif isinstance(action, Failed) and self.failure is None:
+            if isinstance(action, Failed) and self.failure is None:
                 self.failure = action.reason
                 self.settled_event.set()
             self.report(action)

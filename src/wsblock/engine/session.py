@@ -29,6 +29,12 @@ followed by ``reconnect`` (attempt and delay), then ``connecting`` again.
 One task, the reader, takes what the transport received and turns it into events.
 It never waits for a consumer: listeners are called synchronously, streams are
 appended to. A slow consumer delays nothing and loses nothing.
+
+The server's answer to a handshake (its status and headers) goes to the handshake
+listeners (:meth:`Session.add_handshake_listener`) before the ``open`` or ``error``
+event that carries it is published: what they learn from it -- a secret in a
+``Set-Cookie`` or ``X-Session-Token`` header, a value captured into a secret -- is in
+place when that event is journaled or shown, so it is masked there too.
 """
 
 from __future__ import annotations
@@ -59,6 +65,10 @@ from .stream import EventStream
 from .transport import ClosedBy, Control, Ending, Transport, TransportClosed
 
 logger = logging.getLogger("wsblock.engine")
+
+HandshakeListener = Callable[[int | None, tuple[tuple[str, str], ...], bool], None]
+"""``fn(status, headers, accepted)``: the server's answer to a handshake; ``accepted``
+False for a refusal (``status`` is then its HTTP status, or None)."""
 
 #: ``close`` code recorded when no close frame was exchanged.
 ABNORMAL_CLOSURE = 1006
@@ -138,6 +148,7 @@ class Session:
         self._pings: dict[bytes, asyncio.Future[float | None]] = {}
         self._link: ProtocolLink | None = None  # the protocol on the WebSocket, if any
         self.protocol_ready: str | None = None  # its words once ready (namespace, ack)
+        self._handshake_listeners: list[HandshakeListener] = []
 
     # Public state.
 
@@ -195,6 +206,20 @@ class Session:
         asks for them: the cheapest way to journal or print a flood.
         """
         return self._hub.add_parts_listener(fn)
+
+    def add_handshake_listener(self, fn: HandshakeListener) -> Callable[[], None]:
+        """Call ``fn(status, headers, accepted)`` with the server's answer to each
+        handshake, before the ``open`` event (or the ``error`` of a refusal) that carries
+        it is published; returns a remover. An exception in it is logged."""
+        self._handshake_listeners.append(fn)
+        return lambda: self._handshake_listeners.remove(fn)
+
+    def _answered(self, status: int | None, headers: tuple[tuple[str, str], ...], ok: bool) -> None:
+        for fn in list(self._handshake_listeners):
+            try:
+                fn(status, headers, ok)
+            except Exception:
+                logger.exception("handshake listener %r failed", fn)
 
     # Connecting.
 
@@ -258,6 +283,7 @@ class Session:
             if problem.status is not None:
                 self.status = problem.status
                 self.response_headers = problem.headers or ()
+                self._answered(self.status, self.response_headers, False)
             self._end(Ending(ABNORMAL_CLOSURE, "", "error", problem))
             return False
         except asyncio.CancelledError:
@@ -277,6 +303,7 @@ class Session:
         self.stats.connected_at = ts
         self._reconnect_pending = False
         self._move(State.CONNECTED)
+        self._answered(handshake.status, handshake.headers, True)
         self._publish(
             new_event(
                 "open",

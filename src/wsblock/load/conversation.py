@@ -18,6 +18,12 @@ process holds thousands of users. What happened is told to a :class:`Recorder`:
 * failures with their kind: ``refused``, ``dns``, ``tls``, ``handshake 401``,
   ``connect timeout``, ``closed 1011``, ``expectation timeout``, ``assertion failed``.
 
+Secrets are masked as ``run`` masks them: each conversation has its own
+:class:`~wsblock.variables.masking.Secrets` (the request's, given by the virtual user,
+whose journal follows it), which the secret-like headers of the handshake's answer and
+the values captured into secrets join before anything that could show them is said or
+recorded (the ``open`` event, a failure's reason).
+
 The ``assertions-table`` is checked only when the conversation got that far: a
 conversation that failed first (``refused``, ``expectation timeout``...) fails of that
 kind, and its assertions are counted as *not checked* (:attr:`Meter.unchecked`), never as
@@ -43,7 +49,14 @@ from wsblock.conversation.checks import MISSING
 from wsblock.conversation.matching import Facts, Inbound, assertion_value, judge
 from wsblock.conversation.paths import text_form
 from wsblock.conversation.request import Expect, Message, Request
-from wsblock.conversation.state import Action, Captured, Conversation, Failed, Held
+from wsblock.conversation.state import (
+    Action,
+    Captured,
+    Conversation,
+    Failed,
+    Held,
+    captured_secrets,
+)
 from wsblock.conversation.state import Send as SendAction
 from wsblock.engine.events import Event
 from wsblock.engine.params import encode_url
@@ -56,7 +69,8 @@ from wsblock.engine.protocols import (
     make_protocol,
 )
 from wsblock.engine.protocols import Protocol as WireProtocol
-from wsblock.variables.masking import Masker
+from wsblock.variables.masking import Secrets
+from wsblock.variables.secretnames import secrets_in_headers
 
 __all__ = ["Frame", "Meter", "Recorder", "play"]
 
@@ -425,9 +439,18 @@ def play(
     linger: float = 0.0,
     prefix: str = "",
     tap: Tap | None = None,
+    secrets: Secrets | None = None,
 ) -> bool:
-    """One conversation of *request*; True when everything held. Never raises for the network."""
-    masker = Masker(request.secrets)
+    """One conversation of *request*; True when everything held. Never raises for the network.
+
+    *secrets*: this conversation's (default: the request's); the secret-like headers of
+    the handshake's answer and the values captured into secrets join it, and what is
+    recorded is masked with it (the caller's journal should follow it)."""
+    if secrets is None:
+        secrets = Secrets(request.secrets)
+
+    def mask(text: str) -> str:
+        return secrets.masker.mask(text)
 
     def name(n):
         return f"{prefix}{n}"
@@ -460,7 +483,7 @@ def play(
         conn.event(
             "error",
             error=kind,
-            reason=masker.mask(str(e))[:500],
+            reason=mask(str(e))[:500],
             status=getattr(e, "status_code", None),
         )
         conn.event("close", code=1006, reason="", by="error")
@@ -478,8 +501,8 @@ def play(
         opened = True
     if opened and not conn.handshake(o.connect_timeout):
         kind = conn.refused or "handshake failed"
-        record("connect", name("connect"), (time.perf_counter() - t0) * 1000, masker.mask(kind))
-        conn.event("error", error="protocol", reason=masker.mask(kind))
+        record("connect", name("connect"), (time.perf_counter() - t0) * 1000, mask(kind))
+        conn.event("error", error="protocol", reason=mask(kind))
         conn.closing = True
         conn.close(min(o.connect_timeout, 5.0))
         conn.facts.status = conn.ws.getstatus()
@@ -494,14 +517,23 @@ def play(
         conn.facts.status = conn.ws.getstatus()
         conn.facts.headers = list((conn.ws.getheaders() or {}).items())
         conn.facts.subprotocol = conn.ws.getsubprotocol()
+        conv = Conversation(request) if request.stateful else None  # this user's values
+        first: list[Action] = []
+        if conv is not None:  # captured from the answer before its `open` is recorded
+            first = conv.handshake(
+                time.perf_counter(), conn.facts.status, conn.facts.headers, request.url,
+                request.headers,
+            )  # fmt: skip
+        for secret in (*secrets_in_headers(conn.facts.headers), *captured_secrets(first)):
+            secrets.add(secret)
         conn.event(
             "open",
             status=conn.facts.status,
             subprotocol=conn.facts.subprotocol,
             headers=tuple(conn.facts.headers),
         )
-        if request.stateful:  # captures, pairing, rules, timers: linger included
-            failure = _stateful(request, conn, record, name, linger)
+        if conv is not None:  # captures, pairing, rules, timers: linger included
+            failure = _stateful(conv, first, conn, record, name, linger, secrets)
         else:
             failure = _steps(request, conn, record, name)
         if failure is None and linger > 0 and conn.close_code is None and not request.stateful:
@@ -519,7 +551,7 @@ def play(
         ):
             failure = "closed 1006"
     if failure is not None and request.assertions:
-        meter.unchecked[masker.mask(failure)] += 1  # not failed: they could not be checked
+        meter.unchecked[mask(failure)] += 1  # not failed: they could not be checked
     if failure is None:
         failed = judge(request.assertions, lambda n: assertion_value(n, conn.facts))
         if failed:
@@ -529,23 +561,31 @@ def play(
                 bad = next((f for f in failed if f.startswith(f"{c.description}:")), None)
                 conn.event("assert", ok=bad is None, name=c.description, reason=bad)
     ms = (time.perf_counter() - t0) * 1000
-    record("conversation", name("conversation"), ms, failure and masker.mask(failure))
+    record("conversation", name("conversation"), ms, failure and mask(failure))
     return failure is None
 
 
 def _stateful(
-    request: Request, conn: _Conn, record: Recorder, name: Callable[[str], str], linger: float
+    conv: Conversation,
+    first: list[Action],
+    conn: _Conn,
+    record: Recorder,
+    name: Callable[[str], str],
+    linger: float,
+    secrets: Secrets,
 ) -> str | None:
     """Play a conversation with captures, pairing, rules or timers through the same
     machine as ``wsblock run`` (:class:`~wsblock.conversation.state.Conversation`), this
-    virtual user's own values; rules and timers go on during ``linger``. The kind of the
-    first failure, or None."""
+    virtual user's own values, from ``first`` (the handshake's captures); rules and timers
+    go on during ``linger``. A value captured into a secret joins ``secrets`` before any
+    action is said. The kind of the first failure, or None."""
     now = time.perf_counter
-    conv = Conversation(request)
     failure: str | None = None
 
     def do(actions: list[Action]) -> None:
         nonlocal failure
+        for value in captured_secrets(actions):
+            secrets.add(value)
         for a in actions:
             if isinstance(a, SendAction):
                 message = a.message if a.by is None else replace(a.message, name=a.by)
@@ -564,15 +604,16 @@ def _stateful(
                 }.get(a.kind, "value not captured")
                 if a.name:
                     record("expect", name(a.name), 0.0, kind)
-                    conn.event("expect", ok=False, name=a.name, reason=a.reason)
+                    conn.event(
+                        "expect", ok=False, name=a.name, reason=secrets.masker.mask(a.reason)
+                    )
                 if failure is None:
                     failure = kind
             elif isinstance(a, Captured) and a.by is None:
                 shown = "••••••" if a.secret else text_form(a.value)
                 conn.event("capture", name=a.name, data=shown if a.found else None, ok=a.found)
 
-    t = now()
-    do(conv.handshake(t, conn.facts.status, conn.facts.headers, request.url, request.headers))
+    do(first)
     do(conv.start(now()))
     end: float | None = None
     while failure is None:

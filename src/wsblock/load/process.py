@@ -37,7 +37,7 @@ from wsblock.load.conversation import Meter, play
 from wsblock.load.latency import Latencies
 from wsblock.load.plan import Plan, entry_names
 from wsblock.load.report import judge_thresholds, print_table, write_junit
-from wsblock.variables.masking import Masker
+from wsblock.variables.masking import Masker, Secrets
 
 _KIND_ORDER = {"connect": 0, "expect": 1, "conversation": 2}
 
@@ -53,9 +53,13 @@ class _Journals:
         self.sessions = 0
         self.stopped = False
 
-    def start(self, name: str, requests: list[Any]) -> Any:
+    def start(self, name: str, requests: list[Any]) -> tuple[Any, Any]:
+        """A virtual user's journal: ``(tap, follow)``, the events' tap and
+        ``follow(secrets)``, called with each conversation's
+        :class:`~wsblock.variables.masking.Secrets` before it plays (the journal masks
+        what it captures into secrets from then on); ``(None, None)`` without one."""
         if not self.cfg.journal or self.stopped:
-            return None
+            return None, None
         secrets = set().union(*(r.secrets for r in requests))
         codecs = requests[0].codecs  # recorded when every request reads the same way
         journal = Journal.create(
@@ -79,7 +83,16 @@ class _Journals:
                 return
             journal.record(event)
 
-        return tap
+        def use(masker: Masker) -> None:
+            journal.masker = masker
+
+        def follow(secrets: Secrets) -> None:
+            if journal.closed:
+                return
+            journal.write_now()  # the last conversation's events, masked with its secrets
+            secrets.follow(use)
+
+        return tap, follow
 
     def stop(self) -> None:
         if not self.stopped:
@@ -159,7 +172,8 @@ def _user_class(
             runner = self.environment.runner
             worker = getattr(runner, "worker_index", 0) or 0
             number = next(numbers)
-            self.tap = None
+            self.tap = self.follow = None
+            self.secrets: set[str] = set()
             try:
                 self.requests = plan.resolve(number, worker)
             except BadInput as e:  # this user's own values do not resolve: counted, said once
@@ -167,7 +181,8 @@ def _user_class(
                 _say_once(f"user {number}: {e}")
                 return
             self.prefixes = plan.prefixes(self.requests)
-            self.tap = journals.start(
+            self.secrets = set().union(*(r.secrets for r in self.requests))
+            self.tap, self.follow = journals.start(
                 f"load user {number}" + (f" worker {worker}" if worker else ""), self.requests
             )
 
@@ -190,9 +205,19 @@ def _user_class(
                 gevent.sleep(1.0)
                 return
             for request, prefix in zip(self.requests, self.prefixes, strict=True):
+                # this conversation's secrets: the user's, and those it captures
+                secrets = Secrets(self.secrets)
+                if self.follow is not None:
+                    self.follow(secrets)
                 try:
                     play(
-                        request, self.record, meter, linger=cfg.linger, prefix=prefix, tap=self.tap
+                        request,
+                        self.record,
+                        meter,
+                        linger=cfg.linger,
+                        prefix=prefix,
+                        tap=self.tap,
+                        secrets=secrets,
                     )
                     backoff.after(meter)
                 except Exception as e:  # noqa: BLE001 - counted and said, never a traceback

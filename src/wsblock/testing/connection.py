@@ -35,14 +35,14 @@ from wsblock.conversation.prechecks import (
     url_problem,
 )
 from wsblock.conversation.request import Check, Options, Request
-from wsblock.conversation.resolve import SECRET_HEADERS, _option_parsers
+from wsblock.conversation.resolve import _option_parsers
 from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun
 from wsblock.journal import Journal, JournalError
 from wsblock.testing.messages import Message
 from wsblock.variables.masking import Masker
-from wsblock.variables.sources import SECRET_NAME
+from wsblock.variables.secretnames import secret_header_values
 
 if TYPE_CHECKING:
     from wsblock.engine.stream import EventStream
@@ -119,11 +119,7 @@ def _request(
         problem = header_value_problem(value)
         if problem:
             raise ValueError(f"header {key}: {problem}")
-        if key.lower() in SECRET_HEADERS or SECRET_NAME.search(key):
-            secrets.add(value.strip())
-            scheme, _, rest = value.strip().partition(" ")
-            if rest.strip() and scheme.lower() in ("bearer", "basic", "token", "digest"):
-                secrets.add(rest.strip())
+        secrets.update(secret_header_values(key, value))
     opts = options if isinstance(options, Options) else _options(options or {})
     if subprotocols:
         opts = Options(**{**vars(opts), "subprotocols": tuple(subprotocols)})

@@ -29,6 +29,7 @@ from pathlib import Path
 from wsblock.document.readfile import read_text
 from wsblock.document.yamlread import YamlError, read_yaml
 from wsblock.variables.faker import FakerError, fake, is_faker
+from wsblock.variables.secretnames import SECRET_NAME
 
 __all__ = [
     "SECRET_NAME",
@@ -53,9 +54,6 @@ ANY_VARIABLE = re.compile(r"\{\{(\s*\$faker\.[\w.]*\([^)]*\)\s*|[^}]+)\}\}")
 #: The head of ANY_VARIABLE's first branch, up to its ``(``: ``\s*\$faker\.[\w.]*\(``.
 _FAKER_HEAD = re.compile(r"\s*+\$faker\.[\w.]*+\(")
 _SPACES = re.compile(r"\s*+")
-
-#: Names of variables and headers whose values are secrets wherever they come from.
-SECRET_NAME = re.compile(r"token|secret|key|passw|authorization|cookie", re.IGNORECASE)
 
 
 class VariableError(ValueError):

@@ -28,6 +28,7 @@ opens a response tab on the right.
 | **F6** | from the editor to the current tab's composer, and back |
 | **F7** | the recorded sessions (the current tab's selected): **R** replays one (recorded and now side by side, differences marked), **M** starts a mock server of it (its URL shown), **S** stops it |
 | **Ctrl+L** | focus the activity log |
+| **F8** | a stateful tab (captures, rules, timers): its **Variables**, then its **Rules and timers**, in the log's place, then the log again (the log bar's view picker); a tall tab also shows both under the log |
 | **Ctrl+F** | focus the log's filter |
 | **Tab** / **Shift+Tab** | move to the next / previous field, everywhere: in the composer and in a saved message's editor too (no message format needs indentation: **Format** pretty-prints) |
 | **Escape**, then **Tab** | leave an editor whose format needs indentation (there Tab indents; the footer says so) |

@@ -107,6 +107,7 @@ class MainScreen(Screen):
         # priority: a TextArea would take F6 for "select line"
         Binding("f6", "switch_side", "Editor ⇄ composer", show=False, priority=True),
         Binding("f7", "sessions", "Sessions", show=False, priority=True),
+        Binding("f8", "next_view", "Log/Variables/Rules", show=False),
     ]
 
     def __init__(self, project: Project, settings: Settings | None = None, **kwargs) -> None:
@@ -564,7 +565,14 @@ class MainScreen(Screen):
     def action_focus_log(self) -> None:
         view = self.active_connection()
         if view is not None:
+            view.show_view("log")  # in its place again, if Variables or Rules stood there
             view.log_view.focus()
+
+    def action_next_view(self) -> None:
+        """F8: a stateful tab's Variables, then its Rules, in the log's place; then the log."""
+        view = self.active_connection()
+        if view is not None:
+            view.show_view()
 
     def action_focus_filter(self) -> None:
         view = self.active_connection()

@@ -10,6 +10,10 @@ worker (:class:`~.conversation.TabConversation`): its steps are sent and awaited
 rules answer, its timers beat. The tab shows what it captured (:class:`VariablesView`),
 its rules and timers with how often each fired, paused at will (:class:`RulesView`),
 and the log marks the messages a rule or timer sent and the latency of a paired reply.
+The two views stand side by side under the log when the tab is tall enough
+(:data:`STACKED_HEIGHT`); the log bar's view picker (``Log`` / ``Variables`` /
+``Rules``, F8 cycles) shows either one in the log's place, whole, at any size: a tab of
+80×24 has no room for both under the log.
 A value captured into a secret is masked from then on in the log and the journal alike
 (one :class:`~wsblock.variables.masking.Secrets` per tab, which both follow), and
 ``{{process.NAME}}`` in the composer is filled from the values captured.
@@ -33,6 +37,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from wsblock.conversation.request import Message, Request
 from wsblock.engine import Session
 from wsblock.engine.conductor import Conductor
+from wsblock.engine.handshake_secrets import guard_handshake
 from wsblock.engine.stream import EventStream
 from wsblock.journal import Journal
 from wsblock.variables.masking import Masker, Secrets
@@ -49,6 +54,10 @@ from .status import StatusBar
 from .variables import VariablesView
 
 FRAME = 1 / 30
+STACKED_HEIGHT = 26
+"""Rows a stateful tab needs to show its Variables and Rules under the log; a shorter
+one shows them in the log's place, on demand (the view picker, F8)."""
+VIEWS = [("Log", "log"), ("Variables", "variables"), ("Rules", "rules")]
 DIRECTIONS = [("All", "all"), ("← In", "in"), ("→ Out", "out"), ("● System", "sys")]
 EXPORTS = [("JSON", "json"), ("CSV", "csv"), ("NDJSON", "ndjson")]
 
@@ -78,6 +87,12 @@ class ConnectionView(Vertical):
     ConnectionView .conversation {
         height: 25%; min-height: 4; max-height: 8; border-top: solid $primary-darken-2;
     }
+    ConnectionView.-short .conversation { display: none; }
+    ConnectionView.-variables #log, ConnectionView.-rules #log { display: none; }
+    ConnectionView.-variables .conversation, ConnectionView.-rules .conversation {
+        display: block; height: 1fr; max-height: 100%;
+    }
+    ConnectionView.-variables RulesView, ConnectionView.-rules VariablesView { display: none; }
     """
 
     class CloseRequested(TMessage):
@@ -162,6 +177,16 @@ class ConnectionView(Vertical):
                 "pings", id="pings", compact=True, tooltip="show the keep-alive pings and pongs"
             )
             yield Select(DIRECTIONS, value="all", allow_blank=False, id="direction", compact=True)
+            if self.request.stateful:
+                yield Select(
+                    VIEWS,
+                    value="log",
+                    allow_blank=False,
+                    id="shown",
+                    compact=True,
+                    tooltip="F8: the captured variables, or the rules and timers, in the "
+                    "log's place",
+                )
         yield ActivityLog(self.model, id="log")
         with Horizontal(classes="log-foot"):
             yield Static("", id="counters", classes="counters")
@@ -195,6 +220,34 @@ class ConnectionView(Vertical):
     @property
     def rules_view(self) -> RulesView:
         return self.query_one(RulesView)
+
+    @property
+    def shown_view(self) -> str:
+        """What stands in the log's place: ``log``, ``variables`` or ``rules``."""
+        for _label, name in VIEWS[1:]:
+            if self.has_class(f"-{name}"):
+                return name
+        return "log"
+
+    def show_view(self, name: str | None = None) -> None:
+        """Show ``log``, ``variables`` or ``rules`` in the log's place (None: the next
+        one, as F8). Nothing for a request without a conversation."""
+        if self.conversation is None:
+            return
+        names = [n for _label, n in VIEWS]
+        if name is None:
+            name = names[(names.index(self.shown_view) + 1) % len(names)]
+        for other in names[1:]:
+            self.set_class(other == name, f"-{other}")
+        picker = self.query_one("#shown", Select)
+        if picker.value != name:
+            picker.value = name
+
+    @on(Select.Changed, "#shown")
+    def _shown_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, str):
+            self.show_view(event.value)
 
     def on_mount(self) -> None:
         self.set_interval(FRAME, self._frame)
@@ -232,6 +285,7 @@ class ConnectionView(Vertical):
             self.model.note(f"cannot start: {e}")
             return
         self.session = session
+        guard_handshake(session, self.secrets)  # a Set-Cookie masked in `open` too
         stream = session.subscribe()
         self._streams.append(stream)
         if self.journal is not None:
@@ -442,6 +496,8 @@ class ConnectionView(Vertical):
         counters.update("".join(t for t, _r in parts))
 
     def on_resize(self) -> None:
+        # a short tab does not stack the Variables and Rules views under the log
+        self.set_class(self.size.height < STACKED_HEIGHT, "-short")
         self.call_after_refresh(self._update_counters)
 
     # -- buttons --------------------------------------------------------------------------

@@ -79,8 +79,9 @@ def render_message(model: LogModel, row: int) -> tuple[str, str, str | None]:
                 for k in ev.__slots__
                 if getattr(ev, k) is not None and k not in ("ts", "mono", "kind", "dir")
             }
-            if fields:
-                body += "\n\n" + json.dumps(fields, indent=2, default=str, ensure_ascii=False)
+            if fields:  # an `open` event's headers: a Set-Cookie, a captured token masked
+                text = json.dumps(fields, indent=2, default=str, ensure_ascii=False)
+                body += "\n\n" + (model.masker.mask(text) if model.masker else text)
     return head, body, language
 
 
