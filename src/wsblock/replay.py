@@ -21,11 +21,12 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from wsblock.conversation.compare import Msg
-from wsblock.conversation.request import Format, Message, Options, Request
+from wsblock.conversation.request import Message, Options, Request
 from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.journal import Journal
 from wsblock.journal.recording import Recording, is_masked
+from wsblock.journal.sentmessages import SentError, recorded_form, sent_message
 from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables.masking import Masker
 
@@ -141,42 +142,86 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
                 )
             value = found[0]
         headers.append((str(name), str(value)))
-    messages: list[Message] = []
-    for n, (msg, name, fmt) in enumerate(
-        zip(recording.sent, recording.sent_names, recording.sent_formats, strict=True), 1
-    ):
-        data = msg.data
-        if is_masked(data):
-            cur = current.request(f"sent message {n}")
-            mask = current.masker()
-            payloads: list[str | bytes] = [
-                m.data
-                for m in cur.messages
-                if (mask.mask_bytes(m.data) if isinstance(m.data, bytes) else mask.mask(m.data))
-                == data
-            ]
-            if not payloads:
-                raise BadInput(
-                    f"{recording.id}: sent message {n} was recorded with a secret masked and "
-                    f"{recording.handshake.get('file')} holds no message that makes it"
-                )
-            data = payloads[0]
-        form: Format = fmt if fmt in ("text", "json", "xml", "binary") else "text"  # type: ignore[assignment]
-        if isinstance(data, bytes):
-            form = "binary"
-        messages.append(Message(name=name, format=form, data=data))
+    messages = _messages(recording, current)
+    options = _options(recording.handshake)
+    payload = options.connect_payload
+    if payload is not None and is_masked(payload):
+        cur = current.request("the connect payload")
+        now = cur.options.connect_payload
+        if now is None or current.masker().mask(now) != payload:
+            raise BadInput(
+                f"{recording.id}: the connect payload was recorded masked and "
+                f"{recording.handshake.get('file')} no longer makes it"
+            )
+        options = dataclasses.replace(options, connect_payload=now)
+    formats = set(recording.sent_formats) & set(_PROTOCOL_FORMATS)
+    if formats and options.protocol == "websocket":
+        raise BadInput(
+            f"{recording.id}: the session sent {', '.join(sorted(formats))} messages but its "
+            "journal does not say which protocol it spoke (recorded by an older wsblock): "
+            "it cannot be replayed"
+        )
     secrets = current._request.secrets if current._request is not None else frozenset()
     request = Request(
         name=f"replay of {recording.name}",
         url=target,
         headers=tuple(headers),
-        options=_options(recording.handshake),
+        options=options,
         secrets=frozenset(secrets),
         # a replay's own journal names the file too: it can be replayed in turn
         file=Path(recording.handshake["file"]) if recording.handshake.get("file") else None,
         index=int(recording.handshake.get("index") or 0),
     )
     return Plan(request, messages, recording)
+
+
+_PROTOCOL_FORMATS = ("socket.io", "graphql")
+
+
+def _messages(recording: Recording, current: _Current) -> list[Message]:
+    """The messages ``recording`` sent, rebuilt (a protocol's too: an acknowledgement asked,
+    a GraphQL operation's variables), each masked part taken from the current variables."""
+    messages: list[Message] = []
+    for n, (msg, name, fmt, key) in enumerate(
+        zip(
+            recording.sent,
+            recording.sent_names,
+            recording.sent_formats,
+            recording.sent_keys,
+            strict=True,
+        ),
+        1,
+    ):
+        try:
+            message = sent_message(msg.data, fmt, key, name)
+        except SentError as e:
+            raise BadInput(f"{recording.id}: sent message {n}: {e}") from None
+        recorded = recorded_form(message)
+        if any(is_masked(part) for part in recorded):
+            cur = current.request(f"sent message {n}")
+            mask = current.masker()
+            found = [
+                m
+                for m in cur.messages
+                if (m.format == message.format or message.format not in _PROTOCOL_FORMATS)
+                and tuple(_masked(part, mask) for part in recorded_form(m)) == recorded
+            ]
+            if not found:
+                raise BadInput(
+                    f"{recording.id}: sent message {n} was recorded with a secret masked and "
+                    f"{recording.handshake.get('file')} holds no message that makes it"
+                )
+            message = dataclasses.replace(
+                found[0], name=name, ack=message.ack, ack_id=message.ack_id, late=False
+            )
+        messages.append(message)
+    return messages
+
+
+def _masked(part: str | bytes | None, mask: Masker) -> str | bytes | None:
+    if isinstance(part, bytes):
+        return mask.mask_bytes(part)
+    return None if part is None else mask.mask(part)
 
 
 def journal_for(plan: Plan, log_dir: Path | None = None) -> Journal:

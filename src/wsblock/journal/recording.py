@@ -41,7 +41,10 @@ class Recording:
     sent_names: list[str] = field(default_factory=list)
     """The name of each sent message (a saved message's name, else "")."""
     sent_formats: list[str] = field(default_factory=list)
-    """The format of each sent message (text, json, xml, binary)."""
+    """The format of each sent message (text, json, xml, binary, socket.io, graphql)."""
+    sent_keys: list[str | None] = field(default_factory=list)
+    """The protocol's key of each sent message (a Socket.IO ack id, a GraphQL operation
+    id), else None."""
     opened_at: float | None = None
     """When the handshake completed (``mono``), the origin of every message's ``at``."""
     close: dict[str, Any] | None = None
@@ -108,6 +111,8 @@ def read_recording(
                 recording.sent_formats.append(
                     str(record.get("format") or ("binary" if "data_b64" in record else "text"))
                 )
+                key = record.get("key")
+                recording.sent_keys.append(None if key is None else str(key))
         elif kind == "close" and opened:
             recording.close = record
             # read on only as far as the next connection, if there is one

@@ -379,8 +379,10 @@ def _session_record(
 
 def handshake_of(request: Request) -> dict[str, Any]:
     """What a session record keeps of how ``request`` connected, for ``wsblock replay``:
-    the request's file and index, its headers, subprotocols and connection options
-    (secrets are masked when written: replay takes them from the variables)."""
+    the request's file and index, its headers, subprotocols and connection options, and
+    for a protocol on the WebSocket (Socket.IO, GraphQL) the protocol, its namespace, path
+    and connect payload (secrets are masked when written: replay takes them from the
+    variables)."""
     o = request.options
     options: dict[str, Any] = {
         "subprotocols": list(o.subprotocols),
@@ -396,6 +398,12 @@ def handshake_of(request: Request) -> dict[str, Any]:
         "client_key": str(o.client_key) if o.client_key else None,
         "proxy": o.proxy,
     }
+    if o.protocol != "websocket":
+        options["protocol"] = o.protocol
+        options["connect_payload"] = o.connect_payload
+        if o.protocol == "socket.io":
+            options["namespace"] = o.namespace
+            options["socketio_path"] = o.socketio_path
     record: dict[str, Any] = {
         "headers": [[k, v] for k, v in request.headers],
         "options": {k: v for k, v in options.items() if v is not None},

@@ -42,9 +42,20 @@ class Script:
 
 def recorded_script(recording: Recording) -> Script:
     """The :class:`Script` of a recorded session (its first connection); ``ValueError``
-    when it never connected."""
+    when it never connected, or spoke a protocol on the WebSocket (Socket.IO, GraphQL)
+    that the mock does not serve."""
     if recording.opened_at is None:
         raise ValueError(f"{recording.id}: the session never connected: there is nothing to play")
+    options = recording.handshake.get("options") or {}
+    protocol = options.get("protocol") if isinstance(options, dict) else None
+    spoken = set(recording.sent_formats) & {"socket.io", "graphql"}
+    if (protocol and protocol != "websocket") or spoken:
+        what = protocol if protocol and protocol != "websocket" else ", ".join(sorted(spoken))
+        raise ValueError(
+            f"{recording.id}: the session spoke {what} on the WebSocket; the mock serves raw "
+            f"WebSocket sessions only (it would have to be a {what} server): "
+            "`wsblock replay` it against the real server instead"
+        )
     close = None
     if recording.close is not None and recording.close.get("by") == "server":
         close = (int(recording.close.get("code") or 1000), str(recording.close.get("reason") or ""))
