@@ -35,6 +35,7 @@ Usage::
     python bench/speed.py --sizes 64      # one size only
     python bench/speed.py --websockets    # also connect/run on the websockets transport
     python bench/speed.py --startup-only --instructions   # start-up rows, with instruction counts
+    python bench/speed.py --costs         # + connect --no-journal, and > /dev/null
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ def run_once(client: Client, n: int, tmp: Path, env: dict[str, str]) -> tuple[fl
     out = tmp / "out.txt"
     state = tmp / "state"
     shutil.rmtree(state, ignore_errors=True)
-    with open(out, "wb") as f:
+    with open(os.devnull if "devnull" in client.check else out, "wb") as f:
         t = time.perf_counter()
         done = subprocess.run(
             client.cmd, stdout=f, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env
@@ -196,16 +197,40 @@ def run_once(client: Client, n: int, tmp: Path, env: dict[str, str]) -> tuple[fl
         problems.append(f"{got:,} lines on stdout, not {n:,}")
     if "journal" in client.check and (got := received_in_journals(state)) != n:
         problems.append(f"{got:,} received in the journal, not {n:,}")
-    out.unlink()
+    if "devnull" in client.check and "journal" not in client.check:
+        # stdout went nowhere and no journal: the exit code and the close are the check
+        if b"closed 1000" not in done.stderr:
+            problems.append("no clean close on stderr")
+    out.unlink(missing_ok=True)
     return wall, "; ".join(problems)
 
 
-def clients(url: str, n: int, size: int, tmp: Path, websocat: str, ws: bool) -> list[Client]:
+def clients(
+    url: str, n: int, size: int, tmp: Path, websocat: str, ws: bool, costs: bool = False
+) -> list[Client]:
     py = sys.executable
     wsblock = str(BIN / "wsblock")
     extra = []
+    if costs:  # what the journal and the stdout file each cost (issue 23)
+        extra += [
+            Client(
+                "wsblock connect --no-journal > file",
+                [wsblock, "connect", "--no-journal", url],
+                "lines",
+            ),
+            Client(
+                "wsblock connect > /dev/null (journal)",
+                [wsblock, "connect", url],
+                "journal devnull",
+            ),
+            Client(
+                "wsblock connect --no-journal > /dev/null",
+                [wsblock, "connect", "--no-journal", url],
+                "devnull",
+            ),
+        ]
     if ws:  # the same two on the websockets transport (asked for by compression)
-        extra = [
+        extra += [
             Client(
                 "wsblock connect --compression (websockets)",
                 [wsblock, "connect", url, "--compression"],
@@ -252,9 +277,10 @@ def measure_size(
     env: dict[str, str],
     websocat: str,
     ws: bool = False,
+    costs: bool = False,
 ) -> None:
     url = f"ws://127.0.0.1:{port}/flood?n={n}&size={size}&last={LAST}"
-    rows = clients(url, n, size, tmp, websocat, ws)
+    rows = clients(url, n, size, tmp, websocat, ws, costs)
     times: dict[str, list[float]] = {c.name: [] for c in rows}
     failures: list[str] = []
     for client in rows:  # warm-up, not timed: bytecode and page caches
@@ -516,6 +542,11 @@ def main() -> None:
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
     ap.add_argument("--startup-only", action="store_true", help="only the start-up rows")
     ap.add_argument(
+        "--costs",
+        action="store_true",
+        help="also connect without the journal, and with stdout to /dev/null (what each costs)",
+    )
+    ap.add_argument(
         "--instructions",
         action="store_true",
         help="also count each start-up row's instructions (valgrind): repeatable under load",
@@ -539,7 +570,9 @@ def main() -> None:
         for size in [] if args.startup_only else sizes:
             base = DEFAULT_COUNTS.get(size, max(1, 32_000_000 // size))
             n = max(1, round(base * args.count / 500_000))
-            measure_size(port, n, size, args.repeat, tmp, env, websocat, args.websockets)
+            measure_size(
+                port, n, size, args.repeat, tmp, env, websocat, args.websockets, args.costs
+            )
         if not args.no_startup:
             measure_startup(port, args.repeat, tmp, env, websocat, args.instructions)
     finally:
