@@ -473,6 +473,16 @@ finally:
     mark("the rest, to main()'s end")
 """
 
+#: What ``wsblock connect`` imports: its command module, then, when it connects, the
+#: engine's session and the picows transport (engine/choice.py), and the pre-checks.
+CONNECT_IMPORTS = (
+    "wsblock.cli.main",
+    "wsblock.cli.live",
+    "wsblock.engine.session",
+    "wsblock.conversation.prechecks",
+    "wsblock.engine.picows_transport",
+)
+
 #: Prints the modules a command leaves in sys.modules (run as ``python -c PROBE argv...``).
 MODULES = r"""
 import atexit, sys
@@ -486,9 +496,10 @@ main()
 def breakdown(url: str, rounds: int, tmp: Path, env: dict[str, str]) -> None:
     """Where a one-message ``connect``'s time goes: medians of each phase over rounds.
 
-    The imports come first (every module the command ends up with, imported up front,
-    so that the later phases hold none), then the command runs in the same process with
-    a clock read at each step; the exit is the process's end seen by the parent.
+    The imports come first (the command's modules, and those it imports when it
+    connects, imported up front, so that the later phases hold almost none), then the
+    command runs in the same process with a clock read at each step; the exit is the
+    process's end seen by the parent.
     """
     py = sys.executable
     probe = subprocess.run(
@@ -502,15 +513,22 @@ def breakdown(url: str, rounds: int, tmp: Path, env: dict[str, str]) -> None:
     if line is None:
         print(f"✖ breakdown: the probe failed: {probe.stderr[-300:]}")
         return
+    # The modules the command imports, in the order it does (the command's module, then
+    # the engine and the transport it imports when it connects): importing each name of
+    # sys.modules instead costs more than the command's own imports.
     modules = tmp / "modules.txt"
-    modules.write_text("\n".join(line.split()[1:]))
+    modules.write_text("\n".join(CONNECT_IMPORTS))
+    # A script file, as the console script is: main() then ends the process as it does
+    # (no interpreter teardown, see wsblock.cli.main._exit_now), which `python -c` would not.
+    driver = tmp / "breakdown.py"
+    driver.write_text(BREAKDOWN)
     phases: dict[str, list[float]] = {}
-    imported = len(line.split()) - 1
+    imported = len(line.split()) - 1  # every module the command ends up with
     for _ in range(rounds + 1):  # the first one warms up
         shutil.rmtree(tmp / "state", ignore_errors=True)
         spawn = time.time()
         done = subprocess.run(
-            [py, "-c", BREAKDOWN, repr(spawn), url, str(modules)],
+            [py, str(driver), repr(spawn), url, str(modules)],
             capture_output=True,
             stdin=subprocess.DEVNULL,
             env=env,
