@@ -134,8 +134,13 @@ def main() -> None:
     try:
         cli(prog_name="wsblock")
     except SystemExit as done:
-        _exit_now(done.code)
-        raise
+        code = done.code
+    else:  # click's standalone mode always exits; kept for a future click
+        code = 0
+    # Outside the except block: the exception's traceback, and with it the command's
+    # frames and what they held (a file object not closed, say), are freed by now.
+    _exit_now(code)
+    raise SystemExit(code)
 
 
 def _exit_now(code: object) -> None:
