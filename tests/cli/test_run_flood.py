@@ -33,7 +33,7 @@ def test_the_scan_in_columns_agrees_with_judging_one_by_one(operator: str) -> No
     assert OPERATORS[operator] == operator  # canonical names
     rng = random.Random(operator)
     data = ["".join(rng.choice("ab") for _ in range(rng.randint(0, 3))) for _ in range(300)]
-    for expected in ("", "a", "ab", "ba", "bb", "aab"):
+    for expected in ("", "a", "ab", "ba", "bb", "aab", "abab", "c", "bc"):  # c: in none
         for second in (None, Check("two", "body", "contains", "b")):
             checks = (Check("one", "body", operator, expected),) + ((second,) if second else ())
             for start in (0, 7, 299):
