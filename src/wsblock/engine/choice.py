@@ -40,6 +40,7 @@ def choose(params: ConnectParams) -> tuple[str, str]:
 
 
 def _choose(compression: bool, proxy: str | None) -> tuple[str, str]:
+    """:func:`choose` on the two options it reads (no ConnectParams: no ssl import)."""
     name = forced()
     if name is not None:
         return name, f"forced by {ENV}={name}"
