@@ -169,12 +169,13 @@ def _exit_now(code: object) -> None:
         t is not current and not t.daemon and t.is_alive() for t in threading.enumerate()
     ):
         return  # the interpreter joins them first
+    streams = [s for s in (sys.stdout, sys.stderr) if s is not None]
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in streams:
+            stream.flush()
         atexit._run_exitfuncs()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in streams:
+            stream.flush()
     except (OSError, ValueError):
         return  # a closed pipe: Python reports it, as it always did
-    os._exit(code & 0xFF if code >= 0 else 1)
+    os._exit(code & 0xFF)  # as exit(3) hands the status to the parent
