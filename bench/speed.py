@@ -17,7 +17,12 @@ of a shared machine hits both. Every run is checked: the output file of websocat
 websockets and ``connect`` must hold N lines, each wsblock journal N ``received``
 records, and ``run`` must pass; a short count is printed as a failure.
 
-Then start-up: ``wsblock connect`` of a one-message flood beside websocat's.
+Then start-up, each command beside ``python -c pass`` and websocat (paired ratios):
+``wsblock --help``, ``wsblock check`` of the echo sample, and a one-message ``connect``
+and ``run`` (``--instructions`` also counts each one's instructions with valgrind's
+callgrind, which a loaded machine does not change); then where a one-message
+``connect`` spends its time: interpreter, imports, click, variables, journal creation,
+TCP, handshake, first read, close, journal close, exit.
 
 Each client runs once untimed first (warm caches), and Python runs with a bytecode
 cache in the benchmark's temporary folder, as an installed wsblock has one.
@@ -29,11 +34,14 @@ Usage::
     python bench/speed.py --count 100000  # fewer 64 B messages (the other sizes scale alike)
     python bench/speed.py --sizes 64      # one size only
     python bench/speed.py --websockets    # also connect/run on the websockets transport
+    python bench/speed.py --startup-only --instructions   # start-up rows, with instruction counts
+    python bench/speed.py --costs         # + connect --no-journal, and > /dev/null
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -176,7 +184,7 @@ def run_once(client: Client, n: int, tmp: Path, env: dict[str, str]) -> tuple[fl
     out = tmp / "out.txt"
     state = tmp / "state"
     shutil.rmtree(state, ignore_errors=True)
-    with open(out, "wb") as f:
+    with open(os.devnull if "devnull" in client.check else out, "wb") as f:
         t = time.perf_counter()
         done = subprocess.run(
             client.cmd, stdout=f, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env
@@ -189,16 +197,40 @@ def run_once(client: Client, n: int, tmp: Path, env: dict[str, str]) -> tuple[fl
         problems.append(f"{got:,} lines on stdout, not {n:,}")
     if "journal" in client.check and (got := received_in_journals(state)) != n:
         problems.append(f"{got:,} received in the journal, not {n:,}")
-    out.unlink()
+    if "devnull" in client.check and "journal" not in client.check:
+        # stdout went nowhere and no journal: the exit code and the close are the check
+        if b"closed 1000" not in done.stderr:
+            problems.append("no clean close on stderr")
+    out.unlink(missing_ok=True)
     return wall, "; ".join(problems)
 
 
-def clients(url: str, n: int, size: int, tmp: Path, websocat: str, ws: bool) -> list[Client]:
+def clients(
+    url: str, n: int, size: int, tmp: Path, websocat: str, ws: bool, costs: bool = False
+) -> list[Client]:
     py = sys.executable
     wsblock = str(BIN / "wsblock")
     extra = []
+    if costs:  # what the journal and the stdout file each cost (issue 23)
+        extra += [
+            Client(
+                "wsblock connect --no-journal > file",
+                [wsblock, "connect", "--no-journal", url],
+                "lines",
+            ),
+            Client(
+                "wsblock connect > /dev/null (journal)",
+                [wsblock, "connect", url],
+                "journal devnull",
+            ),
+            Client(
+                "wsblock connect --no-journal > /dev/null",
+                [wsblock, "connect", "--no-journal", url],
+                "devnull",
+            ),
+        ]
     if ws:  # the same two on the websockets transport (asked for by compression)
-        extra = [
+        extra += [
             Client(
                 "wsblock connect --compression (websockets)",
                 [wsblock, "connect", url, "--compression"],
@@ -245,9 +277,10 @@ def measure_size(
     env: dict[str, str],
     websocat: str,
     ws: bool = False,
+    costs: bool = False,
 ) -> None:
     url = f"ws://127.0.0.1:{port}/flood?n={n}&size={size}&last={LAST}"
-    rows = clients(url, n, size, tmp, websocat, ws)
+    rows = clients(url, n, size, tmp, websocat, ws, costs)
     times: dict[str, list[float]] = {c.name: [] for c in rows}
     failures: list[str] = []
     for client in rows:  # warm-up, not timed: bytecode and page caches
@@ -274,37 +307,249 @@ def measure_size(
         print(f"✖ {failure}")
 
 
-def measure_startup(port: int, repeat: int, tmp: Path, env: dict[str, str], websocat: str) -> None:
-    url = f"ws://127.0.0.1:{port}/flood?n=1&size=64"
-    rows = [
+SAMPLES = HERE.parent / "tests" / "fixtures" / "samples" / "wss"
+
+
+def startup_rows(url: str, tmp: Path, websocat: str) -> list[Client]:
+    """The start-up rows: the interpreter, websocat, and each command a user types."""
+    py, wsblock = sys.executable, str(BIN / "wsblock")
+    one = void_file(tmp / "one.void", url)
+    return [
+        Client("python -c pass (the interpreter)", [py, "-c", "pass"], ""),
         Client("websocat → file", [websocat, "-U", "--max-messages-rev", "1", url], "lines"),
+        Client("python -c 'import wsblock.cli.main'", [py, "-c", "import wsblock.cli.main"], ""),
+        Client("wsblock --help", [wsblock, "--help"], "text:  connect "),
         Client(
-            "wsblock connect URL > file (journal)",
-            [str(BIN / "wsblock"), "connect", url],
-            "lines+journal",
+            "wsblock check echo.void -e .env.example",
+            [wsblock, "check", str(SAMPLES / "echo.void"), "-e", str(SAMPLES / ".env.example")],
+            "text:echoed hello",
         ),
+        Client("wsblock connect URL > file (journal)", [wsblock, "connect", url], "lines+journal"),
+        Client("wsblock run one.void (expect the last)", [wsblock, "run", str(one)], "journal"),
     ]
+
+
+def run_startup_once(client: Client, tmp: Path, env: dict[str, str]) -> tuple[float, str]:
+    """:func:`run_once` for one message, plus the ``text:`` check of a start-up row."""
+    if not client.check.startswith("text:"):
+        return run_once(client, 1, tmp, env)
+    t = time.perf_counter()
+    done = subprocess.run(client.cmd, capture_output=True, stdin=subprocess.DEVNULL, env=env)
+    wall = time.perf_counter() - t
+    want = client.check[len("text:") :]
+    if done.returncode != 0:
+        return wall, f"exit {done.returncode}: {done.stderr.decode(errors='replace')[-300:]}"
+    if want not in done.stdout.decode(errors="replace"):
+        return wall, f"{want!r} is not in its output"
+    return wall, ""
+
+
+def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
+    """Instructions the process executes (callgrind): repeatable whatever the load."""
+    valgrind = shutil.which("valgrind")
+    if not valgrind:
+        return None
+    done = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    for line in done.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1])
+    return None
+
+
+def measure_startup(
+    port: int, repeat: int, tmp: Path, env: dict[str, str], websocat: str, counts: bool
+) -> None:
+    url = f"ws://127.0.0.1:{port}/flood?n=1&size=64&last={LAST}"
+    rows = startup_rows(url, tmp, websocat)
     times: dict[str, list[float]] = {c.name: [] for c in rows}
     failures = []
     for client in rows:  # warm-up
-        run_once(client, 1, tmp, env)
-    for _ in range(max(repeat, 5)):
+        run_startup_once(client, tmp, env)
+    rounds = max(repeat, 5)
+    for _ in range(rounds):
         for client in rows:
-            wall, problem = run_once(client, 1, tmp, env)
+            wall, problem = run_startup_once(client, tmp, env)
             times[client.name].append(wall)
             if problem:
                 failures.append(f"{client.name}: {problem}")
-    print(f"\nStart-up: a one-message flood, median of {max(repeat, 5)}")
+    floor, ref = times[rows[0].name], times[rows[1].name]
+    print(f"\nStart-up: one-message flood, median of {rounds} (ratios paired per round)")
+    head = "| command | wall | vs python -c pass | vs websocat |"
+    print(head + (" instructions | vs python -c pass |" if counts else ""))
+    print("|---|---|---|---|" + ("---|---|" if counts else ""))
+    base = instructions(rows[0].cmd, env) if counts else None
     for client in rows:
-        print(f"  {client.name:40s} {statistics.median(times[client.name]):.3f} s")
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import wsblock.cli.main"], check=True, env=env)
-    print(f"  python -c 'import wsblock.cli.main'        {time.perf_counter() - t0:.3f} s")
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True, env=env)
-    print(f"  python -c pass (the interpreter alone)     {time.perf_counter() - t0:.3f} s")
+        ts = times[client.name]
+        line = (
+            f"| {client.name} | {statistics.median(ts):.3f} s "
+            f"| {statistics.median(t / f for t, f in zip(ts, floor, strict=True)):.2f}× "
+            f"| {statistics.median(t / w for t, w in zip(ts, ref, strict=True)):.2f}× |"
+        )
+        if counts:
+            n = instructions(client.cmd, env)
+            line += (
+                " n/a (no valgrind) | |"
+                if n is None or not base
+                else f" {n / 1e6:,.0f} M | {n / base:.2f}× |"
+            )
+        print(line)
     for failure in failures:
         print(f"✖ {failure}")
+    breakdown(url, rounds, tmp, env)
+
+
+#: Runs a one-message ``wsblock connect`` in-process, timing its phases (see breakdown()).
+#: argv: the spawn time (time.time() in the parent), the URL, the modules the command
+#: ends up importing (a file, one per line). Prints the marks on stderr (``MARKS [...]``).
+BREAKDOWN = r"""
+import sys, time
+marks = [("spawn", float(sys.argv[1])), ("interpreter", time.time())]
+def mark(name):
+    marks.append((name, time.time()))
+import importlib
+for name in open(sys.argv[3]).read().split():
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+mark("imports")
+import functools, json, atexit
+live = importlib.import_module("wsblock.cli.live")
+pt = importlib.import_module("wsblock.engine.picows_transport")
+writer = importlib.import_module("wsblock.journal.writer")
+def timed(owner, attr, before, after, once=True, is_async=False):
+    fn = getattr(owner, attr)
+    seen = []
+    if is_async:
+        async def wrapper(*a, **k):
+            if not (once and seen): mark(before)
+            try:
+                return await fn(*a, **k)
+            finally:
+                if not (once and seen): mark(after)
+                seen.append(1)
+    else:
+        def wrapper(*a, **k):
+            if not (once and seen): mark(before)
+            try:
+                return fn(*a, **k)
+            finally:
+                if not (once and seen): mark(after)
+                seen.append(1)
+    setattr(owner, attr, functools.wraps(fn)(wrapper))
+timed(live, "_request", "click, arguments", "variables, URL, headers")
+timed(live, "_journal", "session set-up", "journal creation")
+timed(pt, "ws_connect", "loop, session, connect", "handshake (to the 101)", is_async=True)
+batch = live._Printer.batch
+def first_read(self, parts):
+    if not any(m == "first read" for m, _ in marks) and any(
+        type(p).__name__ == "ReceivedRun" or p.kind == "received" for p in parts
+    ):
+        mark("first read")
+        batch(self, parts)
+        mark("first print")
+    else:
+        batch(self, parts)
+live._Printer.batch = first_read
+timed(writer.Journal, "close", "close", "journal close")
+try:
+    import aiofastnet
+    timed(aiofastnet, "create_connection", "picows set-up", "TCP connect", is_async=True)
+except ImportError:
+    pass
+atexit.register(lambda: print("MARKS " + json.dumps(marks), file=sys.stderr))
+sys.argv = ["wsblock", "connect", sys.argv[2]]
+from wsblock.cli.main import main
+try:
+    main()
+finally:
+    mark("the rest, to main()'s end")
+"""
+
+#: What ``wsblock connect`` imports: its command module, then, when it connects, the
+#: engine's session and the picows transport (engine/choice.py), and the pre-checks.
+CONNECT_IMPORTS = (
+    "wsblock.cli.main",
+    "wsblock.cli.live",
+    "wsblock.engine.session",
+    "wsblock.conversation.prechecks",
+    "wsblock.engine.picows_transport",
+)
+
+#: Prints the modules a command leaves in sys.modules (run as ``python -c PROBE argv...``).
+MODULES = r"""
+import atexit, sys
+atexit.register(lambda: print("MODULES " + " ".join(sys.modules), file=sys.stderr))
+sys.argv = ["wsblock", *sys.argv[1:]]
+from wsblock.cli.main import main
+main()
+"""
+
+
+def breakdown(url: str, rounds: int, tmp: Path, env: dict[str, str]) -> None:
+    """Where a one-message ``connect``'s time goes: medians of each phase over rounds.
+
+    The imports come first (the command's modules, and those it imports when it
+    connects, imported up front, so that the later phases hold almost none), then the
+    command runs in the same process with a clock read at each step; the exit is the
+    process's end seen by the parent.
+    """
+    py = sys.executable
+    probe = subprocess.run(
+        [py, "-c", MODULES, "connect", url],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+    )
+    line = next((x for x in probe.stderr.splitlines() if x.startswith("MODULES ")), None)
+    if line is None:
+        print(f"✖ breakdown: the probe failed: {probe.stderr[-300:]}")
+        return
+    # The modules the command imports, in the order it does (the command's module, then
+    # the engine and the transport it imports when it connects): importing each name of
+    # sys.modules instead costs more than the command's own imports.
+    modules = tmp / "modules.txt"
+    modules.write_text("\n".join(CONNECT_IMPORTS))
+    # A script file, as the console script is: main() then ends the process as it does
+    # (no interpreter teardown, see wsblock.cli.main._exit_now), which `python -c` would not.
+    driver = tmp / "breakdown.py"
+    driver.write_text(BREAKDOWN)
+    phases: dict[str, list[float]] = {}
+    imported = len(line.split()) - 1  # every module the command ends up with
+    for _ in range(rounds + 1):  # the first one warms up
+        shutil.rmtree(tmp / "state", ignore_errors=True)
+        spawn = time.time()
+        done = subprocess.run(
+            [py, str(driver), repr(spawn), url, str(modules)],
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            text=True,
+        )
+        end = time.time()
+        line = next((x for x in done.stderr.splitlines() if x.startswith("MARKS ")), None)
+        if line is None or done.stdout.count("\n") != 1 or received_in_journals(tmp / "state") != 1:
+            print(f"✖ breakdown: the run failed or lost its message: {done.stderr[-300:]}")
+            return
+        marks = [*json.loads(line[len("MARKS ") :]), ["exit (atexit, threads, teardown)", end]]
+        for (_, t0), (name, t1) in zip(marks, marks[1:], strict=False):
+            phases.setdefault(name, []).append(t1 - t0)
+    print(f"\nWhere a one-message `wsblock connect` spends its time, median of {rounds}:")
+    total = 0.0
+    for name, ts in phases.items():
+        med = statistics.median(ts[1:])
+        total += med
+        extra = f" ({imported} modules)" if name == "imports" else ""
+        print(f"  {name:36s} {med * 1000:7.1f} ms{extra}")
+    print(f"  {'sum of the medians':36s} {total * 1000:7.1f} ms")
 
 
 def main() -> None:
@@ -313,6 +558,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="rounds (medians of them)")
     ap.add_argument("--sizes", default="64,4096,65536", help="message sizes, comma-separated")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up rows")
+    ap.add_argument("--startup-only", action="store_true", help="only the start-up rows")
+    ap.add_argument(
+        "--costs",
+        action="store_true",
+        help="also connect without the journal, and with stdout to /dev/null (what each costs)",
+    )
+    ap.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each start-up row's instructions (valgrind): repeatable under load",
+    )
     ap.add_argument(
         "--websockets", action="store_true", help="also connect and run on the websockets transport"
     )
@@ -329,12 +585,14 @@ def main() -> None:
     env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
     server, port = start_flood()
     try:
-        for size in sizes:
+        for size in [] if args.startup_only else sizes:
             base = DEFAULT_COUNTS.get(size, max(1, 32_000_000 // size))
             n = max(1, round(base * args.count / 500_000))
-            measure_size(port, n, size, args.repeat, tmp, env, websocat, args.websockets)
+            measure_size(
+                port, n, size, args.repeat, tmp, env, websocat, args.websockets, args.costs
+            )
         if not args.no_startup:
-            measure_startup(port, args.repeat, tmp, env, websocat)
+            measure_startup(port, args.repeat, tmp, env, websocat, args.instructions)
     finally:
         server.kill()
         server.wait()

@@ -165,6 +165,34 @@ class Console:
         lines = self.format_run(run)
         return "\n".join(lines) + "\n" if lines else ""
 
+    def run_bytes(self, run: ReceivedRun) -> bytes | None:
+        """:meth:`run_text` encoded in UTF-8, made without a wide string; None when the
+        run needs :meth:`run_text` (not plain text, a line to cut or to escape, a secret,
+        a decoder, a character UTF-8 cannot encode).
+
+        The arrow of each line is not Latin-1: ``run_text``'s one string of the run is
+        two bytes a character, counted and encoded whole. Here the payloads are joined
+        as they are (one byte a character when they are ASCII or Latin-1), encoded once,
+        and the line starts put in the bytes. A flood printed by ``wsblock run``: about
+        a third less work per message, the same bytes out.
+        """
+        data: Any = run.data
+        if run.type != "text" or not data or self.masker or self.decode is not None:
+            return None
+        width = self.width
+        if max(run.sizes) > width and max(map(len, data)) > width:  # UTF-8 sizes >= lengths
+            return None
+        whole = "".join(data)  # a find on it is cheaper than a count on the lines
+        if "\n" in whole or "\r" in whole:
+            return None  # a payload with a line break: escaped by run_text
+        body = "\n".join(data)
+        try:
+            encoded = body.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} ".encode()
+        return lead + encoded.replace(b"\n", b"\n" + lead) + b"\n"
+
     def event(self, event: Event) -> None:
         self.stream.write(self.text(event))
 

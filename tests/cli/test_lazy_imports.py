@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import sys
@@ -93,7 +94,8 @@ def test_the_help_lines_are_each_commands_own() -> None:
 RUN_CONNECT = """
 import atexit, sys
 heavy = ("textual", "yaml", "ruamel", "wsblock.document", "wsblock.variables.sources", "wsblock.conversation.workspace",
-         "wsblock.codecs", "wsblock.conversation.checks", "wsblock.app", "wsblock.runner", "websockets")
+         "wsblock.codecs", "wsblock.conversation.checks", "wsblock.app", "wsblock.runner", "websockets",
+         "wsblock.journal.query", "csv")
 atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
 from wsblock.cli import main
 sys.argv = ["wsblock", "connect", sys.argv[1]]
@@ -113,3 +115,48 @@ def test_connect_runs_without_documents_yaml_codecs_or_websockets(echo_cli, tmp_
     )
     assert out.stdout.splitlines() == ["xxxx"] * 3, out.stderr
     assert out.stderr.splitlines()[-1] == "", out.stderr
+
+
+RUN_CHECK = """
+import atexit, sys
+heavy = ("ssl", "asyncio", "subprocess", "tempfile", "wsblock.engine.params", "wsblock.engine.session",
+         "wsblock.journal", "picows", "websockets", "textual", "wsblock.runner")
+atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
+from wsblock.cli import main
+sys.argv = ["wsblock", "check", *sys.argv[1:]]
+main()
+"""
+
+
+def test_check_reads_without_the_engine_ssl_or_subprocess() -> None:
+    """Issue 23: `check` (an editor's save hook) names the transport without ssl, reads the
+    file without the codecs' protoc machinery (subprocess, tempfile) or the journal."""
+    samples = Path(__file__).parents[1] / "fixtures" / "samples" / "wss"
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RUN_CHECK,
+            str(samples / "echo.void"),
+            "-e",
+            str(samples / ".env.example"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "transport: websockets (compression" in out.stdout  # the choice is still said
+    assert out.stderr.splitlines()[-1] == "", out.stderr
+
+
+def test_the_journal_package_reads_sessions_only_when_asked() -> None:
+    probe = (
+        "import sys, wsblock.journal as j\n"
+        "print('wsblock.journal.query' in sys.modules, 'csv' in sys.modules)\n"
+        "print(j.CSV_COLUMNS is sys.modules['wsblock.journal.query'].CSV_COLUMNS)\n"
+        "from wsblock.journal import export, read_session, search, ExportFormat\n"
+        "print(callable(export) and callable(read_session) and callable(search))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False", "True", "True"]

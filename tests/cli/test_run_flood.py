@@ -33,7 +33,7 @@ def test_the_scan_in_columns_agrees_with_judging_one_by_one(operator: str) -> No
     assert OPERATORS[operator] == operator  # canonical names
     rng = random.Random(operator)
     data = ["".join(rng.choice("ab") for _ in range(rng.randint(0, 3))) for _ in range(300)]
-    for expected in ("", "a", "ab", "ba", "bb", "aab"):
+    for expected in ("", "a", "ab", "ba", "bb", "aab", "abab", "c", "bc"):  # c: in none
         for second in (None, Check("two", "body", "contains", "b")):
             checks = (Check("one", "body", operator, expected),) + ((second,) if second else ())
             for start in (0, 7, 299):
@@ -110,6 +110,8 @@ def test_run_prints_and_journals_every_message_of_a_big_flood(
         (["y" * 241, "short", "z" * 240], ()),  # cut, no line break
         (["has s3cret", "none"], ("s3cret",)),
         ([], ()),
+        (["é and ü", "ascii", "日本語 ✓", "x" * 240], ()),  # Latin-1, wide, at the width
+        (["a\ud800b", "lone surrogate"], ()),  # UTF-8 cannot encode it: the text path
     ],
 )
 def test_console_lines_of_a_run_are_those_of_its_events(data, secrets) -> None:
@@ -125,3 +127,12 @@ def test_console_lines_of_a_run_are_those_of_its_events(data, secrets) -> None:
     assert console.run_text(run) == "".join(line + "\n" for line in one_by_one)
     binary = ReceivedRun(run.ts, 0.0, "binary", [b"\x00s3cret"], [7])
     assert console.run_text(binary) == console.format(binary.events()[0]) + "\n"
+    # run's fast path (issue 23): the same bytes, or None where only run_text will do
+    for colour in (True, False):
+        console.color = colour
+        fast = console.run_bytes(run)
+        if fast is not None:
+            assert fast == console.run_text(run).encode("utf-8")
+        elif data and not secrets and "\ud800" not in "".join(data):
+            assert any("\n" in d or "\r" in d or len(d) > console.width for d in data)
+    assert console.run_bytes(binary) is None

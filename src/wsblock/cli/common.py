@@ -76,6 +76,21 @@ class Stdout:
                 _STDOUT.went_away()
         return len(text)
 
+    def write_bytes(self, data: bytes) -> bool:
+        """Write UTF-8 ``data`` under the text layer (flushed first, so the order holds);
+        False when stdout is not UTF-8 bytes underneath (write text then)."""
+        out = sys.stdout
+        buffer = getattr(out, "buffer", None)
+        if buffer is None or (getattr(out, "encoding", "") or "").lower() not in ("utf-8", "utf8"):
+            return False
+        if not _STDOUT.closed:
+            try:
+                out.flush()
+                buffer.write(data)
+            except BrokenPipeError:
+                _STDOUT.went_away()
+        return True
+
     def flush(self) -> None:
         if not _STDOUT.closed:
             try:

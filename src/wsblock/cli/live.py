@@ -306,7 +306,7 @@ class _Printer:
             for i in range(0, len(lines), step):
                 if self.muted:  # stdout's reader went away meanwhile
                     break
-                out.write("\n".join(lines[i : i + step]) + "\n")
+                out.write("\n".join([*lines[i : i + step], ""]))  # one copy of the text
         self.out.flush()
 
     def say(self, text: str, style: str | None = None) -> None:

@@ -174,7 +174,9 @@ class Reporter:
             for part in parts:
                 if type(part) is ReceivedRun:
                     for piece in part.split(4096):  # a flood's batch, in slices
-                        write(self.console.run_text(piece))
+                        data = self.console.run_bytes(piece)
+                        if data is None or not self.out.write_bytes(data):
+                            write(self.console.run_text(piece))
                 elif not hidden(part):  # type: ignore[arg-type]
                     write(self.console.text(part))  # type: ignore[arg-type]
         self.out.flush()

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +51,9 @@ def _protoc_errors(text: str, proto: Path, folder: Path) -> str:
 
 @functools.lru_cache(maxsize=32)
 def _pool(proto: Path, mtime: float) -> Any:
+    import subprocess  # here: `wsblock check` and `run` start without them
+    import tempfile
+
     from google.protobuf import descriptor_pb2, descriptor_pool
 
     folder = proto.parent

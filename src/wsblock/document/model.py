@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -321,6 +320,8 @@ class Document:
             raise ValueError("the document has no path: give one to save()")
         data = self.dump().encode("utf-8")
         real = Path(os.path.realpath(target))  # through a symlink: the link stays a link
+        import tempfile  # here: reading a file (`wsblock check`, `run`) starts without it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
         try:
             with os.fdopen(fd, "wb") as f:

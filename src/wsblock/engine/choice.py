@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from .params import ConnectParams
-from .transport import Transport
+if TYPE_CHECKING:  # `wsblock check` describes the choice without ssl (params imports it)
+    from .params import ConnectParams
+    from .transport import Transport
 
 NAMES = ("websockets", "picows")
 ENV = "WSBLOCK_TRANSPORT"
@@ -34,12 +36,17 @@ def forced() -> str | None:
 
 def choose(params: ConnectParams) -> tuple[str, str]:
     """``(name, why)``: the transport for ``params`` and the reason, in plain words."""
+    return _choose(params.compression, params.proxy)
+
+
+def _choose(compression: bool, proxy: str | None) -> tuple[str, str]:
+    """:func:`choose` on the two options it reads (no ConnectParams: no ssl import)."""
     name = forced()
     if name is not None:
         return name, f"forced by {ENV}={name}"
-    if params.compression:
+    if compression:
         return "websockets", "compression (permessage-deflate) is on; picows has none"
-    if params.proxy == "auto" and _env_proxy():
+    if proxy == "auto" and _env_proxy():
         return "websockets", "a proxy from the environment"
     return "picows", "the faster transport; no compression or environment proxy asked"
 
@@ -72,7 +79,7 @@ def _env_proxy() -> bool:
 def describe_choice(compression: bool, proxy: str | None) -> str:
     """``transport: NAME (why)`` for ``wsblock check``, from a request's options."""
     try:
-        name, why = choose(ConnectParams(url="ws://x/", compression=compression, proxy=proxy))
+        name, why = _choose(compression, proxy)
     except ValueError as e:
         return f"transport: ✖ {e}"
     return f"transport: {name} ({why})"

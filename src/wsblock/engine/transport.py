@@ -15,10 +15,12 @@ session's reader, not one per message, and one timestamp per socket read.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .errors import Problem
-from .params import ConnectParams
+
+if TYPE_CHECKING:  # `wsblock check` names the transport without ssl's import
+    from .params import ConnectParams
 
 ClosedBy = Literal["client", "server", "error"]
 

@@ -79,9 +79,10 @@ search, export).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from wsblock.variables.masking import MASK, Masker
 
-from .query import CSV_COLUMNS, ExportFormat, export, read_session, search
 from .records import SESSION_EVENT, dumps_event, event_to_dict, handshake_of
 from .store import (
     LARGE_JOURNAL,
@@ -95,6 +96,22 @@ from .store import (
     list_sessions,
 )
 from .writer import FLUSH_INTERVAL, Journal
+
+if TYPE_CHECKING:
+    from .query import CSV_COLUMNS, ExportFormat, export, read_session, search
+
+#: Reading and exporting (``csv`` and the rest) are imported on first use: a command
+#: that only writes a journal (``connect``, ``run``) starts without them.
+_QUERY = frozenset(("CSV_COLUMNS", "ExportFormat", "export", "read_session", "search"))
+
+
+def __getattr__(name: str) -> object:
+    if name in _QUERY:
+        from . import query
+
+        return getattr(query, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CSV_COLUMNS",

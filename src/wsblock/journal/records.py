@@ -232,7 +232,11 @@ def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
     if big:  # "..." per message: the line's quotes are in it
         if sizes.count(first) == len(sizes):
             lead = head + b"%d" % first + mid[:-1]
-            return lead + (tail[1:] + lead).join(quoted) + tail[1:]
+            # The first line's start and the last one's end joined to their message:
+            # the run's text is made in one copy (no lead + ... + tail of it whole).
+            quoted[0] = lead + quoted[0]
+            quoted[-1] += tail[1:]
+            return (tail[1:] + lead).join(quoted)
         return b"".join(
             chain.from_iterable(
                 zip(
