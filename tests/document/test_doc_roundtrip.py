@@ -51,9 +51,12 @@ def test_line_ending_and_final_newline_variants_round_trip(path: Path) -> None:
 
 
 def _yaml_body(block: Block) -> str:
-    """The YAML between a block's ``---`` lines, with ``\\n`` line endings."""
+    """The YAML of a block, with ``\\n`` line endings: between its ``---`` lines (the
+    ```` ```void ```` form), or between its fences (the ```` ```yaml ```` form)."""
     lines = block.raw.replace("\r\n", "\n").split("\n")
-    assert lines[1] == "---"
+    if lines[1] != "---":  # ```yaml: the node alone, up to the closing fence
+        end = max(i for i, line in enumerate(lines) if line.startswith("```"))
+        return "\n".join(lines[1:end]) + "\n"
     end = max(i for i, line in enumerate(lines) if line == "---")
     return "\n".join(lines[2:end]) + "\n"
 
