@@ -52,8 +52,9 @@ def block(node: str) -> str:
     return f"```void\n---\n{textwrap.dedent(node).strip()}\n---\n```\n"
 
 
-def void_file(path: Path, url: str, pairs: int) -> Path:
-    head = block(f"""
+def request_block(url: str) -> str:
+    """The ``socket-request`` block of the one request of the benchmark's files."""
+    return block(f"""
         type: socket-request
         attrs:
           uid: req-1
@@ -68,6 +69,10 @@ def void_file(path: Path, url: str, pairs: int) -> Path:
               uid: u-1
             content: "{url}"
         """)
+
+
+def void_file(path: Path, url: str, pairs: int) -> Path:
+    head = request_block(url)
     items = []
     for n in range(pairs):
         items.append(f"""  - type: socket-message
@@ -156,21 +161,7 @@ print(msgs, (t1.ru_utime + t1.ru_stime) - (t0.ru_utime + t0.ru_stime))
 
 def json_void_file(path: Path, url: str) -> Path:
     """One request: send :data:`JSON_MESSAGE`, expect its echo (``body.n equals 1``)."""
-    head = block(f"""
-        type: socket-request
-        attrs:
-          uid: req-1
-        content:
-          - type: smethod
-            attrs:
-              uid: m-1
-              method: WSS
-            content: WSS
-          - type: surl
-            attrs:
-              uid: u-1
-            content: "{url}"
-        """)
+    head = request_block(url)
     msgs = block(f"""
         type: socket-messages
         attrs:
