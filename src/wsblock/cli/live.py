@@ -29,7 +29,7 @@ from wsblock.cli.common import (
 )
 from wsblock.console import Console, payload_text
 from wsblock.conversation.request import Message, Options, Request
-from wsblock.engine import Session
+from wsblock.engine import Session, State
 from wsblock.engine.events import Event
 from wsblock.engine.handshake_secrets import guard_handshake
 from wsblock.engine.runs import Part, ReceivedRun, flatten
@@ -394,15 +394,22 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
 
 
 def _unsent(queue: asyncio.Queue[str | None], interactive: bool) -> int:
-    """Input lines read but not sent when the connection closed: said on stderr, counted
-    (a line that could not be sent makes the exit code 1)."""
-    lines = [line for line in _drain(queue) if line is not None]
-    if lines and not interactive:
+    """Input the connection closed on: lines read but not sent, said on stderr and counted
+    (a line that could not be sent makes the exit code 1). Piped input that had not
+    ended counts too: whatever was still to come was not sent either."""
+    drained = _drain(queue)
+    lines = [line for line in drained if line is not None]
+    if interactive:
+        return len(lines)
+    if lines:
         click.echo(
             f"wsblock: {len(lines)} input line{'s' * (len(lines) > 1)} not sent: "
             "the connection closed",
             err=True,
         )
+    if None not in drained:  # no end of input yet
+        click.echo("wsblock: the connection closed before the input ended", err=True)
+        return len(lines) + 1
     return len(lines)
 
 
@@ -534,6 +541,7 @@ async def _connect(
             if not getter.done():
                 getter.cancel()
                 if stop.why is None:
+                    await asyncio.sleep(0)  # lines (or the end) the reader has just handed over
                     errors += _unsent(queue, interactive)
                 break
             line = getter.result()
@@ -558,6 +566,9 @@ async def _connect(
                 bad += 1
             elif not await session.send(msg):  # the engine's error event says why
                 errors += 1
+                if session.state is not State.CONNECTED and not interactive:
+                    errors += _unsent(queue, interactive)  # the rest cannot go either
+                    break
             if interactive:
                 printer.write([])
         # End of input: wait for replies until `linger` seconds pass with none, or a close.
