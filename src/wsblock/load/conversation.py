@@ -69,6 +69,7 @@ from wsblock.engine.protocols import (
     make_protocol,
 )
 from wsblock.engine.protocols import Protocol as WireProtocol
+from wsblock.load.buffered import open_socket
 from wsblock.variables.masking import Secrets
 from wsblock.variables.secretnames import secrets_in_headers
 
@@ -467,14 +468,16 @@ def play(
     failure: str | None = None
     opened = False
     try:
+        proxy = _proxy(request)
         conn.ws.connect(
             url,
+            socket=open_socket(conn.ws, url, o.connect_timeout, **proxy),  # buffered reads
             timeout=o.connect_timeout,
             header=[f"{k}: {v}" for k, v in request.headers],
             subprotocols=subprotocols or None,
             origin=o.origin,
             suppress_origin=o.origin is None,
-            **_proxy(request),
+            **proxy,
         )
     except Exception as e:  # noqa: BLE001 - every failure to connect is an error of a kind
         kind = _connect_error(e)

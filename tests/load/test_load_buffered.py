@@ -1,0 +1,199 @@
+"""`wsblock load`'s buffered handshake (:mod:`wsblock.load.buffered`): the answer read in
+a few reads, parsed as websocket-client parses it, and nothing read past it lost."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import re
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import websocket
+from websocket._http import read_headers as byte_by_byte
+
+from cli.void_files import expect, message, messages, request, table, write
+from load.conftest import WSBLOCK, env
+from peers.fixtures import Peer
+from wsblock.load.buffered import CHUNK, BufferedSocket, read_headers
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def frame(payload: bytes, opcode: int = 1) -> bytes:
+    """An unmasked server frame (payloads under 126 bytes)."""
+    assert len(payload) < 126
+    return bytes([0x80 | opcode, len(payload)]) + payload
+
+
+def accept_of(request_head: bytes) -> bytes:
+    m = re.search(rb"(?im)^sec-websocket-key:\s*(\S+)\s*$", request_head)
+    assert m, request_head
+    return base64.b64encode(hashlib.sha1(m[1] + GUID).digest())
+
+
+def serve_greeting(conn: socket.socket) -> None:
+    """Answer the handshake and send two messages in the same write as the 101; then
+    answer the client's close with 1000."""
+    with conn:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            got = conn.recv(4096)
+            if not got:
+                return
+            data += got
+        head, rest = data.split(b"\r\n\r\n", 1)
+        conn.sendall(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept_of(head) + b"\r\n\r\n"
+            + frame(b'{"n": 7, "text": "welcome"}')
+            + frame(b"second")
+        )  # fmt: skip
+        buf = rest
+        while True:  # the client's frames (masked): wait for its close
+            while len(buf) < 2 or len(buf) < 6 + (buf[1] & 0x7F):
+                got = conn.recv(4096)
+                if not got:
+                    return
+                buf += got
+            opcode, size = buf[0] & 0x0F, buf[1] & 0x7F
+            buf = buf[6 + size :]
+            if opcode == 8:
+                conn.sendall(b"\x88\x02\x03\xe8")
+                return
+
+
+@pytest.fixture
+def greeting_server() -> Iterator[Peer]:
+    """A raw server whose first messages arrive in the same packet as its 101."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            conn.settimeout(10)
+            threading.Thread(target=serve_greeting, args=(conn,), daemon=True).start()
+
+    t = threading.Thread(target=loop, daemon=True)
+    t.start()
+    yield Peer("127.0.0.1", listener.getsockname()[1])
+    stop.set()
+    t.join(5)
+    listener.close()
+
+
+def test_messages_in_the_same_packet_as_the_101_are_not_lost(
+    wsblock, greeting_server, tmp_path
+) -> None:
+    f = write(
+        tmp_path / "greeting.void",
+        request(greeting_server.url("/"), "Greeting"),
+        messages(
+            expect("welcome", [["greeting", "body.n", "equals", "7"]], timeout=5),
+            expect("second", [["second", "body", "equals", "second"]], timeout=5),
+        ),
+        table("assertions-table", [["closed ok", "closeCode", "equals", "1000"]]),
+    )
+    r = wsblock("load", str(f), "-u", "2", "-r", "2", "-t", "2s", "--json")
+    assert r.code == 0, r.out + r.err
+    s = json.loads(r.out.splitlines()[-1])
+    assert s["event"] == "load-summary" and s["errors"] == {}, s
+    by = {e["name"]: e for e in s["requests"]}
+    conversations = by["conversation"]["count"]
+    assert conversations > 0 and by["conversation"]["failures"] == 0
+    for name in ("welcome", "second"):
+        assert by[name]["failures"] == 0
+        assert conversations <= by[name]["count"] <= conversations + 2  # 2 users mid-way
+    assert s["messages"]["in"] >= 2 * conversations
+    assert s["assertions_not_checked"] == {}
+
+
+ANSWERS = [
+    b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    b"Sec-WebSocket-Accept: abc=\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nX-Odd:  v: w \r\n\r\n",
+    b"HTTP/1.1 101\nUpgrade: websocket\nConnection: Upgrade\n  \nnot a header\n",  # LF only
+    b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 4\r\nWWW-Authenticate: Basic\r\n\r\nnope",
+    b"HTTP/1.1 bad status\r\n\r\n",
+    b"HTTP/1.1 101 OK\r\nno colon here\r\n\r\n",
+    b"HTTP/1.1 101 OK\r\nX-Bytes: \xff\xfe\r\n\r\n",
+]
+
+
+def parsed(read, answer: bytes, pieces: int) -> tuple[object, bytes]:
+    """What *read* makes of *answer* sent in *pieces* writes, and the bytes left after it."""
+    a, b = socket.socketpair()
+    with a, b:
+        b.settimeout(5)
+        step = max(1, -(-len(answer) // pieces))
+        for i in range(0, len(answer), step):
+            a.sendall(answer[i : i + step])
+        a.sendall(b"\x81\x05after")  # a frame right behind the answer
+        a.shutdown(socket.SHUT_WR)
+        sock = BufferedSocket(b) if read is read_headers else b
+        try:
+            result: object = read(sock)
+        except websocket.WebSocketException as e:
+            result = (type(e).__name__, str(e))
+        rest = b""
+        while got := sock.recv(3):  # small reads: the buffer is served piece by piece
+            rest += got
+        return result, rest
+
+
+@pytest.mark.parametrize("answer", ANSWERS)
+@pytest.mark.parametrize("pieces", [1, 3, 200])
+def test_the_answer_is_parsed_as_websocket_client_parses_it(answer, pieces) -> None:
+    mine, rest = parsed(read_headers, answer, pieces)
+    theirs, their_rest = parsed(byte_by_byte, answer, 1)
+    assert mine == theirs
+    assert rest == their_rest  # nothing past the headers lost (a body, then the frame)
+
+
+def test_a_socket_is_read_in_chunks_and_its_bytes_come_back_in_order() -> None:
+    a, b = socket.socketpair()
+    with a, b:
+        sock = BufferedSocket(b)
+        data = bytes(range(256)) * 200  # more than a chunk
+        a.sendall(data)
+        a.shutdown(socket.SHUT_WR)
+        got = [sock.recv(2)]
+        assert 0 < sock.buffered <= CHUNK - 2  # one read of the socket, kept
+        sock.unread(b"back")
+        assert sock.recv(4) == b"back"
+        while chunk := sock.recv(7000):
+            got.append(chunk)
+        assert b"".join(got) == data
+
+
+async def test_a_proxy_carries_every_connection(echo_server, connect_proxy, tmp_path) -> None:
+    """The buffered socket is opened as websocket-client opens one: through the proxy."""
+    f = write(
+        tmp_path / "proxied.void",
+        request(echo_server.url("/echo"), "Proxied"),
+        table("socket-options", [["proxy", connect_proxy.url]]),
+        messages(
+            message("hello", "text", "hello"),
+            expect("echoed hello", [["echo", "body", "equals", "hello"]], timeout=5),
+        ),
+    )
+    proc = await asyncio.create_subprocess_exec(
+        WSBLOCK, "load", str(f), "-u", "2", "-r", "2", "-t", "2s", "--json",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=env(tmp_path / "state"),
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, out.decode() + err.decode()
+    s = json.loads(out.decode().splitlines()[-1])
+    conversations = next(e for e in s["requests"] if e["name"] == "conversation")["count"]
+    assert conversations > 0 and s["errors"] == {}
+    assert connect_proxy.targets[0] == f"127.0.0.1:{echo_server.port}"
+    assert conversations <= len(connect_proxy.targets) <= conversations + 2
