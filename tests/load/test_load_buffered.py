@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import json
 import re
@@ -20,8 +21,10 @@ from cli.void_files import expect, message, messages, request, table, write
 from load.conftest import WSBLOCK, env
 from peers.fixtures import Peer
 from wsblock.load.buffered import CHUNK, BufferedSocket, read_headers
+from wsblock.load.frames import frame as masked_frame
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+AFTER_CLOSE: list[bytes] = []  # what each connection of serve_greeting sent after the close
 
 
 def frame(payload: bytes, opcode: int = 1) -> bytes:
@@ -38,8 +41,8 @@ def accept_of(request_head: bytes) -> bytes:
 
 def serve_greeting(conn: socket.socket) -> None:
     """Answer the handshake and send two messages in the same write as the 101; then
-    answer the client's close with 1000."""
-    with conn:
+    answer the client's close with 1000 (a test that ends resets the last ones)."""
+    with conn, contextlib.suppress(OSError):
         data = b""
         while b"\r\n\r\n" not in data:
             got = conn.recv(4096)
@@ -64,6 +67,9 @@ def serve_greeting(conn: socket.socket) -> None:
             buf = buf[6 + size :]
             if opcode == 8:
                 conn.sendall(b"\x88\x02\x03\xe8")
+                while got := conn.recv(4096):  # nothing more may come: the close is done
+                    buf += got
+                AFTER_CLOSE.append(buf)
                 return
 
 
@@ -115,6 +121,8 @@ def test_messages_in_the_same_packet_as_the_101_are_not_lost(
         assert conversations <= by[name]["count"] <= conversations + 2  # 2 users mid-way
     assert s["messages"]["in"] >= 2 * conversations
     assert s["assertions_not_checked"] == {}
+    # our close answered by the server's: no second close frame (nothing) after it
+    assert len(AFTER_CLOSE) >= conversations and set(AFTER_CLOSE) == {b""}
 
 
 ANSWERS = [
@@ -197,3 +205,32 @@ async def test_a_proxy_carries_every_connection(echo_server, connect_proxy, tmp_
     assert conversations > 0 and s["errors"] == {}
     assert connect_proxy.targets[0] == f"127.0.0.1:{echo_server.port}"
     assert conversations <= len(connect_proxy.targets) <= conversations + 2
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 125, 126, 127, 65535, 65536, 70001])
+def test_a_sent_frame_is_read_back_by_websocket_client(size) -> None:
+    payload = bytes((i * 7) % 256 for i in range(size))
+    data = masked_frame(payload, websocket.ABNF.OPCODE_BINARY, b"\x12\x9a\x00\xff")
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(data)
+        a.shutdown(socket.SHUT_WR)
+        reader = websocket._abnf.frame_buffer(lambda n: b.recv(n), skip_utf8_validation=True)
+        got = reader.recv_frame()
+        assert b.recv(1) == b""  # the frame, all of it, nothing more
+    assert (got.fin, got.opcode) == (1, 2)
+    assert got.data == payload
+
+
+def test_the_resolver_reads_numbers_in_place_and_asks_the_system_for_names() -> None:
+    import gevent
+
+    from wsblock.load.resolver import NumericFirst
+
+    resolver = NumericFirst(hub=gevent.get_hub())
+    for host in ("127.0.0.1", "::1", "localhost"):
+        assert resolver.getaddrinfo(host, 80, 0, socket.SOCK_STREAM) == socket.getaddrinfo(
+            host, 80, 0, socket.SOCK_STREAM
+        )
+    with pytest.raises(socket.gaierror):
+        resolver.getaddrinfo("no-such-host.invalid", 80)

@@ -69,6 +69,7 @@ from wsblock.engine.protocols import (
     make_protocol,
 )
 from wsblock.engine.protocols import Protocol as WireProtocol
+from wsblock.load import frames
 from wsblock.load.buffered import open_socket
 from wsblock.variables.masking import Secrets
 from wsblock.variables.secretnames import secrets_in_headers
@@ -226,7 +227,9 @@ class _Conn:
         for out in outputs:
             if isinstance(out, Send):
                 try:
-                    self.ws.send(out.frame, _TEXT if isinstance(out.frame, str) else _BINARY)
+                    frames.send(
+                        self.ws, out.frame, _TEXT if isinstance(out.frame, str) else _BINARY
+                    )
                 except (websocket.WebSocketException, OSError):
                     self._ended(1006, "")
                     raise _Closed(1006) from None
@@ -279,7 +282,7 @@ class _Conn:
             raise _Closed(self.close_code)
         self.ws.settimeout(max(timeout, 0.0001))
         try:
-            opcode, frame = self.ws.recv_data_frame(False)
+            opcode, frame = frames.receive(self.ws, self.closing)
         except (websocket.WebSocketTimeoutException, TimeoutError):
             return None
         except (
@@ -358,9 +361,9 @@ class _Conn:
         data = step.data
         try:
             if isinstance(data, bytes):
-                self.ws.send(data, _BINARY)
+                frames.send(self.ws, data, _BINARY)
             else:
-                self.ws.send(data, _TEXT)
+                frames.send(self.ws, data, _TEXT)
         except (websocket.WebSocketException, OSError):
             self._ended(1006, "")
             return False
@@ -389,7 +392,7 @@ class _Conn:
         size = 0
         try:
             for frame in encoded.frames:
-                self.ws.send(frame, _TEXT if isinstance(frame, str) else _BINARY)
+                frames.send(self.ws, frame, _TEXT if isinstance(frame, str) else _BINARY)
                 size += len(frame.encode()) if isinstance(frame, str) else len(frame)
         except (websocket.WebSocketException, OSError):
             self._ended(1006, "")
@@ -413,7 +416,7 @@ class _Conn:
             return
         self.closing = True
         try:
-            self.ws.send_close(1000, b"")
+            frames.send_close(self.ws, 1000)
         except (websocket.WebSocketException, OSError):
             self._ended(1006, "")
             return
