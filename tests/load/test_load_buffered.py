@@ -234,3 +234,128 @@ def test_the_resolver_reads_numbers_in_place_and_asks_the_system_for_names() -> 
         )
     with pytest.raises(socket.gaierror):
         resolver.getaddrinfo("no-such-host.invalid", 80)
+
+
+def server_frame(payload: bytes, opcode: int, *, fin: bool = True, rsv: int = 0,
+                 mask: bytes | None = None) -> bytes:  # fmt: skip
+    """A server's frame, of any length, masked or not (servers should not; some do)."""
+    n = len(payload)
+    first = (0x80 if fin else 0) | rsv << 4 | opcode
+    bit = 0x80 if mask else 0
+    if n < 126:
+        head = bytes((first, bit | n))
+    elif n < 65536:
+        head = bytes((first, bit | 126)) + n.to_bytes(2, "big")
+    else:
+        head = bytes((first, bit | 127)) + n.to_bytes(8, "big")
+    if mask:
+        return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return head + payload
+
+
+STREAMS = {
+    "text and binary": [server_frame(b"hello", 1), server_frame(b"\x00\xff", 2)],
+    "lengths": [server_frame(b"x" * n, 2) for n in (0, 125, 126, 65535, 65536)],
+    "masked by the server": [server_frame(b"masked text", 1, mask=b"\x01\x02\x03\x04")],
+    "fragments and a ping between them": [
+        server_frame(b"frag", 1, fin=False),
+        server_frame(b"ping!", 9),
+        server_frame(b"men", 0, fin=False),
+        server_frame(b"ted", 0),
+        server_frame(b"after", 1),
+    ],
+    "a pong is skipped": [server_frame(b"p", 10), server_frame(b"next", 1)],
+    "a continuation without a start": [server_frame(b"lost", 0)],
+    "a text frame inside a fragmented one": [
+        server_frame(b"a", 1, fin=False),
+        server_frame(b"b", 1),
+    ],
+    "rsv bits": [server_frame(b"compressed?", 1, rsv=4)],
+    "an unknown opcode": [server_frame(b"?", 3)],
+    "a close with a reason": [server_frame(b"\x0f\xa1bye", 8), server_frame(b"late", 1)],
+    "a close of one byte": [server_frame(b"\x03", 8)],
+    "a close with a bad code": [server_frame(b"\x03\xec", 8)],
+    "a ping too long": [server_frame(b"p" * 126, 9)],
+    "a fragmented ping": [server_frame(b"p", 9, fin=False)],
+}
+
+
+def read_all(reader, stream: bytes, closing: bool) -> tuple[list[object], list[tuple[int, bytes]]]:
+    """What *reader* (ours or websocket-client's) makes of *stream*, and what it sent back
+    (frames unmasked)."""
+    from wsblock.load import frames
+
+    a, b = socket.socketpair()
+    with a, b:
+        b.settimeout(5)
+        a.sendall(stream)
+        a.shutdown(socket.SHUT_WR)
+        ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=False)
+        ws.sock, ws.connected = (BufferedSocket(b) if reader == "ours" else b), True
+        got: list[object] = []
+        for _ in range(20):
+            try:
+                if reader == "ours":
+                    opcode, data = frames.receive(ws, closing)
+                else:
+                    opcode, f = ws.recv_data_frame(False)
+                    data = f.data
+            except websocket.WebSocketException as e:
+                got.append((type(e).__name__, str(e)))
+                break
+            got.append((opcode, bytes(data)))
+            if opcode == 8:
+                break
+        with contextlib.suppress(OSError):  # websocket-client closes it at the end
+            b.shutdown(socket.SHUT_WR)
+        back = b""
+        while chunk := a.recv(65536):
+            back += chunk
+    return got, client_frames(back)
+
+
+def client_frames(data: bytes) -> list[tuple[int, bytes]]:
+    """The (opcode, unmasked payload) of each frame a client wrote."""
+    out = []
+    while data:
+        b0, b1 = data[0], data[1]
+        assert b1 & 0x80, "a client's frame is masked"
+        n, pos = b1 & 0x7F, 2
+        if n >= 126:
+            size = 2 if n == 126 else 8
+            n, pos = int.from_bytes(data[2 : 2 + size], "big"), 2 + size
+        mask, payload = data[pos : pos + 4], data[pos + 4 : pos + 4 + n]
+        out.append((b0 & 0x0F, bytes(c ^ mask[i % 4] for i, c in enumerate(payload))))
+        data = data[pos + 4 + n :]
+    return out
+
+
+@pytest.mark.parametrize("name", list(STREAMS))
+def test_frames_are_read_as_websocket_client_reads_them(name) -> None:
+    stream = b"".join(STREAMS[name])
+    assert read_all("ours", stream, closing=False) == read_all("theirs", stream, closing=False)
+
+
+def test_a_close_is_not_answered_once_ours_was_sent() -> None:
+    got, sent = read_all("ours", server_frame(b"\x03\xe8", 8), closing=True)
+    assert got == [(8, b"\x03\xe8")] and sent == []
+    got, sent = read_all("ours", server_frame(b"\x03\xe8", 8), closing=False)
+    assert sent == [(8, b"\x03\xe8")]  # the server closed first: answered with 1000
+
+
+def test_a_frame_cut_by_a_timeout_is_read_whole_on_the_next_call() -> None:
+    from wsblock.load import frames
+
+    whole = server_frame(b"y" * 300, 2)
+    a, b = socket.socketpair()
+    with a, b:
+        ws = websocket.WebSocket(skip_utf8_validation=True, enable_multithread=False)
+        ws.sock, ws.connected = BufferedSocket(b), True
+        for cut in (1, 3, 100):  # inside the header, the length, the payload
+            a.sendall(whole[:cut])
+            b.settimeout(0.05)
+            with pytest.raises(TimeoutError):
+                frames.receive(ws, False)
+            a.sendall(whole[cut:])
+            b.settimeout(5)
+            assert frames.receive(ws, False) == (2, b"y" * 300)

@@ -20,16 +20,25 @@ from typing import Any, cast
 
 import websocket
 import websocket._handshake
-from websocket._exceptions import WebSocketException
+from websocket._exceptions import WebSocketConnectionClosedException, WebSocketException
 from websocket._http import connect as _ws_connect
 from websocket._http import proxy_info
 from websocket._http import read_headers as _read_headers_byte_by_byte
 from websocket._socket import recv as _recv
 
-__all__ = ["CHUNK", "BufferedSocket", "open_socket", "read_headers"]
+__all__ = ["CHUNK", "BufferedSocket", "open_socket", "read_headers", "xor_mask"]
 
 #: The most one read asks of the socket (websocket-client's own cap on a read).
 CHUNK = 16384
+
+
+def xor_mask(data: bytes, mask: bytes) -> bytes:
+    """*data* masked (or unmasked) with the 4 bytes of *mask* (RFC 6455 5.3)."""
+    n = len(data)
+    if not n:
+        return data
+    key = int.from_bytes(mask * (n // 4) + mask[: n % 4], "little")
+    return (int.from_bytes(data, "little") ^ key).to_bytes(n, "little")
 
 
 class BufferedSocket:
@@ -62,6 +71,50 @@ class BufferedSocket:
             return data
         self._buf, self._pos = data, bufsize
         return data[:bufsize]
+
+    def read_frame(self) -> tuple[int, int, bytes]:
+        """The next whole frame: its first two bytes and its payload, unmasked. Until the
+        frame is complete nothing is taken: a timeout (the socket's own exception) leaves
+        what arrived buffered for the next call, as websocket-client's frame buffer did."""
+        self._need(2)
+        buf, pos = self._buf, self._pos
+        b0, b1 = buf[pos], buf[pos + 1]
+        n = b1 & 0x7F
+        head = 2 + (4 if b1 & 0x80 else 0)
+        if n >= 126:
+            size = 2 if n == 126 else 8
+            head += size
+            self._need(2 + size)
+            buf, pos = self._buf, self._pos
+            n = int.from_bytes(buf[pos + 2 : pos + 2 + size], "big")
+        end = head + n
+        self._need(end)
+        buf, pos = self._buf, self._pos
+        payload = buf[pos + head : pos + end]
+        if pos + end == len(buf):
+            self._buf, self._pos = b"", 0
+        else:
+            self._pos = pos + end
+        if b1 & 0x80:
+            payload = xor_mask(payload, buf[pos + head - 4 : pos + head])
+        return b0, b1, payload
+
+    def _need(self, n: int) -> None:
+        """At least *n* bytes buffered: the socket read until they are (or its exception)."""
+        have = len(self._buf) - self._pos
+        if have >= n:
+            return
+        parts = [self._buf[self._pos :]] if have else []
+        self._buf, self._pos = b"", 0
+        try:
+            while have < n:
+                data = self._sock.recv(CHUNK if n - have < CHUNK else n - have)
+                if not data:
+                    raise WebSocketConnectionClosedException("Connection to remote host was lost.")
+                parts.append(data)
+                have += len(data)
+        finally:  # what was read stays, whatever happens
+            self._buf = b"".join(parts)
 
     def unread(self, data: bytes) -> None:
         """Put *data* back before what is buffered: the next reads return it first."""

@@ -293,12 +293,12 @@ class _Conn:
             self._ended(1006, "")
             raise _Closed(1006) from None
         if opcode == _CLOSE:
-            data = frame.data or b""
+            data = frame
             code = int.from_bytes(data[:2], "big") if len(data) >= 2 else 1005
             reason = data[2:].decode("utf-8", "replace")
             self._ended(code, reason)
             raise _Closed(code, reason)
-        data = frame.data
+        data = frame
         if opcode == _TEXT:
             text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
             out = Frame(text, "text", len(data))
