@@ -359,3 +359,33 @@ def test_a_frame_cut_by_a_timeout_is_read_whole_on_the_next_call() -> None:
             a.sendall(whole[cut:])
             b.settimeout(5)
             assert frames.receive(ws, False) == (2, b"y" * 300)
+
+
+def test_a_silent_tls_server_is_an_expectation_timeout(wsblock, tls_files, tmp_path) -> None:
+    """A read that times out on a TLS socket is a timeout, not a closed connection."""
+    from websockets.sync.server import serve
+
+    def handler(ws) -> None:
+        for _ in ws:  # reads, never answers
+            pass
+
+    server = serve(handler, "127.0.0.1", 0, ssl=tls_files.server_context())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        f = write(
+            tmp_path / "silent.void",
+            request(f"wss://127.0.0.1:{server.socket.getsockname()[1]}/", "Silent"),
+            table("socket-options", [["ca-file", str(tls_files.ca)]]),
+            messages(
+                message("hello", "text", "hello"),
+                expect("never", [["echo", "body", "equals", "hello"]], timeout=0.5),
+            ),
+        )
+        r = wsblock("load", str(f), "-u", "1", "-r", "1", "-t", "2s", "--json")
+        assert r.code == 1, r.out + r.err
+        s = json.loads(r.out.splitlines()[-1])
+        assert set(s["errors"]) == {"expectation timeout"}, s["errors"]
+    finally:
+        server.shutdown()
+        thread.join(5)

@@ -16,6 +16,7 @@ Only reads are buffered: writes, timeouts, shutdown and close go to the socket i
 
 from __future__ import annotations
 
+from ssl import SSLError
 from typing import Any, cast
 
 import websocket
@@ -108,7 +109,12 @@ class BufferedSocket:
         self._buf, self._pos = b"", 0
         try:
             while have < n:
-                data = self._sock.recv(CHUNK if n - have < CHUNK else n - have)
+                try:
+                    data = self._sock.recv(CHUNK if n - have < CHUNK else n - have)
+                except SSLError as e:  # as websocket-client reads a TLS socket's timeout
+                    if "timed out" in str(e):
+                        raise TimeoutError(str(e)) from e
+                    raise
                 if not data:
                     raise WebSocketConnectionClosedException("Connection to remote host was lost.")
                 parts.append(data)
