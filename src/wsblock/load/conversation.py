@@ -523,7 +523,8 @@ def play(
         conn.facts.status = conn.ws.getstatus()
         conn.facts.headers = list((conn.ws.getheaders() or {}).items())
         conn.facts.subprotocol = conn.ws.getsubprotocol()
-        conv = Conversation(request) if request.stateful else None  # this user's values
+        stateful = request.stateful  # (a property that walks the steps: read once)
+        conv = Conversation(request) if stateful else None  # this user's values
         first: list[Action] = []
         if conv is not None:  # captured from the answer before its `open` is recorded
             first = conv.handshake(
@@ -542,7 +543,7 @@ def play(
             failure = _stateful(conv, first, conn, record, name, linger, secrets)
         else:
             failure = _steps(request, conn, record, name)
-        if failure is None and linger > 0 and conn.close_code is None and not request.stateful:
+        if failure is None and linger > 0 and conn.close_code is None and not stateful:
             end = time.perf_counter() + linger
             try:
                 while (left := end - time.perf_counter()) > 0:
