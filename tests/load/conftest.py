@@ -13,6 +13,7 @@ import pytest
 
 from peers.fixtures import (  # noqa: F401
     Peer,
+    connect_proxy,
     gateway_peer,
     stop_process,
     tls_files,

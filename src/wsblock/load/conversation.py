@@ -69,6 +69,8 @@ from wsblock.engine.protocols import (
     make_protocol,
 )
 from wsblock.engine.protocols import Protocol as WireProtocol
+from wsblock.load import frames
+from wsblock.load.buffered import open_socket
 from wsblock.variables.masking import Secrets
 from wsblock.variables.secretnames import secrets_in_headers
 
@@ -225,7 +227,9 @@ class _Conn:
         for out in outputs:
             if isinstance(out, Send):
                 try:
-                    self.ws.send(out.frame, _TEXT if isinstance(out.frame, str) else _BINARY)
+                    frames.send(
+                        self.ws, out.frame, _TEXT if isinstance(out.frame, str) else _BINARY
+                    )
                 except (websocket.WebSocketException, OSError):
                     self._ended(1006, "")
                     raise _Closed(1006) from None
@@ -278,7 +282,7 @@ class _Conn:
             raise _Closed(self.close_code)
         self.ws.settimeout(max(timeout, 0.0001))
         try:
-            opcode, frame = self.ws.recv_data_frame(False)
+            opcode, frame = frames.receive(self.ws, self.closing)
         except (websocket.WebSocketTimeoutException, TimeoutError):
             return None
         except (
@@ -289,12 +293,12 @@ class _Conn:
             self._ended(1006, "")
             raise _Closed(1006) from None
         if opcode == _CLOSE:
-            data = frame.data or b""
+            data = frame
             code = int.from_bytes(data[:2], "big") if len(data) >= 2 else 1005
             reason = data[2:].decode("utf-8", "replace")
             self._ended(code, reason)
             raise _Closed(code, reason)
-        data = frame.data
+        data = frame
         if opcode == _TEXT:
             text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
             out = Frame(text, "text", len(data))
@@ -357,9 +361,9 @@ class _Conn:
         data = step.data
         try:
             if isinstance(data, bytes):
-                self.ws.send(data, _BINARY)
+                frames.send(self.ws, data, _BINARY)
             else:
-                self.ws.send(data, _TEXT)
+                frames.send(self.ws, data, _TEXT)
         except (websocket.WebSocketException, OSError):
             self._ended(1006, "")
             return False
@@ -388,7 +392,7 @@ class _Conn:
         size = 0
         try:
             for frame in encoded.frames:
-                self.ws.send(frame, _TEXT if isinstance(frame, str) else _BINARY)
+                frames.send(self.ws, frame, _TEXT if isinstance(frame, str) else _BINARY)
                 size += len(frame.encode()) if isinstance(frame, str) else len(frame)
         except (websocket.WebSocketException, OSError):
             self._ended(1006, "")
@@ -412,7 +416,7 @@ class _Conn:
             return
         self.closing = True
         try:
-            self.ws.send_close(1000, b"")
+            frames.send_close(self.ws, 1000)
         except (websocket.WebSocketException, OSError):
             self._ended(1006, "")
             return
@@ -467,14 +471,16 @@ def play(
     failure: str | None = None
     opened = False
     try:
+        proxy = _proxy(request)
         conn.ws.connect(
             url,
+            socket=open_socket(conn.ws, url, o.connect_timeout, **proxy),  # buffered reads
             timeout=o.connect_timeout,
             header=[f"{k}: {v}" for k, v in request.headers],
             subprotocols=subprotocols or None,
             origin=o.origin,
             suppress_origin=o.origin is None,
-            **_proxy(request),
+            **proxy,
         )
     except Exception as e:  # noqa: BLE001 - every failure to connect is an error of a kind
         kind = _connect_error(e)
@@ -517,7 +523,8 @@ def play(
         conn.facts.status = conn.ws.getstatus()
         conn.facts.headers = list((conn.ws.getheaders() or {}).items())
         conn.facts.subprotocol = conn.ws.getsubprotocol()
-        conv = Conversation(request) if request.stateful else None  # this user's values
+        stateful = request.stateful  # (a property that walks the steps: read once)
+        conv = Conversation(request) if stateful else None  # this user's values
         first: list[Action] = []
         if conv is not None:  # captured from the answer before its `open` is recorded
             first = conv.handshake(
@@ -536,7 +543,7 @@ def play(
             failure = _stateful(conv, first, conn, record, name, linger, secrets)
         else:
             failure = _steps(request, conn, record, name)
-        if failure is None and linger > 0 and conn.close_code is None and not request.stateful:
+        if failure is None and linger > 0 and conn.close_code is None and not stateful:
             end = time.perf_counter() + linger
             try:
                 while (left := end - time.perf_counter()) > 0:

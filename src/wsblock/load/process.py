@@ -37,6 +37,7 @@ from wsblock.load.conversation import Meter, play
 from wsblock.load.latency import Latencies
 from wsblock.load.plan import Plan, entry_names
 from wsblock.load.report import judge_thresholds, print_table, write_junit
+from wsblock.load.resolver import install as install_resolver
 from wsblock.variables.masking import Masker, Secrets
 
 _KIND_ORDER = {"connect": 0, "expect": 1, "conversation": 2}
@@ -490,6 +491,7 @@ def _write_csv(env: Environment, prefix: str, entries: list[Any]) -> None:
 
 
 def run(cfg: LoadConfig) -> int:
+    install_resolver()  # 127.0.0.1 is read in place, not handed to a thread per connection
     env_choice = EnvChoice(
         cfg.environment, cfg.profile, Path(cfg.env_file) if cfg.env_file else None, cfg.env_vars
     )
