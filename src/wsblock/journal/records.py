@@ -245,7 +245,8 @@ def _run_pieces(run: ReceivedRun, masker: Masker | None) -> list[bytes | memoryv
         # Nothing escaped (every JSON escape starts with a backslash): each payload is
         # its own JSON string between quotes, so the lines are joined around the payloads
         # themselves: no search for the separators.
-        return [_plain_lines(data, sizes, flood, head.decode(), tail.decode()[1:])]  # type: ignore[arg-type]
+        texts: Any = data  # str payloads (a text run)
+        return [_plain_lines(texts, sizes, flood, head.decode(), tail.decode()[1:])]
     if big:  # "..." per message: the line's quotes are in it
         if flood:  # lead, "payload", tail + lead, "payload", ..., tail
             pieces: list[bytes | memoryview] = [tail[1:] + head + b"%d" % first + mid[:-1]]
@@ -285,9 +286,9 @@ def _run_pieces(run: ReceivedRun, masker: Masker | None) -> list[bytes | memoryv
 
 def _plain_lines(data: Sequence[str], sizes: list[int], flood: bool, head: str, tail: str) -> bytes:
     """The lines ``head + size + ', "data": "' + payload + '"' + tail`` of payloads that
-    need no escaping (their JSON strings are themselves between quotes), encoded; made in
-    one copy when all have one size (``flood``): the first line's lead and the last one's
-    tail joined to their message, not ``lead + ... + tail`` of the whole text."""
+    need no escaping (their JSON strings are themselves between quotes), encoded. When all
+    have one size (``flood``) the text is one join: the first line's lead and the last
+    one's tail joined to their message, not ``lead + ... + tail`` of the whole text."""
     mid = ', "data": "'
     first = sizes[0]
     if flood:
