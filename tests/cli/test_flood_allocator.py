@@ -1,4 +1,4 @@
-"""A flood makes `connect` and `run` keep the C heap (engine/allocator.py); a few messages change nothing."""
+"""A flood makes `connect` and `run` keep the C heap (engine/allocator.py); a few messages do not."""
 
 from __future__ import annotations
 
