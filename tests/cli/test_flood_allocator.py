@@ -1,4 +1,5 @@
-"""A flood makes `connect` and `run` keep the C heap (engine/allocator.py); a few messages do not."""
+"""A flood makes `connect` and `run` keep the C heap (engine/allocator.py); a few messages
+do not."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import platform
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +24,7 @@ main()
 """
 
 
-def _connect(url: str, tmp_path) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]
+def _connect(url: str, tmp_path: Path) -> tuple[list[str], str]:
     out = subprocess.run(
         [sys.executable, "-c", RUN_CONNECT, url],
         capture_output=True,
@@ -33,14 +36,14 @@ def _connect(url: str, tmp_path) -> tuple[list[str], str]:  # type: ignore[no-un
     return out.stdout.splitlines(), out.stderr.splitlines()[-1]
 
 
-def test_a_few_messages_leave_the_allocator_alone(echo_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_few_messages_leave_the_allocator_alone(echo_cli: Any, tmp_path: Path) -> None:
     lines, report = _connect(echo_cli.url("/flood?n=3&size=4"), tmp_path)
     assert lines == ["xxxx"] * 3
     assert report == "False None"  # ctypes not even imported
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
-def test_a_flood_keeps_the_heap_and_loses_nothing(echo_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_flood_keeps_the_heap_and_loses_nothing(echo_cli: Any, tmp_path: Path) -> None:
     n = 3000  # 6 MB: past FLOOD_BYTES
     lines, report = _connect(echo_cli.url(f"/flood?n={n}&size=2000"), tmp_path)
     assert len(lines) == n and set(lines) == {"x" * 2000}
@@ -60,7 +63,7 @@ main()
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
-def test_run_keeps_the_heap_in_a_flood_and_passes(echo_cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_run_keeps_the_heap_in_a_flood_and_passes(echo_cli: Any, tmp_path: Path) -> None:
     from void_files import expect, messages, request, write
 
     n = 3000  # 6 MB, each message its index: the expectation waits for the last one
