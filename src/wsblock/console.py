@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from itertools import repeat
+from operator import itemgetter
 from typing import Any, TextIO
 
 from wsblock.engine.events import Event
@@ -180,18 +181,32 @@ class Console:
         if run.type != "text" or not data or self.masker or self.decode is not None:
             return None
         width = self.width
-        if max(run.sizes) > width and max(map(len, data)) > width:  # UTF-8 sizes >= lengths
-            return None
-        whole = "".join(data)  # a find on it is cheaper than a count on the lines
-        if "\n" in whole or "\r" in whole:
-            return None  # a payload with a line break: escaped by run_text
+        end = "\n"
+        if max(run.sizes) > width:  # UTF-8 sizes >= lengths: maybe lines to cut
+            length = len(data[0])
+            if length > width and list(map(len, data)).count(length) == len(data):
+                # A flood of long messages: each line is cut alike (`cut`), its first
+                # `width` characters and `… (N chars)`, sliced in C.
+                if any(map(str.__contains__, data, repeat("\n"))) or any(
+                    map(str.__contains__, data, repeat("\r"))
+                ):
+                    return None  # a payload with a line break: escaped by run_text
+                data = list(map(itemgetter(slice(width)), data))
+                end = f"… ({length} chars)\n"
+            elif max(map(len, data)) > width:
+                return None  # some lines to cut, not all: run_text
+        if end == "\n":
+            whole = "".join(data)  # a find on it is cheaper than a count on the lines
+            if "\n" in whole or "\r" in whole:
+                return None  # a payload with a line break: escaped by run_text
         body = "\n".join(data)
         try:
             encoded = body.encode("utf-8")
         except UnicodeEncodeError:
             return None
         lead = f"{clock(run.ts)} {self.paint(ARROW['in'], 'in')} ".encode()
-        return lead + encoded.replace(b"\n", b"\n" + lead) + b"\n"
+        tail = end.encode()
+        return lead + encoded.replace(b"\n", tail + lead) + tail
 
     def event(self, event: Event) -> None:
         self.stream.write(self.text(event))

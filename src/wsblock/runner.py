@@ -115,6 +115,29 @@ _BODY_TESTS: dict[str, Callable[[Sequence[Any], str], Iterator[Any]]] = {
 }
 
 
+class _Unjudged:
+    """The last message of a run no message of which matched, and the rows: judged in
+    words (:func:`_told`) only when the failure is told. A flood whose expectation waits
+    for its last message passes over thousands of runs, and the words of each (the
+    message quoted, KiB of it) were made for nothing."""
+
+    __slots__ = ("checks", "message")
+
+    def __init__(self, checks: tuple[Check, ...], message: _Inbound) -> None:
+        self.checks, self.message = checks, message
+
+
+def _told(last: list[str] | _Unjudged) -> list[str]:
+    """The rows the last message failed, in words."""
+    if type(last) is _Unjudged:
+        return _judge(last.checks, last.message.field)
+    return last  # type: ignore[return-value]
+
+
+#: Average message size (bytes) under which a run's text is searched joined first.
+_JOINED_SEARCH = 256
+
+
 #: Rows that hold on a message only when their text is in it.
 _TEXT_IN_IT = frozenset(("equals", "contains", "starts-with", "ends-with"))
 
@@ -126,8 +149,9 @@ def _first_match(checks: tuple[Check, ...], run: ReceivedRun, start: int) -> int
 
     A row's text missing from the run's messages joined end to end is in none of them:
     the run has no match, found with one search instead of a call per message (a flood
-    whose expectation waits for its last message). Found there, it may be in one
-    message or span two: the scan decides."""
+    of small messages whose expectation waits for its last one). Found there, it may be
+    in one message or span two: the scan decides. Messages of KiB are scanned at once:
+    a copy and a search of all their text cost more than a call each."""
     if (
         not checks
         or run.type != "text"
@@ -136,7 +160,7 @@ def _first_match(checks: tuple[Check, ...], run: ReceivedRun, start: int) -> int
         return None
     data = run.data[start:] if start else run.data
     wanted = [c.expected for c in checks if c.operator in _TEXT_IN_IT]
-    if wanted and len(data) > 1:
+    if wanted and len(data) > 1 and sum(run.sizes) < _JOINED_SEARCH * len(run.sizes):
         whole = "".join(data)  # type: ignore[arg-type]  # a text run: str payloads
         if any(isinstance(e, str) and e not in whole for e in wanted):
             return -1
@@ -196,7 +220,7 @@ class _Run:
         # come; after the last one they are counted (by the session), not kept.
         self.expects_left = sum(not isinstance(step, Message) for step in request.steps)
         self.step = "connecting"  # what the run is doing, in words (see _cut_short)
-        self.last_judged: list[str] | None = None  # the rows the last message failed
+        self.last_judged: list[str] | _Unjudged | None = None  # the rows the last message failed
         if journal is not None:
             self.session.add_parts_listener(journal.record_parts)
 
@@ -294,7 +318,7 @@ class _Run:
         """``None`` when a message matched, else the failure."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + step.timeout
-        last: list[str] | None = None
+        last: list[str] | _Unjudged | None = None
         while True:
             busy_since = loop.time()
             codec = self.request.options.decode
@@ -304,9 +328,10 @@ class _Run:
                     run = item.run
                     found = _first_match(step.checks, run, item.start)
                     if found is not None:  # scanned in C
-                        if found < 0:
-                            last = _judge(step.checks, item.inbound(len(run) - 1, codec).field)
-                            self.last_judged = last
+                        if found < 0:  # judged in words only if the failure is told
+                            last = self.last_judged = _Unjudged(
+                                step.checks, item.inbound(len(run) - 1, codec)
+                            )
                             continue
                         if found + 1 < len(run):
                             self.inbox.appendleft(_Pending(run, found + 1, item.latency))
@@ -343,7 +368,7 @@ class _Run:
                 await asyncio.wait_for(self.arrived.wait(), remaining)
             except TimeoutError:
                 pass
-        detail = ("; last message: " + "; ".join(last)) if last else "; no message arrived"
+        detail = ("; last message: " + "; ".join(_told(last))) if last else "; no message arrived"
         self.emit("expect", ok=False, name=step.name, reason=f"{why}{detail}")
         return f"expect {step.name!r} ({step.where}): {why}{detail}"
 
@@ -539,7 +564,7 @@ def _cut_short(result: RequestResult, run: _Run, stopper: Stopper | None, masker
     text = f"{why} while {run.step}"
     if run.step.startswith("waiting for expect"):
         last = run.last_judged
-        text += ("; last message: " + "; ".join(last)) if last else "; no message arrived"
+        text += ("; last message: " + "; ".join(_told(last))) if last else "; no message arrived"
     result.fail(text, masker)
     if stopper is not None:
         stopper.cut.append(result)

@@ -112,6 +112,14 @@ def test_run_prints_and_journals_every_message_of_a_big_flood(
         ([], ()),
         (["é and ü", "ascii", "日本語 ✓", "x" * 240], ()),  # Latin-1, wide, at the width
         (["a\ud800b", "lone surrogate"], ()),  # UTF-8 cannot encode it: the text path
+        (["k" * 4096] * 3, ()),  # a flood of long messages: every line cut alike
+        (["é" * 300, "ü" * 300], ()),  # long, Latin-1, one length
+        (["日" * 250 + "\n", "本" * 251], ()),  # one length, a line break past the width
+        (["r" * 250 + "\r", "s" * 251], ()),
+        (["x" * 241 + "\ud800", "y" * 242], ()),  # a lone surrogate in the cut part
+        (["\ud800" + "x" * 241, "y" * 242], ()),  # ... and in the line shown
+        (["x" * 300, "y" * 301], ()),  # long, lengths differ
+        (["x" * 300, "y" * 300], ("y" * 5,)),  # a secret
     ],
 )
 def test_console_lines_of_a_run_are_those_of_its_events(data, secrets) -> None:
@@ -133,6 +141,8 @@ def test_console_lines_of_a_run_are_those_of_its_events(data, secrets) -> None:
         fast = console.run_bytes(run)
         if fast is not None:
             assert fast == console.run_text(run).encode("utf-8")
-        elif data and not secrets and "\ud800" not in "".join(data):
+        elif data and not secrets and "\ud800" not in "".join(d[:240] for d in data):
             assert any("\n" in d or "\r" in d or len(d) > console.width for d in data)
+            if len({len(d) for d in data}) == 1 and all(len(d) > console.width for d in data):
+                assert any("\n" in d or "\r" in d for d in data)  # else a flood: bytes
     assert console.run_bytes(binary) is None

@@ -3,15 +3,18 @@ byte as their events would be, and none is lost on the way."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
 from wsblock.engine.events import Event
 from wsblock.engine.runs import ReceivedRun, count, flatten
 from wsblock.journal import Journal
-from wsblock.journal.records import _encode, _lines, _run_bytes, _run_text
+from wsblock.journal.records import _encode, _lines, _run_bytes, _run_pieces, _run_text
 from wsblock.variables.masking import Masker
 
 T0 = datetime(2026, 11, 25, 16, 40, 0, 999_999, tzinfo=UTC)
@@ -37,12 +40,20 @@ def by_events(run: ReceivedRun, masker: Masker | None = None) -> str:
         ["%s %d {} {0}", "50%"],  # no formatting of the payload
         ["k" * 2000, 'big "quoted" \n' * 300],  # KiB messages: quoted one by one
         ["é" * 1500] * 3,
+        ["ñ✓ plain", "a,b", "", "{}"],  # nothing to escape, sizes differ, non-ASCII
+        ["ñ✓ plain"] * 4,  # nothing to escape, one size
+        ['{"n":1}'] * 3,  # JSON messages: their quotes escaped, one size
+        ["x" * 1024, "y" * 1100, "z" * 2000],  # KiB messages, sizes differ
     ],
 )
 def test_a_text_run_is_written_as_its_events(data: list[str]) -> None:
     run = text_run(data)
     assert _run_text(run, None) == by_events(run)
     assert _run_bytes(run, None) == _encode(by_events(run))  # through orjson
+    pieces = _run_pieces(run, None)  # what the journal writes, with one os.writev
+    assert pieces is not None and b"".join(pieces) == _encode(by_events(run))
+    masker = Masker(["plain", "n"])
+    assert _run_bytes(run, masker) == _encode(by_events(run, masker))
 
 
 def test_orjson_quotes_every_character_as_json_does() -> None:
@@ -125,3 +136,45 @@ def test_runs_recorded_after_close_are_written(tmp_path) -> None:
     journal.record_parts([text_run(["late", "later"])])
     lines = (tmp_path / "j.ndjson").read_text().splitlines()
     assert [json.loads(line).get("data") for line in lines[1:]] == ["late", "later"]
+
+
+@pytest.mark.parametrize("size", [64, 4096])
+def test_a_failed_or_short_writev_loses_nothing(tmp_path, monkeypatch, size: int) -> None:
+    # A run's pieces go out with os.writev, a few at a time: a short write and then a full
+    # disk leave the rest for the next flush, which writes it once, in order.
+    from wsblock.journal import writer
+
+    real, real_write = writer._writev, os.write
+    assert real is not None
+    calls = {"n": 0}
+
+    def flaky(fd: int, pieces: list) -> int:
+        calls["n"] += 1
+        if calls["n"] == 2:  # a short write, in the middle of a piece
+            return real_write(fd, b"".join(pieces)[: len(pieces[0]) + 3])
+        if calls["n"] == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, pieces)
+
+    monkeypatch.setattr(writer, "_IOV_MAX", 7)
+    monkeypatch.setattr(writer, "_writev", flaky)
+    failing = {"on": True}
+
+    def full_once(fd: int, data: Any) -> int:
+        if failing["on"]:
+            failing["on"] = False
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    n = 200
+    data = [f'"{i:0{size - 2}d}"' for i in range(n)]  # quotes: escaped, several pieces
+    journal = Journal(tmp_path / "j.ndjson", name="short", flush_interval=3600)
+    journal.record_parts([text_run(data[:100]), text_run(data[100:], mono=2.5)])
+    monkeypatch.setattr(os, "write", full_once)
+    with pytest.raises(OSError):
+        journal.flush()
+    monkeypatch.setattr(os, "write", real_write)
+    journal.close()
+    assert calls["n"] >= 2 and journal.written == n
+    received = [json.loads(line) for line in (tmp_path / "j.ndjson").read_text().splitlines()[1:]]
+    assert [r["data"] for r in received] == data

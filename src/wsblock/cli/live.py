@@ -177,6 +177,8 @@ def _message(line: str, fmt: str, n: int | None = None, ack: bool = False) -> Me
     return Message(where, fmt, data)  # type: ignore[arg-type]
 
 
+_FLOOD_BYTES = 4 << 20  # received, after which engine/allocator.py's for_flood() runs
+
 _SLICE = 64 * 1024  # characters written to stdout at a time, about
 
 
@@ -324,6 +326,7 @@ async def _pump(
 ) -> None:
     """Print every event, in order, until the stream is closed and empty."""
     loop = asyncio.get_running_loop()
+    flood_bytes = _FLOOD_BYTES
     while parts := await stream.parts():
         # On disk before it is shown: a killed process never loses a printed message.
         if journal is not None:
@@ -339,7 +342,15 @@ async def _pump(
                         await session.send_text(data or "")
         received = False
         for part in parts:
-            if type(part) is ReceivedRun or part.kind == "received":
+            if type(part) is ReceivedRun:
+                received = True
+                if flood_bytes > 0:  # a flood starts: the allocator keeps its heap
+                    flood_bytes -= sum(part.sizes)
+                    if flood_bytes <= 0:
+                        from wsblock.engine.allocator import for_flood
+
+                        for_flood()
+            elif part.kind == "received":
                 received = True
             elif part.kind == "close":
                 state["closed"] = True

@@ -133,6 +133,7 @@ class Reporter:
         self.console = Console(self.out)  # type: ignore[arg-type]
         self.masker = Masker(())
         self.request: Request | None = None
+        self.flood_bytes = 4 << 20  # received, after which engine/allocator.py's for_flood()
 
     def start(self, req: Request) -> None:
         self.request = req
@@ -166,6 +167,12 @@ class Reporter:
 
     def parts(self, parts: Sequence[Part]) -> None:
         """A batch of events, received messages in runs: one write, one flush."""
+        if self.flood_bytes > 0:  # a flood starts: the allocator keeps its heap
+            self.flood_bytes -= sum(sum(p.sizes) for p in parts if type(p) is ReceivedRun)
+            if self.flood_bytes <= 0:
+                from wsblock.engine.allocator import for_flood
+
+                for_flood()
         if self.as_json:
             for event in flatten(parts):
                 self.event(event, flush=False)

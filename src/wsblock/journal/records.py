@@ -6,7 +6,7 @@ import binascii
 import json
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from itertools import chain, repeat
@@ -198,19 +198,30 @@ def _run_text(run: ReceivedRun, masker: Masker | None) -> str | None:
 
 
 def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
-    """:func:`_run_text`, encoded, for text made by ``orjson`` in one call: the payloads
-    are quoted at once (``orjson.dumps`` of the list, SIMD escaping, UTF-8 out) and the
+    """:func:`_run_text`, encoded (see :func:`_run_pieces`). ``None`` as _run_text."""
+    pieces = _run_pieces(run, masker)
+    if pieces is None:
+        return None
+    return pieces[0] if len(pieces) == 1 and type(pieces[0]) is bytes else b"".join(pieces)
+
+
+def _run_pieces(run: ReceivedRun, masker: Masker | None) -> list[bytes | memoryview] | None:
+    """:func:`_run_text`, encoded, in pieces to be written one after the other (with one
+    ``os.writev``: the run's text is never copied whole once more to join them); for text
+    made by ``orjson``: the payloads are quoted at once (``orjson.dumps`` of the list,
+    SIMD escaping, UTF-8 out), or one by one for KiB messages. When nothing was escaped the
+    lines are joined around the payloads themselves (:func:`_plain_lines`); else the
     list's ``","`` separators -- which cannot occur inside a quoted string, where every
     ``"`` is escaped -- become the ends and starts of lines. ``None`` as _run_text."""
     if run.type != "text":
         text = _run_text(run, masker)
-        return None if text is None else _encode(text)
+        return None if text is None else [_encode(text)]
     ts, mono = run.ts, run.mono
     if ts.tzinfo is not UTC or not -1e15 < mono < 1e15:
         return None
     sizes = run.sizes
     if not sizes:
-        return b""
+        return []
     data = run.data if not masker else list(map(masker.mask, run.data))  # type: ignore[arg-type]
     big = sum(sizes) >= len(sizes) * 1024  # KiB messages: quoted one by one, no scan
     try:
@@ -218,7 +229,7 @@ def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
         quoted = list(map(_orjson_dumps, data)) if big else []
     except TypeError:  # a lone surrogate: json's escapes, as the events would have
         text = _run_text(run, masker)
-        return None if text is None else _encode(text)
+        return None if text is None else [_encode(text)]
     start, end, prefix = _window
     if not start <= ts < end:
         start, end, prefix = _new_window(ts)
@@ -229,15 +240,22 @@ def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
     mid = b', "data": "'
     tail = f'", "mono": {mono:.6f}}}\n'.encode()
     first = sizes[0]
+    flood = sizes.count(first) == len(sizes)  # one size: the lines differ by data only
+    if not big and b"\\" not in body:
+        # Nothing escaped (every JSON escape starts with a backslash): each payload is
+        # its own JSON string between quotes, so the lines are joined around the payloads
+        # themselves: no search for the separators.
+        texts: Any = data  # str payloads (a text run)
+        return [_plain_lines(texts, sizes, flood, head.decode(), tail.decode()[1:])]
     if big:  # "..." per message: the line's quotes are in it
-        if sizes.count(first) == len(sizes):
-            lead = head + b"%d" % first + mid[:-1]
-            # The first line's start and the last one's end joined to their message:
-            # the run's text is made in one copy (no lead + ... + tail of it whole).
-            quoted[0] = lead + quoted[0]
-            quoted[-1] += tail[1:]
-            return (tail[1:] + lead).join(quoted)
-        return b"".join(
+        if flood:  # lead, "payload", tail + lead, "payload", ..., tail
+            pieces: list[bytes | memoryview] = [tail[1:] + head + b"%d" % first + mid[:-1]]
+            pieces *= 2 * len(quoted) + 1
+            pieces[1::2] = quoted
+            pieces[0] = pieces[0][len(tail) - 1 :]
+            pieces[-1] = tail[1:]
+            return pieces
+        return list(
             chain.from_iterable(
                 zip(
                     repeat(head),
@@ -249,10 +267,10 @@ def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
                 )
             )
         )
-    if sizes.count(first) == len(sizes):  # a flood: one size, the lines differ by data only
+    if flood:
         lead = head + b"%d" % first + mid
-        return lead + body[2:-2].replace(b'","', tail + lead) + tail
-    return b"".join(
+        return [lead, memoryview(body.replace(b'","', tail + lead))[2:-2], tail]
+    return list(
         chain.from_iterable(
             zip(
                 repeat(head),
@@ -261,6 +279,29 @@ def _run_bytes(run: ReceivedRun, masker: Masker | None) -> bytes | None:
                 body[2:-2].split(b'","'),
                 repeat(tail),
                 strict=False,
+            )
+        )
+    )
+
+
+def _plain_lines(data: Sequence[str], sizes: list[int], flood: bool, head: str, tail: str) -> bytes:
+    """The lines ``head + size + ', "data": "' + payload + '"' + tail`` of payloads that
+    need no escaping (their JSON strings are themselves between quotes), encoded. When all
+    have one size (``flood``) the text is one join: the first line's lead and the last
+    one's tail joined to their message, not ``lead + ... + tail`` of the whole text."""
+    mid = ', "data": "'
+    first = sizes[0]
+    if flood:
+        lead = f"{head}{first}{mid}"
+        items = list(data)
+        items[0] = lead + items[0]
+        items[-1] += '"' + tail
+        return _encode(f'"{tail}{lead}'.join(items))
+    close = '"' + tail
+    return _encode(
+        "".join(
+            chain.from_iterable(
+                zip(repeat(head), map(str, sizes), repeat(mid), data, repeat(close), strict=False)
             )
         )
     )

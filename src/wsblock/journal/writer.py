@@ -19,7 +19,7 @@ from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.variables.masking import Masker
 
-from .records import _encode, _format_ts, _lines, _run_bytes, _session_record, dumps_event
+from .records import _encode, _format_ts, _lines, _run_pieces, _session_record, dumps_event
 from .store import SUFFIX, JournalError, _slug, default_log_dir
 
 FLUSH_INTERVAL = 0.025
@@ -34,6 +34,13 @@ _CHUNK = 1024
 
 _CHUNK_BYTES = 64 << 10
 """... and payload bytes (a chunk of one bigger message excepted)."""
+
+
+_IOV_MAX = 512
+"""Pieces written with one ``os.writev`` at most (POSIX guarantees 16, Linux takes 1024)."""
+
+
+_writev = getattr(os, "writev", None)
 
 
 _monotonic = time.monotonic
@@ -372,8 +379,11 @@ class Journal:
         for i, unit in enumerate(units):
             try:
                 if type(unit) is ReceivedRun:
-                    data = _run_bytes(unit, self.masker)
-                    self._write(_encode(self._serialise(unit.events())) if data is None else data)
+                    pieces = _run_pieces(unit, self.masker)
+                    if pieces is None:
+                        self._write(_encode(self._serialise(unit.events())))
+                    else:
+                        self._write_pieces(pieces)
                 else:
                     self._write(_encode(self._serialise(unit)))  # type: ignore[arg-type]
             except OSError:
@@ -410,7 +420,7 @@ class Journal:
             }
             return json.dumps(record, ensure_ascii=False)
 
-    def _write(self, data: bytes, fd: int | None = None) -> None:
+    def _write(self, data: bytes | memoryview, fd: int | None = None) -> None:
         """Write all of ``data``; on error keep the rest for the next attempt."""
         view = memoryview(data)
         try:
@@ -430,6 +440,27 @@ class Journal:
                     except Exception:  # a report must not stop the journal
                         pass
             raise
+        self._unwritten = b""
+        self._failing = False
+
+    def _write_pieces(self, pieces: list[bytes | memoryview]) -> None:
+        """Write ``pieces`` one after the other, with as few ``os.writev`` as can be (no
+        copy to join them); on error keep the rest for the next attempt, as _write."""
+        if len(pieces) <= 1 or _writev is None:  # (no os.writev on Windows)
+            if pieces:
+                self._write(pieces[0] if len(pieces) == 1 else b"".join(pieces))
+            return
+        for i in range(0, len(pieces), _IOV_MAX):
+            group = pieces[i : i + _IOV_MAX]
+            try:
+                n = _writev(self._fd, group)
+            except OSError:
+                n = 0  # _write tries the rest once more, keeps it and reports the error
+            self._size += n
+            if n < sum(map(len, group)):  # short: the rest through _write (which loops)
+                rest = b"".join(group)[n:] + b"".join(pieces[i + _IOV_MAX :])
+                self._write(rest)
+                return
         self._unwritten = b""
         self._failing = False
 
