@@ -120,7 +120,10 @@ def test_connect_runs_without_documents_yaml_codecs_or_websockets(echo_cli, tmp_
 RUN_CHECK = """
 import atexit, sys
 heavy = ("ssl", "asyncio", "subprocess", "tempfile", "wsblock.engine.params", "wsblock.engine.session",
-         "wsblock.journal", "picows", "websockets", "textual", "wsblock.runner")
+         "wsblock.journal", "picows", "websockets", "textual", "wsblock.runner",
+         # issue 23: reading needs no YAML writer, codecs (no decode/encode row), or uuid
+         "wsblock.document.yamlstyle", "wsblock.codecs", "decimal", "fractions", "gzip", "uuid",
+         "platform")
 atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
 from wsblock.cli import main
 sys.argv = ["wsblock", "check", *sys.argv[1:]]
