@@ -121,9 +121,8 @@ RUN_CHECK = """
 import atexit, sys
 heavy = ("ssl", "asyncio", "subprocess", "tempfile", "wsblock.engine.params", "wsblock.engine.session",
          "wsblock.journal", "picows", "websockets", "textual", "wsblock.runner",
-         # issue 23: reading needs no YAML writer, codecs (no decode/encode row), or uuid
-         "wsblock.document.yamlstyle", "wsblock.codecs", "decimal", "fractions", "gzip", "uuid",
-         "platform")
+         # issue 23: reading needs no YAML writer, nor the codecs (no decode/encode row)
+         "wsblock.document.yamlstyle", "wsblock.codecs", "decimal", "fractions", "gzip")
 atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
 from wsblock.cli import main
 sys.argv = ["wsblock", "check", *sys.argv[1:]]
