@@ -22,6 +22,7 @@ class FakerError(ValueError):
 
 _CALL = re.compile(r"\$faker\.([A-Za-z]+)\.([A-Za-z0-9_]+)\s*+(?:\((.*)\))?\s*+", re.S)
 
+
 def _uuid4() -> str:
     import uuid  # here: resolving variables starts without uuid (and platform)
 
