@@ -1,4 +1,5 @@
-"""`wsblock connect` does not import what it never uses (start-up time, issue 12)."""
+"""`wsblock connect`, `check` and `run` do not import what they never use (start-up time,
+issues 12 and 23): each test lists modules a command must not import, so that none creeps back."""
 
 from __future__ import annotations
 
