@@ -35,6 +35,7 @@ Usage::
     python bench/speed.py --sizes 64      # one size only
     python bench/speed.py --websockets    # also connect/run on the websockets transport
     python bench/speed.py --startup-only --instructions   # start-up rows, with instruction counts
+    python bench/speed.py --startup-only --import-costs   # + where each command's imports go
     python bench/speed.py --costs         # + connect --no-journal, and > /dev/null
 """
 
@@ -363,8 +364,69 @@ def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
     return None
 
 
+#: Who owns an imported module, by its top-level name: the groups of ``--import-costs``.
+OWNERS = {
+    "wsblock": "wsblock",
+    "click": "click",
+    "yaml": "PyYAML",
+    "_yaml": "PyYAML",
+    "asyncio": "asyncio",
+    "picows": "picows (+ python_socks, aiofastnet, multidict)",
+    "python_socks": "picows (+ python_socks, aiofastnet, multidict)",
+    "aiofastnet": "picows (+ python_socks, aiofastnet, multidict)",
+    "multidict": "picows (+ python_socks, aiofastnet, multidict)",
+    "websockets": "websockets",
+}
+
+
+def import_costs(client: Client, rounds: int, env: dict[str, str], top: int = 12) -> None:
+    """Where a command's imports go (``python -X importtime``, each module's least self
+    time over the rounds), summed per owner: a module is charged to the nearest of
+    itself and the modules that imported it that :data:`OWNERS` names (``ssl`` to
+    asyncio, ``inspect`` to click); then the dearest modules of wsblock's own."""
+    best: dict[str, int] = {}
+    owner_of: dict[str, str] = {}
+    for _ in range(rounds):
+        done = subprocess.run(
+            client.cmd,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            env=dict(env, PYTHONPROFILEIMPORTTIME="1"),
+            text=True,
+        )
+        # importtime prints a module after those it imports (deeper lines first): walk
+        # the lines backwards to meet each importer before what it imported.
+        stack: list[tuple[int, str | None]] = []  # (depth, owner) of the open importers
+        for line in reversed(done.stderr.splitlines()):
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            own, _, field = line[len("import time:") :].split("|")
+            name = field.strip()
+            depth = len(field) - len(field.lstrip()) - 1
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            owner = OWNERS.get(name.split(".")[0]) or (stack[-1][1] if stack else None)
+            stack.append((depth, owner))
+            owner_of.setdefault(name, owner or "the standard library (and the rest)")
+            best[name] = min(best.get(name, 1 << 62), int(own))
+    groups: dict[str, int] = {}
+    for name, us in best.items():
+        groups[owner_of[name]] = groups.get(owner_of[name], 0) + us
+    print(f"\nImports of `{client.name}`: {len(best)} modules, least self time of {rounds}")
+    for owner, us in sorted(groups.items(), key=lambda kv: -kv[1]):
+        print(f"  {owner:52s} {us / 1000:6.1f} ms")
+    own = sorted(((us, n) for n, us in best.items() if n.startswith("wsblock")), reverse=True)
+    print("  dearest of wsblock's own: " + ", ".join(f"{n} {us / 1000:.1f}" for us, n in own[:top]))
+
+
 def measure_startup(
-    port: int, repeat: int, tmp: Path, env: dict[str, str], websocat: str, counts: bool
+    port: int,
+    repeat: int,
+    tmp: Path,
+    env: dict[str, str],
+    websocat: str,
+    counts: bool,
+    costs: bool = False,
 ) -> None:
     url = f"ws://127.0.0.1:{port}/flood?n=1&size=64&last={LAST}"
     rows = startup_rows(url, tmp, websocat)
@@ -402,6 +464,9 @@ def measure_startup(
         print(line)
     for failure in failures:
         print(f"✖ {failure}")
+    if costs:
+        for client in rows[3:]:  # --help, check, connect, run
+            import_costs(client, rounds, env)
     breakdown(url, rounds, tmp, env)
 
 
@@ -570,6 +635,11 @@ def main() -> None:
         help="also count each start-up row's instructions (valgrind): repeatable under load",
     )
     ap.add_argument(
+        "--import-costs",
+        action="store_true",
+        help="also sum each start-up command's imports per owner (python -X importtime)",
+    )
+    ap.add_argument(
         "--websockets", action="store_true", help="also connect and run on the websockets transport"
     )
     args = ap.parse_args()
@@ -592,7 +662,9 @@ def main() -> None:
                 port, n, size, args.repeat, tmp, env, websocat, args.websockets, args.costs
             )
         if not args.no_startup:
-            measure_startup(port, args.repeat, tmp, env, websocat, args.instructions)
+            measure_startup(
+                port, args.repeat, tmp, env, websocat, args.instructions, args.import_costs
+            )
     finally:
         server.kill()
         server.wait()

@@ -1,4 +1,5 @@
-"""`wsblock connect` does not import what it never uses (start-up time, issue 12)."""
+"""`wsblock connect`, `check` and `run` do not import what they never use (start-up time,
+issues 12 and 23): each test lists modules a command must not import, so that none creeps back."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+from void_files import expect, message, messages, request, table, write
 
 PROBE = """
 import sys
@@ -95,7 +98,9 @@ RUN_CONNECT = """
 import atexit, sys
 heavy = ("textual", "yaml", "ruamel", "wsblock.document", "wsblock.variables.sources", "wsblock.conversation.workspace",
          "wsblock.codecs", "wsblock.conversation.checks", "wsblock.app", "wsblock.runner", "websockets",
-         "wsblock.journal.query", "csv")
+         "wsblock.journal.query", "csv",
+         # issue 23: a plain WebSocket needs no protocol (Socket.IO, GraphQL) machinery
+         "wsblock.engine.protocol_link", "wsblock.engine.protocols")
 atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
 from wsblock.cli import main
 sys.argv = ["wsblock", "connect", sys.argv[1]]
@@ -120,7 +125,9 @@ def test_connect_runs_without_documents_yaml_codecs_or_websockets(echo_cli, tmp_
 RUN_CHECK = """
 import atexit, sys
 heavy = ("ssl", "asyncio", "subprocess", "tempfile", "wsblock.engine.params", "wsblock.engine.session",
-         "wsblock.journal", "picows", "websockets", "textual", "wsblock.runner")
+         "wsblock.journal", "picows", "websockets", "textual", "wsblock.runner",
+         # issue 23: reading needs no YAML writer, nor the codecs (no decode/encode row)
+         "wsblock.document.yamlstyle", "wsblock.codecs", "decimal", "fractions", "gzip")
 atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
 from wsblock.cli import main
 sys.argv = ["wsblock", "check", *sys.argv[1:]]
@@ -160,3 +167,41 @@ def test_the_journal_package_reads_sessions_only_when_asked() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "True", "True"]
+
+
+RUN_RUN = """
+import atexit, sys
+heavy = ("textual", "wsblock.app", "websockets", "wsblock.journal.query", "csv",
+         "wsblock.document.yamlstyle", "wsblock.codecs", "decimal", "fractions", "gzip",
+         "wsblock.cli.junit", "xml.etree", "wsblock.engine.protocol_link",
+         "wsblock.engine.protocols")
+atexit.register(lambda: print(",".join(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
+from wsblock.cli import main
+sys.argv = ["wsblock", "run", sys.argv[1]]
+main()
+"""
+
+
+def test_run_starts_without_the_writer_codecs_junit_or_protocols(echo_cli, tmp_path) -> None:
+    """Issue 23: a one-request `run` (no decode row, no --junit, a plain WebSocket)
+    imports neither the YAML writer, the codecs, the JUnit writer nor the protocols."""
+    path = write(
+        tmp_path / "one.void",
+        request(echo_cli.url("/echo")),
+        table("socket-options", [["compression", "none"]]),  # picows, as `connect`
+        messages(
+            message("hi", "json", '{"op": "hi"}'),
+            expect("echoed", [["op", "body.op", "equals", "hi"]]),
+        ),
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", RUN_RUN, str(path)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, XDG_STATE_HOME=str(tmp_path)),
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "1 passed, 0 failed" in out.stdout, out.stdout + out.stderr
+    assert out.stderr.splitlines()[-1] == "", out.stderr

@@ -24,8 +24,6 @@ from wsblock.cli.common import (
     large_journal_note,
     on_stdout_closed,
 )
-from wsblock.cli.junit import write_junit
-from wsblock.codecs import decoded_for
 from wsblock.console import Console
 from wsblock.conversation.request import Request
 from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace, expand_paths
@@ -157,6 +155,8 @@ class Reporter:
         if self.as_json:
             record = event_to_dict(event, self.masker)
             if self.request is not None:
+                from wsblock.codecs import decoded_for  # here: `run` starts without the codecs
+
                 record.setdefault("request", self.request.name)
                 record.update(decoded_for(self.request.options, event, self.masker))
             self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -499,6 +499,8 @@ def run(
         _report_cut(planned, results, stopper, reporter, _cut_words(cut, timeout))
     reporter.summary(results)
     if junit is not None:
+        from wsblock.cli.junit import write_junit  # here: `run` starts without the XML writer
+
         write_junit(junit, results)
     if cut == "interrupted":
         raise SystemExit(EXIT_INTERRUPTED)

@@ -15,13 +15,9 @@ import binascii
 import json
 import math
 import re
-import xml.parsers.expat
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import defusedxml.ElementTree as SafeET
-from defusedxml import DefusedXmlException
 
 from wsblock.conversation.protocolchecks import graphql_error, socketio_error
 
@@ -62,6 +58,11 @@ def _json_error(content: str) -> MessageError | None:
 
 
 def _xml_error(content: str) -> MessageError | None:
+    import xml.parsers.expat  # here: only a file with an XML message needs the XML parser
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
     try:
         SafeET.fromstring(content)
     except SafeET.ParseError as e:
@@ -124,6 +125,8 @@ def pretty(fmt: str, content: str) -> str:
     if fmt == "xml":
         try:
             import xml.dom.minidom
+
+            import defusedxml.ElementTree as SafeET
 
             SafeET.fromstring(content)  # refuse entity bombs before minidom sees it
             out = xml.dom.minidom.parseString(content).toprettyxml(indent="  ")

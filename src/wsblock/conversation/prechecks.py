@@ -32,7 +32,9 @@ __all__ = [
 
 #: Expectation fields: exact names, and prefixes (``body.a.b[0]``).
 EXPECT_FIELDS: dict[str, set[str]] = {
-    "names": {"body", "type", "size", "latency"},
+    # ``decoded``: the decoder that read the message (wsblock.codecs registers it too;
+    # named here so that a file without a codec resolves without importing the codecs)
+    "names": {"body", "type", "size", "latency", "decoded"},
     "prefixes": {"body.", "body["},
 }
 #: Assertion fields: exact names, and prefixes (``headers.<name>``).

@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from wsblock.codecs import CodecError, encoded_message, parse_codec
 from wsblock.conversation import resolve_state
 from wsblock.conversation.checks import (
     MessageError,
@@ -139,12 +138,18 @@ def _path(base: Path | None) -> Callable[[str], Path]:
     return parse
 
 
+def _codec(text: str, base: Path | None) -> object:
+    from wsblock.codecs import parse_codec  # here: a file without a codec starts without them
+
+    return parse_codec(text, base)
+
+
 def _option_parsers(
     base: Path | None, root: Path | None = None
 ) -> dict[str, tuple[str, Callable[[str], object]]]:
     return {
-        "decode": ("decode", lambda t: parse_codec(t, root or base)),
-        "encode": ("encode", lambda t: parse_codec(t, root or base)),
+        "decode": ("decode", lambda t: _codec(t, root or base)),
+        "encode": ("encode", lambda t: _codec(t, root or base)),
         "subprotocols": (
             "subprotocols",
             lambda t: tuple(p.strip() for p in t.split(",") if p.strip()),
@@ -325,6 +330,8 @@ def _check_ack_reply(item: SocketMessage, fmt: str, answer: bool, place: str) ->
 
 def _encoded(m: Message, codec) -> Message:
     """*m* as the ``encode`` row sends it: a ``json`` message becomes the encoded bytes."""
+    from wsblock.codecs import CodecError, encoded_message
+
     try:
         return encoded_message(m, codec)
     except CodecError as e:

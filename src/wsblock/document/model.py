@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from . import fences, yamlstyle
+from . import fences
 from .errors import DocumentError
 from .readfile import read_bytes
 from .scanner import RawBlock, scan
@@ -55,6 +55,8 @@ def node_text(
     Voiden shows and edits (:mod:`wsblock.document.fences`); other blocks as
     ```` ```void ```` blocks (``opener``/``closer`` kept when they are ``void`` fences).
     """
+    from . import yamlstyle  # here: reading a file (`check`, `run`) starts without the writer
+
     if fences.is_fenced_type(node.get("type")):
         body = yamlstyle.dump(node)
         ticks = fences.fence_for(body)
@@ -482,6 +484,8 @@ class Document:
                 del self._segments[0]
             self._front_matter = None
         else:
+            from . import yamlstyle  # the writer, imported when something is written
+
             data = copy.deepcopy(dict(data))
             text = "---\n" + yamlstyle.dump(data) + "---\n"
             if self.newline != "\n":

@@ -28,7 +28,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -84,6 +83,8 @@ AUTH_TYPES = ("bearer", "basic", "apiKey", "none", "inherit")
 
 def new_uid() -> str:
     """A fresh uid, as Voiden makes them (a uuid4)."""
+    import uuid  # here: reading a file (`check`, `run`) starts without uuid (and platform)
+
     return str(uuid.uuid4())
 
 

@@ -26,6 +26,7 @@ from typing import Literal
 
 from ..conversation.request import Message
 from .clock import Clock
+from .controls import control_event
 from .errors import Problem
 from .events import Event
 from .fastevent import new_event
@@ -40,20 +41,12 @@ from .protocols import (
     Send,
     Violation,
 )
-from .transport import Batch, Control, Ending, Transport, TransportClosed
+from .transport import Batch, Control, Ending, HandshakeFailed, Transport, TransportClosed
 
 __all__ = ["HandshakeFailed", "ProtocolLink", "control_event"]
 
 Now = tuple[datetime, float]
 Publish = Callable[[Event], None]
-
-
-class HandshakeFailed(Exception):
-    """The protocol's handshake failed; :attr:`ending` says how the connection ended."""
-
-    def __init__(self, ending: Ending) -> None:
-        super().__init__(ending.problem.reason if ending.problem else "handshake failed")
-        self.ending = ending
 
 
 class ProtocolLink:
@@ -197,21 +190,6 @@ def _frame_event(
         return new_event(kind, ts, mono, direction, data=data, size=len(data), name="keepalive")
     text = frame if isinstance(frame, str) else None
     return new_event("protocol", ts, mono, direction, data=text, size=len(data), name=what)
-
-
-def control_event(control: Control, now: Now) -> Event:
-    """A control frame (ping, pong) as an event; a keep-alive one is named so."""
-    ts, mono = now
-    return new_event(
-        control.kind,
-        ts,
-        mono,
-        control.dir,
-        data=control.data,
-        size=len(control.data),
-        rtt_ms=control.rtt_ms,
-        name="keepalive" if control.keepalive else None,
-    )
 
 
 def _error(words: str, ts: datetime, mono: float) -> Event:

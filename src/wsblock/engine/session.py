@@ -44,25 +44,28 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..conversation.request import Format, Message, Request
 from . import choice
 from .backoff import Backoff
 from .clock import Clock
 from .closecodes import validate_close
+from .controls import control_event
 from .errors import ConnectFailed, Problem, StateError
 from .errors import describe as describe
 from .events import Event, Kind
 from .fastevent import new_event
 from .hub import BatchListener, Hub, Listener, PartsListener
 from .params import ConnectParams, connect_params
-from .protocol_link import HandshakeFailed, ProtocolLink, control_event
 from .runs import Part, ReceivedRun
 from .state import State, can_move
 from .stats import Stats
 from .stream import EventStream
-from .transport import ClosedBy, Control, Ending, Transport, TransportClosed
+from .transport import ClosedBy, Control, Ending, HandshakeFailed, Transport, TransportClosed
+
+if TYPE_CHECKING:  # imported where a protocol (Socket.IO, GraphQL) is spoken
+    from .protocol_link import ProtocolLink
 
 logger = logging.getLogger("wsblock.engine")
 
@@ -330,6 +333,7 @@ class Session:
         self._link = self.protocol_ready = None
         if self.request.options.protocol == "websocket":
             return None
+        from .protocol_link import ProtocolLink  # here: a plain WebSocket starts without it
         from .protocols import make_protocol
 
         protocol = make_protocol(self.request.options)

@@ -110,6 +110,18 @@ class TransportClosed(Exception):
         self.ending = ending
 
 
+class HandshakeFailed(Exception):
+    """The protocol's handshake failed; :attr:`ending` says how the connection ended.
+
+    Raised by :mod:`.protocol_link` (Socket.IO, GraphQL); defined here, beside
+    :class:`TransportClosed`, so that a plain WebSocket session starts without the protocols.
+    """
+
+    def __init__(self, ending: Ending) -> None:
+        super().__init__(ending.problem.reason if ending.problem else "handshake failed")
+        self.ending = ending
+
+
 class Transport(Protocol):
     """One WebSocket connection. Made unconnected; :meth:`connect` is called once."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import re
-import uuid
 from typing import Any
 
 __all__ = ["FakerError", "fake", "is_faker"]
@@ -23,9 +22,16 @@ class FakerError(ValueError):
 
 _CALL = re.compile(r"\$faker\.([A-Za-z]+)\.([A-Za-z0-9_]+)\s*+(?:\((.*)\))?\s*+", re.S)
 
+
+def _uuid4() -> str:
+    import uuid  # here: resolving variables starts without uuid (and platform)
+
+    return str(uuid.uuid4())
+
+
 #: (category, method) -> a function of (faker, args, kwargs)
 _MAP: dict[tuple[str, str], Any] = {
-    ("string", "uuid"): lambda f, a, k: str(uuid.uuid4()),
+    ("string", "uuid"): lambda f, a, k: _uuid4(),
     ("string", "alpha"): lambda f, a, k: "".join(f.random_letters(_n(a, k, 1))),
     ("string", "alphanumeric"): lambda f, a, k: "".join(
         f.random_choices("abcdefghijklmnopqrstuvwxyz0123456789", length=_n(a, k, 1))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import errno
 import socket
 import ssl
-from http import HTTPStatus
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
@@ -262,6 +261,8 @@ def ping_timeout(timeout: float) -> Problem:
 
 
 def _status(code: int) -> str:
+    from http import HTTPStatus  # here: a connection that succeeds never builds the enum
+
     try:
         return f"{code} {HTTPStatus(code).phrase}"
     except ValueError:
