@@ -30,6 +30,7 @@ from wsblock.cli.common import (
 from wsblock.console import Console, payload_text
 from wsblock.conversation.request import Message, Options, Request
 from wsblock.engine import Session, State
+from wsblock.engine.allocator import FloodWatch
 from wsblock.engine.events import Event
 from wsblock.engine.handshake_secrets import guard_handshake
 from wsblock.engine.runs import Part, ReceivedRun, flatten
@@ -176,8 +177,6 @@ def _message(line: str, fmt: str, n: int | None = None, ack: bool = False) -> Me
     data: str | bytes = decode_binary(line) if fmt == "binary" else line
     return Message(where, fmt, data)  # type: ignore[arg-type]
 
-
-_FLOOD_BYTES = 4 << 20  # received, after which engine/allocator.py's for_flood() runs
 
 _SLICE = 64 * 1024  # characters written to stdout at a time, about
 
@@ -326,7 +325,7 @@ async def _pump(
 ) -> None:
     """Print every event, in order, until the stream is closed and empty."""
     loop = asyncio.get_running_loop()
-    flood_bytes = _FLOOD_BYTES
+    flood = FloodWatch()
     while parts := await stream.parts():
         # On disk before it is shown: a killed process never loses a printed message.
         if journal is not None:
@@ -344,12 +343,8 @@ async def _pump(
         for part in parts:
             if type(part) is ReceivedRun:
                 received = True
-                if flood_bytes > 0:  # a flood starts: the allocator keeps its heap
-                    flood_bytes -= sum(part.sizes)
-                    if flood_bytes <= 0:
-                        from wsblock.engine.allocator import for_flood
-
-                        for_flood()
+                if flood.left > 0:  # a flood starts: the allocator keeps its heap
+                    flood.received(sum(part.sizes))
             elif part.kind == "received":
                 received = True
             elif part.kind == "close":

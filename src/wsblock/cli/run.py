@@ -27,6 +27,7 @@ from wsblock.cli.common import (
 from wsblock.console import Console
 from wsblock.conversation.request import Request
 from wsblock.conversation.workspace import BadInput, EnvChoice, Workspace, expand_paths
+from wsblock.engine.allocator import FloodWatch
 from wsblock.engine.events import Event
 from wsblock.engine.runs import Part, ReceivedRun, flatten
 from wsblock.journal import Journal, JournalError, event_to_dict, handshake_of
@@ -131,7 +132,7 @@ class Reporter:
         self.console = Console(self.out)  # type: ignore[arg-type]
         self.masker = Masker(())
         self.request: Request | None = None
-        self.flood_bytes = 4 << 20  # received, after which engine/allocator.py's for_flood()
+        self.flood = FloodWatch()  # the allocator keeps its heap once a flood starts
 
     def start(self, req: Request) -> None:
         self.request = req
@@ -167,12 +168,8 @@ class Reporter:
 
     def parts(self, parts: Sequence[Part]) -> None:
         """A batch of events, received messages in runs: one write, one flush."""
-        if self.flood_bytes > 0:  # a flood starts: the allocator keeps its heap
-            self.flood_bytes -= sum(sum(p.sizes) for p in parts if type(p) is ReceivedRun)
-            if self.flood_bytes <= 0:
-                from wsblock.engine.allocator import for_flood
-
-                for_flood()
+        if self.flood.left > 0:
+            self.flood.received(sum(sum(p.sizes) for p in parts if type(p) is ReceivedRun))
         if self.as_json:
             for event in flatten(parts):
                 self.event(event, flush=False)

@@ -33,6 +33,23 @@ MMAP_THRESHOLD = 32 << 20
 _done: bool | None = None
 
 
+class FloodWatch:
+    """Counts the bytes a front end receives and calls :func:`for_flood` once they pass
+    :data:`FLOOD_BYTES` (then ``left`` is 0 or less, and the caller's test of it is all
+    a message costs)."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = FLOOD_BYTES
+
+    def received(self, nbytes: int) -> None:
+        """*nbytes* more received (call only while ``left > 0``)."""
+        self.left -= nbytes
+        if self.left <= 0:
+            for_flood()
+
+
 def for_flood() -> bool:
     """Keep freed memory for the next buffers (see above); True if glibc took the settings,
     False elsewhere (nothing is changed). Done once per process; later calls are free."""
