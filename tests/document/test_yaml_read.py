@@ -144,3 +144,27 @@ def test_a_block_error_names_the_file_and_line() -> None:
             "text\n\n```void\n---\ntype: x\nattrs: !!binary aGk=\n---\n```\n", path="f.void"
         )
     assert str(e.value).startswith("f.void:") and "!!binary" in str(e.value)
+
+
+def test_the_cheaper_non_printable_pattern_refuses_the_same_characters() -> None:
+    import re
+    import subprocess
+    import sys
+
+    from wsblock.document import yamlread
+
+    pyyaml, ours = re.compile(yamlread.PYYAML_NON_PRINTABLE), re.compile(yamlread.NON_PRINTABLE)
+    every = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in pyyaml.finditer(every)] == [m.start() for m in ours.finditer(every)]
+    # PyYAML compiles the pattern the constant names, and imported through wsblock its
+    # reader holds ours (fresh interpreters: this one may have imported yaml first)
+    pattern = "import yaml.reader; print(yaml.reader.Reader.NON_PRINTABLE.pattern == y.{})"
+    for first, name in (
+        ("", "PYYAML_NON_PRINTABLE"),
+        ("import wsblock.document; ", "NON_PRINTABLE"),
+    ):
+        code = first + "from wsblock.document import yamlread as y; " + pattern.format(name)
+        if not first:  # PyYAML on its own, before yamlread swaps anything
+            code = "import yaml.reader; " + code
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert (run.returncode, run.stdout, run.stderr) == (0, "True\n", "")

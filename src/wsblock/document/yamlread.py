@@ -26,9 +26,38 @@ import math
 import re
 from typing import Any
 
-import yaml
-import yaml.constructor
-import yaml.resolver
+#: The characters PyYAML's reader refuses, as ``yaml.reader.Reader.NON_PRINTABLE``
+#: writes them: a negated class reaching to U+10FFFF, which ``re`` takes about 10 ms
+#: (a quarter of ``import yaml``) to compile at import, while the positive class of the
+#: same characters, all in the BMP, takes 1 ms. The tests check both on every code point.
+PYYAML_NON_PRINTABLE = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+NON_PRINTABLE = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+
+
+def _import_yaml() -> None:
+    """Import PyYAML with its reader's pattern compiled from :data:`NON_PRINTABLE`.
+
+    ``re.compile`` is swapped only while ``yaml`` imports, and only that one pattern is
+    changed (for another one, same characters). PyYAML imported before wsblock keeps
+    its own.
+    """
+    compile_ = re.compile
+
+    def compile_cheaply(pattern: Any, flags: Any = 0) -> re.Pattern[Any]:
+        return compile_(NON_PRINTABLE if pattern == PYYAML_NON_PRINTABLE else pattern, flags)
+
+    re.compile = compile_cheaply
+    try:
+        import yaml  # noqa: F401
+    finally:
+        re.compile = compile_
+
+
+_import_yaml()
+
+import yaml  # noqa: E402
+import yaml.constructor  # noqa: E402
+import yaml.resolver  # noqa: E402
 
 __all__ = ["MAX_ALIAS_NODES", "MAX_CHARS", "MAX_DEPTH", "YamlError", "read_yaml"]
 
