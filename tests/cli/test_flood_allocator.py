@@ -12,27 +12,32 @@ from typing import Any
 
 import pytest
 
-RUN_CONNECT = """
+# `wsblock COMMAND ARG`, then whether ctypes was imported and the allocator changed
+COMMAND = """
 import atexit, sys
 def report():
     allocator = sys.modules.get("wsblock.engine.allocator")
     print("ctypes" in sys.modules, getattr(allocator, "_done", None), file=sys.stderr)
 atexit.register(report)
 from wsblock.cli import main
-sys.argv = ["wsblock", "connect", sys.argv[1]]
+sys.argv = ["wsblock", sys.argv[1], sys.argv[2]]
 main()
 """
 
 
-def _connect(url: str, tmp_path: Path) -> tuple[list[str], str]:
-    out = subprocess.run(
-        [sys.executable, "-c", RUN_CONNECT, url],
+def _wsblock(command: str, arg: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", COMMAND, command, arg],
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
-        env=dict(os.environ, XDG_STATE_HOME=str(tmp_path)),
+        env=dict(os.environ, XDG_STATE_HOME=str(tmp_path), NO_COLOR="1"),
         timeout=120,
     )
+
+
+def _connect(url: str, tmp_path: Path) -> tuple[list[str], str]:
+    out = _wsblock("connect", url, tmp_path)
     return out.stdout.splitlines(), out.stderr.splitlines()[-1]
 
 
@@ -50,18 +55,6 @@ def test_a_flood_keeps_the_heap_and_loses_nothing(echo_cli: Any, tmp_path: Path)
     assert report == "True True"
 
 
-RUN_FILE = """
-import atexit, sys
-def report():
-    allocator = sys.modules.get("wsblock.engine.allocator")
-    print("ctypes" in sys.modules, getattr(allocator, "_done", None), file=sys.stderr)
-atexit.register(report)
-from wsblock.cli import main
-sys.argv = ["wsblock", "run", sys.argv[1]]
-main()
-"""
-
-
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt only")
 def test_run_keeps_the_heap_in_a_flood_and_passes(echo_cli: Any, tmp_path: Path) -> None:
     from void_files import expect, messages, request, write
@@ -73,14 +66,7 @@ def test_run_keeps_the_heap_in_a_flood_and_passes(echo_cli: Any, tmp_path: Path)
         request(url, "Flood"),
         messages(expect("last", [["end", "body", "ends-with", "2999"]], timeout=60)),
     )
-    out = subprocess.run(
-        [sys.executable, "-c", RUN_FILE, str(f)],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        env=dict(os.environ, XDG_STATE_HOME=str(tmp_path), NO_COLOR="1"),
-        timeout=120,
-    )
+    out = _wsblock("run", str(f), tmp_path)
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr
     shown = [line for line in out.stdout.splitlines() if " ← " in line]
     assert len(shown) == n and all(line.endswith("0… (2000 chars)") for line in shown)
