@@ -147,7 +147,10 @@ async def test_a_stateful_tab_shows_its_variables_and_rules_whole_at_80x24(
     from test_stateful_app import gateway_app, started, talk
     from textual.widgets import DataTable
 
-    app = gateway_app(tmp_path, gateway_peer)
+    # A beat every 5 s: this test is about the screen, and the connection must outlive
+    # its checks on a loaded machine (with a beat a second, a full run under coverage on a
+    # slow machine once lost it to "heartbeat timeout" before the first snapshot)
+    app = gateway_app(tmp_path, gateway_peer, hb=5000)
     async with app.run_test(size=(80, 24)) as pilot:
         view = await started(pilot, app)
         assert await until(
@@ -186,7 +189,7 @@ async def test_a_stateful_tab_shows_its_variables_and_rules_whole_at_80x24(
         values = talk(view).values
         for name, shown, place in (
             ("SESSION_TOKEN", "••••••", "gateway.void:32"),
-            ("HB", "1000", "gateway.void:69"),
+            ("HB", "5000", "gateway.void:69"),
             ("SID", str(values["SID"]), "gateway.void:169"),
         ):
             line = next(line for line in lines if line.lstrip().startswith(name + " "))

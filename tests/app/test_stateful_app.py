@@ -28,15 +28,14 @@ GATEWAY_FILE = Path(__file__).resolve().parents[1] / "fixtures" / "stateful" / "
 WAIT = 30  # seconds: the machine may be loaded
 
 
-def gateway_app(tmp_path: Path, peer):
+def gateway_app(tmp_path: Path, peer, hb: int = 1000):
     """The gateway file, its gateway's beats and answers slowed for a loaded machine:
-    heartbeats every second (missed after 3 s) with any of the last 20 sequence numbers,
-    pings answered within 3 s."""
+    heartbeats every ``hb`` ms (a second; missed after three) with any of the last 20
+    sequence numbers, pings answered within 3 s."""
     path = tmp_path / "gateway.void"
     text = GATEWAY_FILE.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace('"{{GATEWAY}}/gateway"', '"{{GATEWAY}}/gateway?hb=1000&answer=3000&recent=20"')
-    )
+    query = f"hb={hb}&answer=3000&recent=20"
+    path.write_text(text.replace('"{{GATEWAY}}/gateway"', f'"{{{{GATEWAY}}}}/gateway?{query}"'))
     return make_app(path, env_vars={"GATEWAY": peer.base})
 
 
