@@ -145,6 +145,8 @@ XML_CASES = [
     "<!DOCTYPE a [<!ELEMENT a ANY>]><a/>",
     "<!DOCTYPE a SYSTEM 'a.dtd'><a>&ext;</a>",
     "<!DOCTYPE a SYSTEM 'a.dtd'><a>\n  <b>&x;&y;</b></a>",
+    "<!DOCTYPE a SYSTEM 's'><a>&e;</b>",  # the first error is the one said
+    "<!DOCTYPE a SYSTEM 's'><a>&e;",
     "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
     "<!DOCTYPE a [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><a>&e;</a>",
     "<!DOCTYPE a [<!ENTITY e SYSTEM 'x' NDATA n>]><a/>",

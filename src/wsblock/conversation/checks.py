@@ -75,7 +75,6 @@ def _xml_error(content: str) -> MessageError | None:
     )
 
     parser = xml.parsers.expat.ParserCreate(None, "}")
-    undefined: list[tuple[str, int, int]] = []
 
     def entity_declared(name: str, _param: bool, value: Any, base: Any, *ids: Any) -> None:
         raise EntitiesForbidden(name, value, base, *ids)
@@ -87,10 +86,10 @@ def _xml_error(content: str) -> MessageError | None:
         raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
     def skipped(name: str, is_parameter_entity: bool) -> None:
-        # With a DTD, expat skips an undeclared entity; ElementTree calls it an error
-        if not is_parameter_entity and not undefined:
-            where = (parser.CurrentLineNumber, parser.CurrentColumnNumber)
-            undefined.append((f"undefined entity &{name};", *where))
+        # With a DTD, expat skips an undeclared entity; ElementTree stops there
+        if not is_parameter_entity:
+            line, column = parser.CurrentLineNumber, parser.CurrentColumnNumber
+            raise _UndefinedEntity(f"undefined entity &{name};", line, column + 1)
 
     parser.EntityDeclHandler = entity_declared
     parser.UnparsedEntityDeclHandler = unparsed_entity
@@ -103,10 +102,13 @@ def _xml_error(content: str) -> MessageError | None:
         return MessageError(f"malformed XML: {message}", e.lineno, e.offset + 1)
     except DefusedXmlException as e:
         return MessageError(f"XML refused: {e}")
-    if undefined:
-        message, line, column = undefined[0]
-        return MessageError(f"malformed XML: {message}", line, column + 1)
+    except _UndefinedEntity as e:
+        return MessageError(f"malformed XML: {e}", e.line, e.column)
     return None
+
+
+class _UndefinedEntity(MessageError):
+    """An entity used and never declared, in a document with a DTD (expat skips it)."""
 
 
 def decode_binary(content: str, encoding: str = "base64") -> bytes:
