@@ -233,7 +233,11 @@ def unpack(sdist: Path, dest: Path) -> Path:
                    if m.name.startswith(prefix) and m.name[len(prefix):].startswith(KEEP)]
         for m in members:
             m.name = m.name[len(f"autobahntestsuite-{VERSION}/"):]
-        tar.extractall(dest, members=members, filter="data")
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and newer
+            tar.extractall(dest, members=members, filter="data")
+        else:  # Debian 12's 3.11.2: the pinned sdist's plain files and folders, no ".."
+            members = [m for m in members if (m.isfile() or m.isdir()) and ".." not in m.name.split("/")]
+            tar.extractall(dest, members=members)
     pkg = dest / PKG
     (pkg / "__init__.py").write_text(INIT)
     (pkg / "_py3.py").write_text(PY3)
