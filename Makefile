@@ -4,8 +4,10 @@
 # (built with PGO and LTO), else the first python3 on PATH. Where PATH's python3 is a
 # pyenv build without them (this project's machines: 3.11.7), a Python loop took 2.2x as
 # long and the tests 1.45x (README, "Development"). `make PY=python3.12 test` chooses.
-PY ?= $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+ifeq ($(origin PY),undefined)  # looked up once (`PY ?=` would run the shell at every use)
+PY := $(shell /usr/bin/python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	2>/dev/null && echo /usr/bin/python3 || echo python3)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

@@ -30,8 +30,8 @@ WAIT = 30  # seconds: the machine may be loaded
 
 def gateway_app(tmp_path: Path, peer, hb: int = 1000):
     """The gateway file, its gateway's beats and answers slowed for a loaded machine:
-    heartbeats every ``hb`` ms (a second; missed after three) with any of the last 20
-    sequence numbers, pings answered within 3 s."""
+    heartbeats every ``hb`` ms (1,000 unless given; missed after three beats) with any of
+    the last 20 sequence numbers, pings answered within 3 s."""
     path = tmp_path / "gateway.void"
     text = GATEWAY_FILE.read_text(encoding="utf-8")
     query = f"hb={hb}&answer=3000&recent=20"

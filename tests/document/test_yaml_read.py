@@ -158,13 +158,12 @@ def test_the_cheaper_non_printable_pattern_refuses_the_same_characters() -> None
     assert [m.start() for m in pyyaml.finditer(every)] == [m.start() for m in ours.finditer(every)]
     # PyYAML compiles the pattern the constant names, and imported through wsblock its
     # reader holds ours (fresh interpreters: this one may have imported yaml first)
-    pattern = "import yaml.reader; print(yaml.reader.Reader.NON_PRINTABLE.pattern == y.{})"
-    for first, name in (
-        ("", "PYYAML_NON_PRINTABLE"),
-        ("import wsblock.document; ", "NON_PRINTABLE"),
+    same = "print(yaml.reader.Reader.NON_PRINTABLE.pattern == y.{})"
+    for code in (
+        "import yaml.reader; from wsblock.document import yamlread as y; "
+        + same.format("PYYAML_NON_PRINTABLE"),
+        "from wsblock.document import yamlread as y; import yaml.reader; "
+        + same.format("NON_PRINTABLE"),
     ):
-        code = first + "from wsblock.document import yamlread as y; " + pattern.format(name)
-        if not first:  # PyYAML on its own, before yamlread swaps anything
-            code = "import yaml.reader; " + code
         run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert (run.returncode, run.stdout, run.stderr) == (0, "True\n", "")

@@ -89,7 +89,7 @@ def _xml_error(content: str) -> MessageError | None:
         # With a DTD, expat skips an undeclared entity; ElementTree stops there
         if not is_parameter_entity:
             line, column = parser.CurrentLineNumber, parser.CurrentColumnNumber
-            raise _UndefinedEntity(f"undefined entity &{name};", line, column + 1)
+            raise _UndefinedEntity(f"malformed XML: undefined entity &{name};", line, column + 1)
 
     parser.EntityDeclHandler = entity_declared
     parser.UnparsedEntityDeclHandler = unparsed_entity
@@ -103,7 +103,7 @@ def _xml_error(content: str) -> MessageError | None:
     except DefusedXmlException as e:
         return MessageError(f"XML refused: {e}")
     except _UndefinedEntity as e:
-        return MessageError(f"malformed XML: {e}", e.line, e.column)
+        return e
     return None
 
 
