@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import select
 import signal
 import sys
 import threading
@@ -399,11 +400,11 @@ async def _command(session: Session, line: str, printer: _Printer) -> bool:
     return True
 
 
-def _unsent(queue: asyncio.Queue[str | None], interactive: bool) -> int:
+def _unsent(drained: list[str | None], interactive: bool) -> int:
     """Input the connection closed on: lines read but not sent, said on stderr and counted
     (a line that could not be sent makes the exit code 1). Piped input that had not
-    ended counts too: whatever was still to come was not sent either."""
-    drained = _drain(queue)
+    ended counts too: whatever was still to come was not sent either. ``drained``: what
+    :func:`_rest_of_input` read."""
     lines = [line for line in drained if line is not None]
     if interactive:
         return len(lines)
@@ -417,6 +418,40 @@ def _unsent(queue: asyncio.Queue[str | None], interactive: bool) -> int:
         click.echo("wsblock: the connection closed before the input ended", err=True)
         return len(lines) + 1
     return len(lines)
+
+
+INPUT_GRACE = 1.0
+"""Seconds a closed connection waits for the input stdin still holds (see below)."""
+
+
+async def _rest_of_input(queue: asyncio.Queue[str | None], limit: float) -> list[str | None]:
+    """The input the reader thread has and can still read without waiting for more, once
+    the connection closed: lines, then None if the input ended.
+
+    Whether the input ended is what stdin says, not how far the thread got: stdin from
+    /dev/null, a file or a pipe whose writer is done has ended even if the thread has not
+    yet read its end (a server that closes at once beat it about one run in ten). So the
+    thread is waited for while stdin can be read without blocking, up to ``limit``
+    seconds (a long file); a pipe or terminal with nothing to read has not ended."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    await asyncio.sleep(0)  # lines (or the end) the reader has just handed over
+    drained = _drain(queue)
+    while None not in drained and _stdin_readable() and (left := deadline - loop.time()) > 0:
+        try:
+            drained.append(await asyncio.wait_for(queue.get(), left))
+        except TimeoutError:
+            break
+        drained += _drain(queue)
+    return drained
+
+
+def _stdin_readable() -> bool:
+    """Whether reading stdin would not block: data, or its end, is there to read."""
+    try:
+        return bool(select.select([sys.stdin.fileno()], [], [], 0)[0])
+    except (AttributeError, OSError, ValueError):  # no stdin, or not a file descriptor
+        return False
 
 
 def _drain(queue: asyncio.Queue[str | None]) -> list[str | None]:
@@ -547,8 +582,7 @@ async def _connect(
             if not getter.done():
                 getter.cancel()
                 if stop.why is None:
-                    await asyncio.sleep(0)  # lines (or the end) the reader has just handed over
-                    errors += _unsent(queue, interactive)
+                    errors += _unsent(await _rest_of_input(queue, INPUT_GRACE), interactive)
                 break
             line = getter.result()
             if line is None:
@@ -573,7 +607,8 @@ async def _connect(
             elif not await session.send(msg):  # the engine's error event says why
                 errors += 1
                 if session.state is not State.CONNECTED and not interactive:
-                    errors += _unsent(queue, interactive)  # the rest cannot go either
+                    # the rest cannot go either
+                    errors += _unsent(await _rest_of_input(queue, INPUT_GRACE), interactive)
                     break
             if interactive:
                 printer.write([])
