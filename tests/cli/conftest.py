@@ -47,7 +47,8 @@ def state_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def wsblock(state_dir: Path):
-    """Run ``wsblock ARGS`` to the end; journals go to a temporary XDG_STATE_HOME."""
+    """Run ``wsblock ARGS`` to the end; journals go to a temporary XDG_STATE_HOME. Its
+    stdin is a pipe holding ``input`` (none: an empty pipe, already ended), or /dev/null."""
 
     def run(
         *args: str,
@@ -55,11 +56,13 @@ def wsblock(state_dir: Path):
         timeout: float = 60,
         env: dict | None = None,
         cwd: Path | None = None,
+        devnull: bool = False,
     ) -> Result:
         full_env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1", **(env or {}))
         p = subprocess.run(
             [WSBLOCK, *args],
-            input=input if input is not None else "",
+            input=None if devnull else input if input is not None else "",
+            stdin=subprocess.DEVNULL if devnull else None,
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -123,34 +123,17 @@ def test_connect_exits_1_when_input_is_not_sent_even_after_a_clean_close(echo_cl
     assert "the connection closed before the input ended" in err or "not sent" in err, err
 
 
-@pytest.mark.parametrize("stdin", ["/dev/null", "an empty pipe"])
+@pytest.mark.parametrize("devnull", [True, False], ids=["/dev/null", "an empty pipe"])
 def test_connect_exits_0_when_the_server_closes_at_once_and_the_input_had_ended(
-    echo_cli, state_dir, stdin
+    wsblock, echo_cli, devnull
 ) -> None:
     # The server closes right after the handshake: the thread reading stdin may not have
     # read the input's end yet. Before, one run in ten said "the connection closed before
     # the input ended" and exited 1; whether the input ended is stdin's to say.
-    env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1")
-    url = echo_cli.url("/close?code=1000")
     for attempt in range(15):
-        with open(os.devnull) if stdin == "/dev/null" else _empty_pipe() as source:
-            p = subprocess.run(
-                [WSBLOCK, "connect", url],
-                stdin=source,
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=60,
-            )
-        assert p.returncode == 0, f"attempt {attempt + 1}: {p.stderr}"
-        assert "● closed 1000 by server" in p.stderr and "input" not in p.stderr, p.stderr
-
-
-def _empty_pipe():
-    """The reading end of a pipe whose writer is already closed."""
-    read, write = os.pipe()
-    os.close(write)
-    return os.fdopen(read)
+        r = wsblock("connect", echo_cli.url("/close?code=1000"), devnull=devnull)
+        assert r.code == 0, f"attempt {attempt + 1}: {r.err}"
+        assert "● closed 1000 by server" in r.err and "input" not in r.err, r.err
 
 
 def test_connect_exits_0_only_when_every_line_was_sent(wsblock, echo_cli, state_dir) -> None:
