@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import signal
 import subprocess
 import xml.etree.ElementTree as ET
@@ -134,6 +136,22 @@ def test_connect_exits_0_when_the_server_closes_at_once_and_the_input_had_ended(
         r = wsblock("connect", echo_cli.url("/close?code=1000"), devnull=devnull)
         assert r.code == 0, f"attempt {attempt + 1}: {r.err}"
         assert "● closed 1000 by server" in r.err and "input" not in r.err, r.err
+
+
+def test_connect_says_input_still_coming_in_its_words_without_a_traceback(
+    echo_cli, state_dir
+) -> None:
+    # `yes |`: the input never ends. When the server closes, what stdin holds is read for
+    # up to a second and counted; the thread reading it then meets a closed loop, which
+    # once printed "Exception in thread wsblock-stdin" and a traceback (one run in three).
+    env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1")
+    command = f"yes | {shlex.quote(WSBLOCK)} connect {shlex.quote(echo_cli.url('/close'))}"
+    for attempt in range(5):
+        p = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, timeout=60)
+        assert p.returncode == 1, f"attempt {attempt + 1}: {p.stderr}"
+        assert "the connection closed before the input ended" in p.stderr, p.stderr
+        assert re.search(r"\d+ input lines not sent", p.stderr), p.stderr
+        assert "Traceback" not in p.stderr and "Exception" not in p.stderr, p.stderr
 
 
 def test_connect_exits_0_only_when_every_line_was_sent(wsblock, echo_cli, state_dir) -> None:

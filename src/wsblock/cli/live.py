@@ -359,9 +359,12 @@ def _stdin_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | Non
     """Read stdin in a thread (works for pipes, files and terminals alike)."""
 
     def reader() -> None:
-        for line in sys.stdin:
-            loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\r\n"))
-        loop.call_soon_threadsafe(queue.put_nowait, None)
+        try:
+            for line in sys.stdin:
+                loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\r\n"))
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+        except RuntimeError:  # the loop is closed: the session ended, the rest is unread
+            pass
 
     threading.Thread(target=reader, name="wsblock-stdin", daemon=True).start()
 
@@ -437,12 +440,14 @@ async def _rest_of_input(queue: asyncio.Queue[str | None], limit: float) -> list
     deadline = loop.time() + limit
     await asyncio.sleep(0)  # lines (or the end) the reader has just handed over
     drained = _drain(queue)
-    while None not in drained and _stdin_readable() and (left := deadline - loop.time()) > 0:
+    ended = None in drained
+    while not ended and _stdin_readable() and (left := deadline - loop.time()) > 0:
         try:
-            drained.append(await asyncio.wait_for(queue.get(), left))
+            more = [await asyncio.wait_for(queue.get(), left), *_drain(queue)]
         except TimeoutError:
             break
-        drained += _drain(queue)
+        drained += more
+        ended = None in more  # in what came, not in all of it again
     return drained
 
 
