@@ -166,6 +166,12 @@ def _message(line: str, fmt: str, n: int | None = None, ack: bool = False) -> Me
     from wsblock.conversation.checks import MessageError, decode_binary, validate
 
     where = f"line {n}" if n is not None else "message"
+    try:
+        line.encode()
+    except UnicodeEncodeError as e:  # stdin's bytes that are not UTF-8 (surrogateescape)
+        byte = ord(line[e.start]) - 0xDC00 if "\udc80" <= line[e.start] <= "\udcff" else None
+        what = f"byte 0x{byte:02x}" if byte is not None else "a lone surrogate"
+        raise MessageError(f"{where}: not UTF-8 ({what} at column {e.start + 1})") from None
     if fmt == "socket.io":
         try:
             return Message(where, "socket.io", _event_line(line), ack=ack)
@@ -359,8 +365,13 @@ def _stdin_lines(loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | Non
     """Read stdin in a thread (works for pipes, files and terminals alike)."""
 
     def reader() -> None:
+        stdin = sys.stdin  # None when file descriptor 0 is closed: no input at all
+        # bytes that are not UTF-8 come as surrogates whatever the locale, and are said
+        # as the line's error (_message), not as this thread's traceback
+        if (reconfigure := getattr(stdin, "reconfigure", None)) is not None:
+            reconfigure(errors="surrogateescape")
         try:
-            for line in sys.stdin:
+            for line in stdin if stdin is not None else ():
                 loop.call_soon_threadsafe(queue.put_nowait, line.rstrip("\r\n"))
             loop.call_soon_threadsafe(queue.put_nowait, None)
         except RuntimeError:  # the loop is closed: the session ended, the rest is unread
@@ -542,7 +553,9 @@ async def _connect(
     ack: bool = False,
 ) -> int:
     """The session to its end; the exit code. ``log_dir`` None: no journal."""
-    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not as_json
+    interactive = (
+        sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty() and not as_json
+    )
     secrets = Secrets(request.secrets)  # and the secret-like headers of the server's answer
     masker = secrets.masker
     printer = _Printer(masker, as_json, interactive)
