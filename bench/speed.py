@@ -19,7 +19,7 @@ records, and ``run`` must pass; a short count is printed as a failure.
 
 Then start-up, each command beside ``python -c pass`` and websocat (paired ratios):
 ``wsblock --help``, ``wsblock check`` of the echo sample, and a one-message ``connect``
-and ``run`` (``--instructions`` also counts each one's instructions with valgrind's
+and ``run``, beside what no ``connect`` can start faster than (``import asyncio, picows``) (``--instructions`` also counts each one's instructions with valgrind's
 callgrind, which a loaded machine does not change); then where a one-message
 ``connect`` spends its time: interpreter, imports, click, variables, journal creation,
 TCP, handshake, first read, close, journal close, exit.
@@ -319,6 +319,13 @@ def startup_rows(url: str, tmp: Path, websocat: str) -> list[Client]:
         Client("python -c pass (the interpreter)", [py, "-c", "pass"], ""),
         Client("websocat → file", [websocat, "-U", "--max-messages-rev", "1", url], "lines"),
         Client("python -c 'import wsblock.cli.main'", [py, "-c", "import wsblock.cli.main"], ""),
+        # What connect cannot do without: the event loop and the transport with the modules
+        # it imports (aiofastnet, multidict, python_socks), before any wsblock code runs.
+        Client(
+            "python -c 'import asyncio, picows' (connect's floor)",
+            [py, "-c", "import asyncio, picows"],
+            "",
+        ),
         Client("wsblock --help", [wsblock, "--help"], "text:  connect "),
         Client(
             "wsblock check echo.void -e .env.example",
@@ -465,7 +472,7 @@ def measure_startup(
     for failure in failures:
         print(f"✖ {failure}")
     if costs:
-        for client in rows[3:]:  # --help, check, connect, run
+        for client in (c for c in rows if c.name.startswith("wsblock ")):
             import_costs(client, rounds, env)
     breakdown(url, rounds, tmp, env)
 
