@@ -26,7 +26,8 @@ import locust.stats
 from locust import User, constant
 from locust.env import Environment
 from locust.html import get_html_report
-from locust.runners import MasterRunner
+from locust.rpc import Message
+from locust.runners import STATE_MISSING, MasterRunner
 
 from wsblock.cli.common import EXIT_STDOUT_CLOSED, Stdout, on_stdout_closed, stdout_closed
 from wsblock.conversation.workspace import BadInput, EnvChoice
@@ -250,6 +251,9 @@ class _Totals:
         self.merged: Counter[str] = Counter()  # master: sums of the workers' deltas
         self.merged_unchecked: Counter[str] = Counter()
         self.peaks: dict[str, int] = {}
+        self.stopped = False  # worker: its users are stopped, its next report is its last
+        self.finals: set[str] = set()  # master: the workers whose last report came
+        self.final_came = gevent.event.Event()
 
     def report(self, client_id: str, data: dict[str, Any]) -> None:  # worker side
         m = self.meter
@@ -260,6 +264,7 @@ class _Totals:
             "latency": self.latencies.take(),
             "unchecked": dict(m.unchecked - self.unchecked_sent),
             "backoffs": self.backoff.waits,
+            "final": self.stopped,  # nothing can follow: the users are stopped
         }
         self.sent = now
         self.unchecked_sent = m.unchecked.copy()
@@ -275,6 +280,9 @@ class _Totals:
         self.latencies.merge(mine.get("latency", []))
         self.merged_unchecked.update(mine.get("unchecked", {}))
         self.merged["backoffs"] += mine.get("backoffs", 0)
+        if mine.get("final"):
+            self.finals.add(client_id)
+            self.final_came.set()
 
     def values(self, distributed: bool) -> dict[str, Any]:
         if distributed:
@@ -337,6 +345,33 @@ def _precise_entries(env: Environment, latencies: Latencies) -> list[Any]:
         e.histogram = latencies.histogram(e.method, e.name)
     total.histogram = latencies.total()
     return [*sorted(named, key=lambda e: (_KIND_ORDER.get(e.method, 1), e.name)), total]
+
+
+#: How long the master waits for the workers' last reports after asking them to quit.
+FINAL_REPORT_WAIT = 15.0
+
+
+def _quit_master(runner: MasterRunner, totals: _Totals, wait: float) -> list[str]:
+    """Locust's ``MasterRunner.quit()``, waiting for every worker's last report.
+
+    Locust asks the workers to quit and then sleeps 0.5 s "for the final stats report":
+    a worker slower than that to stop its users (a loaded machine, many users) had its
+    last seconds left out of the merged totals, silently. Here the master waits until
+    each worker's report marked final has come (a worker's reports arrive in order), up
+    to *wait* seconds. Returns the workers whose last report did not come: a worker that
+    went missing during the test, or one that did not answer in time.
+    """
+    runner.stop(send_stop_to_client=False)
+    clients = list(runner.clients.all)
+    for client in clients:
+        runner.server.send_to_client(Message("quit", None, client.id))
+    awaited = {c.id for c in clients if c.state != STATE_MISSING}
+    deadline = time.monotonic() + wait
+    while awaited - totals.finals and (left := deadline - time.monotonic()) > 0:
+        totals.final_came.clear()
+        totals.final_came.wait(left)
+    runner.greenlet.kill(block=True)
+    return sorted(c.id for c in clients if c.id not in totals.finals)
 
 
 def summarize(
@@ -510,6 +545,11 @@ def run(cfg: LoadConfig) -> int:
     if cfg.role == "worker":
         runner: Any = env.create_worker_runner(cfg.master_host, cfg.master_port)
         env.events.report_to_master.add_listener(totals.report)
+
+        def stopped(**_: Any) -> None:  # the users are stopped: the next report is the last
+            totals.stopped = True
+
+        env.events.test_stop.add_listener(stopped)
         env.events.request.add_listener(totals.latencies.on_worker_request)
         counts: Counter[str] = Counter()
 
@@ -590,7 +630,11 @@ def run(cfg: LoadConfig) -> int:
     stop.wait(cfg.run_time)
     duration = time.monotonic() - started
     workers = len(runner.clients) if isinstance(runner, MasterRunner) else 0
-    runner.quit()
+    unreported: list[str] = []
+    if isinstance(runner, MasterRunner):
+        unreported = _quit_master(runner, totals, FINAL_REPORT_WAIT)
+    else:
+        runner.quit()
     journals.close()
     if progress is not None:
         progress.kill()
@@ -627,6 +671,18 @@ def run(cfg: LoadConfig) -> int:
                     f"{k} × {v}"
                     for k, v in sorted(summary["errors"].items(), key=lambda kv: -kv[1])
                 ),
+            }
+        )
+    if unreported:
+        # Counts short by what a worker did last would pass for the whole test: say it.
+        summary["thresholds"].append(
+            {
+                "expression": "every worker's last report",
+                "failed": True,
+                "actual": None,
+                "reason": f"none came from {len(unreported)} of {workers} workers "
+                f"({', '.join(unreported)}) within {FINAL_REPORT_WAIT:g} s of the end: "
+                "what they did after their previous report is not counted",
             }
         )
     entries = _precise_entries(env, totals.latencies)
