@@ -421,3 +421,58 @@ def test_replay_of_a_session_that_reconnected_says_only_the_first_is_replayed(
     # a session that did not reconnect says nothing of the kind
     result = wsblock("replay", "last")
     assert result.code == 0 and "reconnected" not in result.out, result.out
+
+
+#: Values that `import har` takes for secrets by their names (a header, a query
+#: parameter), each sent back in a message too: none may be shown or journaled by a run.
+NAMED_SECRETS = {
+    "X-Auth": "4uth-h3ader-v4lue",
+    "X-Signature": "s1gn-h3ader-v4lue",
+    "X-Session-Id": "s3ssion-h3ader-v4lue",
+    "sig": "qu3ry-s1gn4ture",
+    "jwt": "qu3ry-jwt-v4lue",
+}
+
+
+def test_what_import_har_takes_for_a_secret_stays_masked_when_the_file_runs(
+    wsblock, echo_cli, state_dir: Path, tmp_path: Path
+) -> None:
+    har = json.loads(HAR.read_text())
+    entry = next(e for e in har["log"]["entries"] if "_webSocketMessages" in e)
+    headers, query = list(NAMED_SECRETS.items())[:3], list(NAMED_SECRETS.items())[3:]
+    entry["request"]["url"] = "wss://chat.example.com/echo?room=a&" + "&".join(
+        f"{k}={v}" for k, v in query
+    )
+    entry["request"]["headers"] = [{"name": k, "value": v} for k, v in headers]
+    text = json.dumps({"said": list(NAMED_SECRETS.values())})
+    t = entry["_webSocketMessages"][0]["time"]
+    entry["_webSocketMessages"] = [
+        {"type": "send", "time": t, "opcode": 1, "data": text},
+        {"type": "receive", "time": t + 0.01, "opcode": 1, "data": text},
+    ]
+    source = tmp_path / "named.har"
+    source.write_text(json.dumps({"log": {**har["log"], "entries": [entry]}}))
+    out = tmp_path / "named.void"
+    imported = wsblock("import", "har", str(source), "-o", str(out))
+    assert imported.code == 0, imported.out + imported.err
+    for value in NAMED_SECRETS.values():
+        assert value not in out.read_text()
+
+    result = wsblock(
+        "run",
+        str(out),
+        "-e",
+        str(tmp_path / "named.env"),
+        "--env-var",
+        f"WS_BASE={echo_cli.base}",
+        "--linger",
+        "0",
+        "--json",
+    )
+    assert result.code == 0, result.out + result.err
+    journals = list(state_dir.rglob("*.ndjson"))
+    assert journals
+    shown = result.out + result.err + "".join(p.read_text() for p in journals)
+    assert "sent" in shown and "received" in shown
+    leaked = [value for value in NAMED_SECRETS.values() if value in shown]
+    assert not leaked, leaked

@@ -11,7 +11,8 @@ replay, and the secrets as variables for a ``.env`` beside it.
 
 - the URL's origin becomes ``{{WS_BASE}}`` (entries on other origins: ``{{WS_BASE_2}}``,
   ``{{WS_BASE_3}}``... in the order they first appear); its query goes to a query table, a token
-  in it (``token``, ``key``, ``auth``...) as a variable;
+  in it (``token``, ``key``, ``auth``...) as a variable whose name says it is a secret
+  (``SIG_SECRET``: every run masks it);
 - headers kept: ``Origin``, the subprotocols (a ``socket-options`` row), custom ``X-``
   headers; ``Authorization``, ``Cookie`` and secret-named headers as variables; the
   ones the client computes (``Sec-WebSocket-Key``, ``Host``, ``User-Agent``...) dropped;
@@ -36,14 +37,17 @@ from wsblock.conversation.checks import validate
 from wsblock.document import Document
 from wsblock.document.views import new_block, new_expect, new_message, new_row, new_uid
 from wsblock.har.read import HarMessage, HarSocket
+from wsblock.variables.secretnames import SECRET_HEADERS, SECRET_NAME, secret_header
 
 VOIDEN_VERSION = "0.20.1"
 
 #: Headers worth keeping besides X- ones (lower case).
 KEPT = {"origin"}
-#: Headers whose value is a secret wherever they appear (lower case).
-SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization"}
-SECRET_NAME = re.compile(r"token|secret|key|passw|auth|cookie|session|sig|jwt|credential", re.I)
+#: Names taken for secrets besides those of the one rule (:func:`wsblock.variables.
+#: secretnames.secret_header`): a file written for git errs on the side of hiding. The
+#: variable of such a value is named so that the one rule knows it (``SIG_SECRET``), or
+#: a run would show and journal it in clear.
+MORE_SECRET_NAMES = re.compile(r"auth|session|sig|jwt|credential", re.IGNORECASE)
 VOLATILE_KEY = re.compile(
     r"(^|[_\-.])(id|uuid|guid|ts|time|timestamp|date|nonce|seq|sequence|created|updated|"
     r"expires?|at|ms|now|stamp)$|(Id|Ts|At|Time|Date|Stamp|Nonce|Uuid)$|^_",
@@ -76,6 +80,8 @@ class _Vars:
             if known == value and name in self.secrets:
                 return name
         name = re.sub(r"[^A-Z0-9]+", "_", base.upper()).strip("_") or "SECRET"
+        if secret and not SECRET_NAME.search(name):
+            name += "_SECRET"  # a name that says so: every run masks its value
         stem, n = name, 2
         while name in self.env:
             name, n = f"{stem}_{n}", n + 1
@@ -142,7 +148,12 @@ def _expect_rows(msg: HarMessage, vars: _Vars) -> list[list[str]]:
             parsed = None
     if isinstance(parsed, dict):
         rows = [
-            [f"{where.removeprefix('body.')} is {value}", where, "equals", vars.hide(value)]
+            [
+                f"{where.removeprefix('body.')} is {vars.hide(value)}",
+                where,
+                "equals",
+                vars.hide(value),
+            ]
             for where, value in _stable_fields(parsed, "body")[:MAX_ROWS]
         ]
         return rows or [["text", "type", "equals", "text"]]
@@ -152,10 +163,16 @@ def _expect_rows(msg: HarMessage, vars: _Vars) -> list[list[str]]:
     return rows
 
 
-def _preview(msg: HarMessage) -> str:
+def _secret_name(name: str) -> bool:
+    """Whether a header's or a query parameter's value is a secret, by its name."""
+    return secret_header(name) or MORE_SECRET_NAMES.search(name) is not None
+
+
+def _preview(msg: HarMessage, vars: _Vars) -> str:
+    """A received message in a few words, its secrets hidden before it is cut short."""
     if isinstance(msg.data, bytes):
         return f"{len(msg.data)} bytes"
-    text = " ".join(msg.data.split())
+    text = " ".join(vars.hide(msg.data).split())
     return text if len(text) <= 30 else text[:29] + "…"
 
 
@@ -186,7 +203,7 @@ def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
     parts = urlsplit(socket.url)
     query: list[tuple[str, str]] = []
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if SECRET_NAME.search(name) and value:
+        if _secret_name(name) and value:
             value = "{{" + vars.add(name, value) + "}}"
         query.append((name, value))
     headers: list[tuple[str, str]] = []
@@ -197,7 +214,7 @@ def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
             continue  # HTTP/2 pseudo-headers
         if low == "sec-websocket-protocol":
             subprotocols += [p.strip() for p in value.split(",") if p.strip()]
-        elif low in SECRET_HEADERS or (low.startswith("x-") and SECRET_NAME.search(name)):
+        elif low in SECRET_HEADERS or (low.startswith("x-") and _secret_name(name)):
             headers.append((name, "{{" + vars.add(name, value) + "}}"))
         elif low in KEPT or low.startswith("x-"):
             headers.append((name, value))
@@ -233,7 +250,9 @@ def _blocks(entry: _Entry, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]
         else:
             received += 1
             items.append(
-                new_expect(f"received {received}: {_preview(msg)}", 5, _expect_rows(msg, vars))
+                new_expect(
+                    f"received {received}: {_preview(msg, vars)}", 5, _expect_rows(msg, vars)
+                )
             )
     if items:
         blocks.append({"type": "socket-messages", "attrs": {"uid": new_uid()}, "content": items})
