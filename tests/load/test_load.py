@@ -42,6 +42,26 @@ def entry(s: dict, name: str) -> dict:
     return next(r for r in s["requests"] if r["name"] == name)
 
 
+def distributed(spawn, f: Path, *options: str, workers: int = 2, worker_json: bool = True):
+    """``wsblock load F --master`` on a free port, waiting for ``workers`` workers, with
+    ``options``; and the workers (``--json`` unless told). Returns (master, workers)."""
+    port = str(pick_free_port())
+    master = spawn(
+        "load",
+        str(f),
+        "--master",
+        "--master-bind-host",
+        "127.0.0.1",
+        "--master-port",
+        port,
+        "--expect-workers",
+        str(workers),
+        *options,
+    )
+    worker = ["load", str(f), "--worker", "--master-host", "127.0.0.1", "--master-port", port]
+    return master, [spawn(*worker, *(["--json"] if worker_json else [])) for _ in range(workers)]
+
+
 def plausible(s: dict) -> None:
     e = entry(s, "echoed hello")
     assert e["count"] > 0 and e["failures"] == 0
@@ -282,38 +302,7 @@ def test_other_commands_never_import_locust_or_gevent() -> None:
 
 def test_a_master_merges_the_counts_of_two_workers(spawn, echo_server, tmp_path) -> None:
     f = echo_file(tmp_path, echo_server.url("/echo"))
-    port = str(pick_free_port())
-    master = spawn(
-        "load",
-        str(f),
-        "--master",
-        "--master-bind-host",
-        "127.0.0.1",
-        "--master-port",
-        port,
-        "--expect-workers",
-        "2",
-        "-u",
-        "6",
-        "-r",
-        "6",
-        "-t",
-        "4s",
-        "--json",
-    )
-    workers = [
-        spawn(
-            "load",
-            str(f),
-            "--worker",
-            "--master-host",
-            "127.0.0.1",
-            "--master-port",
-            port,
-            "--json",
-        )
-        for _ in range(2)
-    ]
+    master, workers = distributed(spawn, f, "-u", "6", "-r", "6", "-t", "4s", "--json")
     out, err = master.communicate(timeout=60)
     assert master.returncode == 0, out + err
     s = summary(out)

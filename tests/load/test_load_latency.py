@@ -7,8 +7,7 @@ import json
 
 import pytest
 
-from load.test_load import echo_file, entry, events, summary
-from peers.fixtures import pick_free_port
+from load.test_load import distributed, echo_file, entry, events, summary
 from wsblock.load import thresholds as th
 from wsblock.load.latency import Latencies
 
@@ -74,40 +73,12 @@ def test_the_table_shows_two_decimals(wsblock, echo_server, tmp_path) -> None:
 
 def test_a_master_merges_the_histograms_of_two_workers(spawn, echo_server, tmp_path) -> None:
     f = echo_file(tmp_path, echo_server.url("/echo"))
-    port = str(pick_free_port())
-    master = spawn(
-        "load",
-        str(f),
-        "--master",
-        "--master-bind-host",
-        "127.0.0.1",
-        "--master-port",
-        port,
-        "--expect-workers",
-        "2",
-        "-u",
-        "4",
-        "-r",
-        "4",
-        "-t",
-        "3s",
-        "--json",
-        "--fail-if",
-        "p99(echoed hello) > 0.001ms",
+    master, workers = distributed(
+        spawn,
+        f,
+        *("-u", "4", "-r", "4", "-t", "3s", "--json"),
+        *("--fail-if", "p99(echoed hello) > 0.001ms"),
     )
-    workers = [
-        spawn(
-            "load",
-            str(f),
-            "--worker",
-            "--master-host",
-            "127.0.0.1",
-            "--master-port",
-            port,
-            "--json",
-        )
-        for _ in range(2)
-    ]
     out, err = master.communicate(timeout=90)
     assert master.returncode == 1, out + err
     assert "did not reach" not in err, err
@@ -141,29 +112,9 @@ def test_a_worker_whose_last_report_never_comes_fails_the_test_by_name(
 ) -> None:
     """Counts short by what a worker did last must not pass for the whole test."""
     f = echo_file(tmp_path, echo_server.url("/echo"))
-    port = str(pick_free_port())
-    master = spawn(
-        "load",
-        str(f),
-        "--master",
-        "--master-bind-host",
-        "127.0.0.1",
-        "--master-port",
-        port,
-        "--expect-workers",
-        "2",
-        "-u",
-        "4",
-        "-r",
-        "4",
-        "-t",
-        "5s",
-        "--json",
+    master, workers = distributed(
+        spawn, f, "-u", "4", "-r", "4", "-t", "5s", "--json", worker_json=False
     )
-    workers = [
-        spawn("load", str(f), "--worker", "--master-host", "127.0.0.1", "--master-port", port)
-        for _ in range(2)
-    ]
     start = master.stdout.readline()  # both workers are connected: the test begins
     assert json.loads(start)["event"] == "load-start", start + master.stderr.read()
     workers[0].kill()
