@@ -284,3 +284,25 @@ def test_a_fifo_in_a_folder_is_said_not_skipped(wsblock, tmp_path) -> None:
     write(tmp_path / "ok.void", request("ws://h/"))
     r = wsblock("check", str(tmp_path), timeout=30)
     assert_clean(r, "pipe.void", "not a regular file (a FIFO)", "WSS ws://h/")
+
+
+@pytest.mark.parametrize("command", ["run", "check", "fmt"])
+def test_a_folder_without_a_void_file_is_said_not_passed(wsblock, tmp_path, command) -> None:
+    empty = tmp_path / "tests-that-moved"
+    empty.mkdir()
+    (empty / "README.md").write_text("not a request\n")
+    write(tmp_path / "ok.void", request("ws://h/"))
+    r = wsblock(command, str(tmp_path / "ok.void"), str(empty), timeout=30)
+    assert_clean(r, f"{empty}: no .void file in this folder")
+
+
+def test_a_run_in_which_every_request_is_skipped_tests_nothing(wsblock) -> None:
+    # Voiden's own samples: HTTP requests only, which run in Voiden: nothing to run here
+    # is not a pass.
+    r = wsblock("run", str(SAMPLES / "voiden"), timeout=30)
+    assert_clean(
+        r,
+        f"no WebSocket request to run in {SAMPLES / 'voiden'}: 9 skipped",
+        "(HTTP requests run in Voiden)",
+    )
+    assert "passed" not in r.out

@@ -435,7 +435,13 @@ def run(
     planned = _plan_within(files, env, which, timeout)
     log_dir = None if no_journal else journal_dir(log_dir)
     if not planned:
-        raise BadInput("no requests found in " + ", ".join(map(str, files)))
+        raise BadInput("no requests found in " + ", ".join(paths))
+    if all(isinstance(p, RequestResult) for p in planned):  # a run that tests nothing
+        reasons = dict.fromkeys(p.reason for p in planned if isinstance(p, RequestResult))
+        raise BadInput(
+            f"no WebSocket request to run in {', '.join(paths)}: "
+            f"{len(planned)} skipped ({'; '.join(r for r in reasons if r)})"
+        )
     reporter = Reporter(as_json)
     results: list[RequestResult] = []
     stopper = Stopper()

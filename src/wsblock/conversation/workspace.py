@@ -127,16 +127,18 @@ class Workspace:
 
 
 def expand_paths(items: list[str]) -> list[Path]:
-    """Files, folders (recursively, in name order) and globs to ``.void`` files."""
+    """Files, folders (recursively, in name order) and globs to ``.void`` files;
+    :class:`BadInput` for a folder without one or a glob that matches nothing."""
     import glob
 
     out: list[Path] = []
     for item in items:
         p = Path(item)
         if p.is_dir():
-            out += sorted(
-                q for q in p.rglob("*.void") if not q.is_dir()
-            )  # a FIFO... is said, not skipped
+            found = sorted(q for q in p.rglob("*.void") if not q.is_dir())  # a FIFO is said
+            if not found:  # a folder that adds nothing is said, as a glob that matches nothing
+                raise BadInput(f"{item}: no .void file in this folder")
+            out += found
         elif any(c in item for c in "*?["):
             matches = sorted(Path(m) for m in glob.glob(item, recursive=True))
             if not matches:
