@@ -90,3 +90,21 @@ def test_prune_removes_sessions_older_than_an_age(wsblock, run_echo_sample, stat
     assert wsblock("sessions", "--prune", "12h").out.startswith("removed 0 sessions")
     r = wsblock("sessions", "--prune", "soon")
     assert r.code == 2 and "--prune 'soon'" in r.err
+
+
+def test_a_journal_cut_short_by_a_kill_is_said_by_export_and_replay(
+    wsblock, run_echo_sample, echo_cli, state_dir
+) -> None:
+    assert run_echo_sample().code == 0
+    (path,) = state_dir.rglob("*.ndjson")
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-15])  # the last record, cut as a SIGKILL mid-write leaves it
+    lines = whole.count(b"\n")
+    said = f"{path.name}: its last line ({lines}, "
+    r = wsblock("export", "last", "--format", "ndjson")
+    assert r.code == 0, r.err
+    assert len(r.out.splitlines()) == lines - 1  # the whole records, exported
+    assert said in r.err and f"read up to line {lines - 1}" in r.err
+    r = wsblock("replay", "last", "--url", echo_cli.base, "--speed", "0")
+    assert r.code == 0, r.out + r.err
+    assert said in r.err

@@ -154,11 +154,21 @@ def test_a_line_cut_by_a_kill_is_skipped(log_dir: Path, sessions: dict[str, Path
     whole = path.read_bytes()
     complete = list(read_session(path))
     last_start = whole.rstrip(b"\n").rfind(b"\n") + 1
+    line = whole.count(b"\n")  # the last line's number
     for cut in (last_start + 1, last_start + 20, len(whole) - 2):
         path.write_bytes(whole[:cut])
-        assert list(read_session(path)) == complete[:-1], cut
+        records = read_session(path)
+        assert list(records) == complete[:-1], cut
+        # left out, and said: which line, how much of it is on disk
+        assert records.cut is not None
+        assert (records.cut.line, records.cut.size) == (line, cut - last_start)
+        assert f"its last line ({line}, {cut - last_start} bytes) was cut short" in (
+            records.cut.words()
+        )
     path.write_bytes(whole[: len(whole) - 1])  # only the newline is missing: still whole
-    assert list(read_session(path)) == complete
+    records = read_session(path)
+    assert list(records) == complete
+    assert records.cut is None
 
 
 def test_a_cut_inside_a_multibyte_character_is_skipped(log_dir: Path) -> None:

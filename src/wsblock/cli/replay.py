@@ -44,11 +44,14 @@ def rules(ignore: tuple[str, ...]) -> IgnoreRules:
 def recording(ref: str, log_dir: Path | None) -> Recording:
     """The recorded session ``ref`` names, or :class:`BadInput` saying why not."""
     try:
-        return read_recording(ref, log_dir)
+        rec = read_recording(ref, log_dir)
     except JournalError as e:
         raise BadInput(str(e)) from None
     except OSError as e:
         raise BadInput(f"session {ref!r}: cannot read it: {e.strerror or e}") from None
+    if rec.cut is not None:
+        click.echo(f"wsblock: warning: {rec.cut.words()}", err=True)
+    return rec
 
 
 def first_only(rec: Recording, what: str) -> str | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -193,13 +195,13 @@ def export(
     if output is not None and not output.parent.is_dir():
         raise BadInput(f"-o {output}: the folder {output.parent} does not exist")
     try:
-        records = read_session(path)
-        first = next(records, None)
+        source = read_session(path)
+        first = next(source, None)
     except JournalError as e:
         raise BadInput(f"{path} is not a wsblock journal: {e}") from None
     if first is None or first.get("event") != "session":
         raise BadInput(f"{path} is not a wsblock journal (it does not start with a session record)")
-    records = itertools.chain([first], records)
+    records: Iterator[dict[str, Any]] = itertools.chain([first], source)
     codecs = [] if raw else _codecs(first, path, decode, encode, project)
     if any(codecs):
         records = with_decoded(records, *codecs)
@@ -220,6 +222,9 @@ def export(
             export_records(records, fmt, out)
     except JournalError as e:
         raise BadInput(str(e)) from None
+    finally:
+        if source.cut is not None:
+            click.echo(f"wsblock: warning: {source.cut.words()}", err=True)
     click.echo(f"wrote {output}", err=True)
 
 

@@ -7,7 +7,7 @@ import csv
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal, TextIO, cast
 
@@ -21,12 +21,13 @@ ExportFormat = Literal["json", "csv", "ndjson"]
 
 def read_session(
     ref: str | os.PathLike[str], log_dir: str | os.PathLike[str] | None = None
-) -> Iterator[dict[str, Any]]:
+) -> Records:
     """The records of a journal, in order, as dicts (the ``session`` record first).
 
     ``ref`` is anything :func:`find_session` takes; it is resolved now (raising
     :class:`SessionNotFoundError`), the file is read lazily. A last line cut short
-    (a process killed mid-write) is skipped; a malformed line elsewhere raises
+    (a process killed mid-write) is left out, and said by :attr:`Records.cut` for the
+    reader to say; a malformed line elsewhere raises
     :class:`JournalError` naming the file and line.
     """
     path = find_session(ref, log_dir)
@@ -34,26 +35,57 @@ def read_session(
         f = open(path, "rb")  # closed by the generator
     except OSError as exc:
         raise JournalError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return _records(f, path)
+    return Records(f, path)
 
 
-def _records(f: IO[bytes], path: Path) -> Iterator[dict[str, Any]]:
-    with f:
-        number = 0
-        for line in f:
-            number += 1
-            complete = line.endswith(b"\n")
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                if not complete:
-                    return  # cut short by a kill: the file ends here
-                raise JournalError(f"{path}:{number}: not a JSON record") from None
-            if not isinstance(record, dict):
-                raise JournalError(f"{path}:{number}: not a JSON object")
-            yield record
+class Records(Iterator[dict[str, Any]]):
+    """:func:`read_session`'s records. Once read to the end, :attr:`cut` says whether the
+    file ended in a line cut short, which was left out: a reader says so (:meth:`Cut.words`)."""
+
+    def __init__(self, f: IO[bytes], path: Path):
+        self.path = path
+        self.cut: Cut | None = None
+        self._records = self._read(f)
+
+    def __next__(self) -> dict[str, Any]:
+        return next(self._records)
+
+    def close(self) -> None:
+        self._records.close()
+
+    def _read(self, f: IO[bytes]) -> Generator[dict[str, Any], None, None]:
+        path = self.path
+        with f:
+            number = 0
+            for line in f:
+                number += 1
+                complete = line.endswith(b"\n")
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    if not complete:  # cut short by a kill: the file ends here
+                        self.cut = Cut(path, number, len(line))
+                        return
+                    raise JournalError(f"{path}:{number}: not a JSON record") from None
+                if not isinstance(record, dict):
+                    raise JournalError(f"{path}:{number}: not a JSON object")
+                yield record
+
+
+class Cut:
+    """A journal's last line, cut short: its number and the bytes of it on disk."""
+
+    def __init__(self, path: Path, line: int, size: int):
+        self.path, self.line, self.size = path, line, size
+
+    def words(self) -> str:
+        return (
+            f"{self.path.name}: its last line ({self.line}, {self.size} bytes) was cut short "
+            "(the process writing it was killed, or is writing it now) and is left out: "
+            f"read up to line {self.line - 1}"
+        )
 
 
 _TEXT_KEYS = ("data", "reason", "error", "body", "name", "request", "url", "subprotocol")

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from wsblock.conversation.compare import Msg
 from wsblock.variables.masking import MASK
 
-from .query import read_session
+from .query import Cut, read_session
 from .records import SESSION_EVENT
 from .store import JournalError, find_session
 
@@ -54,6 +54,8 @@ class Recording:
     reconnected: bool = False
     """The session connected again after its first connection (reconnect, the app's
     Reconnect): only that first connection is in ``messages``."""
+    cut: Cut | None = None
+    """The journal ended in a line cut short (left out), within what was read."""
 
     @property
     def id(self) -> str:
@@ -118,6 +120,7 @@ def read_recording(
             # read on only as far as the next connection, if there is one
             recording.reconnected = any(r.get("event") == "open" for r in records)
             break
+    recording.cut = records.cut
     return recording
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -721,8 +721,9 @@ def export_session(journal: Journal | None, model: LogModel, fmt: str, target: P
     from wsblock.journal import event_to_dict, export, read_session
 
     target = Path(target)
+    records: Iterator[dict]
     if journal is not None:
-        journal.flush()
+        journal.flush()  # every line whole: none is cut short
         records = read_session(journal.path)
     else:
         records = (event_to_dict(model.as_event(row), model.masker) for row in range(len(model)))
