@@ -162,7 +162,7 @@ def test_a_line_cut_by_a_kill_is_skipped(log_dir: Path, sessions: dict[str, Path
         # left out, and said: which line, how much of it is on disk
         assert records.cut is not None
         assert (records.cut.line, records.cut.size) == (line, cut - last_start)
-        assert f"its last line ({line}, {cut - last_start} bytes) was cut short" in (
+        assert f"its last line ({line}, {cut - last_start:,} bytes) was cut short" in (
             records.cut.words()
         )
     path.write_bytes(whole[: len(whole) - 1])  # only the newline is missing: still whole

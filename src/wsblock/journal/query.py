@@ -82,7 +82,7 @@ class Cut:
 
     def words(self) -> str:
         return (
-            f"{self.path.name}: its last line ({self.line}, {self.size} bytes) was cut short "
+            f"{self.path.name}: its last line ({self.line}, {self.size:,} bytes) was cut short "
             "(the process writing it was killed, or is writing it now) and is left out: "
             f"read up to line {self.line - 1}"
         )
