@@ -359,3 +359,21 @@ async def test_escape_during_a_replay_closes_its_session(
         assert replay.journal_path is not None
         records = [json.loads(line) for line in replay.journal_path.read_text().splitlines()]
         assert records[-1]["event"] == "close" and records[-1]["by"] == "client"
+
+
+async def test_a_session_whose_journal_was_cut_short_says_so(echo_url: str) -> None:
+    path = await record(f"{echo_url}/echo", ['{"op": "hi"}'])
+    path.write_bytes(path.read_bytes()[:-10])  # its last line, cut as a kill leaves it
+    app = make_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(app, pilot)
+        await pilot.press("r")
+        assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
+
+        def warned() -> bool:
+            return any(
+                n.title == "Journal cut short" and f"{path.name}: its last line" in n.message
+                for n in app._notifications
+            )
+
+        assert await until(pilot, warned, timeout=WAIT)

@@ -112,6 +112,8 @@ class ReplayScreen(Screen[None]):
             if recording.reconnected
             else ""
         )
+        if recording.cut is not None:
+            self.notify(recording.cut.words(), title="Journal cut short", severity="warning")
         self.running = True
         journal = None
         try:

@@ -146,7 +146,10 @@ class SessionsScreen(Screen[None]):
             self.notify(f"The mock of {session_id} runs at {running.url}", timeout=6)
             return
         try:
-            script = recorded_script(read_recording(self.sessions[session_id]))
+            recording = read_recording(self.sessions[session_id])
+            if recording.cut is not None:
+                self.notify(recording.cut.words(), title="Journal cut short", severity="warning")
+            script = recorded_script(recording)
             mock = await self.mocks.start(script, session_id)
         except (JournalError, ValueError, OSError) as e:
             self.notify(str(e), title="Cannot start the mock", severity="error", timeout=10)
