@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,3 +206,29 @@ def hostile() -> Iterator[Peer]:
     line = _wait_line(proc, "listening ", 20, "the hostile server")
     yield Peer("127.0.0.1", int(line.split()[1]))
     stop_process(proc)
+
+
+@pytest.fixture
+def mock_server(state_dir: Path) -> Iterator[Callable[..., tuple[Peer, subprocess.Popen]]]:
+    """Start ``wsblock mock ARGS --port 0``; its stderr (the log) is read after it stops."""
+    procs: list[subprocess.Popen] = []
+
+    def start(*args: str) -> tuple[Peer, subprocess.Popen]:
+        env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1")
+        proc = subprocess.Popen(
+            [WSBLOCK, "mock", *args, "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        procs.append(proc)
+        line = proc.stdout.readline() if proc.stdout else ""
+        if not line.startswith("listening "):
+            proc.kill()
+            pytest.fail(f"wsblock mock did not start: {line!r} {proc.stderr.read()}")
+        return Peer("127.0.0.1", int(line.split()[1])), proc
+
+    yield start
+    for proc in procs:
+        stop_process(proc)

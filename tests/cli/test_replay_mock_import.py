@@ -4,18 +4,16 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
-import subprocess
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_paths import SAMPLES, WSBLOCK
+from cli_paths import SAMPLES
 from websockets.sync.server import ServerConnection, serve
 
-from peers.fixtures import Peer, stop_process
+from peers.fixtures import Peer, stop_mock
 
 HAR = Path(__file__).resolve().parents[1] / "fixtures" / "har" / "chat.har"
 #: chat.har with a second WebSocket entry: another origin and path, the same
@@ -43,32 +41,6 @@ def other_server() -> Iterator[Peer]:
     yield Peer("127.0.0.1", server.socket.getsockname()[1])
     server.shutdown()
     thread.join(10)
-
-
-@pytest.fixture
-def mock_server(state_dir: Path) -> Iterator[Callable[..., tuple[Peer, subprocess.Popen]]]:
-    """Start ``wsblock mock ARGS --port 0``; its stderr (the log) is read after it stops."""
-    procs: list[subprocess.Popen] = []
-
-    def start(*args: str) -> tuple[Peer, subprocess.Popen]:
-        env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1")
-        proc = subprocess.Popen(
-            [WSBLOCK, "mock", *args, "--port", "0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        procs.append(proc)
-        line = proc.stdout.readline() if proc.stdout else ""
-        if not line.startswith("listening "):
-            proc.kill()
-            pytest.fail(f"wsblock mock did not start: {line!r} {proc.stderr.read()}")
-        return Peer("127.0.0.1", int(line.split()[1])), proc
-
-    yield start
-    for proc in procs:
-        stop_process(proc)
 
 
 def _record(run_echo_sample) -> None:
@@ -133,19 +105,9 @@ def test_the_mock_of_a_session_passes_the_original_file(
         "0",
     )
     assert result.code == 1
-    stop_process_log = _stop(proc)
+    stop_process_log = stop_mock(proc)
     assert "client 1 → message 1 (hello) matched" in stop_process_log
     assert "client 2 → unmatched" in stop_process_log
-
-
-def _stop(proc: subprocess.Popen) -> str:
-    proc.terminate()
-    try:
-        _, err = proc.communicate(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        _, err = proc.communicate()
-    return err
 
 
 def test_import_har_then_run_against_its_mock(wsblock, mock_server, tmp_path: Path) -> None:
@@ -178,7 +140,7 @@ def test_import_har_then_run_against_its_mock(wsblock, mock_server, tmp_path: Pa
     )
     assert result.code == 0, result.out + result.err
     assert "4 out / 5 in" in result.out
-    log = _stop(proc)
+    log = stop_mock(proc)
     assert "client 1 → message 4 matched" in log
     assert "qwerty12345" not in log
 
@@ -227,7 +189,7 @@ def test_import_har_of_two_entries_then_run_against_its_mock(
     with pytest.raises(InvalidStatus) as refused:
         connect(f"{peer.base}/elsewhere", open_timeout=20)
     assert refused.value.response.status_code == 404
-    log = _stop(proc)
+    log = stop_mock(proc)
     assert "/socket: entry 1, 5 server messages, 4 client ones" in log
     assert "/prices: entry 2, 3 server messages, 1 client ones" in log
     assert "connected /socket (plays entry 1)" in log
@@ -254,7 +216,7 @@ def test_import_har_entry_picks_one(wsblock, mock_server, tmp_path: Path) -> Non
         "run", str(out), "-e", str(env), "--env-var", f"WS_BASE={peer.base}", "--linger", "0"
     )
     assert result.code == 0, result.out + result.err
-    assert "client 1 connected /prices\n" in _stop(proc)
+    assert "client 1 connected /prices\n" in stop_mock(proc)
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from cli_paths import SAMPLES
+from websockets.sync.client import connect
 
-from peers.fixtures import Peer, graphql_peer, socketio_peer  # noqa: F401
+from peers.fixtures import Peer, graphql_peer, socketio_peer, stop_mock  # noqa: F401
+
+WAIT = 20.0  # a loaded machine: room for the servers
 
 
 def _journals(state_dir: Path, name: str) -> list[dict]:
@@ -117,14 +122,111 @@ def test_graphql_session_replays_with_its_variables_and_operation(
     assert r.code == 0 and json.loads(r.out)["same"] is True, r.out + r.err
 
 
-def test_mock_of_a_socketio_session_says_it_cannot_serve_it(
+def test_socketio_sessions_are_mocked_and_the_file_passes_against_them(
     wsblock,
+    mock_server,
     socketio_peer: Peer,  # noqa: F811
     state_dir: Path,
 ) -> None:
     _record_socketio(wsblock, socketio_peer)
-    r = wsblock("mock", _id(state_dir, "the-admin-namespace"), "--port", "0", timeout=30)
-    assert r.code == 2, r.out + r.err
-    assert "spoke socket.io on the WebSocket" in r.err
-    assert "the mock serves raw WebSocket sessions only" in r.err
-    assert "Traceback" not in r.err
+    sample = str(SAMPLES / "wss" / "socketio.void")
+    # each request against the mock of its own session: events, acks, a stream; and a
+    # namespace joined with auth (recorded masked: the mock does not compare it)
+    for n, name in ((1, "socket-io-events"), (2, "the-admin-namespace")):
+        peer, proc = mock_server(_id(state_dir, name), "--speed", "0", "--strict")
+        r = wsblock(
+            "run",
+            sample,
+            "--request",
+            str(n),
+            f"--env-var=SIO_URL=http://127.0.0.1:{peer.port}",
+            "--env-var=ADMIN_TOKEN=an0ther-t0ken",
+            "--linger",
+            "0",
+        )
+        assert r.code == 0, r.out + r.err
+        log = stop_mock(proc)
+        assert "unmatched" not in log and "matched" in log, log
+
+
+def test_a_socketio_mock_answers_a_client_of_its_own_ids_and_pings_it(
+    wsblock,
+    mock_server,
+    socketio_peer: Peer,  # noqa: F811
+    state_dir: Path,
+) -> None:
+    _record_socketio(wsblock, socketio_peer)
+    peer, proc = mock_server(_id(state_dir, "socket-io-events"), "--speed", "0", "--strict")
+    url = f"ws://127.0.0.1:{peer.port}/socket.io/?EIO=4&transport=websocket"
+    with connect(url, open_timeout=WAIT) as ws:
+        opened = ws.recv(WAIT)
+        assert opened.startswith("0{") and json.loads(opened[1:])["pingInterval"] == 300
+        ws.send("40")
+        assert ws.recv(WAIT).startswith("40{")
+        welcome = ws.recv(WAIT)
+        assert welcome.startswith('42["welcome"')
+        echo = json.dumps(["echo", {"hello": "world", "id": json.loads(welcome[2:])[1]["id"]}])
+        ws.send("42" + echo)
+        assert json.loads(ws.recv(WAIT)[2:]) == json.loads(echo)
+        # this client's ack ids are not the recorded ones (0, 1): the answers carry them
+        ws.send('427["add",{"a":2,"b":3}]')
+        ws.send('428["add",{"a":10,"b":20}]')
+        assert [ws.recv(WAIT), ws.recv(WAIT)] == ['437[{"sum":5}]', '438[{"sum":30}]']
+        # Engine.IO's server pings, every pingInterval of the recording (300 ms)
+        while (frame := ws.recv(WAIT)) != "2":  # the ticks of the stream come first
+            assert frame.startswith('42["tick"'), frame
+        ws.send("3")
+    log = stop_mock(proc)
+    assert "unmatched" not in log and "message 3 (add) matched" in log, log
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["graphql-transport-ws", "graphql-ws"])
+def test_graphql_sessions_are_mocked_and_the_file_passes_against_them(
+    wsblock,
+    mock_server,
+    graphql_peer: Peer,  # noqa: F811
+    tmp_path: Path,
+    legacy: bool,
+) -> None:
+    sample = SAMPLES / "wss" / "graphql.void"
+    if legacy:  # the same conversation in subscriptions-transport-ws, on the peer's /legacy
+        text = sample.read_text().replace("{{GQL_URL}}/graphql", "{{GQL_URL}}/legacy")
+        text = text.replace("- graphql-transport-ws", "- graphql-ws")
+        sample = tmp_path / "legacy.void"
+        sample.write_text(re.sub(r"(?m)^(\s*)- next$", r"\1- data", text))
+    r = wsblock("run", str(sample), f"--env-var=GQL_URL={graphql_peer.base}", "--linger", "0")
+    assert r.code == 0, r.out + r.err
+    peer, proc = mock_server("last", "--speed", "0", "--strict")
+    r = wsblock("run", str(sample), f"--env-var=GQL_URL={peer.base}", "--linger", "0")
+    assert r.code == 0, r.out + r.err
+    assert "2 out / 7 in" in r.out
+    log = stop_mock(proc)
+    assert "message 3 (countdown) matched" in log and "unmatched" not in log, log
+
+
+def test_a_graphql_mock_answers_a_client_of_its_own_ids(
+    wsblock,
+    mock_server,
+    graphql_peer: Peer,  # noqa: F811
+    state_dir: Path,
+) -> None:
+    sample = str(SAMPLES / "wss" / "graphql.void")
+    r = wsblock("run", sample, f"--env-var=GQL_URL={graphql_peer.base}", "--linger", "0")
+    assert r.code == 0, r.out + r.err
+    peer, proc = mock_server("last", "--speed", "0", "--strict")
+    # a client of its own ids (graphql-ws chooses UUIDs), that pings
+    with connect(f"{peer.base}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send('{"type":"connection_init","payload":{"token":"x"}}')
+        assert json.loads(ws.recv(WAIT)) == {"type": "connection_ack"}
+        ws.send('{"type":"ping"}')
+        assert json.loads(ws.recv(WAIT)) == {"type": "pong"}
+        recorded = _journals(state_dir, "graphql-a-query")
+        first = json.loads(next(x for x in recorded if x["event"] == "sent")["data"])
+        ws.send(json.dumps({**first, "id": "a1b2-c3"}))
+        answers = [json.loads(ws.recv(WAIT)) for _ in range(2)]
+        assert [(a["type"], a["id"]) for a in answers] == [
+            ("next", "a1b2-c3"),
+            ("complete", "a1b2-c3"),
+        ]
+    log = stop_mock(proc)
+    assert "unmatched" not in log, log

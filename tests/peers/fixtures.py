@@ -202,6 +202,17 @@ def jsonrpc_peer() -> Iterator[Peer]:
     yield from _python_peer("jsonrpc_server.py")
 
 
+def stop_mock(proc: subprocess.Popen) -> str:
+    """Stop a server started with its stderr piped (a ``wsblock mock``); what it logged."""
+    proc.terminate()
+    try:
+        _, err = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err
+
+
 def stop_process(proc: subprocess.Popen) -> None:
     """Terminate a peer's process (kill it after 5 s) and close its pipes."""
     proc.terminate()

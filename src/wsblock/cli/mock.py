@@ -73,6 +73,8 @@ def script_of(source: str, entry: int | None, log_dir: Path | None) -> Script | 
 
 def _counts(script: Script) -> str:
     sent = sum(1 for m in script.messages if m.dir == "out")
+    if script.protocol != "websocket":  # its frames, the protocol's own among them
+        return f"{script.protocol}, {len(script.messages) - sent} server frames, {sent} client ones"
     return f"{len(script.messages) - sent} server messages, {sent} client ones"
 
 
@@ -137,7 +139,8 @@ def mock(
     client message that matches the next recorded one (same text; JSON equal outside
     --ignore paths) gets the server's recorded answers, paced as recorded. A message
     that matches nothing is logged (and closes with 1008 under --strict). Each
-    connection replays from the start.
+    connection replays from the start. A Socket.IO or GraphQL session is served in its
+    protocol, its answers with the client's own ack and operation ids.
 
     \b
     Examples:

@@ -56,6 +56,13 @@ class Recording:
     Reconnect): only that first connection is in ``messages``."""
     cut: Cut | None = None
     """The journal ended in a line cut short (left out), within what was read."""
+    frames: list[Msg] = field(default_factory=list)
+    """Every frame of the first connection as it went on the wire, in order: a protocol's
+    own (Socket.IO's open and namespace packets, GraphQL's ``connection_init``) and the
+    messages as sent (a Socket.IO event's packet, ``raw``). What a mock of a session that
+    spoke a protocol plays; ``at`` from the first frame."""
+    frame_names: list[str] = field(default_factory=list)
+    """The name of each frame (``connect /``, a saved message's), else ""."""
 
     @property
     def id(self) -> str:
@@ -95,10 +102,15 @@ def read_recording(
         handshake=dict(first.get("handshake") or {}),
     )
     opened = False
+    wire: list[tuple[dict[str, Any], float]] = []  # the frames' records, and their times
     for record in records:
         kind = record.get("event")
         if kind == "connecting" and recording.url is None:
             recording.url = record.get("url")
+        if kind == "connecting" and not opened:
+            wire.clear()  # an attempt that failed: its frames are not the connection's
+        if kind in ("protocol", "sent", "received") and (opened or kind == "protocol"):
+            wire.append((record, float(record.get("mono", 0.0))))
         if kind == "open":
             if opened:
                 recording.reconnected = True
@@ -121,6 +133,17 @@ def read_recording(
             recording.reconnected = any(r.get("event") == "open" for r in records)
             break
     recording.cut = records.cut
+    if wire:
+        origin = wire[0][1]
+        for record, _ in wire:
+            frame = _msg(record, origin, path)
+            if "raw" in record:  # a protocol's message: the packet it went as
+                frame = Msg("text", str(record["raw"]), frame.at, frame.dir)
+            elif record.get("event") == "protocol":
+                out = record.get("dir") == "out"
+                frame = Msg("text", frame.data, frame.at, "out" if out else "in")
+            recording.frames.append(frame)
+            recording.frame_names.append(str(record.get("name") or ""))
     return recording
 
 

@@ -8,7 +8,9 @@ next recorded client message (same text; JSON equal outside the ``--ignore`` pat
 :func:`~wsblock.conversation.compare.same_message`), the server's recorded answers
 follow, paced as recorded (divided by ``speed``; 0: at once). A message that matches
 nothing is logged and answered by nothing, or closes the connection with 1008 under
-``strict``. When the recording ended with the server closing, so does the mock.
+``strict``. When the recording ended with the server closing, so does the mock. A
+session that spoke Socket.IO or GraphQL is played frame by frame in its protocol: its
+keep-alives, and the client's own ids in the recorded answers (:mod:`.wire`).
 
 ::
 
@@ -31,6 +33,7 @@ from websockets.http11 import Request, Response
 from wsblock.conversation.compare import NO_RULES, IgnoreRules, Msg, same_message
 from wsblock.servers.listen import listen
 from wsblock.servers.routes import Route, Routes, Script
+from wsblock.servers.wire import Wire, wire_for
 
 MAX_SIZE = 64 * 1024 * 1024
 
@@ -85,9 +88,18 @@ class Mock:
             return route.script.subprotocol
         return offered[0] if offered else None
 
-    async def _answer(self, ws: ServerConnection, script: Script, start: int, since: float) -> int:
+    async def _answer(
+        self,
+        ws: ServerConnection,
+        script: Script,
+        start: int,
+        since: float,
+        wire: Wire,
+        ids: dict[str, str],
+    ) -> int:
         """Send the server's messages from position ``start`` until the next client
-        message, paced from ``since``; the position of that client message."""
+        message, paced from ``since``, with the client's ids; the position of that
+        client message."""
         messages = script.messages
         i = start
         while i < len(messages) and messages[i].dir == "in":
@@ -97,7 +109,7 @@ class Mock:
                 if delay > 0:
                     await asyncio.sleep(delay)  # pacing as recorded: the wait is the point
                 since = msg.at
-            await ws.send(msg.data)
+            await ws.send(wire.rewrite(msg, ids))
             i += 1
         return i
 
@@ -109,17 +121,34 @@ class Mock:
         plays = f" (plays {route.name})" if self.routes.by_path and route.name else ""
         self.log(f"client {n} connected {path}{plays}")  # no query: it may hold a token
         messages = script.messages
+        wire = wire_for(script.protocol)
+        ids: dict[str, str] = {}  # a recorded id -> the one this client chose
         sent_by_client = 0
+        first = next((m for m in messages if m.dir == "in"), None)
+        pings = wire.ping(first)
+        pinger = asyncio.ensure_future(_ping(ws, *pings)) if pings else None
         try:
-            pos = await self._answer(ws, script, 0, 0.0)
+            pos = await self._answer(ws, script, 0, 0.0, wire, ids)
             async for data in ws:
+                if (reply := wire.control(data)) is not None:  # the protocol's keep-alive
+                    if reply:
+                        await ws.send(reply)
+                    continue
                 got = Msg("binary" if isinstance(data, bytes) else "text", data, dir="out")
-                if pos < len(messages) and same_message(messages[pos], got, self.rules):
+                seen = wire.comparable(got)
+                want = wire.comparable(messages[pos]) if pos < len(messages) else None
+                if (
+                    want is not None
+                    and want.head == seen.head
+                    and same_message(want.msg, seen.msg, self.rules)
+                ):
+                    if seen.key is not None and want.key is not None:
+                        ids[want.key] = seen.key
                     sent_by_client += 1
                     name = script.names.get(sent_by_client)
                     label = f" ({name})" if name else ""
                     self.log(f"client {n} → message {sent_by_client}{label} matched")
-                    pos = await self._answer(ws, script, pos + 1, messages[pos].at)
+                    pos = await self._answer(ws, script, pos + 1, messages[pos].at, wire, ids)
                     if pos >= len(messages) and script.close is not None:
                         code, reason = script.close
                         self.log(f"client {n}: end of the recording, closing {code}")
@@ -133,7 +162,20 @@ class Mock:
                     break
         except ConnectionClosed:
             pass
+        finally:
+            if pinger is not None:
+                pinger.cancel()
         self.log(f"client {n} closed ({ws.close_code})")
+
+
+async def _ping(ws: ServerConnection, interval: float, frame: str) -> None:
+    """The protocol's pings (Socket.IO's server pings), until the connection closes."""
+    try:
+        while True:
+            await asyncio.sleep(interval)  # the protocol's interval, as recorded
+            await ws.send(frame)
+    except ConnectionClosed:
+        pass
 
 
 async def serve(

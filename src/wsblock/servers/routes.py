@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 
 from wsblock.conversation.compare import Msg
 from wsblock.journal.recording import Recording
+from wsblock.servers.wire import PROTOCOLS
 
 
 @dataclass(frozen=True)
@@ -38,29 +39,62 @@ class Script:
     """How the server closed the recorded connection, if it did."""
     names: dict[int, str] = field(default_factory=dict)
     """Names of the client's messages, by position among them (for the log)."""
+    protocol: str = "websocket"
+    """The protocol spoken on the WebSocket: ``messages`` are then its frames, played as
+    :mod:`wsblock.servers.wire` says (Socket.IO, GraphQL over WebSocket)."""
 
 
 def recorded_script(recording: Recording) -> Script:
     """The :class:`Script` of a recorded session (its first connection); ``ValueError``
-    when it never connected, or spoke a protocol on the WebSocket (Socket.IO, GraphQL)
-    that the mock does not serve."""
+    when it never connected, or cannot be played (see :func:`_protocol`)."""
     if recording.opened_at is None:
         raise ValueError(f"{recording.id}: the session never connected: there is nothing to play")
-    options = recording.handshake.get("options") or {}
-    protocol = options.get("protocol") if isinstance(options, dict) else None
-    spoken = set(recording.sent_formats) & {"socket.io", "graphql"}
-    if (protocol and protocol != "websocket") or spoken:
-        what = protocol if protocol and protocol != "websocket" else ", ".join(sorted(spoken))
-        raise ValueError(
-            f"{recording.id}: the session spoke {what} on the WebSocket; the mock serves raw "
-            f"WebSocket sessions only (it would have to be a {what} server): "
-            "`wsblock replay` it against the real server instead"
-        )
     close = None
     if recording.close is not None and recording.close.get("by") == "server":
         close = (int(recording.close.get("code") or 1000), str(recording.close.get("reason") or ""))
-    names = {i: name for i, name in enumerate(recording.sent_names, 1) if name}
-    return Script(recording.messages, subprotocol=recording.subprotocol, close=close, names=names)
+    protocol = _protocol(recording)
+    if protocol == "websocket":
+        names = {i: name for i, name in enumerate(recording.sent_names, 1) if name}
+        return Script(
+            recording.messages, subprotocol=recording.subprotocol, close=close, names=names
+        )
+    sent = [
+        n for m, n in zip(recording.frames, recording.frame_names, strict=True) if m.dir == "out"
+    ]
+    return Script(
+        recording.frames,
+        subprotocol=recording.subprotocol,
+        close=close,
+        names={i: name for i, name in enumerate(sent, 1) if name},
+        protocol=protocol,
+    )
+
+
+def _protocol(recording: Recording) -> str:
+    """The protocol the session spoke on the WebSocket, as the mock plays it; ValueError
+    for one it cannot play: Socket.IO's binary events (their attachments are frames of
+    their own), or a session recorded before the journal kept its protocol's frames."""
+    options = recording.handshake.get("options") or {}
+    protocol = str((options.get("protocol") if isinstance(options, dict) else None) or "")
+    spoken = set(recording.sent_formats) & {"socket.io", "graphql"}
+    if protocol in ("", "websocket") and not spoken:
+        return "websocket"
+    what = protocol or ", ".join(sorted(spoken))
+    if protocol not in PROTOCOLS or not recording.frames:
+        raise ValueError(
+            f"{recording.id}: the session spoke {what} on the WebSocket and its journal does "
+            "not hold that protocol's frames (recorded by an older wsblock): "
+            "`wsblock replay` it against the real server instead"
+        )
+    if protocol == "socket.io" and any(
+        m.type == "binary" or (isinstance(m.data, str) and m.data[:2] in ("45", "46"))
+        for m in recording.frames
+    ):
+        raise ValueError(
+            f"{recording.id}: the session sent or received binary Socket.IO events; the mock "
+            "plays text events only: `wsblock replay` it against the real server instead"
+        )
+    return protocol
 
 
 @dataclass(frozen=True)
