@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from wsblock.conversation.compare import IgnoreRules, Msg, same_message
 from wsblock.servers.wire import GraphQL, Seen, SocketIO, Wire, wire_for
 
@@ -98,3 +100,27 @@ def test_graphql_pings_are_answered_where_the_protocol_has_them() -> None:
     legacy = wire_for("graphql-ws")
     assert legacy.control('{"type":"ping"}') is None  # subscriptions-transport-ws has none
     assert legacy.ping(Msg("text", '{"type":"connection_ack"}')) is None
+
+
+def test_a_socketio_session_without_its_packets_is_refused_in_words(tmp_path) -> None:
+    from wsblock.journal.recording import read_recording
+    from wsblock.servers.routes import recorded_script
+
+    records = [
+        {"event": "session", "name": "old", "handshake": {"options": {"protocol": "socket.io"}}},
+        {"event": "protocol", "dir": "in", "data": '0{"pingInterval":300}', "mono": 0.1},
+        {"event": "open", "mono": 0.2},
+        {"event": "sent", "format": "socket.io", "data": '["x"]', "mono": 0.3},
+    ]
+    path = tmp_path / "20261201T000000Z-old.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    recording = read_recording(path)
+    assert recording.frames == []
+    with pytest.raises(ValueError, match="does not hold that protocol's frames"):
+        recorded_script(recording)
+    # with the packet each event went as, it is played
+    records[-1]["raw"] = '42["x"]'
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    script = recorded_script(read_recording(path))
+    assert script.protocol == "socket.io"
+    assert [m.data for m in script.messages] == ['0{"pingInterval":300}', '42["x"]']

@@ -133,6 +133,8 @@ def read_recording(
             recording.reconnected = any(r.get("event") == "open" for r in records)
             break
     recording.cut = records.cut
+    if any(r.get("format") == "socket.io" and "raw" not in r for r, _ in wire):
+        wire.clear()  # an older journal: its events are not the packets they went as
     if wire:
         origin = wire[0][1]
         for record, _ in wire:
