@@ -205,3 +205,23 @@ def test_run_starts_without_the_writer_codecs_junit_or_protocols(echo_cli, tmp_p
     assert out.returncode == 0, out.stdout + out.stderr
     assert "1 passed, 0 failed" in out.stdout, out.stdout + out.stderr
     assert out.stderr.splitlines()[-1] == "", out.stderr
+
+
+SOCKETIO_PROBE = """
+import sys
+from wsblock.engine.protocols.socketio import SocketIO
+# python-socketio's clients (and aiohttp and requests with them) stay out: 220 ms
+heavy = sorted({m.partition(".")[0] for m in sys.modules} & {"aiohttp", "requests", "socketio",
+                                                               "engineio"})
+print(",".join(heavy))
+import socketio  # the package, whole, for whoever imports it
+from wsblock.engine.protocols.packets import sio
+print(socketio.Client.__name__, socketio.packet.Packet is not sio.Packet)
+"""
+
+
+def test_socketio_uses_the_packet_codecs_without_their_clients() -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", SOCKETIO_PROBE], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines() == ["", "Client True"], out.stdout + out.stderr

@@ -84,7 +84,7 @@ class SocketIO(Wire):
         return None
 
     def _packet(self, data: str) -> Any:
-        from socketio import packet as sio
+        from wsblock.engine.protocols.packets import sio
 
         try:
             return sio.Packet(encoded_packet=data[1:])
@@ -109,7 +109,7 @@ class SocketIO(Wire):
         p = self._packet(frame.data)
         if p is None or p.packet_type not in ACKS or str(p.id) not in ids:
             return frame.data  # a server's event keeps its own id
-        from socketio import packet as sio
+        from wsblock.engine.protocols.packets import sio
 
         new = ids[str(p.id)]
         again = sio.Packet(

@@ -1,8 +1,8 @@
 """Socket.IO 4 on Engine.IO 4, over one WebSocket (no HTTP long-polling), sans-I/O.
 
 The packets are encoded and decoded by ``python-engineio`` and ``python-socketio``
-(their ``packet`` modules only: their clients bring their own transports). The
-conversation:
+(their ``packet`` modules only, imported without the packages' clients:
+:mod:`.packets`). The conversation:
 
 * the server opens with Engine.IO ``0{"sid", "pingInterval", "pingTimeout", ...}``;
 * we join the namespace: ``40`` (``40/admin,``) with the ``connect-payload`` as ``auth``;
@@ -29,11 +29,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-from engineio import packet as eio
-from socketio import packet as sio
 
 from ...conversation.request import Message
 from .base import (
@@ -47,6 +44,12 @@ from .base import (
     Send,
     Violation,
 )
+
+if TYPE_CHECKING:
+    from engineio import packet as eio
+    from socketio import packet as sio
+else:  # python-engineio's and python-socketio's, without their clients
+    from .packets import eio, sio
 
 __all__ = ["SocketIO", "from_json", "to_json"]
 
