@@ -124,3 +124,35 @@ def test_a_socketio_session_without_its_packets_is_refused_in_words(tmp_path) ->
     script = recorded_script(read_recording(path))
     assert script.protocol == "socket.io"
     assert [m.data for m in script.messages] == ['0{"pingInterval":300}', '42["x"]']
+
+
+def test_the_frames_of_a_reconnect_are_not_the_first_connections(tmp_path) -> None:
+    from wsblock.journal.recording import read_recording
+
+    def protocol(direction: str, data: str, mono: float) -> dict:
+        return {"event": "protocol", "dir": direction, "data": data, "mono": mono}
+
+    records = [
+        {"event": "session", "name": "re", "handshake": {"options": {"protocol": "graphql-ws"}}},
+        {"event": "connecting", "mono": 0.0},
+        protocol("out", '{"type":"connection_init"}', 0.1),
+        {"event": "error", "mono": 0.2},  # refused: that attempt's frames are not kept
+        {"event": "connecting", "mono": 1.0},
+        protocol("out", '{"type":"connection_init"}', 1.1),
+        protocol("in", '{"type":"connection_ack"}', 1.2),
+        {"event": "open", "mono": 1.2},
+        {"event": "received", "format": "graphql", "data": '{"type":"ka"}', "mono": 1.3},
+        {"event": "connecting", "mono": 2.0},  # dropped, no close: connecting again
+        protocol("out", '{"type":"connection_init","payload":{"again":1}}', 2.1),
+        {"event": "open", "mono": 2.2},
+    ]
+    path = tmp_path / "20261201T000000Z-re.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    recording = read_recording(path)
+    assert recording.reconnected
+    assert [(m.dir, m.data) for m in recording.frames] == [
+        ("out", '{"type":"connection_init"}'),
+        ("in", '{"type":"connection_ack"}'),
+        ("in", '{"type":"ka"}'),
+    ]
+    assert [m.at for m in recording.frames] == pytest.approx([0.0, 0.1, 0.2])

@@ -103,14 +103,19 @@ def read_recording(
     )
     opened = False
     wire: list[tuple[dict[str, Any], float]] = []  # the frames' records, and their times
+    again = False  # the session is connecting again (no close recorded before)
     for record in records:
         kind = record.get("event")
         if kind == "connecting" and recording.url is None:
             recording.url = record.get("url")
-        if kind == "connecting" and not opened:
-            wire.clear()  # an attempt that failed: its frames are not the connection's
+        if kind == "connecting":
+            if opened:
+                again = True  # a reconnect: its frames are another connection's
+            else:
+                wire.clear()  # an attempt that failed: its frames are not the connection's
         if kind in ("protocol", "sent", "received") and (opened or kind == "protocol"):
-            wire.append((record, float(record.get("mono", 0.0))))
+            if not again:
+                wire.append((record, float(record.get("mono", 0.0))))
         if kind == "open":
             if opened:
                 recording.reconnected = True

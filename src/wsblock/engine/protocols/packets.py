@@ -11,7 +11,7 @@ may have one) runs its ``__init__`` and gets its own modules, as if these did no
 ::
 
     from wsblock.engine.protocols.packets import eio, sio
-    sio.Packet(encoded_packet='420["add",{"a":2}]').id   # 0
+    sio.Packet(encoded_packet='20["add",{"a":2}]').id   # 0: an event asking ack 0
 """
 
 from __future__ import annotations
