@@ -438,3 +438,40 @@ def test_what_import_har_takes_for_a_secret_stays_masked_when_the_file_runs(
     assert "sent" in shown and "received" in shown
     leaked = [value for value in NAMED_SECRETS.values() if value in shown]
     assert not leaked, leaked
+
+
+SOCKETIO_HAR = HAR.with_name("socketio.har")  # a page's Socket.IO: Engine.IO frames, pings
+
+
+def test_import_har_of_a_socketio_page_then_run_against_its_mock(
+    wsblock, mock_server, tmp_path: Path
+) -> None:
+    out = tmp_path / "sio.void"
+    result = wsblock("import", "har", str(SOCKETIO_HAR), "-o", str(out))
+    assert result.code == 0, result.out + result.err
+    text = out.read_text()
+    # a socket.io request: events, not Engine.IO frames; pings and Engine.IO's query left
+    # to the protocol; the auth's token a variable
+    assert text.count("format: socket.io") == 4 and text.count("ack: true") == 2
+    assert "- protocol\n" in text and "- socket.io\n" in text
+    assert '\'["add",{"a":2,"b":3}]\'' in text
+    assert "EIO" not in text and "transport" not in text and 'content: "3"' not in text
+    assert "t0k3n-fr0m-h4r" not in text and '{"token":"{{TOKEN}}"}' in text
+    assert "t0k3n-fr0m-h4r" in (tmp_path / "sio.env").read_text()
+    assert "args[0].sid" not in text  # a session id differs on every connection
+    peer, proc = mock_server(str(SOCKETIO_HAR), "--speed", "0", "--strict")
+    result = wsblock(
+        "run",
+        str(out),
+        "-e",
+        str(tmp_path / "sio.env"),
+        "--env-var",
+        f"WS_BASE={peer.base}",
+        "--linger",
+        "0",
+    )
+    assert result.code == 0, result.out + result.err
+    assert "4 out / 7 in" in result.out
+    log = stop_mock(proc)
+    assert "socket.io, 9 server frames, 5 client ones" in log  # pings: the mock's own
+    assert "unmatched" not in log and "client 1 → message 5 matched" in log, log

@@ -16,7 +16,13 @@ from test_fidelity_oracle import ORACLE, _empty_code_blocks, voiden_open_save
 from wsblock.document import Document
 
 HARS = Path(__file__).resolve().parents[1] / "fixtures" / "har"
-SECRETS = ("qwerty12345", "c00kie-s3cret", "eyJhbGciOiJIUzI1NiJ9", "f33d-t0ken-999")
+SECRETS = (
+    "qwerty12345",
+    "c00kie-s3cret",
+    "eyJhbGciOiJIUzI1NiJ9",
+    "f33d-t0ken-999",
+    "t0k3n-fr0m-h4r",
+)
 
 pytestmark = pytest.mark.skipif(
     not (ORACLE / "run.js").is_file(),
@@ -29,7 +35,7 @@ def _check(path: Path, env: Path) -> list[str | int]:
     return [r.returncode, *r.stdout.splitlines()[1:]]  # without the file name line
 
 
-@pytest.mark.parametrize("har, requests", [("chat.har", 1), ("two.har", 2)])
+@pytest.mark.parametrize("har, requests", [("chat.har", 1), ("two.har", 2), ("socketio.har", 1)])
 def test_an_imported_file_round_trips_through_voiden(
     tmp_path: Path, har: str, requests: int
 ) -> None:

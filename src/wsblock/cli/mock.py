@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 def _script(socket: HarSocket) -> Script:
+    """A HAR entry's script: its frames, in its protocol (Socket.IO, GraphQL: the mock
+    keeps their keep-alives itself, so the recorded ones are left out)."""
     messages = [
         Msg(
             "binary" if m.binary else "text",
@@ -30,8 +32,9 @@ def _script(socket: HarSocket) -> Script:
             "out" if m.sent else "in",
         )
         for m in socket.messages
+        if not socket.keepalive(m)
     ]
-    return Script(messages, subprotocol=socket.subprotocol)
+    return Script(messages, subprotocol=socket.subprotocol, protocol=socket.protocol)
 
 
 def _route(socket: HarSocket) -> Route:

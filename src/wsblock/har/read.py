@@ -15,9 +15,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from wsblock.document.readfile import NotReadable, read_text
 
@@ -58,6 +60,38 @@ class HarSocket:
             if name.lower() == "sec-websocket-protocol":
                 return value.strip() or None
         return None
+
+    @property
+    def protocol(self) -> str:
+        """The protocol spoken on the socket, as wsblock names it: ``socket.io`` (an
+        Engine.IO 4 WebSocket, its server's open packet first), ``graphql-transport-ws``
+        or ``graphql-ws`` (the subprotocol), else ``websocket``."""
+        if self.subprotocol in ("graphql-transport-ws", "graphql-ws"):
+            return self.subprotocol
+        query = dict(parse_qsl(urlsplit(self.url).query))
+        first = next((m for m in self.messages if not m.sent), None)
+        if (
+            query.get("EIO") == "4"
+            and query.get("transport") == "websocket"
+            and first is not None
+            and isinstance(first.data, str)
+            and first.data.startswith("0{")
+        ):
+            return "socket.io"
+        return "websocket"
+
+    def keepalive(self, message: HarMessage) -> bool:
+        """Whether ``message`` is one of its protocol's keep-alives (a mock answers those
+        itself): Engine.IO's pings and pongs, GraphQL's ``ping``, ``pong`` and ``ka``."""
+        data = message.data
+        if not isinstance(data, str):
+            return False
+        protocol = self.protocol
+        if protocol == "socket.io":
+            return data in ("2", "3")
+        if protocol.startswith("graphql"):
+            return re.fullmatch(r'\s*\{\s*"type"\s*:\s*"(ping|pong|ka)"\s*\}\s*', data) is not None
+        return False
 
 
 def _pairs(value: Any) -> list[tuple[str, str]]:

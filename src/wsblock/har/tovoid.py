@@ -49,7 +49,7 @@ KEPT = {"origin"}
 #: a run would show and journal it in clear.
 MORE_SECRET_NAMES = re.compile(r"auth|session|sig|jwt|credential", re.IGNORECASE)
 VOLATILE_KEY = re.compile(
-    r"(^|[_\-.])(id|uuid|guid|ts|time|timestamp|date|nonce|seq|sequence|created|updated|"
+    r"(^|[_\-.])(id|sid|uuid|guid|ts|time|timestamp|date|nonce|seq|sequence|created|updated|"
     r"expires?|at|ms|now|stamp)$|(Id|Ts|At|Time|Date|Stamp|Nonce|Uuid)$|^_",
 )
 VOLATILE_VALUE = re.compile(
@@ -177,6 +177,78 @@ def _preview(msg: HarMessage, vars: _Vars) -> str:
 
 
 @dataclass
+class _SocketIO:
+    """A socket's Socket.IO conversation: the namespace it joined, with what ``auth``,
+    and its packets in order: (sent?, the event array sent or the body received, ack
+    asked)."""
+
+    namespace: str
+    auth: Any
+    steps: list[tuple[bool, Any, bool]]
+
+
+def _socketio(socket: HarSocket) -> _SocketIO | None:
+    """The Socket.IO conversation of ``socket``, when it speaks Socket.IO in a way a
+    ``socket.io`` request can say: one namespace, text events; None otherwise (it is
+    imported frame by frame, as raw WebSocket)."""
+    if socket.protocol != "socket.io":
+        return None
+    from wsblock.engine.protocols.packets import sio
+
+    namespace: str | None = None
+    auth: Any = None
+    steps: list[tuple[bool, Any, bool]] = []
+    for msg in socket.messages:
+        data = msg.data
+        if not isinstance(data, str):
+            return None  # a binary event's attachment
+        if not data.startswith("4"):
+            continue  # Engine.IO's own: open, ping, pong, noop
+        try:
+            p = sio.Packet(encoded_packet=data[1:])
+        except (ValueError, TypeError, IndexError):
+            return None
+        ns = p.namespace or "/"
+        if namespace is not None and ns != namespace:
+            return None  # several namespaces: a request joins one
+        if p.packet_type == 0 and msg.sent:  # CONNECT: the namespace, and its auth
+            namespace, auth = ns, p.data
+        elif p.packet_type == 2 and isinstance(p.data, list) and p.data:  # EVENT
+            if msg.sent:
+                steps.append((True, p.data, p.id is not None))
+            else:
+                body: dict[str, Any] = {"event": p.data[0], "args": p.data[1:]}
+                if p.id is not None:
+                    return None  # the server asks for an ack: a rule would answer it
+                steps.append((False, body, False))
+        elif p.packet_type == 3 and not msg.sent:  # ACK of ours
+            steps.append((False, {"ack": p.id, "args": p.data}, False))
+        elif p.packet_type in (0, 1):
+            continue  # connected, disconnect
+        else:
+            return None  # binary events, an ack we sent, connect_error
+    return _SocketIO(namespace or "/", auth, steps)
+
+
+def _socketio_auths(socket: HarSocket) -> list[dict[str, Any]]:
+    """The ``auth`` of each namespace the page joined over Socket.IO (its secrets)."""
+    if socket.protocol != "socket.io":
+        return []
+    from wsblock.engine.protocols.packets import sio
+
+    auths = []
+    for msg in socket.messages:
+        if msg.sent and isinstance(msg.data, str) and msg.data.startswith("40"):
+            try:
+                p = sio.Packet(encoded_packet=msg.data[1:])
+            except (ValueError, TypeError, IndexError):
+                continue
+            if isinstance(p.data, dict):
+                auths.append(p.data)
+    return auths
+
+
+@dataclass
 class _Entry:
     """One socket's handshake, its secrets already variables (the first pass)."""
 
@@ -186,6 +258,7 @@ class _Entry:
     headers: list[tuple[str, str]]
     query: list[tuple[str, str]]
     subprotocols: list[str]
+    socketio: _SocketIO | None = None
 
 
 def _origins(sockets: Sequence[HarSocket]) -> dict[str, str]:
@@ -201,8 +274,11 @@ def _origins(sockets: Sequence[HarSocket]) -> dict[str, str]:
 
 def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
     parts = urlsplit(socket.url)
+    socketio = _socketio(socket)
     query: list[tuple[str, str]] = []
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if socketio is not None and name in ("EIO", "transport", "t", "sid"):
+            continue  # Engine.IO's own: the protocol adds them
         if _secret_name(name) and value:
             value = "{{" + vars.add(name, value) + "}}"
         query.append((name, value))
@@ -218,7 +294,11 @@ def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
             headers.append((name, "{{" + vars.add(name, value) + "}}"))
         elif low in KEPT or low.startswith("x-"):
             headers.append((name, value))
-    return _Entry(socket, base, parts.path or "/", headers, query, subprotocols)
+    for auth in _socketio_auths(socket):  # hidden in a request's payload or a raw frame
+        for key, value in auth.items():
+            if isinstance(value, str) and value and _secret_name(key):
+                vars.add(key, value)
+    return _Entry(socket, base, parts.path or "/", headers, query, subprotocols, socketio)
 
 
 def _blocks(entry: _Entry, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]:
@@ -234,10 +314,16 @@ def _blocks(entry: _Entry, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]
         block = new_block("query")
         block["content"][0]["rows"] = [new_row([n, v]) for n, v in entry.query]
         blocks.append(block)
-    if entry.subprotocols:
+    options = [["subprotocols", ", ".join(entry.subprotocols)]] if entry.subprotocols else []
+    if entry.socketio is not None:
+        options += _socketio_options(entry.socketio, vars)
+    if options:
         block = new_block("socket-options")
-        block["content"][0]["rows"] = [new_row(["subprotocols", ", ".join(entry.subprotocols)])]
+        block["content"][0]["rows"] = [new_row(row) for row in options]
         blocks.append(block)
+    if entry.socketio is not None:
+        messages, sent, received = _socketio_items(entry.socketio, vars)
+        return blocks + messages, sent, received
     items: list[dict[str, Any]] = []
     sent = received = 0
     for msg in entry.socket.messages:
@@ -257,6 +343,58 @@ def _blocks(entry: _Entry, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]
     if items:
         blocks.append({"type": "socket-messages", "attrs": {"uid": new_uid()}, "content": items})
     return blocks, sent, received
+
+
+def _socketio_options(conversation: _SocketIO, vars: _Vars) -> list[list[str]]:
+    rows = [["protocol", "socket.io"]]
+    if conversation.namespace != "/":
+        rows.append(["namespace", conversation.namespace])
+    if conversation.auth is not None:
+        rows.append(["connect-payload", vars.hide(_compact(conversation.auth))])
+    return rows
+
+
+def _socketio_items(conversation: _SocketIO, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]:
+    """The blocks' ``socket-messages`` of a Socket.IO conversation: each event sent (an
+    ack asked: ``ack: true``), each event or ack received as an expectation on its
+    event's name, its ack id and the arguments' stable fields."""
+    items: list[dict[str, Any]] = []
+    sent = received = 0
+    for out, value, ack in conversation.steps:
+        if out:
+            sent += 1
+            item = new_message(f"{value[0]} {sent}", "socket.io", vars.hide(_compact(value)))
+            if ack:
+                item["attrs"]["ack"] = True
+            items.append(item)
+            continue
+        received += 1
+        head = (
+            ["event", "body.event", "equals", str(value["event"])]
+            if "event" in value
+            else (["ack", "body.ack", "equals", str(value["ack"])])
+        )
+        rows = [head]
+        for i, arg in enumerate(value["args"][:3]):
+            rows += [
+                [
+                    f"args[{i}]{where.removeprefix('a')} is {vars.hide(v)}",
+                    f"body.args[{i}]{where.removeprefix('a')}",
+                    "equals",
+                    vars.hide(v),
+                ]
+                for where, v in _stable_fields(arg, "a")
+            ][:MAX_ROWS]
+        preview = " ".join(vars.hide(_compact(value.get("args", []))).split())
+        what = value["event"] if "event" in value else f"ack {value['ack']}"
+        preview = preview if len(preview) <= 30 else preview[:29] + "…"
+        items.append(new_expect(f"received {received}: {what} {preview}", 5, rows))
+    messages = {"type": "socket-messages", "attrs": {"uid": new_uid()}, "content": items}
+    return [messages] if items else [], sent, received
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _dump(node: dict[str, Any]) -> str:

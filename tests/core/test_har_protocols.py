@@ -1,0 +1,89 @@
+"""A HAR's WebSocket entry that speaks a protocol (har/read.py, har/tovoid.py): Socket.IO
+imported as a ``socket.io`` request when a request can say it, else frame by frame; the
+keep-alives a mock answers itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsblock.har.read import HarMessage, HarSocket
+from wsblock.har.tovoid import to_void
+
+URL = "wss://chat.example.com/socket.io/?EIO=4&transport=websocket"
+OPEN = '0{"sid":"a","upgrades":[],"pingInterval":25000,"pingTimeout":20000}'
+
+
+def socket(*frames: tuple[bool, str | bytes], url: str = URL, sub: str | None = None):
+    headers = [("Sec-WebSocket-Protocol", sub)] if sub else []
+    messages = [HarMessage(sent, data, n / 10) for n, (sent, data) in enumerate(frames)]
+    return HarSocket(1, 0, url, [], headers, messages)
+
+
+def test_the_protocol_is_read_from_the_url_the_first_frame_or_the_subprotocol() -> None:
+    assert socket((False, OPEN)).protocol == "socket.io"
+    assert socket((False, OPEN), url="wss://h/socket.io/?EIO=3&transport=websocket").protocol == (
+        "websocket"
+    )
+    assert socket((False, '42["x"]')).protocol == "websocket"  # no open packet first
+    assert socket(url="wss://h/graphql", sub="graphql-transport-ws").protocol == (
+        "graphql-transport-ws"
+    )
+    assert socket(url="wss://h/", sub="chat").protocol == "websocket"
+
+
+def test_keepalives_are_the_protocols_own() -> None:
+    sio = socket((False, OPEN))
+    assert sio.keepalive(HarMessage(False, "2")) and sio.keepalive(HarMessage(True, "3"))
+    assert not sio.keepalive(HarMessage(True, '42["x"]'))
+    gql = socket(url="wss://h/graphql", sub="graphql-ws")
+    assert gql.keepalive(HarMessage(False, '{"type": "ka"}'))
+    assert gql.keepalive(HarMessage(True, '{"type":"ping"}'))
+    assert not gql.keepalive(HarMessage(False, '{"type":"next","id":"1"}'))
+    assert not socket(url="wss://h/").keepalive(HarMessage(False, "2"))
+
+
+def test_a_socketio_conversation_becomes_a_socketio_request() -> None:
+    text = to_void(
+        socket(
+            (False, OPEN),
+            (True, '40/chat,{"token":"s3cr3t-t0ken"}'),
+            (False, '40/chat,{"sid":"b"}'),
+            (True, '42/chat,7["join",{"room":"lobby"}]'),
+            (False, '43/chat,7[{"ok":true}]'),
+            (False, "2"),
+            (True, "3"),
+        )
+    ).text
+    assert "- namespace\n" in text and "- /chat\n" in text
+    assert '{"token":"{{TOKEN}}"}' in text and "s3cr3t-t0ken" not in text
+    assert '\'["join",{"room":"lobby"}]\'' in text and "ack: true" in text
+    assert "body.ack" in text and "body.args[0].ok" in text
+    assert 'content: "3"' not in text and "EIO" not in text
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        (True, '42/other,["x"]'),  # a second namespace: a request joins one
+        (False, '421["ask",{}]'),  # the server asks for an ack: a rule would answer
+        (False, '451-["file",{"_placeholder":true,"num":0}]'),  # a binary event
+        (False, b"\x00\x01"),  # its attachment
+    ],
+)
+def test_what_a_socketio_request_cannot_say_is_imported_frame_by_frame(frame) -> None:
+    text = to_void(socket((False, OPEN), (True, "40"), (False, '40{"sid":"b"}'), frame)).text
+    assert "- socket.io\n" not in text  # no protocol row: raw frames, as recorded
+    assert 'content: "40"' in text
+
+
+def test_a_socketio_token_is_hidden_in_raw_frames_too() -> None:
+    imported = to_void(
+        socket(
+            (False, OPEN),
+            (True, '40{"token":"s3cr3t-t0ken"}'),
+            (False, '40{"sid":"b"}'),
+            (True, '42/other,["x"]'),  # a second namespace: imported frame by frame
+        )
+    )
+    assert "s3cr3t-t0ken" not in imported.text and "{{TOKEN}}" in imported.text
+    assert imported.env["TOKEN"] == "s3cr3t-t0ken" and "TOKEN" in imported.secrets
