@@ -475,3 +475,45 @@ def test_import_har_of_a_socketio_page_then_run_against_its_mock(
     log = stop_mock(proc)
     assert "socket.io, 9 server frames, 5 client ones" in log  # pings: the mock's own
     assert "unmatched" not in log and "client 1 → message 5 matched" in log, log
+
+
+def test_import_har_of_a_graphql_page_then_run_against_its_mock(
+    wsblock, mock_server, tmp_path: Path
+) -> None:
+    har = json.loads(HAR.read_text())
+    entry = next(e for e in har["log"]["entries"] if "_webSocketMessages" in e)
+    entry["request"]["url"] = "wss://api.example.com/graphql"
+    sub = {"name": "Sec-WebSocket-Protocol", "value": "graphql-transport-ws"}
+    entry["request"]["headers"] = [sub]
+    entry["response"]["headers"] = [sub]
+    t = entry["_webSocketMessages"][0]["time"]
+    frames = [
+        (True, {"type": "connection_init", "payload": {"authToken": "gql-t0ken-777"}}),
+        (False, {"type": "connection_ack"}),
+        (True, {"type": "ping"}),  # keep-alives: the mock answers them itself
+        (False, {"type": "pong"}),
+        (True, {"id": "1", "type": "subscribe", "payload": {"query": "{ hello }"}}),
+        (False, {"id": "1", "type": "next", "payload": {"data": {"hello": "world"}}}),
+        (False, {"id": "1", "type": "complete"}),
+    ]
+    entry["_webSocketMessages"] = [
+        {
+            "type": "send" if out else "receive",
+            "time": t + n / 10,
+            "opcode": 1,
+            "data": json.dumps(f),
+        }
+        for n, (out, f) in enumerate(frames)
+    ]
+    source = tmp_path / "gql.har"
+    source.write_text(json.dumps({"log": {**har["log"], "entries": [entry]}}))
+    out = tmp_path / "gql.void"
+    assert wsblock("import", "har", str(source), "-o", str(out)).code == 0
+    assert "gql-t0ken-777" not in out.read_text() and "{{AUTHTOKEN}}" in out.read_text()
+    peer, proc = mock_server(str(source), "--speed", "0", "--strict")
+    env = ("-e", str(tmp_path / "gql.env"), "--env-var", f"WS_BASE={peer.base}")
+    result = wsblock("run", str(out), *env, "--linger", "0")
+    assert result.code == 0, result.out + result.err
+    log = stop_mock(proc)
+    assert "graphql-transport-ws, 3 server frames, 2 client ones" in log  # no keep-alive
+    assert "unmatched" not in log, log

@@ -87,3 +87,22 @@ def test_a_socketio_token_is_hidden_in_raw_frames_too() -> None:
     )
     assert "s3cr3t-t0ken" not in imported.text and "{{TOKEN}}" in imported.text
     assert imported.env["TOKEN"] == "s3cr3t-t0ken" and "TOKEN" in imported.secrets
+
+
+def test_secrets_in_a_messages_json_stay_out_of_the_file() -> None:
+    imported = to_void(
+        socket(
+            (True, '{"type":"connection_init","payload":{"authToken":"gql-s3cret-1"}}'),
+            (False, '{"type":"connection_ack"}'),
+            (True, '{"op":"login","password":"pw-s3cret-2","user":"ada"}'),
+            (False, '{"op":"welcome","session_token":"srv-s3cret-3","user":"ada"}'),
+            url="wss://h/graphql",
+            sub="graphql-transport-ws",
+        )
+    )
+    for secret in ("gql-s3cret-1", "pw-s3cret-2", "srv-s3cret-3"):
+        assert secret not in imported.text
+        assert secret in imported.env.values()
+    assert "{{AUTHTOKEN}}" in imported.text and "{{PASSWORD}}" in imported.text
+    # a plain field is expected; a token the server hands out is new on every connection
+    assert "body.user" in imported.text and "body.session_token" not in imported.text

@@ -121,8 +121,8 @@ def _stable_fields(value: Any, path: str, depth: int = 0) -> list[tuple[str, str
     if not isinstance(value, dict) or depth > 2:
         return out
     for key, v in value.items():
-        if not isinstance(key, str) or VOLATILE_KEY.search(key):
-            continue
+        if not isinstance(key, str) or VOLATILE_KEY.search(key) or _secret_name(key):
+            continue  # changes on every connection, or a secret's (a new one each time)
         if not re.fullmatch(r"[A-Za-z_$][\w$]*", key):
             continue
         where = f"{path}.{key}"
@@ -230,6 +230,38 @@ def _socketio(socket: HarSocket) -> _SocketIO | None:
     return _SocketIO(namespace or "/", auth, steps)
 
 
+def _json_in(data: str | bytes) -> Any:
+    """The JSON a message holds: all of it, or after a prefix (a Socket.IO packet's
+    ``42``); None when there is none."""
+    if not isinstance(data, str):
+        return None
+    starts = [i for i in (data.find("{"), data.find("[")) if i >= 0]
+    if not starts or min(starts) > 16:
+        return None
+    try:
+        return json.loads(data[min(starts) :])
+    except ValueError:
+        return None
+
+
+def _json_secrets(value: Any, depth: int = 0) -> list[tuple[str, str]]:
+    """(key, value) of the strings under secret-named keys (``token``, ``authToken``,
+    ``Authorization``, ``password``...) in a message's JSON, a few levels deep."""
+    found: list[tuple[str, str]] = []
+    if depth > 4:
+        return found
+    if isinstance(value, dict):
+        for key, v in value.items():
+            if isinstance(key, str) and isinstance(v, str) and len(v) >= 3 and _secret_name(key):
+                found.append((key, v))
+            else:
+                found += _json_secrets(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value[:50]:
+            found += _json_secrets(v, depth + 1)
+    return found
+
+
 def _socketio_auths(socket: HarSocket) -> list[dict[str, Any]]:
     """The ``auth`` of each namespace the page joined over Socket.IO (its secrets)."""
     if socket.protocol != "socket.io":
@@ -298,6 +330,9 @@ def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
         for key, value in auth.items():
             if isinstance(value, str) and value and _secret_name(key):
                 vars.add(key, value)
+    for msg in socket.messages:  # {"op": "auth", "token": ...}, connection_init's payload
+        for key, value in _json_secrets(_json_in(msg.data)):
+            vars.add(key, value)
     return _Entry(socket, base, parts.path or "/", headers, query, subprotocols, socketio)
 
 
