@@ -25,7 +25,7 @@ from wsblock.conversation.request import Message, Options, Request
 from wsblock.engine import Session
 from wsblock.engine.events import Event
 from wsblock.journal import Journal
-from wsblock.journal.recording import Recording, is_masked
+from wsblock.journal.recording import Connection, Recording, is_masked
 from wsblock.journal.sentmessages import SentError, recorded_form, sent_message
 from wsblock.userinput import BadInput, EnvChoice
 from wsblock.variables.masking import Masker
@@ -33,11 +33,17 @@ from wsblock.variables.masking import Masker
 
 @dataclass
 class Plan:
-    """What a replay sends: the request to connect with and the messages, in order."""
+    """What a replay sends: the request to connect with and the messages, in order; and
+    for a session that connected again, each later connection and its messages."""
 
     request: Request
     messages: list[Message]
     recording: Recording
+    later: list[tuple[Connection, list[Message]]] = field(default_factory=list)
+
+    @property
+    def connections(self) -> int:
+        return 1 + len(self.later)
 
 
 @dataclass
@@ -142,7 +148,8 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
                 )
             value = found[0]
         headers.append((str(name), str(value)))
-    messages = _messages(recording, current)
+    messages = _messages(recording, current, recording)
+    later = [(c, _messages(recording, current, c, n)) for n, c in enumerate(recording.later, 2)]
     options = _options(recording.handshake)
     payload = options.connect_payload
     if payload is not None and is_masked(payload):
@@ -172,33 +179,30 @@ def replay_request(recording: Recording, env: EnvChoice, url: str | None = None)
         file=Path(recording.handshake["file"]) if recording.handshake.get("file") else None,
         index=int(recording.handshake.get("index") or 0),
     )
-    return Plan(request, messages, recording)
+    return Plan(request, messages, recording, later)
 
 
 _PROTOCOL_FORMATS = ("socket.io", "graphql")
 
 
-def _messages(recording: Recording, current: _Current) -> list[Message]:
-    """The messages ``recording`` sent, rebuilt (a protocol's too: an acknowledgement asked,
-    a GraphQL operation's variables), each masked part taken from the current variables."""
+def _messages(
+    recording: Recording, current: _Current, on: Recording | Connection, connection: int = 1
+) -> list[Message]:
+    """The messages sent on a connection of ``recording`` (``on``: itself for the first),
+    rebuilt (a protocol's too: an acknowledgement asked, a GraphQL operation's variables),
+    each masked part taken from the current variables."""
     messages: list[Message] = []
+    where = f"connection {connection}, " if connection > 1 else ""
     for n, (msg, name, fmt, key) in enumerate(
-        zip(
-            recording.sent,
-            recording.sent_names,
-            recording.sent_formats,
-            recording.sent_keys,
-            strict=True,
-        ),
-        1,
+        zip(on.sent, on.sent_names, on.sent_formats, on.sent_keys, strict=True), 1
     ):
         try:
             message = sent_message(msg.data, fmt, key, name)
         except SentError as e:
-            raise BadInput(f"{recording.id}: sent message {n}: {e}") from None
+            raise BadInput(f"{recording.id}: {where}sent message {n}: {e}") from None
         recorded = recorded_form(message)
         if any(is_masked(part) for part in recorded):
-            cur = current.request(f"sent message {n}")
+            cur = current.request(f"{where}sent message {n}")
             mask = current.masker()
             found = [
                 m
@@ -208,7 +212,7 @@ def _messages(recording: Recording, current: _Current) -> list[Message]:
             ]
             if not found:
                 raise BadInput(
-                    f"{recording.id}: sent message {n} was recorded with a secret masked and "
+                    f"{recording.id}: {where}sent message {n} was recorded with a secret masked and "
                     f"{recording.handshake.get('file')} holds no message that makes it"
                 )
             message = dataclasses.replace(
@@ -250,12 +254,14 @@ async def play(
     linger: float = 0.3,
     journal: Journal | None = None,
     on_event: Callable[[Event], None] | None = None,
+    connection: int = 1,
 ) -> Played:
     """Connect, send ``plan``'s messages paced as recorded (divided by ``speed``; at 0,
     each as soon as the server sent what it had sent before it in the recording), wait
     up to ``timeout`` seconds for as many messages as were recorded, ``linger`` for more,
     close with 1000. Received messages come back with secrets masked, as a journal keeps
-    them."""
+    them. ``connection``: which of the recorded connections (1: the first; a later one
+    of a session that connected again, each played on a new connection)."""
     session = Session(plan.request)
     masker = Masker(plan.request.secrets)
     if journal is not None:
@@ -283,7 +289,12 @@ async def play(
 
     session.add_listener(listen)
     try:
-        return await _play(session, plan, played, news, speed, timeout, linger)
+        recorded: Recording | Connection
+        if connection == 1:
+            recorded, messages = plan.recording, plan.messages
+        else:
+            recorded, messages = plan.later[connection - 2]
+        return await _play(session, recorded, messages, played, news, speed, timeout, linger)
     except asyncio.CancelledError:  # the app left the replay (Escape), Ctrl-C: close first
         await _stop(session)
         raise
@@ -306,15 +317,16 @@ async def _stop(session: Session, grace: float = 2.0) -> None:
 
 async def _play(
     session: Session,
-    plan: Plan,
+    recording: Recording | Connection,
+    messages: list[Message],
     played: Played,
     news: asyncio.Event,
     speed: float,
     timeout: float,
     linger: float,
 ) -> Played:
-    """:func:`play`'s conversation, on ``session`` whose listener fills ``played``."""
-    recording = plan.recording
+    """:func:`play`'s conversation, on ``session`` whose listener fills ``played``:
+    ``messages`` sent as ``recording`` (a connection of it) sent them."""
     if not await session.connect():
         await session.wait_closed()
         return played
@@ -342,7 +354,7 @@ async def _play(
             except TimeoutError:
                 return
 
-    for msg, recorded, wanted in zip(plan.messages, recording.sent, before, strict=True):
+    for msg, recorded, wanted in zip(messages, recording.sent, before, strict=True):
         if is_closed():
             break
         if speed > 0:

@@ -326,63 +326,67 @@ def test_replay_takes_secrets_from_the_current_variables(
     assert result.code == 2 and "API_TOKEN" in result.err, result.err
 
 
-async def _two_connections(url: str, log_dir: Path) -> Path:
-    """One journal, two connections (as the app's Reconnect writes them): ``first`` sent
-    on the first, ``second`` on the second; each echoed before the close."""
+async def _connections(url: str, state_dir: Path, name: str, *texts: str) -> str:
+    """One journal, a connection per text (as the app's Reconnect writes them): each
+    text sent on its own connection and echoed before the close. The session's id."""
     import asyncio
 
     from wsblock.conversation.request import Message, Request
     from wsblock.engine import Session
     from wsblock.journal import Journal, handshake_of
 
-    request = Request(name="twice", url=url)
-    journal = Journal.create(log_dir, "twice", url=url, handshake=handshake_of(request))
-    for text in ("first", "second"):
+    request = Request(name=name, url=url)
+    log_dir = state_dir / "wsblock" / "sessions"
+    journal = Journal.create(log_dir, name, url=url, handshake=handshake_of(request))
+    for text in texts:
         session = Session(request)
         session.add_parts_listener(journal.record_parts)
         echoed = asyncio.Event()
         session.add_listener(lambda e, echoed=echoed: e.kind == "received" and echoed.set())
         assert await session.connect()
-        assert await session.send(Message(text, "text", text))
+        assert await session.send(Message("m", "json", text))
         await asyncio.wait_for(echoed.wait(), 20)
         await session.close()
         await session.wait_closed()
     journal.close()
-    return journal.path
+    return journal.path.stem
 
 
-def test_replay_of_a_session_that_reconnected_says_only_the_first_is_replayed(
-    wsblock, echo_cli: Peer, state_dir: Path
+def test_a_session_that_connected_twice_is_replayed_and_compared_connection_by_connection(
+    wsblock, echo_cli: Peer, other_server: Peer, state_dir: Path
 ) -> None:
     import asyncio
 
-    path = asyncio.run(
-        _two_connections(f"{echo_cli.base}/echo", state_dir / "wsblock" / "sessions")
-    )
-    result = wsblock("replay", path.stem)
+    url = f"{echo_cli.base}/echo"
+    first, second = '{"n": 1, "user": "ada"}', '{"n": 2, "user": "ada"}'
+    twice = asyncio.run(_connections(url, state_dir, "twice", first, second))
+    result = wsblock("replay", twice)
     assert result.code == 0, result.out + result.err
-    assert (
-        "the session reconnected: only its first connection is replayed and compared" in result.out
-    )
-    assert "same: 1 message" in result.out  # "first" echoed; "second" is not sent again
+    assert "the session connected 2 times: each connection is replayed and compared" in (result.out)
+    assert "connection 1: same: 1 messages from the server, as recorded" in result.out
+    assert "connection 2: same: 1 messages from the server, as recorded" in result.out
+    # the replay's journal: each connection's message on a connection of its own
     replays = sorted((state_dir / "wsblock" / "sessions").glob("*replay-of-twice*.ndjson"))
-    sent = [
-        json.loads(line)["data"]
-        for line in replays[-1].read_text().splitlines()
-        if '"event": "sent"' in line
-    ]
-    assert sent == ["first"]
-    result = wsblock("replay", path.stem, "--json")
-    assert json.loads(result.out)["first_connection_only"] is True
-    # diff compares first connections too, and says so
-    result = wsblock("diff", path.stem, "last")
-    assert result.code == 0, result.out + result.err
-    assert f"{path.stem}: the session reconnected: only its first connection is compared" in (
-        result.out
-    )
-    # a session that did not reconnect says nothing of the kind
-    result = wsblock("replay", "last")
-    assert result.code == 0 and "reconnected" not in result.out, result.out
+    records = [json.loads(line) for line in replays[-1].read_text().splitlines()]
+    events = [r["event"] for r in records if r["event"] in ("open", "sent", "close")]
+    assert events == ["open", "sent", "close"] * 2
+    assert [r["data"] for r in records if r["event"] == "sent"] == [first, second]
+    report = json.loads(wsblock("replay", twice, "--json").out)
+    assert report["same"] is True and report["recorded"] == report["received"] == 2
+    assert [c["same"] for c in report["connections"]] == [True, True]
+    # against a server that answers otherwise: each difference names its connection
+    result = wsblock("replay", twice, "--url", other_server.base)
+    assert result.code == 1, result.out + result.err
+    assert "connection 2: different" in result.out
+    assert result.out.count('message 1, body.user: recorded "ada", new "bob"') == 2
+    report = json.loads(wsblock("replay", twice, "--url", other_server.base, "--json").out)
+    assert [d["connection"] for d in report["differences"]] == [1, 2]
+    # diff: a recording of two connections against one of one
+    assert wsblock("diff", twice, twice).code == 0
+    once = asyncio.run(_connections(url, state_dir, "once", first))
+    result = wsblock("diff", twice, once)
+    assert result.code == 1, result.out + result.err
+    assert "connection 1: same" in result.out and f"connection 2: only in {twice}" in result.out
 
 
 #: Values that `import har` takes for secrets by their names (a header, a query

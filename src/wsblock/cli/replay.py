@@ -7,14 +7,18 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from wsblock.cli.common import EXIT_FAILED, EXIT_OK, env_options, guarded, journal_dir
-from wsblock.conversation.compare import Difference, IgnoreRules, compare, describe
+from wsblock.conversation.compare import IgnoreRules, Msg, compare, describe
 from wsblock.journal import JournalError
 from wsblock.journal.recording import Recording, read_recording
 from wsblock.userinput import BadInput, EnvChoice
+
+if TYPE_CHECKING:
+    from wsblock.replay import Played
 
 LOG_DIR = click.option(
     "--log-dir",
@@ -54,28 +58,57 @@ def recording(ref: str, log_dir: Path | None) -> Recording:
     return rec
 
 
-def first_only(rec: Recording, what: str) -> str | None:
-    """The words saying that only the first connection of ``rec`` counts, if it reconnected."""
-    if not rec.reconnected:
-        return None
-    return f"the session reconnected: only its first connection is {what}"
-
-
 def _report(
-    differences: list[Difference], recorded: int, new: int, as_json: bool, extra: dict
-) -> None:
+    recorded: list[list[Msg]],
+    new: list[list[Msg]],
+    rules: IgnoreRules,
+    as_json: bool,
+    extra: dict,
+    names: tuple[str, str] = ("the recording", "the replay"),
+) -> bool:
+    """Compare what the server sent, connection by connection (a session that connected
+    again has several); print it; whether all of it was the same."""
+    count = max(len(recorded), len(new))
+    rows = []
+    for n in range(1, count + 1):
+        a = recorded[n - 1] if n <= len(recorded) else None
+        b = new[n - 1] if n <= len(new) else None
+        rows.append((n, a, b, compare(a, b, rules) if a is not None and b is not None else None))
+    same = all(d == [] for *_, d in rows)
     if as_json:
-        out = {
-            "same": not differences,
-            "recorded": recorded,
-            "received": new,
-            "differences": [d.as_dict() for d in differences],
+        out: dict = {
+            "same": same,
+            "recorded": sum(len(a) for _, a, _, _ in rows if a is not None),
+            "received": sum(len(b) for _, _, b, _ in rows if b is not None),
+            "differences": [
+                {**d.as_dict(), **({"connection": n} if count > 1 else {})}
+                for n, _, _, diffs in rows
+                for d in diffs or []
+            ],
             **extra,
         }
+        if count > 1:
+            out["connections"] = [
+                {
+                    "connection": n,
+                    "same": d == [],
+                    "recorded": None if a is None else len(a),
+                    "received": None if b is None else len(b),
+                }
+                for n, a, b, d in rows
+            ]
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        return
-    for line in describe(differences, recorded, new):
-        click.echo(line)
+        return same
+    for n, a, b, diffs in rows:
+        head = f"connection {n}: " if count > 1 else ""
+        if diffs is None:
+            click.echo(f"{head}only in {names[0] if b is None else names[1]}")
+            continue
+        lines = describe(diffs, len(a or []), len(b or []))
+        click.echo(head + lines[0])
+        for line in lines[1:]:
+            click.echo(line)
+    return same
 
 
 @click.command()
@@ -131,7 +164,8 @@ def replay(
       wsblock replay 20261125T1640 --url ws://127.0.0.1:9000 --ignore body.ts
       wsblock replay echo --speed 0 --ignore 'body.items[*].id' --json
 
-    Only the first connection of a session that reconnected is replayed (said so).
+    A session that connected again (reconnect, the app's Reconnect) is replayed one
+    connection after the other, each compared with its recording.
 
     Exit code 0 when the server sent the same messages, 1 when it did not (each
     difference: message N, path, recorded value, new value), 2 on bad input.
@@ -142,32 +176,47 @@ def replay(
 
     plan = replay_request(rec, env, url)
     journal = journal_for(plan, journal_dir(log_dir))
-    only = first_only(rec, "replayed and compared")
+    count = plan.connections
     if not as_json:
         click.echo(f"▶ replay of {rec.id} against {journal.masker.mask(plan.request.url)}")
-        if only:
-            click.echo(f"  note: {only}")
+        if count > 1:
+            click.echo(
+                f"  the session connected {count} times: each connection is replayed and "
+                "compared, on a connection of its own"
+            )
+
+    async def every_connection() -> list[Played]:
+        played: list[Played] = []
+        for n in range(1, count + 1):
+            played.append(
+                await play(plan, speed=speed, timeout=timeout, journal=journal, connection=n)
+            )
+            if not played[-1].connected:
+                break  # said below; the rest would fail alike
+        return played
+
     try:
-        played = asyncio.run(play(plan, speed=speed, timeout=timeout, journal=journal))
+        played = asyncio.run(every_connection())
     finally:
         journal.close()
-    extra = {
-        "session": rec.id,
-        "replay": journal.path.name.removesuffix(".ndjson"),
-        "first_connection_only": rec.reconnected,
-    }
-    if not played.connected:
-        why = played.error or "the connection failed"
+    extra = {"session": rec.id, "replay": journal.path.name.removesuffix(".ndjson")}
+    failed = next((n for n, p in enumerate(played, 1) if not p.connected), None)
+    if failed is not None:
+        why = played[-1].error or "the connection failed"
+        where = f"connection {failed}: " if count > 1 else ""
         if as_json:
-            _report([], len(rec.received), 0, True, {**extra, "error": why})
+            sys.stdout.write(
+                json.dumps({"same": False, "error": f"{where}{why}", **extra}, ensure_ascii=False)
+                + "\n"
+            )
         else:
-            click.echo(f"✖ could not connect: {why}", err=True)
+            click.echo(f"✖ {where}could not connect: {why}", err=True)
         raise SystemExit(EXIT_FAILED)
-    differences = compare(rec.received, played.received, the_rules)
-    _report(differences, len(rec.received), len(played.received), as_json, extra)
+    recorded = [rec.received, *(c.received for c, _ in plan.later)]
+    same = _report(recorded, [p.received for p in played], the_rules, as_json, extra)
     if not as_json:
         click.echo(f"  journal: {journal.path}")
-    raise SystemExit(EXIT_FAILED if differences else EXIT_OK)
+    raise SystemExit(EXIT_OK if same else EXIT_FAILED)
 
 
 @click.command()
@@ -192,17 +241,14 @@ def diff(
     """
     the_rules = rules(ignore)
     a, b = recording(first, log_dir), recording(second, log_dir)
-    differences = compare(a.received, b.received, the_rules)
     if not as_json:
         click.echo(f"{a.id} → {b.id}")
-        for rec in (a, b):
-            only = first_only(rec, "compared")
-            if only:
-                click.echo(f"  note: {rec.id}: {only}")
-    extra = {
-        "first": a.id,
-        "second": b.id,
-        "first_connection_only": a.reconnected or b.reconnected,
-    }
-    _report(differences, len(a.received), len(b.received), as_json, extra)
-    raise SystemExit(EXIT_FAILED if differences else EXIT_OK)
+    same = _report(
+        [a.received, *(c.received for c in a.later)],
+        [b.received, *(c.received for c in b.later)],
+        the_rules,
+        as_json,
+        {"first": a.id, "second": b.id},
+        (a.id, b.id),
+    )
+    raise SystemExit(EXIT_OK if same else EXIT_FAILED)

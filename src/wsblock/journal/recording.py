@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,27 @@ from wsblock.variables.masking import MASK
 from .query import Cut, read_session
 from .records import SESSION_EVENT
 from .store import JournalError, find_session
+
+
+@dataclass
+class Connection:
+    """One connection of a session after its first (those are the :class:`Recording`'s
+    own fields): its messages, ``at`` from its own handshake, and how it ended."""
+
+    opened_at: float
+    messages: list[Msg] = field(default_factory=list)
+    sent_names: list[str] = field(default_factory=list)
+    sent_formats: list[str] = field(default_factory=list)
+    sent_keys: list[str | None] = field(default_factory=list)
+    close: dict[str, Any] | None = None
+
+    @property
+    def sent(self) -> list[Msg]:
+        return [m for m in self.messages if m.dir == "out"]
+
+    @property
+    def received(self) -> list[Msg]:
+        return [m for m in self.messages if m.dir == "in"]
 
 
 @dataclass
@@ -53,7 +75,7 @@ class Recording:
     """The subprotocol the server chose."""
     reconnected: bool = False
     """The session connected again after its first connection (reconnect, the app's
-    Reconnect): only that first connection is in ``messages``."""
+    Reconnect): the first connection is in ``messages``, the next ones in ``later``."""
     cut: Cut | None = None
     """The journal ended in a line cut short (left out), within what was read."""
     frames: list[Msg] = field(default_factory=list)
@@ -63,6 +85,9 @@ class Recording:
     spoke a protocol plays; ``at`` from the first frame."""
     frame_names: list[str] = field(default_factory=list)
     """The name of each frame (``connect /``, a saved message's), else ""."""
+
+    later: list[Connection] = field(default_factory=list)
+    """The connections after the first (a reconnect, the app's Reconnect), in order."""
 
     @property
     def id(self) -> str:
@@ -104,6 +129,7 @@ def read_recording(
     opened = False
     wire: list[tuple[dict[str, Any], float]] = []  # the frames' records, and their times
     again = False  # the session is connecting again (no close recorded before)
+    next_open: dict[str, Any] | None = None
     for record in records:
         kind = record.get("event")
         if kind == "connecting" and recording.url is None:
@@ -118,25 +144,18 @@ def read_recording(
                 wire.append((record, float(record.get("mono", 0.0))))
         if kind == "open":
             if opened:
-                recording.reconnected = True
-                break  # a reconnect: the replay is the first connection
+                next_open = record  # a reconnect with no close recorded before it
+                break
             opened = True
             recording.opened_at = float(record.get("mono", 0.0))
             recording.subprotocol = record.get("subprotocol")
         elif kind in ("sent", "received") and opened:
-            recording.messages.append(_msg(record, recording.opened_at or 0.0, path))
-            if kind == "sent":
-                recording.sent_names.append(str(record.get("name") or ""))
-                recording.sent_formats.append(
-                    str(record.get("format") or ("binary" if "data_b64" in record else "text"))
-                )
-                key = record.get("key")
-                recording.sent_keys.append(None if key is None else str(key))
+            _add(recording, record, path)
         elif kind == "close" and opened:
             recording.close = record
-            # read on only as far as the next connection, if there is one
-            recording.reconnected = any(r.get("event") == "open" for r in records)
             break
+    recording.later = _later(records, path, next_open)
+    recording.reconnected = bool(recording.later)
     recording.cut = records.cut
     if any(r.get("format") == "socket.io" and "raw" not in r for r, _ in wire):
         wire.clear()  # an older journal: its events are not the packets they went as
@@ -152,6 +171,44 @@ def read_recording(
             recording.frames.append(frame)
             recording.frame_names.append(str(record.get("name") or ""))
     return recording
+
+
+def _add(connection: Recording | Connection, record: dict[str, Any], path: Path) -> None:
+    """A ``sent`` or ``received`` record, to the connection it came on."""
+    connection.messages.append(_msg(record, connection.opened_at or 0.0, path))
+    if record.get("event") == "sent":
+        connection.sent_names.append(str(record.get("name") or ""))
+        connection.sent_formats.append(
+            str(record.get("format") or ("binary" if "data_b64" in record else "text"))
+        )
+        key = record.get("key")
+        connection.sent_keys.append(None if key is None else str(key))
+
+
+def _later(
+    records: Iterator[dict[str, Any]], path: Path, opening: dict[str, Any] | None
+) -> list[Connection]:
+    """The connections in the rest of ``records``, the first opened by ``opening`` if it
+    is not among them."""
+    found: list[Connection] = []
+    current = None if opening is None else Connection(float(opening.get("mono", 0.0)))
+    for record in records:
+        kind = record.get("event")
+        if kind == "open":
+            if current is not None:
+                found.append(current)
+            current = Connection(float(record.get("mono", 0.0)))
+        elif current is None:
+            continue
+        elif kind in ("sent", "received"):
+            _add(current, record, path)
+        elif kind == "close":
+            current.close = record
+            found.append(current)
+            current = None
+    if current is not None:
+        found.append(current)
+    return found
 
 
 def _msg(record: dict[str, Any], origin: float, path: Path) -> Msg:
