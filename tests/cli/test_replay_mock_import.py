@@ -521,3 +521,18 @@ def test_import_har_of_a_graphql_page_then_run_against_its_mock(
     log = stop_mock(proc)
     assert "graphql-transport-ws, 3 server frames, 2 client ones" in log  # no keep-alive
     assert "unmatched" not in log, log
+
+
+def test_a_replay_that_cannot_connect_says_so_in_words_and_json(
+    wsblock, run_echo_sample, free_port: int
+) -> None:
+    _record(run_echo_sample)
+    session = wsblock("sessions", "-n", "1").out.split()[0]  # "last" is the replay next
+    nowhere = f"ws://127.0.0.1:{free_port}"
+    result = wsblock("replay", session, "--url", nowhere)
+    assert result.code == 1 and "✖ could not connect: " in result.err, result.out + result.err
+    result = wsblock("replay", session, "--url", nowhere, "--json")
+    assert result.code == 1, result.out + result.err
+    report = json.loads(result.out)
+    assert report["same"] is False and report["recorded"] == 3 and report["received"] == 0
+    assert report["differences"] == [] and "refused" in report["error"], report

@@ -205,10 +205,15 @@ def replay(
         why = played[-1].error or "the connection failed"
         where = f"connection {failed}: " if count > 1 else ""
         if as_json:
-            sys.stdout.write(
-                json.dumps({"same": False, "error": f"{where}{why}", **extra}, ensure_ascii=False)
-                + "\n"
-            )
+            out = {
+                "same": False,
+                "recorded": len(rec.received) + sum(len(c.received) for c, _ in plan.later),
+                "received": sum(len(p.received) for p in played),
+                "differences": [],
+                "error": f"{where}{why}",
+                **extra,
+            }
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         else:
             click.echo(f"✖ {where}could not connect: {why}", err=True)
         raise SystemExit(EXIT_FAILED)
