@@ -29,11 +29,19 @@ HARS = Path(__file__).resolve().parents[1] / "fixtures" / "har"
 WAIT = 20.0  # a loaded machine: give the servers room
 
 
-async def record(url: str, messages: list[str], name: str = "chat") -> Path:
+async def record(url: str, messages: list[str], name: str = "chat", times: int = 1) -> Path:
     """A session recorded as any run records one: the engine and a journal; each
-    message sent after the server answered the one before."""
+    message sent after the server answered the one before; ``times`` connections, one
+    after the other (as the app's Reconnect makes them), each sending ``messages``."""
     request = Request(name=name, url=url)
     journal = Journal.create(name=name, url=url, handshake=handshake_of(request))
+    for _ in range(times):
+        await _converse(request, journal, url, messages)
+    journal.close()
+    return journal.path
+
+
+async def _converse(request: Request, journal: Journal, url: str, messages: list[str]) -> None:
     session = Session(request)
     session.add_parts_listener(journal.record_parts)
     received: list[object] = []
@@ -59,8 +67,6 @@ async def record(url: str, messages: list[str], name: str = "chat") -> Path:
         await until_received(first + n)
     await session.close()
     await session.wait_closed()
-    journal.close()
-    return journal.path
 
 
 def screen_of(app, kind):
@@ -87,7 +93,7 @@ async def test_a_session_replayed_side_by_side(echo_url: str) -> None:
         status = str(replay.query_one("#replay-status").render())
         assert "same as recorded" in status, status
         rows = replay.query_one(ReplayComparison).rows
-        assert [(n, mark) for n, _, _, mark in rows] == [(1, SAME), (2, SAME)]
+        assert [(n, mark) for n, _, _, mark in rows] == [("1", SAME), ("2", SAME)]
         assert '{"op": "hi", "user": "ada"}' in rows[0][1] and rows[0][1] == rows[0][2]
         assert replay.journal_path is not None and replay.journal_path.is_file()
         await pilot.press("escape")
@@ -110,7 +116,7 @@ async def test_a_replay_that_differs_is_marked_and_ignore_paths_apply(echo_url: 
         assert await until(pilot, lambda: replay.received is not None, timeout=WAIT)
         await pilot.pause()
         comparison = replay.query_one(ReplayComparison)
-        assert [(n, mark) for n, _, _, mark in comparison.rows] == [(1, DIFFERENT), (2, SAME)]
+        assert [(n, mark) for n, _, _, mark in comparison.rows] == [("1", DIFFERENT), ("2", SAME)]
         assert [d.path for d in comparison.differences] == [f"body.headers[{key}][1]"]
         listed = str(comparison.query_one("#replay-differences").render())
         assert f"message 1, body.headers[{key}][1]: recorded" in listed
@@ -292,11 +298,11 @@ async def test_a_finished_tab_is_replayed_from_its_response_tab(echo_url: str, t
         assert "same as recorded" in status, status
         rows = replay.query_one(ReplayComparison).rows
         assert [mark for *_, mark in rows] == [SAME] and "hi there" in rows[0][1]
-        assert "reconnected" not in status
+        assert "connections" not in status
         await pilot.press("escape")
         assert await until(pilot, lambda: screen_of(app, MainScreen))
 
-        # Reconnect: the tab's journal holds a second connection; a replay plays the first
+        # Reconnect: the tab's journal holds a second connection; a replay plays both
         await pilot.press("ctrl+r")
         assert await until(pilot, lambda: view.status.state == "connected", timeout=WAIT)
         assert button.disabled
@@ -311,8 +317,10 @@ async def test_a_finished_tab_is_replayed_from_its_response_tab(echo_url: str, t
         await pilot.pause()
         status = str(replay.query_one("#replay-status").render())
         assert "same as recorded" in status, status
-        assert "the session reconnected: only its first connection is replayed" in status
-        assert len(replay.query_one(ReplayComparison).rows) == 1  # "hi there" only
+        assert "2 connections, replayed one after the other" in status
+        rows = replay.query_one(ReplayComparison).rows
+        assert [(n, mark) for n, *_, mark in rows] == [("1·1", SAME), ("2·1", SAME)]
+        assert "hi there" in rows[0][1] and "again" in rows[1][1]
         await pilot.press("escape")
         assert await until(pilot, lambda: screen_of(app, MainScreen))
 
@@ -377,3 +385,23 @@ async def test_a_session_whose_journal_was_cut_short_says_so(echo_url: str) -> N
             )
 
         assert await until(pilot, warned, timeout=WAIT)
+
+
+async def test_a_session_that_connected_twice_is_replayed_connection_by_connection(
+    echo_url: str,
+) -> None:
+    await record(f"{echo_url}/echo", ['{"op": "hi"}'], name="twice", times=2)
+    app = make_app(None)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sessions(app, pilot)
+        await pilot.press("r")
+        assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
+        replay: ReplayScreen = app.screen
+        assert await until(pilot, lambda: replay.received is not None, timeout=WAIT)
+        await pilot.pause()
+        assert [(n, mark) for n, *_, mark in replay.query_one(ReplayComparison).rows] == [
+            ("1·1", SAME),
+            ("2·1", SAME),
+        ]
+        status = str(replay.query_one("#replay-status").render())
+        assert "same as recorded" in status and "2 connections" in status, status

@@ -42,8 +42,8 @@ class ReplayScreen(Screen[None]):
         self.session = Path(session)
         self.project = project
         self.timeout = timeout
-        self.recorded: list[Msg] = []
-        self.received: list[Msg] | None = None
+        self.recorded: list[list[Msg]] = []  # each connection's, as recorded
+        self.received: list[list[Msg]] | None = None  # and as the replay got them
         """What the server sent in the last replay (None: not replayed yet)."""
         self.journal_path: Path | None = None
         self.running = False
@@ -106,12 +106,9 @@ class ReplayScreen(Screen[None]):
         except (JournalError, BadInput, OSError) as e:
             self._status(f"cannot replay: {e}", error=True)
             return
-        self.recorded = recording.received
-        self.note = (
-            " · the session reconnected: only its first connection is replayed"
-            if recording.reconnected
-            else ""
-        )
+        self.recorded = [recording.received, *(c.received for c, _ in plan.later)]
+        count = plan.connections
+        self.note = f" · {count} connections, replayed one after the other" if count > 1 else ""
         if recording.cut is not None:
             self.notify(recording.cut.words(), title="Journal cut short", severity="warning")
         self.running = True
@@ -120,12 +117,19 @@ class ReplayScreen(Screen[None]):
             journal = journal_for(plan)
             shown = journal.masker.mask(plan.request.url)
             self._status(f"replaying against {shown}…{self.note}")
-            played = await play(
-                plan,
-                speed=float(speed) if isinstance(speed, (int, float)) else 1.0,
-                timeout=self.timeout,
-                journal=journal,
-            )
+            played = []
+            for n in range(1, count + 1):
+                played.append(
+                    await play(
+                        plan,
+                        speed=float(speed) if isinstance(speed, (int, float)) else 1.0,
+                        timeout=self.timeout,
+                        journal=journal,
+                        connection=n,
+                    )
+                )
+                if not played[-1].connected:
+                    break
         except OSError as e:
             self._status(f"cannot replay: {e.strerror or e}", error=True)
             return
@@ -134,17 +138,23 @@ class ReplayScreen(Screen[None]):
                 journal.close()
                 self.journal_path = journal.path
             self.running = False
-        if not played.connected:
-            self._status(f"could not connect: {played.error or 'the connection failed'}", True)
+        if not played[-1].connected:
+            where = f"connection {len(played)}: " if count > 1 else ""
+            why = played[-1].error or "the connection failed"
+            self._status(f"{where}could not connect: {why}", True)
             return
-        self.received = played.received
+        self.received = [p.received for p in played]
         self._compare(rules)
 
     def _compare(self, rules: IgnoreRules) -> None:
         if self.received is None:
             return
-        differences = compare(self.recorded, self.received, rules)
-        self.query_one(ReplayComparison).show(self.recorded, self.received, differences)
+        parts = [
+            (recorded, new, compare(recorded, new, rules))
+            for recorded, new in zip(self.recorded, self.received, strict=True)
+        ]
+        self.query_one(ReplayComparison).show_connections(parts)
+        differences = [d for *_, found in parts for d in found]
         where = f" · journal: {self.journal_path.name}" if self.journal_path else ""
         verdict = (
             f"different: {len(differences)} difference(s)" if differences else "same as recorded"
