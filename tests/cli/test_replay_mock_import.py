@@ -353,7 +353,7 @@ async def _connections(url: str, state_dir: Path, name: str, *texts: str) -> str
 
 
 def test_a_session_that_connected_twice_is_replayed_and_compared_connection_by_connection(
-    wsblock, echo_cli: Peer, other_server: Peer, state_dir: Path
+    wsblock, mock_server, echo_cli: Peer, other_server: Peer, state_dir: Path
 ) -> None:
     import asyncio
 
@@ -387,6 +387,11 @@ def test_a_session_that_connected_twice_is_replayed_and_compared_connection_by_c
     result = wsblock("diff", twice, once)
     assert result.code == 1, result.out + result.err
     assert "connection 1: same" in result.out and f"connection 2: only in {twice}" in result.out
+    # a mock plays the first connection to every client, and says so
+    peer, proc = mock_server(twice, "--speed", "0")
+    assert "the session connected 2 times: every client connection plays its first" in (
+        stop_mock(proc)
+    )
 
 
 #: Values that `import har` takes for secrets by their names (a header, a query

@@ -84,7 +84,13 @@ def _counts(script: Script) -> str:
 def describe(source: str, script: Script | list[Route]) -> list[str]:
     """What the mock of ``source`` plays, as lines for its log."""
     if isinstance(script, Script):
-        return [f"mock of {source}: {_counts(script)}"]
+        lines = [f"mock of {source}: {_counts(script)}"]
+        if script.connections > 1:
+            lines.append(
+                f"  the session connected {script.connections} times: every client "
+                "connection plays its first"
+            )
+        return lines
     lines = [f"mock of {source}: {len(script)} WebSocket entries, each on its path"]
     for route in script:
         lines.append(f"  {route.path}: {route.name}, {_counts(route.script)}")

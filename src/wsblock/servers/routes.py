@@ -42,6 +42,8 @@ class Script:
     protocol: str = "websocket"
     """The protocol spoken on the WebSocket: ``messages`` are then its frames, played as
     :mod:`wsblock.servers.wire` says (Socket.IO, GraphQL over WebSocket)."""
+    connections: int = 1
+    """How many times the recorded session connected: the script is its first."""
 
 
 def recorded_script(recording: Recording) -> Script:
@@ -56,7 +58,11 @@ def recorded_script(recording: Recording) -> Script:
     if protocol == "websocket":
         names = {i: name for i, name in enumerate(recording.sent_names, 1) if name}
         return Script(
-            recording.messages, subprotocol=recording.subprotocol, close=close, names=names
+            recording.messages,
+            subprotocol=recording.subprotocol,
+            close=close,
+            names=names,
+            connections=1 + len(recording.later),
         )
     sent = [
         n for m, n in zip(recording.frames, recording.frame_names, strict=True) if m.dir == "out"
@@ -67,6 +73,7 @@ def recorded_script(recording: Recording) -> Script:
         close=close,
         names={i: name for i, name in enumerate(sent, 1) if name},
         protocol=protocol,
+        connections=1 + len(recording.later),
     )
 
 
