@@ -186,7 +186,7 @@ _PROTOCOL_FORMATS = ("socket.io", "graphql")
 
 
 def _messages(
-    recording: Recording, current: _Current, on: Recording | Connection, connection: int = 1
+    recording: Recording, current: _Current, on: Connection, connection: int = 1
 ) -> list[Message]:
     """The messages sent on a connection of ``recording`` (``on``: itself for the first),
     rebuilt (a protocol's too: an acknowledgement asked, a GraphQL operation's variables),
@@ -289,7 +289,7 @@ async def play(
 
     session.add_listener(listen)
     try:
-        recorded: Recording | Connection
+        recorded: Connection
         if connection == 1:
             recorded, messages = plan.recording, plan.messages
         else:
@@ -317,7 +317,7 @@ async def _stop(session: Session, grace: float = 2.0) -> None:
 
 async def _play(
     session: Session,
-    recording: Recording | Connection,
+    recording: Connection,
     messages: list[Message],
     played: Played,
     news: asyncio.Event,

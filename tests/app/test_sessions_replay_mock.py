@@ -79,6 +79,17 @@ async def open_sessions(app, pilot) -> SessionsScreen:
     return app.screen
 
 
+async def replay_selected(app, pilot) -> ReplayScreen:
+    """F7, then R on the selected session: its replay screen once the comparison is in."""
+    await open_sessions(app, pilot)
+    await pilot.press("r")
+    assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
+    replay: ReplayScreen = app.screen
+    assert await until(pilot, lambda: replay.received is not None, timeout=WAIT)
+    await pilot.pause()
+    return replay
+
+
 async def test_a_session_replayed_side_by_side(echo_url: str) -> None:
     same = await record(f"{echo_url}/echo", ['{"op": "hi", "user": "ada"}', '{"op": "bye"}'])
     app = make_app(None)
@@ -109,12 +120,7 @@ async def test_a_replay_that_differs_is_marked_and_ignore_paths_apply(echo_url: 
     key = [n.lower() for n, _ in first["headers"]].index("sec-websocket-key")
     app = make_app(None)
     async with app.run_test(size=SIZE) as pilot:
-        await open_sessions(app, pilot)
-        await pilot.press("r")
-        assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
-        replay: ReplayScreen = app.screen
-        assert await until(pilot, lambda: replay.received is not None, timeout=WAIT)
-        await pilot.pause()
+        replay = await replay_selected(app, pilot)
         comparison = replay.query_one(ReplayComparison)
         assert [(n, mark) for n, _, _, mark in comparison.rows] == [("1", DIFFERENT), ("2", SAME)]
         assert [d.path for d in comparison.differences] == [f"body.headers[{key}][1]"]
@@ -393,12 +399,7 @@ async def test_a_session_that_connected_twice_is_replayed_connection_by_connecti
     await record(f"{echo_url}/echo", ['{"op": "hi"}'], name="twice", times=2)
     app = make_app(None)
     async with app.run_test(size=SIZE) as pilot:
-        await open_sessions(app, pilot)
-        await pilot.press("r")
-        assert await until(pilot, lambda: screen_of(app, ReplayScreen), timeout=WAIT)
-        replay: ReplayScreen = app.screen
-        assert await until(pilot, lambda: replay.received is not None, timeout=WAIT)
-        await pilot.pause()
+        replay = await replay_selected(app, pilot)
         assert [(n, mark) for n, *_, mark in replay.query_one(ReplayComparison).rows] == [
             ("1·1", SAME),
             ("2·1", SAME),

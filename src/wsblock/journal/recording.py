@@ -32,15 +32,20 @@ from .store import JournalError, find_session
 
 @dataclass
 class Connection:
-    """One connection of a session after its first (those are the :class:`Recording`'s
-    own fields): its messages, ``at`` from its own handshake, and how it ended."""
+    """One connection of a session: what it sent and received, and how it ended."""
 
-    opened_at: float
+    opened_at: float | None = None
+    """When the handshake completed (``mono``), the origin of every message's ``at``."""
     messages: list[Msg] = field(default_factory=list)
     sent_names: list[str] = field(default_factory=list)
+    """The name of each sent message (a saved message's name, else "")."""
     sent_formats: list[str] = field(default_factory=list)
+    """The format of each sent message (text, json, xml, binary, socket.io, graphql)."""
     sent_keys: list[str | None] = field(default_factory=list)
+    """The protocol's key of each sent message (a Socket.IO ack id, a GraphQL operation
+    id), else None."""
     close: dict[str, Any] | None = None
+    """The ``close`` record, if the connection ended."""
 
     @property
     def sent(self) -> list[Msg]:
@@ -51,26 +56,15 @@ class Connection:
         return [m for m in self.messages if m.dir == "in"]
 
 
-@dataclass
-class Recording:
-    """One session of the journal, as a conversation."""
+@dataclass(kw_only=True)
+class Recording(Connection):
+    """One session of the journal, as a conversation: its first connection (the
+    :class:`Connection` it is), and the ones after it in :attr:`later`."""
 
     path: Path
     name: str
     url: str | None
     handshake: dict[str, Any] = field(default_factory=dict)
-    messages: list[Msg] = field(default_factory=list)
-    sent_names: list[str] = field(default_factory=list)
-    """The name of each sent message (a saved message's name, else "")."""
-    sent_formats: list[str] = field(default_factory=list)
-    """The format of each sent message (text, json, xml, binary, socket.io, graphql)."""
-    sent_keys: list[str | None] = field(default_factory=list)
-    """The protocol's key of each sent message (a Socket.IO ack id, a GraphQL operation
-    id), else None."""
-    opened_at: float | None = None
-    """When the handshake completed (``mono``), the origin of every message's ``at``."""
-    close: dict[str, Any] | None = None
-    """The ``close`` record, if the session ended."""
     subprotocol: str | None = None
     """The subprotocol the server chose."""
     reconnected: bool = False
@@ -85,21 +79,12 @@ class Recording:
     spoke a protocol plays; ``at`` from the first frame."""
     frame_names: list[str] = field(default_factory=list)
     """The name of each frame (``connect /``, a saved message's), else ""."""
-
     later: list[Connection] = field(default_factory=list)
     """The connections after the first (a reconnect, the app's Reconnect), in order."""
 
     @property
     def id(self) -> str:
         return self.path.name.removesuffix(".ndjson")
-
-    @property
-    def sent(self) -> list[Msg]:
-        return [m for m in self.messages if m.dir == "out"]
-
-    @property
-    def received(self) -> list[Msg]:
-        return [m for m in self.messages if m.dir == "in"]
 
 
 def read_recording(
@@ -173,7 +158,7 @@ def read_recording(
     return recording
 
 
-def _add(connection: Recording | Connection, record: dict[str, Any], path: Path) -> None:
+def _add(connection: Connection, record: dict[str, Any], path: Path) -> None:
     """A ``sent`` or ``received`` record, to the connection it came on."""
     connection.messages.append(_msg(record, connection.opened_at or 0.0, path))
     if record.get("event") == "sent":
