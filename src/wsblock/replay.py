@@ -300,6 +300,23 @@ async def play(
         raise
 
 
+async def play_all(
+    plan: Plan,
+    *,
+    speed: float = 1.0,
+    timeout: float = 5.0,
+    journal: Journal | None = None,
+) -> list[Played]:
+    """:func:`play` of every recorded connection, one after the other, on a connection
+    of its own each; it stops at one that cannot connect (the last of the list)."""
+    played: list[Played] = []
+    for n in range(1, plan.connections + 1):
+        played.append(await play(plan, speed=speed, timeout=timeout, journal=journal, connection=n))
+        if not played[-1].connected:
+            break  # the rest would fail alike
+    return played
+
+
 async def _stop(session: Session, grace: float = 2.0) -> None:
     """Close ``session`` with 1000; cut it if the closing handshake takes over ``grace``
     seconds (a session left open would be finalized, noisily, at interpreter exit)."""

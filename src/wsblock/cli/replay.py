@@ -7,7 +7,6 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +15,6 @@ from wsblock.conversation.compare import IgnoreRules, Msg, compare, describe
 from wsblock.journal import JournalError
 from wsblock.journal.recording import Recording, read_recording
 from wsblock.userinput import BadInput, EnvChoice
-
-if TYPE_CHECKING:
-    from wsblock.replay import Played
 
 LOG_DIR = click.option(
     "--log-dir",
@@ -172,7 +168,7 @@ def replay(
     """
     the_rules = rules(ignore)
     rec = recording(session, log_dir)
-    from wsblock.replay import journal_for, play, replay_request
+    from wsblock.replay import journal_for, play_all, replay_request
 
     plan = replay_request(rec, env, url)
     journal = journal_for(plan, journal_dir(log_dir))
@@ -184,19 +180,8 @@ def replay(
                 f"  the session connected {count} times: each connection is replayed and "
                 "compared, on a connection of its own"
             )
-
-    async def every_connection() -> list[Played]:
-        played: list[Played] = []
-        for n in range(1, count + 1):
-            played.append(
-                await play(plan, speed=speed, timeout=timeout, journal=journal, connection=n)
-            )
-            if not played[-1].connected:
-                break  # said below; the rest would fail alike
-        return played
-
     try:
-        played = asyncio.run(every_connection())
+        played = asyncio.run(play_all(plan, speed=speed, timeout=timeout, journal=journal))
     finally:
         journal.close()
     extra = {"session": rec.id, "replay": journal.path.name.removesuffix(".ndjson")}

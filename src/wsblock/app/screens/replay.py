@@ -88,7 +88,7 @@ class ReplayScreen(Screen[None]):
         """Connect as the recording did, send its messages, compare what comes back."""
         from wsblock.journal.recording import read_recording
         from wsblock.journal.store import JournalError
-        from wsblock.replay import journal_for, play, replay_request
+        from wsblock.replay import journal_for, play_all, replay_request
         from wsblock.userinput import BadInput, EnvChoice
 
         rules = self._rules()
@@ -117,19 +117,12 @@ class ReplayScreen(Screen[None]):
             journal = journal_for(plan)
             shown = journal.masker.mask(plan.request.url)
             self._status(f"replaying against {shown}…{self.note}")
-            played = []
-            for n in range(1, count + 1):
-                played.append(
-                    await play(
-                        plan,
-                        speed=float(speed) if isinstance(speed, (int, float)) else 1.0,
-                        timeout=self.timeout,
-                        journal=journal,
-                        connection=n,
-                    )
-                )
-                if not played[-1].connected:
-                    break
+            played = await play_all(
+                plan,
+                speed=float(speed) if isinstance(speed, (int, float)) else 1.0,
+                timeout=self.timeout,
+                journal=journal,
+            )
         except OSError as e:
             self._status(f"cannot replay: {e.strerror or e}", error=True)
             return
