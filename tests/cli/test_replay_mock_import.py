@@ -518,7 +518,12 @@ def test_import_har_of_a_graphql_page_then_run_against_its_mock(
     source.write_text(json.dumps({"log": {**har["log"], "entries": [entry]}}))
     out = tmp_path / "gql.void"
     assert wsblock("import", "har", str(source), "-o", str(out)).code == 0
-    assert "gql-t0ken-777" not in out.read_text() and "{{AUTHTOKEN}}" in out.read_text()
+    text = out.read_text()
+    assert "gql-t0ken-777" not in text and "{{AUTHTOKEN}}" in text
+    # a graphql request: the protocol's own frames are the protocol's to send
+    assert "- graphql-transport-ws\n" in text and "format: graphql" in text
+    assert "connection_init" not in text and '"type": "ping"' not in text
+    assert "reply-to: operation 1" in text and "body.payload.data.hello" in text
     peer, proc = mock_server(str(source), "--speed", "0", "--strict")
     env = ("-e", str(tmp_path / "gql.env"), "--env-var", f"WS_BASE={peer.base}")
     result = wsblock("run", str(out), *env, "--linger", "0")

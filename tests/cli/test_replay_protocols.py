@@ -241,3 +241,30 @@ def test_a_graphql_mock_answers_a_client_of_its_own_ids(
         ]
     log = stop_mock(proc)
     assert "unmatched" not in log, log
+
+
+def test_an_imported_graphql_har_runs_against_the_real_server(
+    wsblock,
+    graphql_peer: Peer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # graphql.har: the sample's conversation as a browser's DevTools save it (with a
+    # ping, and a token in connection_init's payload)
+    har = Path(__file__).resolve().parents[1] / "fixtures" / "har" / "graphql.har"
+    out = tmp_path / "gql.void"
+    r = wsblock("import", "har", str(har), "-o", str(out))
+    assert r.code == 0, r.out + r.err
+    text = out.read_text()
+    assert "format: graphql" in text and "operation: Hello" in text and "reply-to:" in text
+    assert "gql-h4r-t0ken" not in text
+    r = wsblock(
+        "run",
+        str(out),
+        "-e",
+        str(tmp_path / "gql.env"),
+        f"--env-var=WS_BASE={graphql_peer.base}",
+        "--linger",
+        "0",
+    )
+    assert r.code == 0, r.out + r.err
+    assert "2 out / 7 in" in r.out

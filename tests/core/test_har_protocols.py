@@ -106,3 +106,37 @@ def test_secrets_in_a_messages_json_stay_out_of_the_file() -> None:
     assert "{{AUTHTOKEN}}" in imported.text and "{{PASSWORD}}" in imported.text
     # a plain field is expected; a token the server hands out is new on every connection
     assert "body.user" in imported.text and "body.session_token" not in imported.text
+
+
+def test_a_graphql_conversation_becomes_graphql_messages_paired_by_reply_to() -> None:
+    text = to_void(
+        socket(
+            (True, '{"type":"connection_init"}'),
+            (False, '{"type":"connection_ack"}'),
+            (True, '{"id":"7","type":"start","payload":{"query":"subscription { n }"}}'),
+            (False, '{"type":"ka"}'),
+            (False, '{"id":"7","type":"data","payload":{"data":{"n":"one"}}}'),
+            (False, '{"id":"7","type":"complete"}'),
+            url="wss://h/graphql",
+            sub="graphql-ws",
+        )
+    ).text
+    assert "- graphql-ws\n" in text and "subprotocols" not in text
+    assert "format: graphql" in text and "subscription { n }" in text
+    assert text.count("reply-to: operation 1") == 2
+    assert "body.payload.data.n" in text and 'received 2: complete"' in text
+    assert "connection_init" not in text and '"ka"' not in text
+
+
+def test_a_graphql_conversation_a_message_cannot_say_is_imported_frame_by_frame() -> None:
+    text = to_void(
+        socket(
+            (True, '{"type":"connection_init"}'),
+            (True, '{"id":"1","type":"subscribe","payload":{"query":"subscription { n }"}}'),
+            (True, '{"id":"1","type":"complete"}'),  # the client cancels: no message says it
+            url="wss://h/graphql",
+            sub="graphql-transport-ws",
+        )
+    ).text
+    assert "format: graphql" not in text and "format: json" in text
+    assert "connection_init" in text

@@ -35,7 +35,9 @@ def _check(path: Path, env: Path) -> list[str | int]:
     return [r.returncode, *r.stdout.splitlines()[1:]]  # without the file name line
 
 
-@pytest.mark.parametrize("har, requests", [("chat.har", 1), ("two.har", 2), ("socketio.har", 1)])
+@pytest.mark.parametrize(
+    "har, requests", [("chat.har", 1), ("two.har", 2), ("socketio.har", 1), ("graphql.har", 1)]
+)
 def test_an_imported_file_round_trips_through_voiden(
     tmp_path: Path, har: str, requests: int
 ) -> None:

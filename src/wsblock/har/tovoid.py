@@ -281,6 +281,50 @@ def _socketio_auths(socket: HarSocket) -> list[dict[str, Any]]:
 
 
 @dataclass
+class _GraphQL:
+    """A socket's GraphQL conversation: its protocol, ``connection_init``'s payload, and
+    its messages in order: (sent?, the operation's payload or the message received, the
+    operation's id)."""
+
+    protocol: str
+    payload: Any
+    steps: list[tuple[bool, dict[str, Any], str]]
+
+
+def _graphql(socket: HarSocket) -> _GraphQL | None:
+    """The GraphQL conversation of ``socket``, when it speaks GraphQL over WebSocket in a
+    way ``graphql`` messages can say: operations sent, their answers received; None
+    otherwise (it is imported frame by frame)."""
+    protocol = socket.protocol
+    if not protocol.startswith("graphql"):
+        return None
+    start = "subscribe" if protocol == "graphql-transport-ws" else "start"
+    payload: Any = None
+    steps: list[tuple[bool, dict[str, Any], str]] = []
+    for msg in socket.messages:
+        if socket.keepalive(msg):
+            continue
+        message = _json_in(msg.data)
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            return None
+        kind, key = message["type"], str(message.get("id", ""))
+        if kind == "connection_init" and msg.sent:
+            payload = message.get("payload")
+        elif kind == "connection_ack" and not msg.sent:
+            continue
+        elif kind == start and msg.sent and key and isinstance(message.get("payload"), dict):
+            operation = message["payload"]
+            if not isinstance(operation.get("query"), str):
+                return None
+            steps.append((True, operation, key))
+        elif not msg.sent and key:
+            steps.append((False, message, key))  # next / data / error / complete
+        else:
+            return None  # a client's complete or stop, and what else a message cannot say
+    return _GraphQL(protocol, payload, steps)
+
+
+@dataclass
 class _Entry:
     """One socket's handshake, its secrets already variables (the first pass)."""
 
@@ -291,6 +335,7 @@ class _Entry:
     query: list[tuple[str, str]]
     subprotocols: list[str]
     socketio: _SocketIO | None = None
+    graphql: _GraphQL | None = None
 
 
 def _origins(sockets: Sequence[HarSocket]) -> dict[str, str]:
@@ -333,7 +378,10 @@ def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
     for msg in socket.messages:  # {"op": "auth", "token": ...}, connection_init's payload
         for key, value in _json_secrets(_json_in(msg.data)):
             vars.add(key, value)
-    return _Entry(socket, base, parts.path or "/", headers, query, subprotocols, socketio)
+    graphql = _graphql(socket)
+    if graphql is not None:
+        subprotocols = [p for p in subprotocols if p != graphql.protocol]  # the protocol's
+    return _Entry(socket, base, parts.path or "/", headers, query, subprotocols, socketio, graphql)
 
 
 def _blocks(entry: _Entry, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]:
@@ -352,12 +400,19 @@ def _blocks(entry: _Entry, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]
     options = [["subprotocols", ", ".join(entry.subprotocols)]] if entry.subprotocols else []
     if entry.socketio is not None:
         options += _socketio_options(entry.socketio, vars)
+    if entry.graphql is not None:
+        options.append(["protocol", entry.graphql.protocol])
+        if entry.graphql.payload is not None:
+            options.append(["connect-payload", vars.hide(_compact(entry.graphql.payload))])
     if options:
         block = new_block("socket-options")
         block["content"][0]["rows"] = [new_row(row) for row in options]
         blocks.append(block)
     if entry.socketio is not None:
         messages, sent, received = _socketio_items(entry.socketio, vars)
+        return blocks + messages, sent, received
+    if entry.graphql is not None:
+        messages, sent, received = _graphql_items(entry.graphql, vars)
         return blocks + messages, sent, received
     items: list[dict[str, Any]] = []
     sent = received = 0
@@ -426,6 +481,44 @@ def _socketio_items(conversation: _SocketIO, vars: _Vars) -> tuple[list[dict[str
         items.append(new_expect(f"received {received}: {what} {preview}", 5, rows))
     messages = {"type": "socket-messages", "attrs": {"uid": new_uid()}, "content": items}
     return [messages] if items else [], sent, received
+
+
+def _graphql_items(conversation: _GraphQL, vars: _Vars) -> tuple[list[dict[str, Any]], int, int]:
+    """The ``socket-messages`` of a GraphQL conversation: each operation a ``graphql``
+    message (its document, ``variables`` and ``operation``), each answer an expectation
+    paired with it by ``reply-to`` (the protocol's ids are wsblock's to choose)."""
+    items: list[dict[str, Any]] = []
+    names: dict[str, str] = {}  # an operation's id -> its message's name
+    sent = received = 0
+    for out, message, key in conversation.steps:
+        if out:
+            sent += 1
+            operation = message.get("operationName")
+            name = f"{operation or 'operation'} {sent}"
+            names[key] = name
+            item = new_message(name, "graphql", vars.hide(message["query"]))
+            if message.get("variables"):
+                item["attrs"]["variables"] = vars.hide(_compact(message["variables"]))
+            if isinstance(operation, str) and operation:
+                item["attrs"]["operation"] = operation
+            items.append(item)
+            continue
+        received += 1
+        rows = [[str(message["type"]), "body.type", "equals", str(message["type"])]]
+        rows += [
+            [f"{where.removeprefix('body.')} is {vars.hide(v)}", where, "equals", vars.hide(v)]
+            for where, v in _stable_fields(message.get("payload"), "body.payload")
+        ][:MAX_ROWS]
+        preview = ""
+        if "payload" in message:
+            preview = " ".join(vars.hide(_compact(message["payload"])).split())
+            preview = " " + (preview if len(preview) <= 30 else preview[:29] + "…")
+        expect = new_expect(f"received {received}: {message['type']}{preview}", 5, rows)
+        if key in names:
+            expect["attrs"]["reply-to"] = names[key]
+        items.append(expect)
+    block = {"type": "socket-messages", "attrs": {"uid": new_uid()}, "content": items}
+    return [block] if items else [], sent, received
 
 
 def _compact(value: Any) -> str:
