@@ -268,3 +268,27 @@ def test_an_imported_graphql_har_runs_against_the_real_server(
     )
     assert r.code == 0, r.out + r.err
     assert "2 out / 7 in" in r.out
+
+
+def test_an_imported_socketio_har_runs_against_the_real_server(
+    wsblock,
+    socketio_peer: Peer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # socketio.har: the sample's first conversation as DevTools save it (Engine.IO frames,
+    # a ping and its pong, a token in the namespace's auth)
+    har = Path(__file__).resolve().parents[1] / "fixtures" / "har" / "socketio.har"
+    out = tmp_path / "sio.void"
+    r = wsblock("import", "har", str(har), "-o", str(out))
+    assert r.code == 0, r.out + r.err
+    r = wsblock(
+        "run",
+        str(out),
+        "-e",
+        str(tmp_path / "sio.env"),
+        f"--env-var=WS_BASE={socketio_peer.base}",
+        "--linger",
+        "0",
+    )
+    assert r.code == 0, r.out + r.err
+    assert "4 out / 7 in" in r.out
