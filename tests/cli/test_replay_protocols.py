@@ -243,6 +243,19 @@ def test_a_graphql_mock_answers_a_client_of_its_own_ids(
     assert "unmatched" not in log, log
 
 
+def _import_and_run(wsblock, har: str, base: str, tmp_path: Path) -> tuple[str, str]:
+    """``import har`` of a fixture, then ``run`` of what it wrote against ``base``; the
+    imported text and the run's output."""
+    source = Path(__file__).resolve().parents[1] / "fixtures" / "har" / har
+    out = tmp_path / "imported.void"
+    r = wsblock("import", "har", str(source), "-o", str(out))
+    assert r.code == 0, r.out + r.err
+    env = ("-e", str(tmp_path / "imported.env"), f"--env-var=WS_BASE={base}")
+    r = wsblock("run", str(out), *env, "--linger", "0")
+    assert r.code == 0, r.out + r.err
+    return out.read_text(), r.out
+
+
 def test_an_imported_graphql_har_runs_against_the_real_server(
     wsblock,
     graphql_peer: Peer,  # noqa: F811
@@ -250,24 +263,10 @@ def test_an_imported_graphql_har_runs_against_the_real_server(
 ) -> None:
     # graphql.har: the sample's conversation as a browser's DevTools save it (with a
     # ping, and a token in connection_init's payload)
-    har = Path(__file__).resolve().parents[1] / "fixtures" / "har" / "graphql.har"
-    out = tmp_path / "gql.void"
-    r = wsblock("import", "har", str(har), "-o", str(out))
-    assert r.code == 0, r.out + r.err
-    text = out.read_text()
+    text, out = _import_and_run(wsblock, "graphql.har", graphql_peer.base, tmp_path)
     assert "format: graphql" in text and "operation: Hello" in text and "reply-to:" in text
     assert "gql-h4r-t0ken" not in text
-    r = wsblock(
-        "run",
-        str(out),
-        "-e",
-        str(tmp_path / "gql.env"),
-        f"--env-var=WS_BASE={graphql_peer.base}",
-        "--linger",
-        "0",
-    )
-    assert r.code == 0, r.out + r.err
-    assert "2 out / 7 in" in r.out
+    assert "2 out / 7 in" in out
 
 
 def test_an_imported_socketio_har_runs_against_the_real_server(
@@ -277,18 +276,6 @@ def test_an_imported_socketio_har_runs_against_the_real_server(
 ) -> None:
     # socketio.har: the sample's first conversation as DevTools save it (Engine.IO frames,
     # a ping and its pong, a token in the namespace's auth)
-    har = Path(__file__).resolve().parents[1] / "fixtures" / "har" / "socketio.har"
-    out = tmp_path / "sio.void"
-    r = wsblock("import", "har", str(har), "-o", str(out))
-    assert r.code == 0, r.out + r.err
-    r = wsblock(
-        "run",
-        str(out),
-        "-e",
-        str(tmp_path / "sio.env"),
-        f"--env-var=WS_BASE={socketio_peer.base}",
-        "--linger",
-        "0",
-    )
-    assert r.code == 0, r.out + r.err
-    assert "4 out / 7 in" in r.out
+    text, out = _import_and_run(wsblock, "socketio.har", socketio_peer.base, tmp_path)
+    assert "format: socket.io" in text and "t0k3n-fr0m-h4r" not in text
+    assert "4 out / 7 in" in out
