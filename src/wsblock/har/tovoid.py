@@ -262,24 +262,6 @@ def _json_secrets(value: Any, depth: int = 0) -> list[tuple[str, str]]:
     return found
 
 
-def _socketio_auths(socket: HarSocket) -> list[dict[str, Any]]:
-    """The ``auth`` of each namespace the page joined over Socket.IO (its secrets)."""
-    if socket.protocol != "socket.io":
-        return []
-    from wsblock.engine.protocols.packets import sio
-
-    auths = []
-    for msg in socket.messages:
-        if msg.sent and isinstance(msg.data, str) and msg.data.startswith("40"):
-            try:
-                p = sio.Packet(encoded_packet=msg.data[1:])
-            except (ValueError, TypeError, IndexError):
-                continue
-            if isinstance(p.data, dict):
-                auths.append(p.data)
-    return auths
-
-
 @dataclass
 class _GraphQL:
     """A socket's GraphQL conversation: its protocol, ``connection_init``'s payload, and
@@ -371,11 +353,8 @@ def _entry(socket: HarSocket, base: str, vars: _Vars) -> _Entry:
             headers.append((name, "{{" + vars.add(name, value) + "}}"))
         elif low in KEPT or low.startswith("x-"):
             headers.append((name, value))
-    for auth in _socketio_auths(socket):  # hidden in a request's payload or a raw frame
-        for key, value in auth.items():
-            if isinstance(value, str) and value and _secret_name(key):
-                vars.add(key, value)
-    for msg in socket.messages:  # {"op": "auth", "token": ...}, connection_init's payload
+    # {"op": "auth", "token": ...}, connection_init's payload, a Socket.IO namespace's auth
+    for msg in socket.messages:
         for key, value in _json_secrets(_json_in(msg.data)):
             vars.add(key, value)
     graphql = _graphql(socket)
