@@ -17,6 +17,7 @@ import binascii
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -61,7 +62,7 @@ class HarSocket:
                 return value.strip() or None
         return None
 
-    @property
+    @cached_property
     def protocol(self) -> str:
         """The protocol spoken on the socket, as wsblock names it: ``socket.io`` (an
         Engine.IO 4 WebSocket, its server's open packet first), ``graphql-transport-ws``
