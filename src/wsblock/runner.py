@@ -23,7 +23,7 @@ from wsblock.conversation.matching import Facts, assertion_value
 from wsblock.conversation.matching import Inbound as _Inbound
 from wsblock.conversation.matching import judge as _judge
 from wsblock.conversation.request import Check, Expect, Message, Request, Step
-from wsblock.conversation.state import Action, Conversation
+from wsblock.conversation.state import ANY_MESSAGE, Action, Conversation
 from wsblock.engine import Session
 from wsblock.engine.conductor import Conductor, action_event
 from wsblock.engine.events import Event
@@ -376,7 +376,7 @@ class _Run:
         self.expects_left -= 1
         if not self.expects_left:
             self.inbox.clear()
-        self.emit("expect", ok=True, name=step.name)
+        self.emit("expect", ok=True, name=step.name, reason=None if step.checks else ANY_MESSAGE)
 
     def assertion_value(self, name: str) -> Any:
         s, ev = self.session, self.close_event

@@ -90,6 +90,8 @@ def describe(event: Event) -> str:
             text += " failed" + (f": {event.reason}" if event.reason else "")
         elif event.rtt_ms is not None:
             text += f" (reply in {event.rtt_ms:.1f} ms)"
+        if event.ok and event.reason:  # held, but checking nothing: said
+            text += f" ({event.reason})"
         return text
     if k == "capture":
         if not event.ok:

@@ -286,3 +286,30 @@ def test_no_journal_and_a_large_journal_is_said(wsblock, echo_cli, tmp_path, sta
     assert "⚠ the journal " in r.out and "wsblock sessions --prune 7d" in r.out, r.out
     r = wsblock("run", str(f), "--linger", "0")
     assert "⚠" not in r.out
+
+
+def test_an_expectation_with_no_enabled_row_says_it_checked_nothing(
+    wsblock, echo_cli, tmp_path
+) -> None:
+    hello = message("hello", "json", '{"op": "hi"}')
+    for stateful in (False, True):  # the simple runner, and the conversation machine
+        held = expect("anything", [["op", "body.op", "equals", "bye"]]).replace(
+            "disabled: false", "disabled: true"
+        )
+        if stateful:  # a reply-to makes the conversation stateful
+            held = held.replace("name: anything", "name: anything\n      reply-to: hello")
+        f = write(
+            tmp_path / f"any-{stateful}.void",
+            request(echo_cli.url("/echo")),
+            messages(hello, held),
+        )
+        r = wsblock("run", str(f), "--linger", "0")
+        assert r.code == 0, r.out + r.err
+        assert "✔ expect anything" in r.out and "(no enabled row: any message holds it)" in r.out
+        events = [
+            json.loads(x)
+            for x in wsblock("run", str(f), "--json", "--linger", "0").out.splitlines()
+        ]
+        held_event = next(e for e in events if e.get("event") == "expect")
+        assert held_event["ok"] is True
+        assert held_event["reason"] == "no enabled row: any message holds it"

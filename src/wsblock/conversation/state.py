@@ -111,6 +111,10 @@ class Fired:
     count: int
 
 
+#: Said beside an expectation that held with no enabled row: it checked nothing.
+ANY_MESSAGE = "no enabled row: any message holds it"
+
+
 @dataclass(frozen=True)
 class Held:
     """An expectation held. ``latency_ms`` counts from the last send, or from the send of
@@ -121,6 +125,7 @@ class Held:
     latency_ms: float | None
     reply_to: str | None = None
     seq: int | None = None
+    unchecked: bool = False  # no enabled row: any message holds it (said so)
 
 
 @dataclass(frozen=True)
@@ -424,7 +429,7 @@ class Conversation:
         self.expect_deadline = None
         if step.reply_to is not None and latency is not None:
             self.latencies.append((step.name, latency))
-        out.append(Held(step.name, latency, step.reply_to, msg.seq))
+        out.append(Held(step.name, latency, step.reply_to, msg.seq, not step.checks))
         if step.captures:
             roots = {"$res": msg.res(self.codec), "$req": _req(req)}
             self._capture(step.captures, roots, None, out, t)

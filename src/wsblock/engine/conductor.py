@@ -35,6 +35,7 @@ from typing import Any
 from wsblock.conversation.paths import text_form
 from wsblock.conversation.request import Timer
 from wsblock.conversation.state import (
+    ANY_MESSAGE,
     Action,
     Captured,
     Conversation,
@@ -67,7 +68,8 @@ def action_event(action: Action) -> tuple[str, dict[str, Any], bool] | None:
         return "capture", fields, action.by is not None
     if isinstance(action, Held):
         rtt = action.latency_ms if action.reply_to else None
-        return "expect", {"ok": True, "name": action.name, "rtt_ms": rtt}, False
+        note = ANY_MESSAGE if action.unchecked else None
+        return "expect", {"ok": True, "name": action.name, "rtt_ms": rtt, "reason": note}, False
     if isinstance(action, Failed) and action.name:
         return "expect", {"ok": False, "name": action.name, "reason": action.reason}, False
     return None
