@@ -15,6 +15,7 @@ from wsblock.cli.replay import IGNORE, LOG_DIR, recording, rules
 from wsblock.conversation.compare import Msg
 from wsblock.servers.mock import Script
 from wsblock.servers.routes import Route, recorded_script
+from wsblock.servers.wire import wire_for
 from wsblock.userinput import BadInput
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 def _script(socket: HarSocket) -> Script:
     """A HAR entry's script: its frames, in its protocol (Socket.IO, GraphQL: the mock
     keeps their keep-alives itself, so the recorded ones are left out)."""
+    keepalive = wire_for(socket.protocol).keepalive
     messages = [
         Msg(
             "binary" if m.binary else "text",
@@ -32,7 +34,7 @@ def _script(socket: HarSocket) -> Script:
             "out" if m.sent else "in",
         )
         for m in socket.messages
-        if not socket.keepalive(m)
+        if not keepalive(m.data)
     ]
     return Script(messages, subprotocol=socket.subprotocol, protocol=socket.protocol)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -80,19 +79,6 @@ class HarSocket:
         ):
             return "socket.io"
         return "websocket"
-
-    def keepalive(self, message: HarMessage) -> bool:
-        """Whether ``message`` is one of its protocol's keep-alives (a mock answers those
-        itself): Engine.IO's pings and pongs, GraphQL's ``ping``, ``pong`` and ``ka``."""
-        data = message.data
-        if not isinstance(data, str):
-            return False
-        protocol = self.protocol
-        if protocol == "socket.io":
-            return data in ("2", "3")
-        if protocol.startswith("graphql"):
-            return re.fullmatch(r'\s*\{\s*"type"\s*:\s*"(ping|pong|ka)"\s*\}\s*', data) is not None
-        return False
 
 
 def _pairs(value: Any) -> list[tuple[str, str]]:

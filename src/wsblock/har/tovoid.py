@@ -37,6 +37,7 @@ from wsblock.conversation.checks import validate
 from wsblock.document import Document
 from wsblock.document.views import new_block, new_expect, new_message, new_row, new_uid
 from wsblock.har.read import HarMessage, HarSocket
+from wsblock.servers.wire import wire_for
 from wsblock.variables.secretnames import SECRET_HEADERS, SECRET_NAME, secret_header
 
 VOIDEN_VERSION = "0.20.1"
@@ -280,11 +281,12 @@ def _graphql(socket: HarSocket) -> _GraphQL | None:
     protocol = socket.protocol
     if not protocol.startswith("graphql"):
         return None
+    keepalive = wire_for(protocol).keepalive
     start = "subscribe" if protocol == "graphql-transport-ws" else "start"
     payload: Any = None
     steps: list[tuple[bool, dict[str, Any], str]] = []
     for msg in socket.messages:
-        if socket.keepalive(msg):
+        if keepalive(msg.data):
             continue
         message = _json_in(msg.data)
         if not isinstance(message, dict) or not isinstance(message.get("type"), str):

@@ -64,6 +64,11 @@ class Wire:
         """A recorded server frame as it goes out, with the client's ids."""
         return frame.data
 
+    def keepalive(self, data: str | bytes) -> bool:
+        """Whether a recorded frame, either way, is one of the protocol's keep-alives: the
+        mock sends and answers those itself, so a recording's are left out of its script."""
+        return False
+
     def ping(self, first: Msg | None) -> tuple[float, str] | None:
         """(interval in seconds, frame) of the pings the mock sends, if the protocol's
         server pings (read from the recording's ``first`` server frame)."""
@@ -82,6 +87,9 @@ class SocketIO(Wire):
         if data == "2":  # a ping (Engine.IO 3 clients ping): answered
             return "3"
         return None
+
+    def keepalive(self, data: str | bytes) -> bool:
+        return data in ("2", "3")  # Engine.IO's ping and pong
 
     def _packet(self, data: str) -> Any:
         from wsblock.engine.protocols.packets import sio
@@ -144,13 +152,21 @@ class GraphQL(Wire):
         except ValueError:
             return None
 
+    @classmethod
+    def _type(cls, data: str | bytes) -> Any:
+        message = cls._json(data)
+        return message.get("type") if isinstance(message, dict) else None
+
     def control(self, data: str | bytes) -> str | None:
-        message = self._json(data) if self.pings else None
-        if isinstance(message, dict) and message.get("type") == "ping":
+        kind = self._type(data) if self.pings else None
+        if kind == "ping":
             return '{"type":"pong"}'
-        if isinstance(message, dict) and message.get("type") == "pong":
+        if kind == "pong":
             return ""
         return None
+
+    def keepalive(self, data: str | bytes) -> bool:
+        return self._type(data) in ("ping", "pong", "ka")  # ka: graphql-ws's, the server's
 
     def comparable(self, frame: Msg) -> Seen:
         message = self._json(frame.data)
