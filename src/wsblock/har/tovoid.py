@@ -194,7 +194,7 @@ def _socketio(socket: HarSocket) -> _SocketIO | None:
     imported frame by frame, as raw WebSocket)."""
     if socket.protocol != "socket.io":
         return None
-    from wsblock.engine.protocols.packets import sio
+    from wsblock.engine.protocols.packets import message_packet
 
     namespace: str | None = None
     auth: Any = None
@@ -205,9 +205,7 @@ def _socketio(socket: HarSocket) -> _SocketIO | None:
             return None  # a binary event's attachment
         if not data.startswith("4"):
             continue  # Engine.IO's own: open, ping, pong, noop
-        try:
-            p = sio.Packet(encoded_packet=data[1:])
-        except (ValueError, TypeError, IndexError):
+        if (p := message_packet(data)) is None:
             return None
         ns = p.namespace or "/"
         if namespace is not None and ns != namespace:

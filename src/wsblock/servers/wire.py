@@ -91,19 +91,11 @@ class SocketIO(Wire):
     def keepalive(self, data: str | bytes) -> bool:
         return data in ("2", "3")  # Engine.IO's ping and pong
 
-    def _packet(self, data: str) -> Any:
-        from wsblock.engine.protocols.packets import sio
-
-        try:
-            return sio.Packet(encoded_packet=data[1:])
-        except (ValueError, TypeError, IndexError):
-            return None
-
     def comparable(self, frame: Msg) -> Seen:
-        if not isinstance(frame.data, str) or not frame.data.startswith("4"):
-            return Seen("", frame)  # Engine.IO's own (open, noop) or a binary attachment
-        p = self._packet(frame.data)
-        if p is None:
+        from wsblock.engine.protocols.packets import message_packet
+
+        p = message_packet(frame.data)
+        if p is None:  # Engine.IO's own (open, noop), a binary attachment
             return Seen("", frame)
         data = None if p.packet_type == CONNECT else p.data  # its auth was recorded masked
         seen = Msg("text", json.dumps(data, separators=(",", ":")), frame.at, frame.dir)
@@ -112,12 +104,11 @@ class SocketIO(Wire):
         return Seen(f"{p.packet_type} {p.namespace or '/'}", seen, key)
 
     def rewrite(self, frame: Msg, ids: dict[str, str]) -> str | bytes:
-        if not isinstance(frame.data, str) or not frame.data.startswith("4"):
-            return frame.data
-        p = self._packet(frame.data)
+        from wsblock.engine.protocols.packets import message_packet, sio
+
+        p = message_packet(frame.data)
         if p is None or p.packet_type not in ACKS or str(p.id) not in ids:
             return frame.data  # a server's event keeps its own id
-        from wsblock.engine.protocols.packets import sio
 
         new = ids[str(p.id)]
         again = sio.Packet(

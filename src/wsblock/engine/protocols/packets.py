@@ -20,8 +20,9 @@ import importlib
 import importlib.util
 import sys
 from types import ModuleType
+from typing import Any
 
-__all__ = ["eio", "sio"]
+__all__ = ["eio", "message_packet", "sio"]
 
 
 def _leaves(*names: str) -> list[ModuleType]:
@@ -54,3 +55,14 @@ def _leaves(*names: str) -> list[ModuleType]:
 
 # socketio.packet and engineio.packet import engineio.json, the one module they need
 eio, sio = _leaves("engineio.packet", "socketio.packet")
+
+
+def message_packet(frame: str | bytes) -> Any:
+    """The Socket.IO packet an Engine.IO message frame (``4…``: ``42["tick",{}]``)
+    carries, decoded; None for any other frame, or one that does not decode."""
+    if not isinstance(frame, str) or not frame.startswith("4"):
+        return None
+    try:
+        return sio.Packet(encoded_packet=frame[1:])
+    except (ValueError, TypeError, IndexError):
+        return None
