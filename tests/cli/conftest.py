@@ -48,27 +48,31 @@ def state_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def wsblock(state_dir: Path):
     """Run ``wsblock ARGS`` to the end; journals go to a temporary XDG_STATE_HOME. Its
-    stdin is a pipe holding ``input`` (none: an empty pipe, already ended), or /dev/null."""
+    stdin is a pipe holding ``input`` (none: an empty pipe, already ended; bytes: as they
+    are, the output then read with ``replace``), or /dev/null."""
 
     def run(
         *args: str,
-        input: str | None = None,
+        input: str | bytes | None = None,
         timeout: float = 60,
         env: dict | None = None,
         cwd: Path | None = None,
         devnull: bool = False,
     ) -> Result:
         full_env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1", **(env or {}))
+        raw = isinstance(input, bytes)
         p = subprocess.run(
             [WSBLOCK, *args],
             input=None if devnull else input if input is not None else "",
             stdin=subprocess.DEVNULL if devnull else None,
             capture_output=True,
-            text=True,
+            text=not raw,
             timeout=timeout,
             env=full_env,
             cwd=cwd,
         )
+        if raw:
+            return Result(p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode())
         return Result(p.returncode, p.stdout, p.stderr)
 
     return run

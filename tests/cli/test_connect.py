@@ -60,25 +60,17 @@ def test_format_validates_each_line(wsblock, echo_cli) -> None:
 
 @pytest.mark.parametrize("errors", ["the locale's", "strict"])
 def test_a_line_that_is_not_utf8_is_bad_input_and_the_rest_is_sent(
-    echo_cli, state_dir, errors
+    wsblock, echo_cli, errors
 ) -> None:
     # Before: "internal error: UnicodeEncodeError" (or, with strict decoding, the stdin
     # thread's traceback and "the connection closed before the input ended").
-    env = dict(os.environ, XDG_STATE_HOME=str(state_dir), NO_COLOR="1")
-    if errors == "strict":
-        env["PYTHONIOENCODING"] = "utf-8:strict"
-    p = subprocess.run(
-        [WSBLOCK, "connect", echo_cli.url("/echo")],
-        input=b"one\n\xff\xfe two\nthree\n",
-        capture_output=True,
-        env=env,
-        timeout=60,
-    )
-    err = p.stderr.decode()
-    assert p.stdout.decode().splitlines() == ["one", "three"], err
+    env = {"PYTHONIOENCODING": "utf-8:strict"} if errors == "strict" else {}
+    r = wsblock("connect", echo_cli.url("/echo"), input=b"one\n\xff\xfe two\nthree\n", env=env)
+    err = r.err
+    assert r.out.splitlines() == ["one", "three"], err
     assert "wsblock: line 2: not UTF-8 (byte 0xff at column 1); not sent" in err, err
     assert "internal error" not in err and "Traceback" not in err and "input ended" not in err
-    assert p.returncode == 2, "a line that is not UTF-8 is bad input"
+    assert r.code == 2, "a line that is not UTF-8 is bad input"
 
 
 def test_a_closed_stdin_is_no_input(echo_cli, state_dir) -> None:
